@@ -1,0 +1,116 @@
+"""The case file's JSON Schema (``case_schema.json``) and what the engine reads from it.
+
+The schema is the one source of truth for the case format: the validator interprets
+it, ``perencana schema`` prints it, and the facts, the unknown-answer checks and the
+interview take the fields and their allowed values from it.
+"""
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+SCHEMA_PATH = Path(__file__).with_name("case_schema.json")
+UNKNOWN = "unknown"
+LIST_SECTIONS = ("stakeholders", "programs")
+
+
+@lru_cache(maxsize=1)
+def load_schema():
+    """The case JSON Schema as a dict (read once)."""
+    with open(SCHEMA_PATH, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One leaf field of the case: its dotted path (``funding.allocation``; list items
+    as ``programs[].viable``), its kind and, for closed kinds, the allowed answers."""
+
+    path: str
+    kind: str  # text | enum | boolean | count | enum-list
+    choices: tuple = ()
+    required: bool = False
+    description: str = ""
+
+    @property
+    def answers(self):
+        """Every answer the field can take that the rules could tell apart."""
+        if self.kind == "boolean":
+            return (True, False)
+        if self.kind == "enum":
+            return tuple(choice for choice in self.choices if choice != UNKNOWN)
+        if self.kind == "enum-list":
+            return ((),) + tuple((choice,) for choice in self.choices)
+        return ()
+
+
+def _kind(node):
+    """The kind of a schema node, looking through an ``anyOf`` with 'unknown'."""
+    options = node.get("anyOf", [node])
+    for option in options:
+        if option.get("const") == UNKNOWN:
+            continue
+        if "enum" in option:
+            return "enum", tuple(option["enum"])
+        kind = option.get("type")
+        if kind == "boolean":
+            return "boolean", ()
+        if kind == "integer":
+            return "count", ()
+        if kind == "string":
+            return "text", ()
+        if kind == "array" and "enum" in option.get("items", {}):
+            return "enum-list", tuple(option["items"]["enum"])
+        if kind in ("array", "object"):
+            return kind, ()
+    raise ValueError(f"case_schema.json: cannot tell the kind of {node}")
+
+
+def _item_schema(node):
+    for option in node.get("anyOf", [node]):
+        if option.get("type") == "array":
+            return option["items"]
+    raise ValueError("case_schema.json: a list section has no item schema")
+
+
+@lru_cache(maxsize=1)
+def field_specs():
+    """Every leaf field of the case, in the schema's order."""
+    schema = load_schema()
+    specs = []
+    for section, node in schema["properties"].items():
+        if section in LIST_SECTIONS:
+            node = _item_schema(node)
+            prefix = f"{section}[]"
+        else:
+            prefix = section
+        required = set(node.get("required", ()))
+        for name, child in node["properties"].items():
+            kind, choices = _kind(child)
+            specs.append(
+                FieldSpec(
+                    path=f"{prefix}.{name}",
+                    kind=kind,
+                    choices=choices,
+                    required=name in required,
+                    description=child.get("description", ""),
+                )
+            )
+    return tuple(specs)
+
+
+def spec_for(path):
+    """The spec of a concrete path (``programs[2].viable`` -> ``programs[].viable``)."""
+    generic = _generic_path(path)
+    for spec in field_specs():
+        if spec.path == generic:
+            return spec
+    raise KeyError(path)
+
+
+def _generic_path(path):
+    head, _, rest = path.partition("[")
+    if not rest:
+        return path
+    return f"{head}[]{rest.partition(']')[2]}"

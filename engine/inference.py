@@ -1,0 +1,129 @@
+"""The inference engine: the rule mixins composed into one experta engine, with a trace.
+
+Build one ``AdvisoryEngine`` and reuse it: ``infer`` resets it, declares all the
+case's facts at once and runs it. Every activation is recorded, in firing order,
+with the facts that matched it and what it concluded (``engine.trace``).
+"""
+
+import engine  # noqa: F401  (the experta shim)
+from experta import KnowledgeEngine
+from experta.agenda import Agenda
+from experta.strategies import DepthStrategy
+
+from engine.facts import (
+    Caveat,
+    Decision,
+    Evidence,
+    FirstStep,
+    Guidance,
+    Recommendation,
+    Recommended,
+    describe,
+)
+from engine.trace import TraceStep
+from rules import RULE_MIXINS
+
+
+class StableDepthStrategy(DepthStrategy):
+    """experta's depth strategy with the rule's name as the last tie-break.
+
+    Without it, two activations of equal salience on the same facts fire in an order
+    that depends on hashing, and the trace would differ from run to run.
+    """
+
+    def get_key(self, activation):
+        salience, facts = super().get_key(activation)
+        return (salience, facts, _reverse_name(activation.rule.__name__))
+
+
+def _reverse_name(name):
+    # The agenda fires its largest key first; invert the name so that, on a tie,
+    # rules fire in alphabetical order, which reads naturally in a trace.
+    return tuple(-ord(char) for char in name)
+
+
+class TracingAgenda(Agenda):
+    """An agenda that tells the engine which activation fires next."""
+
+    def __init__(self, on_fire, activations):
+        super().__init__()
+        self.activations = activations
+        self.on_fire = on_fire
+
+    def get_next(self):
+        activation = super().get_next()
+        if activation is not None:
+            self.on_fire(activation)
+        return activation
+
+
+class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
+    """All of perencana's rules in one engine, with the helpers the rules conclude with."""
+
+    __strategy__ = StableDepthStrategy
+
+    def __init__(self):
+        super().__init__()
+        self.trace = []
+
+    def reset(self, **kwargs):
+        super().reset(**kwargs)
+        self.agenda = TracingAgenda(self._record_firing, self.agenda.activations)
+        self.trace = []
+
+    def infer(self, facts):
+        """Run the rules on ``facts``; return the facts in working memory afterwards."""
+        self.reset()
+        self.declare(*facts)
+        self.run()
+        return list(self.facts.values())
+
+    def _record_firing(self, activation):
+        matched = sorted(activation.facts, key=lambda fact: fact["__factid__"])
+        self.trace.append(
+            TraceStep(
+                rule=activation.rule.__name__,
+                facts=[text for text in map(describe, matched) if text],
+                concluded=[],
+            )
+        )
+
+    # The helpers below are what rules call to conclude: each declares a fact and
+    # records it on the current trace step.
+
+    def conclude(self, fact):
+        self.declare(fact)
+        self.trace[-1].concluded.append(describe(fact))
+
+    def _current_rule(self):
+        return self.trace[-1].rule
+
+    def evidence(self, cause, strength, *facts):
+        self.conclude(
+            Evidence(cause=cause, strength=strength, facts=_descriptions(facts), rule=self._current_rule())
+        )
+
+    def recommend(self, strategy, *because):
+        self.conclude(
+            Recommendation(strategy=strategy, because=_descriptions(because), rule=self._current_rule())
+        )
+        self.conclude(Recommended(strategy=strategy))
+
+    def caveat(self, strategy, caveat):
+        self.conclude(Caveat(strategy=strategy, caveat=caveat))
+
+    def first_step(self, strategy, step):
+        self.conclude(FirstStep(strategy=strategy, step=step))
+
+    def decide(self, program, decision):
+        self.conclude(
+            Decision(index=program["index"], decision=decision, facts=_descriptions([program]))
+        )
+
+    def guide(self, guidance, *because):
+        self.conclude(Guidance(id=guidance, because=_descriptions(because), rule=self._current_rule()))
+
+
+def _descriptions(items):
+    """Facts become their descriptions; strings (cause ids) stay as they are."""
+    return tuple(item if isinstance(item, str) else describe(item) for item in items)

@@ -1,0 +1,78 @@
+"""Checks run on the knowledge as it loads: a broken copy fails with file and id."""
+
+LANGUAGES = ("en", "id")
+TEXT_KEYS = ("title", "summary", "first_step", "text", "label", "question")
+
+
+def check_knowledge(raw, item_files):
+    """Every problem found in the raw knowledge files, as ``file: id: problem``."""
+    problems = []
+    last_passage = (raw.get("source") or {}).get("passages", 0)
+    for name, key in item_files.items():
+        items = raw.get(name)
+        if not isinstance(items, list):
+            problems.append(f"{name}.yaml: must be a list of items")
+            continue
+        seen = set()
+        for position, item in enumerate(items):
+            where = f"{name}.yaml: item {position + 1}"
+            if not isinstance(item, dict) or not item.get(key):
+                problems.append(f"{where}: has no {key}")
+                continue
+            where = f"{name}.yaml: {item[key]}"
+            if item[key] in seen:
+                problems.append(f"{where}: {key} is used twice")
+            seen.add(item[key])
+            problems += _check_sources(where, item, last_passage, required=name != "fields")
+            problems += _check_texts(where, item)
+    problems += _check_references(raw)
+    problems += _check_texts("memo.yaml", {"labels": raw.get("memo") or {}}, nested=True)
+    problems += _check_texts("source.yaml", raw.get("source") or {})
+    return problems
+
+
+def _check_sources(where, item, last_passage, required):
+    sources = item.get("sources")
+    if sources is None:
+        return [f"{where}: cites no sources"] if required else []
+    if not isinstance(sources, list) or not sources:
+        return [f"{where}: sources must be a non-empty list of ¶ numbers"]
+    return [
+        f"{where}: cites ¶{number}, which is not between 1 and {last_passage}"
+        for number in sources
+        if not isinstance(number, int) or not 1 <= number <= last_passage
+    ]
+
+
+def _check_texts(where, item, nested=False):
+    problems = []
+    for key, value in item.items():
+        if nested and isinstance(value, dict) and not _is_text(value):
+            problems += _check_texts(f"{where}: {key}", value, nested=True)
+        elif key in TEXT_KEYS or nested or _is_text(value):
+            if not isinstance(value, dict):
+                continue
+            for language in LANGUAGES:
+                if not isinstance(value.get(language), str) or not value[language].strip():
+                    problems.append(f"{where}: {key} has no text in '{language}'")
+    if isinstance(item.get("values"), dict):
+        for value_key, text in item["values"].items():
+            problems += _check_texts(f"{where}: value {value_key}", {"label": text})
+    return problems
+
+
+def _is_text(value):
+    return isinstance(value, dict) and set(value) <= set(LANGUAGES) and bool(value)
+
+
+def _check_references(raw):
+    strategies = {item.get("id") for item in raw.get("strategies") or [] if isinstance(item, dict)}
+    problems = []
+    for name in ("caveats", "steps"):
+        for item in raw.get(name) or []:
+            if isinstance(item, dict) and item.get("strategy") not in strategies:
+                problems.append(
+                    f"{name}.yaml: {item.get('id')}: names strategy "
+                    f"'{item.get('strategy')}', which is not in strategies.yaml"
+                )
+    return problems

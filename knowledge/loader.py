@@ -1,0 +1,76 @@
+"""Reads the knowledge files and checks them before anything uses them."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from engine.errors import KnowledgeError
+
+KNOWLEDGE_DIR = Path(__file__).parent
+
+# file name -> attribute; items of these files are lists keyed by `id` (or `path`).
+ITEM_FILES = {
+    "causes": "id",
+    "strategies": "id",
+    "caveats": "id",
+    "steps": "id",
+    "guidance": "id",
+    "decisions": "id",
+    "lifecycle": "id",
+    "fields": "path",
+}
+LANGUAGES = ("en", "id")
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything perencana knows, read from one folder."""
+
+    source: dict
+    thresholds: dict
+    memo: dict
+    causes: dict
+    strategies: dict
+    caveats: dict
+    steps: dict
+    guidance: dict
+    decisions: dict
+    lifecycle: dict
+    fields: dict
+
+    def item(self, kind, key):
+        """The item ``key`` of ``kind`` (``causes``, ``strategies``...)."""
+        return getattr(self, kind)[key]
+
+
+def _read(directory, name):
+    path = Path(directory) / f"{name}.yaml"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except OSError as error:
+        raise KnowledgeError([f"{path.name}: cannot be read ({error.strerror})"]) from None
+    except yaml.YAMLError as error:
+        raise KnowledgeError([f"{path.name}: not valid YAML ({error})"]) from None
+
+
+def read_knowledge(directory=KNOWLEDGE_DIR):
+    """Read and check the knowledge in ``directory`` (a copy may be checked too)."""
+    from knowledge.checks import check_knowledge
+
+    raw = {name: _read(directory, name) for name in (*ITEM_FILES, "source", "thresholds", "memo")}
+    problems = check_knowledge(raw, ITEM_FILES)
+    if problems:
+        raise KnowledgeError(problems)
+    items = {
+        name: {item[key]: item for item in raw[name]} for name, key in ITEM_FILES.items()
+    }
+    return Knowledge(source=raw["source"], thresholds=raw["thresholds"], memo=raw["memo"], **items)
+
+
+@lru_cache(maxsize=1)
+def load_knowledge():
+    """The shipped knowledge, read and checked once per process."""
+    return read_knowledge(KNOWLEDGE_DIR)
