@@ -101,7 +101,9 @@ class Advice:
                 {"name": p.name, "decision": p.decision, "sources": p.sources}
                 for p in self.programs
             ],
-            "guidance": [{"id": g.id, "because": g.because, "sources": g.sources} for g in self.guidance],
+            "guidance": [
+                {"id": g.id, "because": g.because, "sources": g.sources} for g in self.guidance
+            ],
             "unknowns": [u.path for u in self.unknowns],
             "unknown_answers": [
                 {"field": u.path, "answers_that_change_advice": u.changing_answers}

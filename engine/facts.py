@@ -6,8 +6,9 @@ Each class can describe itself the way a user wrote the case
 (``funding.funds_for_change = none``), which is what the trace and the evidence show.
 """
 
-import engine  # noqa: F401  (the experta shim)
 from experta import Fact
+
+import engine  # noqa: F401  (the experta shim)
 
 
 def show_value(value):

@@ -5,11 +5,11 @@ case's facts at once and runs it. Every activation is recorded, in firing order,
 with the facts that matched it and what it concluded (``engine.trace``).
 """
 
-import engine  # noqa: F401  (the experta shim)
 from experta import KnowledgeEngine
 from experta.agenda import Agenda
 from experta.strategies import DepthStrategy
 
+import engine  # noqa: F401  (the experta shim)
 from engine.facts import (
     Caveat,
     Decision,
@@ -100,12 +100,19 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
 
     def evidence(self, cause, strength, *facts):
         self.conclude(
-            Evidence(cause=cause, strength=strength, facts=_descriptions(facts), rule=self._current_rule())
+            Evidence(
+                cause=cause,
+                strength=strength,
+                facts=_descriptions(facts),
+                rule=self._current_rule(),
+            )
         )
 
     def recommend(self, strategy, *because):
         self.conclude(
-            Recommendation(strategy=strategy, because=_descriptions(because), rule=self._current_rule())
+            Recommendation(
+                strategy=strategy, because=_descriptions(because), rule=self._current_rule()
+            )
         )
         self.conclude(Recommended(strategy=strategy))
 
@@ -121,7 +128,9 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         )
 
     def guide(self, guidance, *because):
-        self.conclude(Guidance(id=guidance, because=_descriptions(because), rule=self._current_rule()))
+        self.conclude(
+            Guidance(id=guidance, because=_descriptions(because), rule=self._current_rule())
+        )
 
 
 def _descriptions(items):

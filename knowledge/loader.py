@@ -64,9 +64,7 @@ def read_knowledge(directory=KNOWLEDGE_DIR):
     problems = check_knowledge(raw, ITEM_FILES)
     if problems:
         raise KnowledgeError(problems)
-    items = {
-        name: {item[key]: item for item in raw[name]} for name, key in ITEM_FILES.items()
-    }
+    items = {name: {item[key]: item for item in raw[name]} for name, key in ITEM_FILES.items()}
     return Knowledge(source=raw["source"], thresholds=raw["thresholds"], memo=raw["memo"], **items)
 
 

@@ -56,9 +56,7 @@ class CauseRules:
         """No funds for the change is strong evidence of financial resistance (¶55)."""
         self.evidence("financial", "strong", f)
 
-    @Rule(
-        AS.f << Field(path="funding.funds_for_change", value="partial"), salience=phases.EVIDENCE
-    )
+    @Rule(AS.f << Field(path="funding.funds_for_change", value="partial"), salience=phases.EVIDENCE)
     def cause_financial_partial_funds(self, f):
         """Only part of the funds is moderate evidence of financial resistance (¶55)."""
         self.evidence("financial", "moderate", f)
@@ -101,9 +99,7 @@ class CauseRules:
 
     # R3 management-disruption (¶56, ¶60)
 
-    @Rule(
-        AS.f << Field(path="change.skills_required", value="extensive"), salience=phases.EVIDENCE
-    )
+    @Rule(AS.f << Field(path="change.skills_required", value="extensive"), salience=phases.EVIDENCE)
     def cause_disruption_extensive_skills(self, f):
         """Extensive new skills and knowledge are strong evidence that the change
         disrupts management (¶56)."""

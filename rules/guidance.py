@@ -105,9 +105,7 @@ class GuidanceRules:
         implementation (¶23)."""
         self.guide("position-limits", f)
 
-    @Rule(
-        AS.f << Field(path="change.triggers", value="funding-change"), salience=phases.GUIDANCE
-    )
+    @Rule(AS.f << Field(path="change.triggers", value="funding-change"), salience=phases.GUIDANCE)
     def guidance_community_donor_funding_change(self, f):
         """Warns that a change driven by funding may pull the planner between the
         community's needs and the donor's wishes (¶33)."""

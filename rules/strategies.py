@@ -5,7 +5,7 @@ and case-specific first steps attach to a recommended strategy. Ranking is done
 from the reasons in ``engine.advice_builder``.
 """
 
-from experta import AS, Rule, L
+from experta import AS, L, Rule
 
 from engine.facts import Cause, Field, Lifecycle, Program, Recommended, Stakeholder
 from rules import phases
@@ -206,9 +206,7 @@ class StrategyRules:
 
     # S8 affected parties (¶70, ¶52)
 
-    @Rule(
-        AS.s << Stakeholder(directly_affected=True, impact="negative"), salience=phases.STRATEGY
-    )
+    @Rule(AS.s << Stakeholder(directly_affected=True, impact="negative"), salience=phases.STRATEGY)
     def strategy_affected_losers(self, s):
         """Recommends attending to a party the change affects directly and harms:
         resistance usually comes from those who lose (¶70)."""
@@ -228,9 +226,7 @@ class StrategyRules:
         closes itself off when pushed (¶71, ¶51)."""
         self.recommend("gradual-change", stage)
 
-    @Rule(
-        AS.s << Stakeholder(directly_affected=True, impact="negative"), salience=phases.STRATEGY
-    )
+    @Rule(AS.s << Stakeholder(directly_affected=True, impact="negative"), salience=phases.STRATEGY)
     def strategy_gradual_resisting_stakeholders(self, s):
         """Recommends slow, continuous change when some stakeholders stand to lose
         and may close themselves off (¶71, ¶52)."""
