@@ -40,8 +40,9 @@ def lang_option(command):
 
 
 def _read_case(case):
-    text = click.get_text_stream("stdin").read() if case == "-" else None
-    return api.read_case(case, text)
+    # With "-", the loader reads standard input itself, as bytes, so that a bad
+    # encoding is reported like a bad file.
+    return api.read_case(case)
 
 
 @click.group(cls=PerencanaGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -37,6 +37,7 @@ class ProgramFinding:
     decision: str
     sources: list
     facts: list = field(default_factory=list)
+    index: int = 0
 
 
 @dataclass

@@ -111,6 +111,7 @@ def build_programs(facts, knowledge, case):
             decision=decisions[index]["decision"],
             sources=list(knowledge.decisions[decisions[index]["decision"]]["sources"]),
             facts=list(decisions[index]["facts"]),
+            index=index,
         )
         for index, program in enumerate(programs)
         if index in decisions

@@ -24,22 +24,21 @@ from engine.trace import TraceStep
 from rules import RULE_MIXINS
 
 
-class StableDepthStrategy(DepthStrategy):
-    """experta's depth strategy with the rule's name as the last tie-break.
+class CaseOrderStrategy(DepthStrategy):
+    """Conflict resolution: salience first, then the facts in the order they came.
 
-    Without it, two activations of equal salience on the same facts fire in an order
-    that depends on hashing, and the trace would differ from run to run.
+    experta's depth strategy fires the newest facts first, so a trace would list the
+    last stakeholder before the first; here, among rules of equal salience, the one
+    on the earliest facts fires first (salience already orders the phases), and the
+    rule's name breaks a remaining tie, which hashing would otherwise decide.
     """
 
     def get_key(self, activation):
-        salience, facts = super().get_key(activation)
-        return (salience, facts, _reverse_name(activation.rule.__name__))
-
-
-def _reverse_name(name):
-    # The agenda fires its largest key first; invert the name so that, on a tie,
-    # rules fire in alphabetical order, which reads naturally in a trace.
-    return tuple(-ord(char) for char in name)
+        salience = activation.rule.salience
+        facts = tuple(-fact_id for fact_id in sorted(f["__factid__"] for f in activation.facts))
+        # The agenda fires its largest key first: negated ids put older facts first,
+        # and the inverted name puts rules in alphabetical order on a tie.
+        return (salience, facts, tuple(-ord(char) for char in activation.rule.__name__))
 
 
 class TracingAgenda(Agenda):
@@ -60,7 +59,7 @@ class TracingAgenda(Agenda):
 class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
     """All of perencana's rules in one engine, with the helpers the rules conclude with."""
 
-    __strategy__ = StableDepthStrategy
+    __strategy__ = CaseOrderStrategy
 
     def __init__(self):
         super().__init__()

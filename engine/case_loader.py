@@ -1,0 +1,308 @@
+"""Reads a case file (YAML, or JSON, which is YAML) and returns the normalized case.
+
+Reading is defensive because case files are written by hand and may come from
+anyone: the size is capped before parsing, only YAML's safe types are built,
+aliases and anchors are refused (an "alias bomb" of a few lines can expand to
+gigabytes), and duplicate keys are refused (YAML would silently keep the last one).
+Every problem becomes one line of a ``CaseError``; the user never sees a traceback.
+"""
+
+import sys
+from pathlib import Path
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, SequenceNode
+from yaml.reader import ReaderError
+
+from engine.errors import CaseError
+from engine.validation import (
+    case_schema,
+    item_path,
+    join_path,
+    normalize_case,
+    validate_case,
+)
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+MAX_BYTES = 1024 * 1024
+
+# Tags whose implicit resolution is switched off: a date-like answer stays the text
+# the user wrote (the schema has no dates), and ``<<`` is an ordinary, unknown key
+# rather than a merge (merges exist to be used with aliases, which are refused).
+_DROPPED_TAGS = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge")
+_NOTHING = object()  # a stream with no document, unlike one holding ``null``
+
+
+class _Refused(Exception):
+    """The input cannot become a case; ``problems`` are the one-line reasons."""
+
+    def __init__(self, *problems):
+        super().__init__(*problems)
+        self.problems = list(problems)
+
+
+class _AliasFound(Exception):
+    """Raised while composing, before an alias could be expanded."""
+
+    def __init__(self, event):
+        super().__init__(event.anchor)
+        self.event = event
+
+
+class CaseYamlLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses aliases as it meets them and notes the first anchor."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED_TAGS]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.first_anchor = None
+
+    def compose_node(self, parent, index):
+        """Stop at an alias; remember where the first anchor is (refused afterwards,
+        so that a file with both is told about the alias, the real danger)."""
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _AliasFound(event)
+        if event.anchor is not None and self.first_anchor is None:
+            self.first_anchor = event
+        return super().compose_node(parent, index)
+
+
+# --------------------------------------------------------------------------- public
+
+
+def load_case(source, text=None):
+    """The validated, normalized case read from ``source``.
+
+    ``source`` is a path, or ``-`` for standard input; then ``text`` is what was read
+    from it (``str`` or ``bytes``; ``None`` reads ``sys.stdin`` here). Raises
+    ``CaseError`` naming every problem found, one line each.
+    """
+    from_stdin = str(source) == STDIN
+    name = STDIN_NAME if from_stdin else str(source)
+    what = "the input" if from_stdin else "the file"
+    try:
+        raw = _read_stdin(text) if from_stdin else _read_file(Path(source))
+        data = _parse(_decode(raw, what), what)
+    except _Refused as refused:
+        raise CaseError(name, refused.problems) from None
+    problems = validate_case(data)
+    if problems:
+        raise CaseError(name, problems)
+    return normalize_case(data)
+
+
+def _parse(text, what):
+    """The data in a case's YAML ``text``, before validation."""
+    if not text.strip():
+        raise _Refused(f"{what} is empty; a case needs at least {_required_sections()}")
+    try:
+        data = _construct(text)
+    except _AliasFound as found:
+        raise _Refused(_alias_message(found.event)) from None
+    except yaml.MarkedYAMLError as error:
+        raise _Refused(_yaml_message(error)) from None
+    except ReaderError as error:
+        raise _Refused(_reader_message(error, text)) from None
+    except yaml.YAMLError as error:  # any other parser complaint, kept to one line
+        raise _Refused("not valid YAML: " + " ".join(str(error).split())) from None
+    except RecursionError:
+        raise _Refused(f"{what} is nested too deeply to be a case") from None
+    if data is _NOTHING:  # only comments, or a bare "---"
+        raise _Refused(f"{what} has no case in it; a case needs at least {_required_sections()}")
+    return data
+
+
+def _construct(text):
+    """Compose the one document, check its structure, then build Python values."""
+    loader = CaseYamlLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return _NOTHING
+        _refuse_anchors(loader)
+        _refuse_duplicate_keys(loader, node)
+        return loader.construct_document(node)
+    except ValueError:
+        # Python refuses to turn a decimal of thousands of digits into an int.
+        raise _Refused("a number in the case has too many digits to be read") from None
+    finally:
+        loader.dispose()
+
+
+# ------------------------------------------------------------------------- reading
+
+
+def _read_file(path):
+    """The bytes of a case file, refusing a directory or a file over the cap unread."""
+    try:
+        if path.is_dir():
+            raise _Refused("is a directory, not a case file")
+        if path.stat().st_size > MAX_BYTES:
+            raise _Refused(_too_large("the file"))
+        with open(path, "rb") as handle:
+            # Read one byte past the cap: a pipe or device reports no size in stat.
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise _Refused("file not found") from None
+    except PermissionError:
+        raise _Refused("cannot be read: permission denied") from None
+    except OSError as error:
+        raise _Refused(f"cannot be read: {error.strerror or error}") from None
+    if len(raw) > MAX_BYTES:
+        raise _Refused(_too_large("the file"))
+    return raw
+
+
+def _read_stdin(text):
+    """Standard input as bytes, so it is checked exactly like a file."""
+    if text is None:
+        stream = getattr(sys.stdin, "buffer", sys.stdin)
+        text = stream.read(MAX_BYTES + 1)
+    if isinstance(text, str):
+        try:
+            # surrogateescape gives back the original bytes of a text stream that
+            # was decoded leniently, so that bad bytes are reported, not hidden.
+            text = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raise _Refused("the input is not UTF-8 text; save it as UTF-8") from None
+    if len(text) > MAX_BYTES:
+        raise _Refused(_too_large("the input"))
+    return text
+
+
+def _decode(raw, what):
+    try:
+        return raw.decode("utf-8-sig")  # tolerate the byte-order mark some editors add
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start]
+        raise _Refused(
+            f"{what} is not UTF-8 text (byte 0x{byte:02x} on line {line}); save it as UTF-8"
+        ) from None
+
+
+def _too_large(what):
+    return f"{what} is larger than 1 MiB ({MAX_BYTES} bytes), the most a case file may be"
+
+
+# ----------------------------------------------------------------- structure checks
+
+
+def _refuse_anchors(loader):
+    event = loader.first_anchor
+    if event is not None:
+        raise _Refused(
+            f"YAML anchors are not allowed in a case file (anchor '&{event.anchor}' "
+            f"at {_position(event.start_mark)}); remove it"
+        )
+
+
+def _alias_message(event):
+    return (
+        f"YAML aliases are not allowed in a case file (alias '*{event.anchor}' "
+        f"at {_position(event.start_mark)}); write the value out in full"
+    )
+
+
+def _refuse_duplicate_keys(loader, root):
+    """Refuse a key given twice in one mapping, naming its path and both lines.
+
+    Walks the composed nodes without recursion; a deep document is not an error here.
+    """
+    found = []
+    pending = [(root, "")]
+    while pending:
+        node, path = pending.pop()
+        if isinstance(node, MappingNode):
+            pending += _mapping_children(loader, node, path, found)
+        elif isinstance(node, SequenceNode):
+            pending += [(item, item_path(path, i)) for i, item in enumerate(node.value)]
+    if found:
+        found.sort()  # document order
+        raise _Refused(*(message for _, message in found))
+
+
+def _mapping_children(loader, node, path, found):
+    """The children of one mapping node; each repeated key is added to ``found``."""
+    first_lines = {}
+    children = []
+    for key_node, value_node in node.value:
+        key = _key_of(loader, key_node)
+        child = join_path(path, key)
+        line = key_node.start_mark.line + 1
+        if key in first_lines:
+            found.append(
+                (
+                    key_node.start_mark.index,
+                    f"{child}: duplicate key at line {line} (first at line "
+                    f"{first_lines[key]}); give each field once",
+                )
+            )
+        else:
+            first_lines[key] = line
+        children.append((value_node, child))
+    return children
+
+
+def _key_of(loader, key_node):
+    """The key as YAML builds it (``'name'`` and ``name`` are the same key); a
+    list or mapping used as a key is left for the constructor to refuse."""
+    if isinstance(key_node, (MappingNode, SequenceNode)):
+        return ("complex key", id(key_node))
+    key = loader.construct_object(key_node)
+    try:
+        hash(key)
+    except TypeError:
+        return ("unhashable key", id(key_node))
+    return key
+
+
+# ------------------------------------------------------------------------ messages
+
+
+def _yaml_message(error):
+    """``not valid YAML at line L, column C: <context>, <problem>`` on one line."""
+    mark = error.problem_mark or error.context_mark
+    where = f" at {_position(mark)}" if mark else ""
+    parts = []
+    if error.context:
+        context = error.context
+        if error.context_mark and mark and error.context_mark.line != mark.line:
+            context += f" (from line {error.context_mark.line + 1})"
+        parts.append(context)
+    if error.problem:
+        parts.append(error.problem)
+    detail = " ".join(", ".join(parts).split()) or "cannot be parsed"
+    return f"not valid YAML{where}: {detail}"
+
+
+def _reader_message(error, text):
+    """A character YAML forbids (a control character, say), with its line and column."""
+    before = text[: error.position]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    character = error.character
+    code = ord(character) if isinstance(character, str) else character
+    return (
+        f"not valid YAML at line {line}, column {column}: "
+        f"the character #x{code:04x} is not allowed in YAML"
+    )
+
+
+def _position(mark):
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _required_sections():
+    """``organization, change and funding``, from the schema's required sections."""
+    names = list(case_schema().get("required", ()))
+    if len(names) <= 1:
+        return "".join(names) or "some fields"
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,1 @@
+"""The memo templates (one per format); engine/render.py renders them."""

@@ -1,0 +1,145 @@
+"""The knowledge data: complete, bilingual, sourced, and checked as it loads."""
+
+import shutil
+
+import pytest
+import yaml
+
+from engine.errors import KnowledgeError
+from knowledge import load_knowledge
+from knowledge.loader import KNOWLEDGE_DIR, read_knowledge
+
+BRIEF_CAUSES = ["outsider-origin", "financial", "management-disruption", "hard-won-status-quo"]
+BRIEF_STRATEGIES = [
+    "education",
+    "adapt-to-resources",
+    "negotiate-incentives",
+    "expand-expertise",
+    "consultants",
+    "shake-up",
+    "link-institutions",
+    "affected-parties",
+    "gradual-change",
+    "program-review",
+    "collaborative-stance",
+]
+BRIEF_GUIDANCE = [
+    "facilitator",
+    "mission-alignment",
+    "values",
+    "involve-stakeholders",
+    "ideology-consensus",
+    "ideology-conflict",
+    "character-operationalist",
+    "character-data-first",
+    "character-client-focused",
+    "innovation-check",
+    "position-limits",
+    "community-donor",
+    "recruitment-spec",
+]
+BRIEF_SOURCES = {
+    "outsider-origin": {54},
+    "financial": {55, 61},
+    "management-disruption": {56, 60},
+    "hard-won-status-quo": {57, 51, 59},
+    "education": {63},
+    "adapt-to-resources": {64},
+    "negotiate-incentives": {65},
+    "expand-expertise": {66, 60},
+    "consultants": {67},
+    "shake-up": {68},
+    "link-institutions": {69},
+    "affected-parties": {70, 52},
+    "gradual-change": {71, 52},
+    "program-review": {72},
+    "collaborative-stance": {73},
+}
+
+
+def test_covers_every_cause_strategy_and_guidance_item_of_the_brief_in_order():
+    knowledge = load_knowledge()
+    assert list(knowledge.causes) == BRIEF_CAUSES
+    assert list(knowledge.strategies) == BRIEF_STRATEGIES
+    assert set(BRIEF_GUIDANCE) <= set(knowledge.guidance)
+    assert list(knowledge.decisions) == ["maintain", "develop", "replace"]
+    assert list(knowledge.lifecycle) == ["young", "maturing", "established"]
+
+
+def test_cites_at_least_the_passages_the_brief_names():
+    knowledge = load_knowledge()
+    for item_id, passages in BRIEF_SOURCES.items():
+        item = knowledge.causes.get(item_id) or knowledge.strategies[item_id]
+        assert passages <= set(item["sources"]), item_id
+
+
+def test_every_text_is_written_in_both_languages():
+    knowledge = load_knowledge()
+    for kind in ("causes", "strategies", "caveats", "steps", "guidance", "decisions", "lifecycle"):
+        for item_id, item in getattr(knowledge, kind).items():
+            for key in ("title", "summary", "text", "first_step"):
+                if key in item:
+                    assert item[key]["en"].strip() and item[key]["id"].strip(), (kind, item_id)
+                    assert item[key]["en"] != item[key]["id"], (kind, item_id, key)
+                    assert "TODO" not in item[key]["en"] + item[key]["id"], (kind, item_id)
+
+
+def _broken_copy(tmp_path, name, edit):
+    copy = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    path = copy / f"{name}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return copy
+
+
+def _problems(copy):
+    with pytest.raises(KnowledgeError) as caught:
+        read_knowledge(copy)
+    return caught.value.messages()
+
+
+def test_shipped_knowledge_passes_its_checks():
+    read_knowledge(KNOWLEDGE_DIR)
+
+
+def test_a_duplicate_id_is_named_with_its_file(tmp_path):
+    copy = _broken_copy(tmp_path, "strategies", lambda items: items.append(dict(items[0])))
+    assert "knowledge: strategies.yaml: education: id is used twice" in _problems(copy)
+
+
+def test_a_passage_outside_the_source_is_named(tmp_path):
+    def cite_99(items):
+        items[1]["sources"] = [55, 99]
+
+    copy = _broken_copy(tmp_path, "causes", cite_99)
+    assert (
+        "knowledge: causes.yaml: financial: cites ¶99, which is not between 1 and 75"
+        in _problems(copy)
+    )
+
+
+def test_a_missing_indonesian_text_is_named(tmp_path):
+    def drop_indonesian(items):
+        del items[0]["text"]["id"]
+
+    copy = _broken_copy(tmp_path, "guidance", drop_indonesian)
+    assert "knowledge: guidance.yaml: facilitator: text has no text in 'id'" in _problems(copy)
+
+
+def test_a_caveat_for_a_strategy_that_does_not_exist_is_named(tmp_path):
+    def rename(items):
+        items[0]["strategy"] = "educaton"
+
+    copy = _broken_copy(tmp_path, "caveats", rename)
+    problems = _problems(copy)
+    assert any("names strategy 'educaton', which is not in strategies.yaml" in p for p in problems)
+
+
+def test_an_item_without_sources_is_named(tmp_path):
+    def drop_sources(items):
+        del items[2]["sources"]
+
+    copy = _broken_copy(tmp_path, "strategies", drop_sources)
+    assert "knowledge: strategies.yaml: negotiate-incentives: cites no sources" in _problems(copy)

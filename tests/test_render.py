@@ -1,0 +1,402 @@
+"""The rendered memo, as a reader sees it: sections in order and in the reader's
+language, strategies in rank order, case text kept literal, text within 80 columns,
+JSON byte-stable, template mistakes reported as perencana errors."""
+
+import copy
+import dataclasses
+import json
+import re
+
+import pytest
+
+from engine.advisor import Advisor
+from engine.case_schema import field_specs
+from engine.errors import TemplateError
+from engine.memo_view import clean, memo_view
+from engine.render import (
+    compile_template,
+    environment,
+    md_escape,
+    render,
+    render_template,
+    wrap,
+)
+from knowledge import load_knowledge
+
+U = "unknown"
+
+CASE = {
+    "organization": {
+        "name": "Yayasan Harapan Bangsa",
+        "type": "ngo",
+        "sector": "child welfare",
+        "age_years": 27,
+        "formalized_procedures": True,
+        "years_to_current_state": 15,
+        "mission": "protect and educate street children",
+    },
+    "change": {
+        "summary": "adopt community-based case management",
+        "proposed_by": "external",
+        "triggers": ["service-area-expansion", "new-program-data"],
+        "skills_required": "extensive",
+        "new_staff_required": True,
+        "recruitment_via_agency": True,
+        "pace": "rapid",
+        "scope": "organization-wide",
+    },
+    "funding": {
+        "funds_for_change": "none",
+        "allocation": "fixed",
+        "seen_as_costly": True,
+        "sunk_investments": ["facilities", "trained-staff"],
+    },
+    "resources": {"limited": True, "unclear_task_division": False, "problems_acknowledged": False},
+    "staff": {"involved_in_design": False, "field_experience": "high", "authority_to_change": U},
+    "stakeholders": [
+        {"name": "field social workers", "directly_affected": True, "impact": "negative"}
+    ],
+    "programs": [
+        {"name": "home visits", "viable": True, "effectiveness": "low", "efficiency": "adequate"},
+        {"name": "night shelter", "viable": False, "effectiveness": "low", "efficiency": "low"},
+    ],
+    "partners": {
+        "peer_institution_available": True,
+        "peer_stronger": True,
+        "consultant_available": False,
+    },
+    "planner": {
+        "origin": "external",
+        "ideology": "consensus",
+        "character": "data-first",
+        "position": "executive",
+        "credibility": "medium",
+        "organization_resists_intervention": True,
+    },
+}
+
+HOSTILE = "<script>alert(1)</script> *bold* _x_ [link](http://x) | # 1."
+FORMATS = ("md", "html", "text")
+LANGS = ("en", "id")
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return load_knowledge()
+
+
+@pytest.fixture(scope="module")
+def advisor(knowledge):
+    return Advisor(knowledge)
+
+
+@pytest.fixture(scope="module")
+def advice(advisor):
+    return advisor.advise(copy.deepcopy(CASE))
+
+
+@pytest.fixture(scope="module")
+def hostile_advice(advisor):
+    case = copy.deepcopy(CASE)
+    case["organization"]["name"] = HOSTILE
+    case["change"]["summary"] = "<b>merge</b> the\x07 units\x1b[31m"
+    case["stakeholders"][0]["name"] = "<img src=x onerror=alert(2)>"
+    case["programs"][0]["name"] = "a | b"
+    return advisor.advise(case)
+
+
+def headings(knowledge, lang):
+    return {key: text[lang] for key, text in knowledge.memo["headings"].items()}
+
+
+# -- sections and language ---------------------------------------------------------
+
+
+SECTIONS = ("bottom_line", "organization", "causes", "strategies", "programs")
+SECTIONS += ("guidance", "unknowns", "sources", "appendix")
+
+
+def heading_marker(fmt, number, heading):
+    """How a numbered section heading appears in each format."""
+    prefix = f"{number}. " if number else ""
+    title = prefix + heading
+    if fmt == "md":
+        return f"\n## {prefix}{md_escape(heading)}\n"
+    if fmt == "html":
+        return f"<h2>{title}</h2>"
+    return f"\n{title}\n{'-' * len(title)}\n"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_section_heading_in_order(advice, knowledge, fmt, lang):
+    memo = render(advice, knowledge, fmt, lang)
+    positions = []
+    for number, key in enumerate(SECTIONS, start=1):
+        marker = heading_marker(
+            fmt, number if key != "appendix" else None, headings(knowledge, lang)[key]
+        )
+        assert marker in memo, (fmt, lang, key)
+        positions.append(memo.index(marker))
+    assert positions == sorted(positions)
+    assert knowledge.memo["title"][lang] in memo
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_indonesian_memo_has_no_english_wording(advice, knowledge, fmt):
+    memo = render(advice, knowledge, fmt, "id")
+    case_words = {str(choice) for spec in field_specs() for choice in spec.choices}
+    english = {
+        text["en"]
+        for group in ("headings", "terms")
+        for text in knowledge.memo[group].values()
+        if text["en"] != text["id"] and text["en"] not in case_words
+    }
+    english |= {knowledge.memo["title"]["en"], knowledge.memo["subtitle"]["en"]}
+    if fmt == "md":
+        english = {md_escape(text) for text in english}
+    found = [text for text in english if re.search(rf"(?<!\w){re.escape(text)}(?!\w)", memo)]
+    assert found == []
+    for label in ("kuat", "Intisari", "Sumber", "Lampiran"):
+        assert label in memo
+
+
+@pytest.mark.parametrize("fmt", ("md", "html"))
+def test_markdown_and_html_headings_are_headings(advice, knowledge, fmt):
+    memo = render(advice, knowledge, fmt, "id")
+    if fmt == "md":
+        assert memo.startswith("# ")
+        assert f"## 1. {knowledge.memo['headings']['bottom_line']['id']}" in memo
+    else:
+        assert f"<h2>1. {knowledge.memo['headings']['bottom_line']['id']}</h2>" in memo
+
+
+def test_html_is_standalone_and_print_ready(advice, knowledge):
+    memo = render(advice, knowledge, "html", "id")
+    assert memo.startswith("<!doctype html>")
+    assert '<html lang="id">' in memo
+    assert '<meta charset="utf-8">' in memo
+    assert "@media print" in memo and "page-break-inside: avoid" in memo
+    assert "<script" not in memo.lower()
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", memo)
+    assert "<link" not in memo
+
+
+# -- content ---------------------------------------------------------------------
+
+
+def strategy_titles(advice, knowledge, lang):
+    return [knowledge.strategies[s.id]["title"][lang] for s in advice.strategies]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_strategies_in_rank_order(advice, knowledge, fmt, lang):
+    memo = render(advice, knowledge, fmt, lang)
+    heading = headings(knowledge, lang)
+    section = memo.split(heading_marker(fmt, 4, heading["strategies"]), 1)[1]
+    section = section.split(heading_marker(fmt, 5, heading["programs"]), 1)[0]
+    view = memo_view(advice, knowledge, lang)
+    assert [s["rank"] for s in view["strategies"]] == list(range(1, len(advice.strategies) + 1))
+    positions = []
+    for strategy in view["strategies"]:
+        marker = {
+            "md": f"### {strategy['rank']}. ",
+            "text": f"\n{strategy['rank']}. ",
+            "html": f'id="strategy-{strategy["id"]}"',
+        }[fmt]
+        positions.append(section.index(marker))
+    assert positions == sorted(positions)
+    assert len(advice.strategies) >= 3
+
+
+def test_view_bottom_line_main_causes_and_first_strategies(advice, knowledge):
+    view = memo_view(advice, knowledge, "en")
+    top = knowledge.thresholds["strength"]["levels"][-1]
+    assert [c["id"] for c in view["bottom_line"]["main_causes"]] == [
+        c.id for c in advice.causes if c.strength == top
+    ]
+    start = knowledge.thresholds["ranking"]["start_with"]
+    assert [s["id"] for s in view["bottom_line"]["start_with"]] == [
+        s.id for s in advice.strategies[:start]
+    ]
+    for strategy in view["bottom_line"]["start_with"]:
+        assert strategy["because"]
+
+
+def test_view_lines_are_readable_and_keep_the_path(advice, knowledge):
+    view = memo_view(advice, knowledge, "en")
+    financial = next(c for c in view["causes"] if c["id"] == "financial")
+    line = next(f for f in financial["evidence"] if f["ref"] == "funding.funds_for_change")
+    label = knowledge.fields["funding.funds_for_change"]["label"]["en"]
+    assert line["text"].startswith(f"{label}: ")
+    assert "=" not in line["text"]
+    gradual = next(s for s in view["strategies"] if s["id"] == "gradual-change")
+    texts = [f["text"] for f in gradual["because"]]
+    assert any(knowledge.causes["hard-won-status-quo"]["title"]["en"] in t for t in texts)
+    assert not any(t == "hard-won-status-quo" for t in texts)
+    assert any(f["ref"] == "stakeholders[0]" for f in gradual["because"])
+    assert all(" = " not in f["text"] for s in view["strategies"] for f in s["because"])
+    for step in view["trace"]:
+        assert all(" = " not in f["text"] for f in step["facts"] + step["concluded"])
+    assert [step["number"] for step in view["trace"]] == list(range(1, len(advice.trace) + 1))
+
+
+def test_view_programs_unknowns_and_sources(advice, knowledge):
+    view = memo_view(advice, knowledge, "id")
+    decisions = {p["name"]: p["decision_label"] for p in view["programs"]}
+    assert decisions == {
+        "home visits": knowledge.memo["decision"]["develop"]["id"],
+        "night shelter": knowledge.memo["decision"]["replace"]["id"],
+    }
+    assert [u["path"] for u in view["unknowns"]] == [u.path for u in advice.unknowns]
+    numbers = [p["number"] for p in view["sources"]["passages"]]
+    assert numbers == sorted(set(numbers))
+    cited = {
+        n for item in advice.causes + advice.strategies + advice.guidance for n in item.sources
+    }
+    assert cited <= set(numbers)
+    assert view["sources"]["document"]["title"] == knowledge.source["title"]
+    assert view["sources"]["defaults_note"]
+
+
+def test_no_unknowns_is_said(advisor, knowledge):
+    case = copy.deepcopy(CASE)
+    case["staff"]["authority_to_change"] = True
+    advice = advisor.advise(case)
+    assert advice.unknowns == []
+    for fmt in FORMATS:
+        memo = render(advice, knowledge, fmt, "en")
+        no_unknowns = knowledge.memo["terms"]["no_unknowns"]["en"]
+        assert (md_escape(no_unknowns) if fmt == "md" else no_unknowns) in memo
+
+
+def test_renders_with_optional_knowledge_missing(advice, knowledge):
+    trimmed = dataclasses.replace(knowledge, source={"title": "24. Perencanaan Sosial"})
+    for fmt in FORMATS:
+        assert render(advice, trimmed, fmt, "id")
+
+
+# -- case text stays literal -------------------------------------------------------
+
+
+def test_html_escapes_case_text(hostile_advice, knowledge):
+    memo = render(hostile_advice, knowledge, "html", "en")
+    assert "<script" not in memo.lower()
+    assert "<img" not in memo.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in memo
+    assert "<b>merge</b>" not in memo
+
+
+def test_markdown_escapes_case_text(hostile_advice, knowledge):
+    memo = render(hostile_advice, knowledge, "md", "en")
+    assert not re.search(r"(?<!\\)<(?:script|img|b>)", memo)
+    assert r"\<script\>alert(1)\</script\>" in memo
+    assert r"\*bold\*" in memo
+    assert "*bold*" not in memo.replace(r"\*", "")
+    assert r"\[link\](http://x)" in memo
+    row = next(line for line in memo.splitlines() if line.startswith("| a"))
+    assert row.startswith(r"| a \| b |")
+    assert row.count(" | ") + 2 == 5  # four cells, none split by the name's |
+
+
+def test_md_escape_rules():
+    assert md_escape("*bold*") == r"\*bold\*"
+    assert md_escape("1. first") == r"1\. first"
+    assert md_escape("# title") == r"\# title"
+    assert md_escape("a\nb") == "a b"
+    for special in "\\`*_[]<>|#+-":
+        assert md_escape(special) == "\\" + special
+    assert md_escape("office-based care, #1 in town!") == "office-based care, #1 in town!"
+    assert md_escape("&amp; & co") == r"\&amp; & co"
+
+
+def test_control_characters_are_stripped(hostile_advice, knowledge):
+    for fmt in FORMATS:
+        memo = render(hostile_advice, knowledge, fmt, "en")
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", memo)
+    assert clean("a\x07b\nc\td\x1b") == "ab\nc\td"
+
+
+# -- plain text within 80 columns --------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_lines_fit_80_columns(advice, hostile_advice, knowledge, lang):
+    for item in (advice, hostile_advice):
+        memo = render(item, knowledge, "text", lang)
+        long = [line for line in memo.split("\n") if len(line) > 80]
+        assert long == []
+        assert all(line == line.rstrip() for line in memo.split("\n"))
+
+
+def test_text_fits_80_columns_with_long_unbroken_names(advisor, knowledge):
+    case = copy.deepcopy(CASE)
+    case["organization"]["name"] = "Y" * 200
+    case["organization"]["mission"] = "word " * 60
+    case["stakeholders"][0]["name"] = "x" * 150
+    memo = render(advisor.advise(case), knowledge, "text", "en")
+    assert max(len(line) for line in memo.split("\n")) <= 80
+
+
+def test_wrap_filter():
+    text = "lorem ipsum " * 30
+    lines = wrap(text, 40, "  - ").split("\n")
+    assert all(len(line) <= 40 for line in lines)
+    assert lines[0].startswith("  - ") and lines[1].startswith("    ")
+
+
+def test_text_headings_are_underlined(advice, knowledge):
+    memo = render(advice, knowledge, "text", "en").split("\n")
+    heading = f"1. {knowledge.memo['headings']['bottom_line']['en']}"
+    index = memo.index(heading)
+    assert memo[index + 1] == "-" * len(heading)
+    assert set(memo[1]) == {"="}
+
+
+# -- determinism and JSON ----------------------------------------------------------
+
+
+def test_json_is_byte_stable_and_is_the_advice(advice, advisor, knowledge):
+    first = render(advice, knowledge, "json", "en")
+    again = render(advisor.advise(copy.deepcopy(CASE)), knowledge, "json", "id")
+    assert first == again
+    assert first.endswith("\n")
+    assert json.loads(first) == advice.to_json()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_memos_are_deterministic(advice, advisor, knowledge, fmt):
+    again = advisor.advise(copy.deepcopy(CASE))
+    assert render(advice, knowledge, fmt, "id") == render(again, knowledge, fmt, "id")
+
+
+# -- template errors ---------------------------------------------------------------
+
+
+def test_missing_variable_is_a_template_error():
+    template = environment().from_string("line one\n{{ nowhere.to_be_found }}\n")
+    with pytest.raises(TemplateError) as error:
+        render_template(template, {})
+    message = str(error.value)
+    assert "nowhere" in message and "line 2" in message
+
+
+def test_syntax_error_is_a_template_error():
+    with pytest.raises(TemplateError) as error:
+        compile_template("fine\n{% if %}\n")
+    assert "line 2" in str(error.value)
+
+
+def test_unknown_template_and_format():
+    with pytest.raises(TemplateError):
+        render_template("no-such-template.j2", {})
+    with pytest.raises(ValueError):
+        render(None, None, "pdf", "en")
+
+
+def test_environment_is_cached_and_strict():
+    env = environment()
+    assert env is environment()
+    assert env.keep_trailing_newline and env.trim_blocks and env.lstrip_blocks
+    assert env.autoescape("memo.html.j2") and not env.autoescape("memo.md.j2")
