@@ -1,0 +1,151 @@
+"""Shared fixtures for the rule tests.
+
+One ``AdvisoryEngine`` is built per test session and reused (as ``Advisor`` does):
+``run(*facts)`` resets it, declares copies of the facts, runs it and returns a
+``Run`` with the working memory, the trace and the names of the rules that fired.
+The plain helpers (``field``, ``stakeholder``, ``program``, ``make_case``...) build
+the facts and cases the tests feed it; test modules import them from here.
+"""
+
+import copy
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
+import pytest
+
+from engine.advisor import Advisor
+from engine.facts import Field, Program, Stakeholder
+from engine.inference import AdvisoryEngine
+from engine.validation import normalize_case, validate_case
+
+# --------------------------------------------------------------------------- facts
+
+
+def field(path, value, band=None):
+    """One answered case field, as ``engine.case_facts`` makes it (``band`` for numbers)."""
+    if band is None:
+        return Field(path=path, value=value)
+    return Field(path=path, value=value, band=band)
+
+
+def stakeholder(index=0, name="shelter staff", directly_affected=True, impact="negative"):
+    return Stakeholder(index=index, name=name, directly_affected=directly_affected, impact=impact)
+
+
+def program(index=0, name="home visits", viable=True, performance="adequate"):
+    return Program(index=index, name=name, viable=viable, performance=performance)
+
+
+# Answered fields that make the lifecycle rules conclude each stage (ages banded by
+# the defaults in knowledge/thresholds.yaml: new < 5 <= mid < 15 <= long-standing).
+def young():
+    return (
+        field("organization.age_years", 3, band="new"),
+        field("organization.formalized_procedures", False),
+    )
+
+
+def maturing():
+    return (
+        field("organization.age_years", 8, band="mid"),
+        field("organization.formalized_procedures", False),
+    )
+
+
+def established():
+    return (field("organization.formalized_procedures", True),)
+
+
+# --------------------------------------------------------------------------- runs
+
+
+@dataclass
+class Run:
+    """What one run of the engine left: working memory, trace, fired rule names."""
+
+    facts: list
+    trace: list
+    rules: frozenset = dataclass_field(repr=False, default=frozenset())
+
+    @property
+    def fired(self):
+        """Names of the rules that fired, in firing order (repeated if fired again)."""
+        return [step.rule for step in self.trace]
+
+    def did_not_fire(self, rule):
+        """True when ``rule`` (which must be a rule of the engine) did not fire."""
+        assert rule in self.rules, f"{rule} is not a rule of the engine"
+        return rule not in self.fired
+
+    def of(self, kind, **where):
+        """The facts of exactly type ``kind`` in working memory, as plain dicts,
+        keeping those whose fields equal ``where``."""
+        found = [fact.as_dict() for fact in self.facts if type(fact) is kind]
+        return [item for item in found if all(item.get(k) == v for k, v in where.items())]
+
+    def steps(self, rule):
+        return [step for step in self.trace if step.rule == rule]
+
+    def step(self, rule):
+        """The one trace step of ``rule`` (fails if it fired zero or several times)."""
+        steps = self.steps(rule)
+        assert len(steps) == 1, f"{rule} fired {len(steps)} times; fired: {self.fired}"
+        return steps[0]
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """The one AdvisoryEngine of the session."""
+    return AdvisoryEngine()
+
+
+@pytest.fixture(scope="session")
+def rule_names(engine):
+    return frozenset(rule.__name__ for rule in engine.get_rules())
+
+
+@pytest.fixture
+def run(engine, rule_names):
+    """``run(*facts)``: infer on copies of ``facts`` with the session's engine."""
+
+    def run_facts(*facts):
+        memory = engine.infer([fact.copy() for fact in facts])
+        return Run(facts=memory, trace=list(engine.trace), rules=rule_names)
+
+    return run_facts
+
+
+# --------------------------------------------------------------------------- cases
+
+# The required answers, chosen so that on their own they conclude no cause and no
+# life-cycle stage: internal proposal, sufficient funds, a mid-aged organization
+# whose procedures are unknown.
+BASE_CASE = {
+    "organization": {"name": "Test organization", "age_years": 8},
+    "change": {"summary": "a change under test", "proposed_by": "internal"},
+    "funding": {"funds_for_change": "sufficient"},
+}
+
+
+def make_case(answers=None, stakeholders=None, programs=None):
+    """A validated, normalized case: ``BASE_CASE`` with ``answers`` (dotted path ->
+    value) and lists; everything else is 'unknown', as the case loader leaves it."""
+    raw = copy.deepcopy(BASE_CASE)
+    for path, value in (answers or {}).items():
+        section, _, name = path.partition(".")
+        raw.setdefault(section, {})[name] = value
+    if stakeholders is not None:
+        raw["stakeholders"] = stakeholders
+    if programs is not None:
+        raw["programs"] = programs
+    problems = validate_case(raw)
+    assert not problems, problems
+    return normalize_case(raw)
+
+
+@pytest.fixture(scope="session")
+def advisor(engine):
+    """An Advisor running on the session's engine (its own one is replaced)."""
+    advisor = Advisor()
+    advisor.engine = engine
+    return advisor

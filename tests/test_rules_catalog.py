@@ -1,0 +1,106 @@
+"""The rule catalog: the composed engine holds exactly the rules of the five mixins,
+each named by its concern and citing the source."""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from experta import KnowledgeEngine, Rule
+
+from rules import RULE_MIXINS
+
+# module of a mixin -> the prefix every one of its rules carries
+PREFIXES = {
+    "rules.lifecycle": "lifecycle_",
+    "rules.causes": "cause_",
+    "rules.strategies": "strategy_",
+    "rules.programs": "program_",
+    "rules.guidance": "guidance_",
+}
+CITATION = re.compile(r"¶(\d+)")
+TESTS = Path(__file__).parent
+
+
+def defined_rules(mixin):
+    """The rules a mixin defines itself, by attribute name."""
+    return {name: value for name, value in vars(mixin).items() if isinstance(value, Rule)}
+
+
+def all_defined_names():
+    return [name for mixin in RULE_MIXINS for name in defined_rules(mixin)]
+
+
+def test_there_is_one_mixin_per_concern_module():
+    assert sorted(mixin.__module__ for mixin in RULE_MIXINS) == sorted(PREFIXES)
+
+
+def test_engine_rules_are_exactly_the_rules_the_mixins_define(engine):
+    engine_names = [rule.__name__ for rule in engine.get_rules()]
+    defined = all_defined_names()
+
+    # no two mixins define a rule of the same name (one would hide the other)
+    assert [name for name, n in Counter(defined).items() if n > 1] == []
+    assert [name for name, n in Counter(engine_names).items() if n > 1] == []
+    assert len(engine_names) == len(defined)
+    assert set(engine_names) == set(defined)
+
+
+def test_a_shared_name_would_be_caught_by_the_count():
+    # The premise of the check above: experta keeps one of two same-named rules.
+    class First:
+        @Rule()
+        def shared(self):
+            """x (¶1)."""
+
+    class Second:
+        @Rule()
+        def shared(self):
+            """y (¶1)."""
+
+    class Both(First, Second, KnowledgeEngine):
+        pass
+
+    defined = [name for mixin in (First, Second) for name in defined_rules(mixin)]
+    assert len(Both().get_rules()) == 1 < len(defined)
+
+
+def test_every_rule_is_named_after_its_attribute(engine):
+    for mixin in RULE_MIXINS:
+        for name, rule in defined_rules(mixin).items():
+            assert rule.__name__ == name
+
+
+@pytest.mark.parametrize("mixin", RULE_MIXINS, ids=lambda mixin: mixin.__name__)
+def test_every_rule_carries_the_prefix_of_its_module(mixin):
+    prefix = PREFIXES[mixin.__module__]
+    names = list(defined_rules(mixin))
+
+    assert names, f"{mixin.__name__} defines no rules"
+    assert [name for name in names if not name.startswith(prefix)] == []
+
+
+def test_no_rule_carries_the_prefix_of_another_module():
+    for mixin in RULE_MIXINS:
+        others = [p for m, p in PREFIXES.items() if m != mixin.__module__]
+        for name in defined_rules(mixin):
+            assert not any(name.startswith(p) for p in others), name
+
+
+def test_every_rule_has_a_docstring_citing_the_source(engine):
+    for rule in engine.get_rules():
+        doc = rule.__doc__ or ""
+        cited = [int(n) for n in CITATION.findall(doc)]
+        assert doc.strip(), f"{rule.__name__} has no docstring"
+        assert cited, f"{rule.__name__} cites no ¶N"
+        assert all(1 <= n <= 75 for n in cited), f"{rule.__name__} cites {cited}"
+
+
+def test_every_rule_is_named_in_the_test_module_of_its_concern():
+    # The rule tests mirror the rule modules one to one; each rule has a test where it
+    # fires and one where it must not, so its name appears there at least twice.
+    for mixin in RULE_MIXINS:
+        concern = mixin.__module__.rpartition(".")[2]
+        text = (TESTS / f"test_rules_{concern}.py").read_text(encoding="utf-8")
+        for name in defined_rules(mixin):
+            assert len(re.findall(rf"\b{name}\b", text)) >= 2, f"{name}: tests missing"

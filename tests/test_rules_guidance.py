@@ -1,0 +1,293 @@
+"""rules/guidance.py: guidance to the planner beyond the eleven strategies
+(¶23–¶34, ¶52, ¶58–¶61)."""
+
+import pytest
+
+from engine.facts import Guidance
+from tests.conftest import established, field, make_case, maturing, program, stakeholder, young
+
+LOSER = "stakeholders[0] (shelter staff): directly_affected = true, impact = negative"
+GAINER = "stakeholders[0] (children): directly_affected = true, impact = positive"
+NEW_STAFF = field("change.new_staff_required", True)
+VIA_AGENCY = field("change.recruitment_via_agency", True)
+
+# rule, facts declared, guidance id, because (as the Guidance cites it), matched facts
+GUIDANCE = [
+    (
+        "guidance_facilitator_unacknowledged",
+        [field("resources.problems_acknowledged", False)],
+        "facilitator",
+        ("resources.problems_acknowledged = false",),
+        ["resources.problems_acknowledged = false"],
+    ),
+    (
+        "guidance_facilitator_limited_resources",
+        [field("resources.limited", True)],
+        "facilitator",
+        ("resources.limited = true",),
+        ["resources.limited = true"],
+    ),
+    ("guidance_mission_alignment", [], "mission-alignment", (), []),
+    ("guidance_values", [], "values", (), []),
+    (
+        "guidance_involve_stakeholders_listed",
+        [stakeholder()],
+        "involve-stakeholders",
+        (LOSER,),
+        [LOSER],
+    ),
+    (
+        "guidance_involve_stakeholders_listed",
+        [stakeholder(name="children", impact="positive")],
+        "involve-stakeholders",
+        (GAINER,),
+        [GAINER],
+    ),
+    (
+        "guidance_involve_stakeholders_staff",
+        [field("staff.involved_in_design", False)],
+        "involve-stakeholders",
+        ("staff.involved_in_design = false",),
+        ["staff.involved_in_design = false"],
+    ),
+    (
+        "guidance_ideology_consensus",
+        [field("planner.ideology", "consensus")],
+        "ideology-consensus",
+        ("planner.ideology = consensus",),
+        ["planner.ideology = consensus"],
+    ),
+    (
+        "guidance_ideology_conflict",
+        [field("planner.ideology", "conflict")],
+        "ideology-conflict",
+        ("planner.ideology = conflict",),
+        ["planner.ideology = conflict"],
+    ),
+    (
+        "guidance_character_operationalist",
+        [field("planner.character", "operationalist")],
+        "character-operationalist",
+        ("planner.character = operationalist",),
+        ["planner.character = operationalist"],
+    ),
+    (
+        "guidance_character_data_first",
+        [field("planner.character", "data-first")],
+        "character-data-first",
+        ("planner.character = data-first",),
+        ["planner.character = data-first"],
+    ),
+    (
+        "guidance_character_client_focused",
+        [field("planner.character", "client-focused")],
+        "character-client-focused",
+        ("planner.character = client-focused",),
+        ["planner.character = client-focused"],
+    ),
+    (
+        "guidance_innovation_check_trigger",
+        [field("change.triggers", "new-program-data")],
+        "innovation-check",
+        ("change.triggers = new-program-data",),
+        ["change.triggers = new-program-data"],
+    ),
+    (
+        "guidance_innovation_check_trigger",
+        [field("change.triggers", "service-area-expansion")],
+        "innovation-check",
+        ("change.triggers = service-area-expansion",),
+        ["change.triggers = service-area-expansion"],
+    ),
+    (
+        "guidance_innovation_check_young",
+        [*young()],
+        "innovation-check",
+        ("lifecycle = young",),
+        ["lifecycle = young"],
+    ),
+    (
+        "guidance_position_limits_executive",
+        [field("planner.position", "executive")],
+        "position-limits",
+        ("planner.position = executive",),
+        ["planner.position = executive"],
+    ),
+    (
+        "guidance_community_donor_funding_change",
+        [field("change.triggers", "funding-change")],
+        "community-donor",
+        ("change.triggers = funding-change",),
+        ["change.triggers = funding-change"],
+    ),
+    (
+        "guidance_community_donor_short_funds",
+        [field("funding.funds_for_change", "none")],
+        "community-donor",
+        ("funding.funds_for_change = none",),
+        ["funding.funds_for_change = none"],
+    ),
+    (
+        "guidance_community_donor_short_funds",
+        [field("funding.funds_for_change", "partial")],
+        "community-donor",
+        ("funding.funds_for_change = partial",),
+        ["funding.funds_for_change = partial"],
+    ),
+    (
+        "guidance_recruitment_spec",
+        [NEW_STAFF, VIA_AGENCY],
+        "recruitment-spec",
+        ("change.new_staff_required = true", "change.recruitment_via_agency = true"),
+        ["change.new_staff_required = true", "change.recruitment_via_agency = true"],
+    ),
+    (
+        "guidance_credibility_low",
+        [field("planner.credibility", "low")],
+        "credibility",
+        ("planner.credibility = low",),
+        ["planner.credibility = low"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "facts", "guidance", "because", "matched"),
+    GUIDANCE,
+    ids=[f"{entry[0]}-{index}" for index, entry in enumerate(GUIDANCE)],
+)
+def test_rule_gives_its_guidance(run, rule, facts, guidance, because, matched):
+    result = run(*facts)
+
+    assert result.of(Guidance, rule=rule) == [{"id": guidance, "because": because, "rule": rule}]
+    step = result.step(rule)
+    assert step.facts == matched
+    assert len(step.concluded) == 1
+    assert step.concluded[0].startswith(f"guidance {guidance} (because ")
+
+
+NEAREST_MISSES = [
+    (
+        "guidance_facilitator_unacknowledged",
+        [field("resources.problems_acknowledged", True)],
+        "acknowledged",
+    ),
+    ("guidance_facilitator_limited_resources", [field("resources.limited", False)], "ample"),
+    ("guidance_involve_stakeholders_listed", [program()], "no stakeholder"),
+    ("guidance_involve_stakeholders_staff", [field("staff.involved_in_design", True)], "involved"),
+    ("guidance_ideology_consensus", [field("planner.ideology", "conflict")], "conflict"),
+    ("guidance_ideology_conflict", [field("planner.ideology", "consensus")], "consensus"),
+    (
+        "guidance_character_operationalist",
+        [field("planner.character", "client-focused")],
+        "client-focused",
+    ),
+    (
+        "guidance_character_data_first",
+        [field("planner.character", "operationalist")],
+        "operationalist",
+    ),
+    (
+        "guidance_character_client_focused",
+        [field("planner.character", "data-first")],
+        "data-first",
+    ),
+    (
+        "guidance_innovation_check_trigger",
+        [field("change.triggers", "funding-change")],
+        "funding trigger",
+    ),
+    (
+        "guidance_innovation_check_trigger",
+        [field("change.triggers", "policy-change")],
+        "policy trigger",
+    ),
+    ("guidance_innovation_check_young", [*maturing()], "maturing"),
+    ("guidance_innovation_check_young", [*established()], "established"),
+    ("guidance_position_limits_executive", [field("planner.position", "middle")], "middle"),
+    ("guidance_position_limits_executive", [field("planner.position", "both")], "both"),
+    (
+        "guidance_community_donor_funding_change",
+        [field("change.triggers", "policy-change")],
+        "policy trigger",
+    ),
+    (
+        "guidance_community_donor_short_funds",
+        [field("funding.funds_for_change", "sufficient")],
+        "sufficient funds",
+    ),
+    (
+        "guidance_recruitment_spec",
+        [NEW_STAFF, field("change.recruitment_via_agency", False)],
+        "direct hire",
+    ),
+    (
+        "guidance_recruitment_spec",
+        [field("change.new_staff_required", False), VIA_AGENCY],
+        "no new staff",
+    ),
+    ("guidance_recruitment_spec", [VIA_AGENCY], "new staff unknown"),
+    ("guidance_credibility_low", [field("planner.credibility", "medium")], "medium"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "facts"),
+    [entry[:2] for entry in NEAREST_MISSES],
+    ids=[f"{rule}-{why}" for rule, _, why in NEAREST_MISSES],
+)
+def test_rule_does_not_fire_on_the_nearest_miss(run, rule, facts):
+    assert run(*facts).did_not_fire(rule)
+
+
+# mission-alignment and values hold for every case (¶58, ¶27, ¶34): they have no
+# condition to miss; what can go wrong is firing never, or more than once.
+
+
+@pytest.mark.parametrize("rule", ["guidance_mission_alignment", "guidance_values"])
+@pytest.mark.parametrize(
+    "facts",
+    [
+        [],
+        [field("funding.funds_for_change", "none"), stakeholder(), program()],
+        [*established(), field("planner.ideology", "conflict"), stakeholder(1), stakeholder(2)],
+    ],
+    ids=["no facts", "some facts", "many facts"],
+)
+def test_unconditional_guidance_fires_exactly_once_per_run(run, rule, facts):
+    assert run(*facts).fired.count(rule) == 1
+
+
+def test_guidance_on_several_grounds_is_one_item_with_every_reason(advisor):
+    case = make_case(
+        {"resources.problems_acknowledged": False, "resources.limited": True},
+        stakeholders=[{"name": "staff", "directly_affected": True, "impact": "negative"}],
+    )
+
+    guidance = {g.id: g for g in advisor.infer(case).guidance}
+
+    assert set(guidance["facilitator"].because) == {
+        "resources.problems_acknowledged = false",
+        "resources.limited = true",
+    }
+    assert guidance["facilitator"].sources == [61]
+
+
+def test_advice_guidance_for_a_minimal_case_is_the_unconditional_items(advisor):
+    advice = advisor.infer(make_case())
+
+    assert [g.id for g in advice.guidance] == ["mission-alignment", "values"]
+
+
+@pytest.mark.parametrize(
+    ("ideology", "present", "absent"),
+    [
+        ("consensus", "ideology-consensus", "ideology-conflict"),
+        ("conflict", "ideology-conflict", "ideology-consensus"),
+    ],
+)
+def test_advice_adapts_to_the_planners_ideology(advisor, ideology, present, absent):
+    ids = {g.id for g in advisor.infer(make_case({"planner.ideology": ideology})).guidance}
+
+    assert present in ids
+    assert absent not in ids
