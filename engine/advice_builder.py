@@ -76,7 +76,9 @@ def build_strategies(facts, knowledge, causes):
                 StrategyFinding(
                     id=strategy_id,
                     rank=0,
-                    because=_unique(b for r in mine for b in r["because"]),
+                    because=_causes_first(
+                        _unique(b for r in mine for b in r["because"]), knowledge.causes
+                    ),
                     caveats=_in_knowledge_order(
                         (c["caveat"] for c in caveats if c["strategy"] == strategy_id),
                         knowledge.caveats,
@@ -95,6 +97,11 @@ def build_strategies(facts, knowledge, causes):
     for rank, strategy in enumerate(ranked, start=1):
         strategy.rank = rank
     return ranked
+
+
+def _causes_first(reasons, causes):
+    """Reasons with the causes first (in the source's order), then the facts as found."""
+    return [c for c in causes if c in reasons] + [r for r in reasons if r not in causes]
 
 
 def _in_knowledge_order(ids, table):

@@ -82,7 +82,7 @@ class Recommendation(Fact):
     """Conclusion: a strategy is recommended ``because`` of a cause id or a fact."""
 
     def describe(self):
-        return f"strategy {self['strategy']} (because {self['because']})"
+        return f"strategy {self['strategy']} (because {'; '.join(self['because'])})"
 
 
 class Recommended(Fact):
@@ -117,7 +117,8 @@ class Guidance(Fact):
     """Conclusion: an item of guidance to the planner, ``because`` of a fact."""
 
     def describe(self):
-        return f"guidance {self['id']} (because {self['because']})"
+        because = "; ".join(self["because"])
+        return f"guidance {self['id']} (because {because})" if because else f"guidance {self['id']}"
 
 
 def describe(fact):

@@ -11,7 +11,6 @@ A readable line is ``{"text": ..., "ref": ...}``; ``ref`` is a case path or ``""
 Case text is cleaned of control characters (newlines and tabs are kept).
 """
 
-import ast
 import re
 import unicodedata
 
@@ -38,7 +37,7 @@ RECOMMENDED_FACT = re.compile(r"^strategy (?P<strategy>\S+) recommended$")
 CAVEAT_FACT = re.compile(r"^caveat (?P<caveat>\S+) on (?P<strategy>\S+)$")
 FIRST_STEP_FACT = re.compile(r"^first step (?P<step>\S+) for (?P<strategy>\S+)$")
 DECISION_FACT = re.compile(r"^programs\[(?P<index>\d+)\] decision = (?P<decision>\S+)$")
-GUIDANCE_FACT = re.compile(r"^guidance (?P<guidance>\S+) \(because (?P<because>.*)\)$", re.S)
+GUIDANCE_FACT = re.compile(r"^guidance (?P<guidance>\S+)(?: \(because (?P<because>.*)\))?$", re.S)
 
 
 def clean(text):
@@ -258,8 +257,6 @@ class _Reader:
 
     def _recommendation(self, match):
         because = _as_tuple(match["because"])
-        if because is None:
-            return None
         text = self.phrases["strategy_because"].format(
             strategy=self.title("strategies", match["strategy"]), because=self._flat(because)
         )
@@ -293,8 +290,6 @@ class _Reader:
 
     def _guidance(self, match):
         because = _as_tuple(match["because"])
-        if because is None:
-            return None
         guidance = self.title("guidance", match["guidance"])
         if not because:
             return {"text": self.phrases["guidance_given"].format(guidance=guidance), "ref": ""}
@@ -342,11 +337,8 @@ def _value_keys(value):
 
 
 def _as_tuple(text):
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return None
-    return value if isinstance(value, tuple) else None
+    """The reasons of a recommendation or guidance description (``a; b``)."""
+    return tuple(text.split("; ")) if text else ()
 
 
 def _case_value(case, section, name):

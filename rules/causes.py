@@ -35,7 +35,8 @@ class CauseRules:
 
     @Rule(AS.f << Field(path="planner.origin", value="external"), salience=phases.EVIDENCE)
     def cause_outsider_external_planner(self, f):
-        """A planner from outside raises outsider-origin resistance one level (¶54)."""
+        """A planner from outside is one more outsider: raises outsider-origin
+        resistance one level, and on its own makes it weak (¶54)."""
         self.evidence("outsider-origin", "raise", f)
 
     @Rule(

@@ -17,11 +17,15 @@ SHORT_FUNDS = L("none") | L("partial")
 class StrategyRules:
     # S1 education (¶63)
 
-    @Rule(AS.f << Field(path="change.skills_required", value=NEW_SKILLS), salience=phases.STRATEGY)
+    @Rule(
+        Cause(id="management-disruption"),
+        AS.f << Field(path="change.skills_required", value=NEW_SKILLS),
+        salience=phases.STRATEGY,
+    )
     def strategy_education_new_skills(self, f):
-        """Recommends education for change (workshops, seminars, training) when the
-        change needs new skills (¶63)."""
-        self.recommend("education", f)
+        """Recommends education for change (workshops, seminars, training) against
+        the management disruption of a change that needs new skills (¶63, ¶56)."""
+        self.recommend("education", "management-disruption", f)
 
     @Rule(
         Recommended(strategy="education"),
@@ -68,13 +72,14 @@ class StrategyRules:
     # S2 adapt to limited resources (¶64)
 
     @Rule(
+        Cause(id="financial"),
         AS.f << Field(path="funding.funds_for_change", value=SHORT_FUNDS),
         salience=phases.STRATEGY,
     )
     def strategy_adapt_short_funds(self, f):
-        """Recommends adapting services to the resources at hand when the change is
-        not fully funded (¶64)."""
-        self.recommend("adapt-to-resources", f)
+        """Recommends adapting services to the resources at hand against the
+        financial resistance of a change that is not fully funded (¶64, ¶55)."""
+        self.recommend("adapt-to-resources", "financial", f)
 
     @Rule(AS.f << Field(path="resources.limited", value=True), salience=phases.STRATEGY)
     def strategy_adapt_limited_resources(self, f):
@@ -98,11 +103,15 @@ class StrategyRules:
 
     # S4 expand expertise (¶66, ¶60)
 
-    @Rule(AS.f << Field(path="change.new_staff_required", value=True), salience=phases.STRATEGY)
+    @Rule(
+        Cause(id="management-disruption"),
+        AS.f << Field(path="change.new_staff_required", value=True),
+        salience=phases.STRATEGY,
+    )
     def strategy_expand_new_staff(self, f):
         """Recommends expanding expertise, with new staff bringing new ideas and
-        skills, when the change needs new staff (¶66, ¶60)."""
-        self.recommend("expand-expertise", f)
+        skills, against the disruption of a change that needs new staff (¶66, ¶60)."""
+        self.recommend("expand-expertise", "management-disruption", f)
 
     @Rule(
         AS.f << Field(path="change.triggers", value="service-area-expansion"),
@@ -115,6 +124,7 @@ class StrategyRules:
 
     @Rule(
         Recommended(strategy="expand-expertise"),
+        Field(path="change.new_staff_required", value=True),
         Field(path="change.recruitment_via_agency", value=True),
         salience=phases.CAVEAT,
     )
@@ -126,6 +136,7 @@ class StrategyRules:
     # S5 consultants (¶67)
 
     @Rule(
+        Cause(id="management-disruption"),
         AS.consultant << Field(path="partners.consultant_available", value=True),
         AS.skills << Field(path="change.skills_required", value=NEW_SKILLS),
         salience=phases.STRATEGY,
@@ -133,7 +144,7 @@ class StrategyRules:
     def strategy_consultants_skills(self, consultant, skills):
         """Recommends bringing in an available consultant when the change needs new
         skills: they share what they learned helping other agencies (¶67)."""
-        self.recommend("consultants", consultant, skills)
+        self.recommend("consultants", "management-disruption", consultant, skills)
 
     @Rule(
         AS.consultant << Field(path="partners.consultant_available", value=True),

@@ -163,7 +163,8 @@ def test_rule_gives_its_guidance(run, rule, facts, guidance, because, matched):
     step = result.step(rule)
     assert step.facts == matched
     assert len(step.concluded) == 1
-    assert step.concluded[0].startswith(f"guidance {guidance} (because ")
+    expected = f"guidance {guidance}" + (f" (because {'; '.join(because)})" if because else "")
+    assert step.concluded[0] == expected
 
 
 NEAREST_MISSES = [

@@ -57,29 +57,29 @@ RECOMMENDATIONS = [
         "strategy_education_new_skills",
         [SOME_SKILLS],
         "education",
-        ("change.skills_required = some",),
-        ["change.skills_required = some"],
+        ("management-disruption", "change.skills_required = some"),
+        ["change.skills_required = some", "cause management-disruption"],
     ),
     (
         "strategy_education_new_skills",
         [field("change.skills_required", "extensive")],
         "education",
-        ("change.skills_required = extensive",),
-        ["change.skills_required = extensive"],
+        ("management-disruption", "change.skills_required = extensive"),
+        ["change.skills_required = extensive", "cause management-disruption"],
     ),
     (
         "strategy_adapt_short_funds",
         [NO_FUNDS],
         "adapt-to-resources",
-        ("funding.funds_for_change = none",),
-        ["funding.funds_for_change = none"],
+        ("financial", "funding.funds_for_change = none"),
+        ["funding.funds_for_change = none", "cause financial"],
     ),
     (
         "strategy_adapt_short_funds",
         [PARTIAL_FUNDS],
         "adapt-to-resources",
-        ("funding.funds_for_change = partial",),
-        ["funding.funds_for_change = partial"],
+        ("financial", "funding.funds_for_change = partial"),
+        ["funding.funds_for_change = partial", "cause financial"],
     ),
     (
         "strategy_adapt_limited_resources",
@@ -106,8 +106,8 @@ RECOMMENDATIONS = [
         "strategy_expand_new_staff",
         [NEW_STAFF],
         "expand-expertise",
-        ("change.new_staff_required = true",),
-        ["change.new_staff_required = true"],
+        ("management-disruption", "change.new_staff_required = true"),
+        ["change.new_staff_required = true", "cause management-disruption"],
     ),
     (
         "strategy_expand_service_area",
@@ -120,8 +120,16 @@ RECOMMENDATIONS = [
         "strategy_consultants_skills",
         [CONSULTANT, SOME_SKILLS],
         "consultants",
-        ("partners.consultant_available = true", "change.skills_required = some"),
-        ["partners.consultant_available = true", "change.skills_required = some"],
+        (
+            "management-disruption",
+            "partners.consultant_available = true",
+            "change.skills_required = some",
+        ),
+        [
+            "partners.consultant_available = true",
+            "change.skills_required = some",
+            "cause management-disruption",
+        ],
     ),
     (
         "strategy_consultants_innovation",
@@ -273,7 +281,11 @@ CAVEATS = [
         [NEW_STAFF, VIA_AGENCY],
         "expand-expertise",
         "expand-agency-needs-detail",
-        ["change.recruitment_via_agency = true", "strategy expand-expertise recommended"],
+        [
+            "change.new_staff_required = true",
+            "change.recruitment_via_agency = true",
+            "strategy expand-expertise recommended",
+        ],
     ),
     (
         "strategy_consultants_caveat_outsider",
@@ -705,14 +717,16 @@ def test_negotiation_weighs_by_the_strength_of_financial_resistance(advisor, fun
     advice = advisor.infer(make_case({"funding.funds_for_change": funds}))
 
     ranked = [(s.id, s.rank, s.score) for s in advice.strategies]
-    assert ranked == [("negotiate-incentives", 1, score), ("adapt-to-resources", 2, 1)]
+    # Both answer the same financial resistance; on a tie the source's order holds.
+    assert ranked == [("adapt-to-resources", 1, score), ("negotiate-incentives", 2, score)]
 
 
 def test_a_strong_cause_outranks_facts_that_come_first_in_the_source(advisor):
     case = make_case(
         {
-            "change.skills_required": "some",  # education (S1), a fact: 1
-            "change.proposed_by": "external",  # collaborative-stance (S11) via R1 moderate: 2
+            "change.skills_required": "some",  # education (S1) via R3 moderate: 2
+            "change.proposed_by": "external",  # collaborative-stance (S11) via R1 ...
+            "organization.formalized_procedures": True,  # ... made strong by the stage: 3
         }
     )
 
@@ -767,10 +781,13 @@ def test_unknown_peer_strength_matters_only_when_a_peer_is_available(advisor):
 
 
 def test_unknown_peer_strength_true_matters_when_it_would_change_the_ranking(advisor):
-    # education (S1) and link-institutions (S7) both score 1, so education ranks first;
-    # a stronger peer gives link-institutions a second reason and rank 1.
+    # expand-expertise (S4) and link-institutions (S7) both score 1, so expansion ranks
+    # first; a stronger peer gives link-institutions a second reason and rank 1.
     case = make_case(
-        {"partners.peer_institution_available": True, "change.skills_required": "some"}
+        {
+            "partners.peer_institution_available": True,
+            "change.triggers": ["service-area-expansion"],
+        }
     )
 
     assert unknown_answers(advisor.advise(case))["partners.peer_stronger"] == ["true", "false"]
