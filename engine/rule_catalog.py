@@ -71,7 +71,8 @@ class Conclusion:
     """What one call in a rule's body concludes: ``kind`` and ``target`` id, with the
     strategy it belongs to (caveats, steps) and, for evidence, the strength."""
 
-    kind: str  # lifecycle | evidence | cause | recommendation | caveat | first-step | decision | guidance
+    # lifecycle, evidence, cause, recommendation, caveat, first-step, decision or guidance
+    kind: str
     target: str  # an id from the knowledge, or "*" when the rule concludes a bound value
     strategy: str = ""
     strength: str = ""
