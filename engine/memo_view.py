@@ -94,17 +94,20 @@ def generic_path(path):
     return re.sub(r"\[\d+\]", "[]", path)
 
 
-class _Reader:
-    """Turns the engine's descriptions of facts into readable lines in one language."""
+class FactReader:
+    """Turns the engine's descriptions of facts into readable lines in one language.
 
-    def __init__(self, advice, knowledge, lang, labels):
+    ``advice`` (optional) lends the names of the case's stakeholders and programs.
+    """
+
+    def __init__(self, advice, knowledge, lang, labels=None):
         self.advice = advice
         self.knowledge = knowledge
         self.lang = lang
-        self.labels = labels
-        self.terms = labels["terms"]
-        self.phrases = labels["phrases"]
-        self.case = advice.case or {}
+        self.labels = labels if labels is not None else _translate(knowledge.memo, lang)
+        self.terms = self.labels["terms"]
+        self.phrases = self.labels["phrases"]
+        self.case = (advice.case if advice is not None else None) or {}
 
     # -- names of things --------------------------------------------------------
 
@@ -444,7 +447,7 @@ def memo_view(advice, knowledge, lang):
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     labels = _translate(knowledge.memo, lang)
-    reader = _Reader(advice, knowledge, lang, labels)
+    reader = FactReader(advice, knowledge, lang, labels)
     case = advice.case or {}
     change = case.get("change") if isinstance(case.get("change"), dict) else {}
 
