@@ -22,6 +22,9 @@ ITEM_FILES = {
     "fields": "path",
 }
 LANGUAGES = ("en", "id")
+# Wording of the memo and of the teaching commands: one file per concern, merged into
+# ``Knowledge.memo`` as top-level groups (a group may be defined in one file only).
+WORDING_FILES = ("memo", "explain", "graph", "teaching", "whatif")
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,23 @@ def read_knowledge(directory=KNOWLEDGE_DIR):
     """Read and check the knowledge in ``directory`` (a copy may be checked too)."""
     from knowledge.checks import check_knowledge
 
-    raw = {name: _read(directory, name) for name in (*ITEM_FILES, "source", "thresholds", "memo")}
-    problems = check_knowledge(raw, ITEM_FILES)
+    raw = {name: _read(directory, name) for name in (*ITEM_FILES, "source", "thresholds")}
+    raw["memo"], problems = _merge_wording(directory)
+    problems += check_knowledge(raw, ITEM_FILES)
     if problems:
         raise KnowledgeError(problems)
     items = {name: {item[key]: item for item in raw[name]} for name, key in ITEM_FILES.items()}
     return Knowledge(source=raw["source"], thresholds=raw["thresholds"], memo=raw["memo"], **items)
+
+
+def _merge_wording(directory):
+    merged, problems = {}, []
+    for name in WORDING_FILES:
+        for group, value in (_read(directory, name) or {}).items():
+            if group in merged:
+                problems.append(f"{name}.yaml: {group}: already defined in another wording file")
+            merged[group] = value
+    return merged, problems
 
 
 @lru_cache(maxsize=1)
