@@ -5,6 +5,7 @@ Templates render it; ``to_json`` gives the public ``perencana-advice/1`` object 
 each rule concluded, and which answers to unknown questions would change the advice).
 """
 
+import json
 from dataclasses import dataclass, field
 
 FORMAT = "perencana-advice/1"
@@ -77,6 +78,10 @@ class Advice:
             tuple((p.name, p.decision) for p in self.programs),
             tuple(g.id for g in self.guidance),
         )
+
+    def to_json_text(self):
+        """The JSON advice as text: the same bytes for the same advice."""
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
 
     def to_json(self):
         return {

@@ -27,6 +27,9 @@ def advise(case):
 
 def render_advice(advice, fmt="md", lang="en"):
     """The memo (or JSON) for an advice, as text."""
+    if fmt == "json":
+        # JSON needs no templates: skip importing Jinja and the memo view.
+        return advice.to_json_text()
     from engine.render import render
     from knowledge import load_knowledge
 

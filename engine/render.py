@@ -8,7 +8,6 @@ naming the template, the line and the problem. HTML is autoescaped; Markdown esc
 case text with the ``md`` filter; plain text is wrapped at 80 columns by ``wrap``.
 """
 
-import json
 import re
 import textwrap
 import traceback
@@ -141,7 +140,7 @@ def _describe(error, name):
 def render(advice, knowledge, fmt="md", lang="en"):
     """The advice as ``fmt`` (``md``, ``html``, ``text`` or ``json``) in ``lang``."""
     if fmt == "json":
-        return json.dumps(advice.to_json(), ensure_ascii=False, indent=2) + "\n"
+        return advice.to_json_text()
     if fmt not in TEMPLATES:
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
     view = memo_view(advice, knowledge, lang)

@@ -22,6 +22,9 @@ ITEM_FILES = {
     "fields": "path",
 }
 LANGUAGES = ("en", "id")
+# libyaml's safe loader when PyYAML has it: the knowledge is read on every command,
+# and the pure-Python parser takes most of a short command's time.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Wording of the memo and of the teaching commands: one file per concern, merged into
 # ``Knowledge.memo`` as top-level groups (a group may be defined in one file only).
 WORDING_FILES = ("memo", "explain", "graph", "teaching", "whatif")
@@ -52,7 +55,7 @@ def _read(directory, name):
     path = Path(directory) / f"{name}.yaml"
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=SAFE_LOADER)
     except OSError as error:
         raise KnowledgeError([f"{path.name}: cannot be read ({error.strerror})"]) from None
     except yaml.YAMLError as error:
