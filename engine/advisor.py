@@ -7,8 +7,9 @@ case itself and the what-if runs that find which unknown answers matter.
 from engine.advice import UnknownFinding
 from engine.advice_builder import build_advice
 from engine.case_facts import case_facts
-from engine.case_schema import spec_for
+from engine.case_schema import generic_path, spec_for
 from engine.inference import AdvisoryEngine
+from engine.rule_catalog import paths_read_by_rules
 from engine.unknowns import candidate_answers, show_answer, unknown_paths, with_answer
 from knowledge import load_knowledge
 
@@ -33,8 +34,11 @@ class Advisor:
 
     def unknowns_that_matter(self, case, advice):
         signature = advice.signature()
+        read = paths_read_by_rules()
         found = []
         for path in unknown_paths(case):
+            if generic_path(path) not in read:
+                continue  # no rule reads it: no answer can change the advice
             spec = None if "." not in path else spec_for(path)
             changing = [
                 show_answer(answer)

@@ -62,6 +62,11 @@ def _items(case, section):
     return [] if items == UNKNOWN else items
 
 
+# Item keys the facts derive from other answers: a rule on a program's performance
+# reads its effectiveness and efficiency.
+DERIVED_FROM = {"programs[].performance": ("programs[].effectiveness", "programs[].efficiency")}
+
+
 def performance(program):
     """``low`` if effectiveness or efficiency is low; ``adequate`` if both are
     adequate or high; otherwise ``unknown``."""

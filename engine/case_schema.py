@@ -102,14 +102,15 @@ def field_specs():
 
 def spec_for(path):
     """The spec of a concrete path (``programs[2].viable`` -> ``programs[].viable``)."""
-    generic = _generic_path(path)
+    generic = generic_path(path)
     for spec in field_specs():
         if spec.path == generic:
             return spec
     raise KeyError(path)
 
 
-def _generic_path(path):
+def generic_path(path):
+    """``programs[2].viable`` -> ``programs[].viable``; a whole list stays as it is."""
     head, _, rest = path.partition("[")
     if not rest:
         return path

@@ -64,6 +64,14 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
     def __init__(self):
         super().__init__()
         self.trace = []
+        self._deffacts = None
+
+    def get_deffacts(self):
+        # experta looks the deffacts up with inspect.getmembers on every reset, which
+        # costs more than a small run; a class's deffacts never change, so once will do.
+        if self._deffacts is None:
+            self._deffacts = super().get_deffacts()
+        return self._deffacts
 
     def reset(self, **kwargs):
         super().reset(**kwargs)
