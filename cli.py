@@ -35,7 +35,7 @@ def lang_option(command):
         default="en",
         show_default=True,
         envvar="PERENCANA_LANG",
-        help="Language of the memo: en (English) or id (Indonesian). Default from PERENCANA_LANG.",
+        help="Output language: en (English) or id (Indonesian). Default from PERENCANA_LANG.",
     )(command)
 
 
@@ -113,6 +113,194 @@ Examples:
 def schema():
     """Print the case file's JSON Schema (for editors and other tools)."""
     click.echo(api.schema_json(), nl=False)
+
+
+@main.command(
+    name="rules",
+    epilog="""\b
+Examples:
+  perencana rules
+  perencana rules --lang id > katalog-aturan.md
+  perencana rules --format json""",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(api.RULES_FORMATS),
+    default="md",
+    show_default=True,
+    help="md (Markdown, grouped by concern, IF ... THEN ...) or json (one entry per rule).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(api.LANGUAGES),
+    default="en",
+    show_default=True,
+    envvar="PERENCANA_LANG",
+    help="Language of the catalog: en (English) or id (Indonesian).",
+)
+def rules_command(fmt, lang):
+    """Print the catalog of every rule: its statement, its conditions, what it
+    concludes, its salience and the passages (¶) of the source it rests on."""
+    click.echo(api.rules_catalog(fmt, lang), nl=False)
+
+
+@main.command(
+    name="check",
+    epilog="""\b
+Examples:
+  perencana check
+  perencana check --knowledge my-knowledge-copy/
+  perencana check --scenarios scenarios/""",
+)
+@click.option(
+    "--knowledge",
+    "knowledge_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Check the knowledge in DIR (a copy being edited) instead of the shipped one.",
+)
+@click.option(
+    "--scenarios",
+    "scenarios_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Also run the scenario cases in DIR and report where the advice differs.",
+)
+def check_command(knowledge_dir, scenarios_dir):
+    """Check the knowledge base against the rules: every item concludable, every ¶
+    and id real, every condition reachable, both languages complete.
+
+    Prints "ok: ..." and exits 0, or one "Error: ..." line per problem and exits 1.
+    """
+    report = api.check_knowledge_base(knowledge_dir, scenarios_dir)
+    for line in report.lines():
+        click.echo(line)
+    report.raise_problems()
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  perencana whatif case.yaml --set funding.funds_for_change=sufficient
+  perencana whatif case.yaml --set "funding.sunk_investments=[facilities, equipment]"
+  perencana whatif case.yaml --set "stakeholders[0].impact=positive" --format json
+  perencana whatif case.yaml --set change.proposed_by=internal --lang id"""
+)
+@case_argument
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    required=True,
+    metavar="PATH=VALUE",
+    help="Change one answer: a dotted case path (stakeholders[0].impact) and a YAML value "
+    "(true, 12, none, unknown, [facilities, equipment]). Repeat for several.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(api.WHATIF_FORMATS),
+    default="text",
+    show_default=True,
+    help="text (80 columns) or json (the differences, by id).",
+)
+@lang_option
+def whatif(case, sets, fmt, lang):
+    """Show what changing the case would change in the advice.
+
+    Runs CASE as it is and with each --set applied (checked like any case file),
+    and lists what differs: causes and their strength, strategies and their ranks,
+    caveats, program decisions, guidance, life-cycle stage, open questions.
+    CASE is a YAML or JSON case file, or - for standard input.
+    """
+    result = api.what_if(_read_case(case), sets, lang)
+    click.echo(api.render_what_if(result, fmt, lang), nl=False)
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  perencana graph > network.dot
+  perencana graph examples/old-government-office.yaml --format svg -o reasoning.svg
+  perencana graph examples/program-review.yaml --format mermaid --lang id"""
+)
+@click.argument("case", metavar="[CASE]", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(api.GRAPH_FORMATS),
+    default="dot",
+    show_default=True,
+    help="dot (Graphviz), mermaid (flowchart for Markdown) or svg (a picture, no tools needed).",
+)
+@lang_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def graph(case, fmt, lang, output, force):
+    """Draw the reasoning network: which facts lead, by which rules, to the causes,
+    strategies, program decisions and guidance.
+
+    Without CASE, the whole network; with CASE (a YAML or JSON case file, or - for
+    standard input), the paths that fired in it are highlighted and the rest greyed.
+    """
+    text = api.render_graph(_read_case(case) if case else None, fmt, lang)
+    if output:
+        api.write_memo(text, output, force=force)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  perencana explain examples/old-government-office.yaml
+  perencana explain examples/young-community-group.yaml shake-up
+  perencana explain examples/program-review.yaml lifecycle --lang id
+  perencana explain case.yaml financial --format json
+  perencana explain examples/old-government-office.yaml --step
+  perencana explain examples/old-government-office.yaml --step < /dev/null"""
+)
+@case_argument
+@click.argument("item_id", metavar="[ID]", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(api.EXPLAIN_FORMATS),
+    default="text",
+    show_default=True,
+    help="text (80 columns) or json (the explanation, or with --step every firing).",
+)
+@lang_option
+@click.option(
+    "--step",
+    is_flag=True,
+    help="Walk through the run one rule firing at a time, showing the agenda; "
+    "Enter for the next firing, q to quit; at the end of the input, run to the end.",
+)
+def explain(case, item_id, fmt, lang, step):
+    """Explain how each conclusion of the advice was reached, or why one was not.
+
+    Without ID: every conclusion (life-cycle stage, causes, strategies, program
+    decisions, guidance) with the rules that fired, the facts they matched and
+    their sources. ID names one: a cause, strategy, guidance or decision id, a
+    program name, or lifecycle; if it was not concluded, says which conditions of
+    the rules that could conclude it failed on this case.
+    CASE is a YAML or JSON case file, or - for standard input.
+    """
+    normalized = _read_case(case)
+    if not step:
+        click.echo(api.explain(normalized, item_id, fmt, lang, case), nl=False)
+        return
+    stepper = api.explain_steps(normalized, lang, case)
+    stepper.reject_id(item_id)
+    if fmt == "json":
+        click.echo(stepper.to_json())
+        return
+    stdin = click.get_text_stream("stdin")
+    stepper.walk(
+        lambda text: click.echo(text, nl=False),
+        stdin.readline,
+        interactive=stdin.isatty(),
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -46,3 +46,86 @@ def write_memo(text, path, force=False):
 def schema_json():
     """The case file's JSON Schema, as printed by ``perencana schema``."""
     return json.dumps(load_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+RULES_FORMATS = ("md", "json")
+
+
+def rules_catalog(fmt="md", lang="en"):
+    """The catalog of every rule (``perencana rules``), as Markdown or JSON text."""
+    from engine.catalog_view import render_catalog
+    from knowledge import load_knowledge
+
+    return render_catalog(load_knowledge(), fmt, lang)
+
+
+def check_knowledge_base(knowledge_dir=None, scenarios_dir=None):
+    """The ``CheckReport`` of ``perencana check`` on a knowledge folder (the shipped
+    one by default) and, with ``scenarios_dir``, on the scenarios in it."""
+    from engine.kb_check import check_knowledge_base as check
+
+    return check(knowledge_dir, scenarios_dir)
+
+
+WHATIF_FORMATS = ("text", "json")
+
+
+def what_if(case, sets, lang="en"):
+    """The ``WhatIf`` of ``perencana whatif``: the normalized ``case`` run as it is
+    and with each ``PATH=VALUE`` of ``sets`` applied, on one ``Advisor``."""
+    from engine.advisor import Advisor
+    from engine.whatif import what_if as compare_runs
+
+    return compare_runs(Advisor(), case, sets, lang)
+
+
+def render_what_if(result, fmt="text", lang="en"):
+    """A ``WhatIf`` as text (in ``lang``) or deterministic JSON."""
+    from engine.whatif import render_what_if as render
+    from knowledge import load_knowledge
+
+    return render(result, load_knowledge(), fmt, lang)
+
+
+EXPLAIN_FORMATS = ("text", "json")
+
+
+def explain(case, item_id=None, fmt="text", lang="en", case_label="CASE"):
+    """``perencana explain``: how each conclusion was reached (or only what
+    ``item_id`` names, with why not when it was not concluded), as text or JSON.
+    ``case_label`` is how the case is named in the ``see: perencana explain`` hints."""
+    from engine.advisor import Advisor
+    from engine.explanation import explain_case, render_explanation
+
+    advisor = Advisor()
+    model = explain_case(advisor, case, item_id, lang, case_label)
+    return render_explanation(model, advisor.knowledge, fmt)
+
+
+def explain_steps(case, lang="en", case_label="CASE"):
+    """The ``Stepper`` of ``perencana explain --step``: the run, one firing at a time."""
+    from engine.advisor import Advisor
+    from engine.stepper import Stepper
+
+    return Stepper(Advisor(), case, lang, case_label)
+
+
+GRAPH_FORMATS = ("dot", "mermaid", "svg")
+
+
+def render_graph(case=None, fmt="dot", lang="en"):
+    """``perencana graph``: the reasoning network as DOT, Mermaid or SVG text; with a
+    normalized ``case``, the paths that fired in it highlighted."""
+    from engine.advisor import Advisor
+    from engine.graph_dot import dot
+    from engine.graph_mermaid import mermaid
+    from engine.graph_svg import svg
+    from engine.reasoning_graph import reasoning_graph
+    from knowledge import load_knowledge
+
+    if fmt not in GRAPH_FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(GRAPH_FORMATS)}, not {fmt!r}")
+    # The rules' run is all the graph needs; which unknowns matter it does not show.
+    advice = Advisor().infer(case) if case is not None else None
+    graph = reasoning_graph(load_knowledge(), lang, advice)
+    return {"dot": dot, "mermaid": mermaid, "svg": svg}[fmt](graph)

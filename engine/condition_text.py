@@ -57,7 +57,28 @@ class ConditionWriter:
         value = condition.get("value")
         if value is None or value.kind == "any":
             return self.words["field_given"].format(field=label)
-        return self.words["field_is"].format(field=label, value=self._values(path, value))
+        return self._field_sentence(path, label, self._values(path, value))
+
+    def _field_sentence(self, path, label, values):
+        spec_kind = self._kind(path)
+        if spec_kind == "enum-list":
+            return self.words["field_includes"].format(field=label, value=values)
+        if spec_kind == "boolean":
+            # Yes/no answers are labelled as statements ("New staff needed"): the
+            # label alone says it, "X is X" would not read.
+            if label.casefold() in values.casefold():
+                return values
+            return self.words["field_answer"].format(field=label, value=values)
+        return self.words["field_is"].format(field=label, value=values)
+
+    @staticmethod
+    def _kind(path):
+        from engine.case_schema import spec_for
+
+        try:
+            return spec_for(path).kind
+        except KeyError:
+            return ""
 
     def _values(self, path, constraint):
         return self.words["or"].join(self.reader.value_label(path, v) for v in constraint.values)
@@ -92,8 +113,8 @@ class ConditionWriter:
                 continue
             path = f"{section}[].{constraint.key}"
             details.append(
-                self.words["field_is"].format(
-                    field=self.reader.field_label(path), value=self._values(path, constraint)
+                self._field_sentence(
+                    path, self.reader.field_label(path), self._values(path, constraint)
                 )
             )
         kind = condition.fact.lower()

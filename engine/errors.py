@@ -43,3 +43,22 @@ class OutputError(PerencanaError):
 
 class TemplateError(PerencanaError):
     """Raised when a memo template cannot be loaded or rendered."""
+
+
+class CheckError(PerencanaError):
+    """Raised when ``perencana check`` finds problems in the knowledge base, the rules
+    or the scenarios; each problem is one line naming the file, rule or id at fault."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+    def messages(self):
+        return list(self.problems)
+
+
+class ScenarioError(CaseError):
+    """Raised when a training scenario file cannot be read, holds a case that does not
+    follow the case format, or expects something the knowledge does not know (an
+    unknown key, cause, strategy, guidance or rule id, or a bad strength); ``source``
+    is the scenario file and each problem names the key at fault."""

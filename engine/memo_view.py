@@ -442,7 +442,7 @@ def _sources(advice, knowledge, lang, reader):
     }
 
 
-def memo_view(advice, knowledge, lang):
+def memo_view(advice, knowledge, lang, picture=True):
     """The plain view model of the memo for ``advice`` in ``lang`` (``en`` or ``id``)."""
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
@@ -559,7 +559,13 @@ def memo_view(advice, knowledge, lang):
         "sources": _sources(advice, knowledge, lang, reader),
         "trace": trace,
     }
-    return _clean_all(view)
+    if not picture:
+        # Formats without pictures skip drawing it; the key stays for any template.
+        return {**_clean_all(view), "reasoning_svg": ""}
+    from engine.graph_svg import memo_picture  # imported here: the graph reads this module
+
+    # Added after cleaning, which would turn the Markup (every text escaped) into str.
+    return {**_clean_all(view), "reasoning_svg": memo_picture(advice, knowledge, lang)}
 
 
 def _text_or(value, fallback):

@@ -26,6 +26,8 @@ def write_atomically(path, text, force=False):
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
         raise OutputError(f"{path}: cannot write here ({error.strerror})") from None
+    # mkstemp makes the file private (0600); a memo gets the usual permissions.
+    os.chmod(temporary, 0o666 & ~_current_umask())
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
@@ -38,6 +40,12 @@ def write_atomically(path, text, force=False):
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _link_without_clobbering(temporary, target, path):

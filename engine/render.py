@@ -143,7 +143,7 @@ def render(advice, knowledge, fmt="md", lang="en"):
         return advice.to_json_text()
     if fmt not in TEMPLATES:
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    view = memo_view(advice, knowledge, lang)
+    view = memo_view(advice, knowledge, lang, picture=fmt == "html")
     text = render_template(TEMPLATES[fmt], view)
     if fmt == "text":
         text = "\n".join(line.rstrip() for line in text.split("\n"))

@@ -1,0 +1,390 @@
+"""A layered layout of a reasoning graph, computed in pure Python for the SVG writer.
+
+Columns, left to right: case facts, life-cycle stage, causes, what to do (strategies,
+program decisions, guidance), caveats and first steps; empty columns are left out.
+An edge that skips columns passes through each column between on a reserved slot
+(a "dummy" item), so it never runs behind a box. Within each column the items are
+ordered by the barycenter of their neighbours, sweeping left and right and keeping
+the order with the fewest crossings; then each column's items are placed at the
+mean height of their neighbours, as near as order and spacing allow (an isotonic
+regression, solved exactly by pooling adjacent violators). Edges leave a box on its
+right side and enter the next on its left, their ports spread along the side in the
+order of the other ends.
+
+Text is measured with an estimate of a sans-serif font's widths that errs wide, so
+the labels fit whichever such font the reader has. Everything is deterministic:
+same graph, same layout.
+"""
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+COLUMN = {
+    "any": 0,
+    "field": 0,
+    "stakeholders": 0,
+    "programs": 0,
+    "stage": 1,
+    "cause": 2,
+    "strategy": 3,
+    "decision": 3,
+    "guidance": 3,
+    "caveat": 4,
+    "first-step": 4,
+}
+# knowledge/graph.yaml ``graph_layers`` key of each column's heading ("strategies"
+# for "actions" when no guidance is drawn), and its width.
+COLUMN_NAMES = ("facts", "stage", "causes", "actions", "caveats")
+COLUMN_WIDTHS = (184, 124, 152, 188, 196)
+
+LABEL_SIZE = 12.0
+SMALL_SIZE = 10.5
+HEADER_SIZE = 12.5
+LINE = 1.25  # line height, in font sizes
+PAD_X = 8.0
+PAD_Y = 6.0
+MARGIN = 16.0
+COLUMN_GAP = 52.0
+BOX_GAP = 10.0
+SLOT_GAP = 6.0  # between an edge passing through a column and its neighbours
+SWEEPS = 12
+PLACEMENT_ROUNDS = 40
+
+# Advance widths in ems, erring wide (DejaVu Sans is among the widest sans fonts).
+_NARROW = set("iljtf|!.,:;'’()[] ")
+_WIDE = set("mwMW@%")
+
+
+def text_width(text, size, bold=False):
+    """An estimate of ``text``'s width in pixels at ``size``, erring wide."""
+    width = 0.0
+    for char in text:
+        if char in _NARROW:
+            width += 0.36
+        elif char in _WIDE:
+            width += 0.94
+        elif char.isupper() or char.isdigit():
+            width += 0.72
+        else:
+            width += 0.62
+    return width * size * (1.08 if bold else 1.0)
+
+
+def wrap(text, width, size, bold=False):
+    """``text`` in lines no wider than ``width`` pixels (a word too long is cut)."""
+    lines = []
+    current = ""
+    for word in str(text).split():
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate, size, bold) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while text_width(word, size, bold) > width:
+            cut = max(1, int(len(word) * width / text_width(word, size, bold)) - 1)
+            lines.append(word[:cut] + "-")
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+@dataclass
+class Box:
+    """A node's box: position (top left), size and its text in lines."""
+
+    node: object
+    column: int
+    x: float
+    y: float
+    width: float
+    height: float
+    label: list
+    details: list
+    notes: list
+
+    @property
+    def center(self):
+        return self.y + self.height / 2
+
+
+@dataclass
+class Route:
+    """An edge's way: from the source's port through the slots it passes to the
+    target's port. ``points`` are (x, y); ``straight[i]`` says whether the part from
+    point i to point i+1 is a straight run across a column."""
+
+    edge: object
+    points: list
+    straight: list
+
+
+@dataclass
+class Column:
+    index: int
+    name: str
+    title: list
+    x: float
+    width: float
+
+
+@dataclass
+class Layout:
+    width: float
+    height: float
+    top: float  # where the boxes start, below the column headings
+    columns: list
+    boxes: dict
+    routes: list
+    bottom: float = 0.0  # where the boxes end
+    order: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Item:
+    """A box or an edge's slot in a column."""
+
+    key: str
+    column: int
+    height: float
+    box: Box = None
+    y: float = 0.0  # center
+    up: list = field(default_factory=list)  # neighbours in the column before
+    down: list = field(default_factory=list)  # neighbours in the column after
+
+
+def _box(node, column, width):
+    inner = width - 2 * PAD_X
+    label = wrap(node.label, inner, LABEL_SIZE, bold=True)
+    details = [line for text in node.details for line in wrap(text, inner, SMALL_SIZE)]
+    notes = [line for text in node.notes for line in wrap(text, inner, SMALL_SIZE)]
+    height = 2 * PAD_Y + len(label) * LABEL_SIZE * LINE
+    height += (len(details) + len(notes)) * SMALL_SIZE * LINE
+    return Box(node, column, 0.0, 0.0, width, height, label, details, notes)
+
+
+def _crossings(columns, items):
+    total = 0
+    for index, left in enumerate(columns[:-1]):
+        position = {key: i for i, key in enumerate(left)}
+        segments = []
+        for key in left:
+            for other in items[key].down:
+                segments.append((position[key], other))
+        if not segments:
+            continue
+        right = {key: i for i, key in enumerate(columns[index + 1])}
+        pairs = sorted((a, right[b]) for a, b in segments)
+        for i, (a1, b1) in enumerate(pairs):
+            for a2, b2 in pairs[i + 1 :]:
+                if a2 > a1 and b2 < b1:
+                    total += 1
+    return total
+
+
+def _sort_by(column, neighbours_of, positions):
+    def barycenter(item_key):
+        neighbours = neighbours_of(item_key)
+        if not neighbours:
+            return column.index(item_key) * 1.0
+        return sum(positions[n] for n in neighbours) / len(neighbours)
+
+    keyed = [(barycenter(key), index, key) for index, key in enumerate(column)]
+    return [key for _, _, key in sorted(keyed)]
+
+
+def _order(columns, items):
+    """Columns reordered by barycenter sweeps; the order with fewest crossings wins."""
+    best = [list(c) for c in columns]
+    best_count = _crossings(best, items)
+    current = [list(c) for c in columns]
+    for _ in range(SWEEPS):
+        for i in range(1, len(current)):
+            positions = _scaled(current[i - 1], len(current[i]))
+            current[i] = _sort_by(current[i], lambda k: items[k].up, positions)
+        for i in range(len(current) - 2, -1, -1):
+            positions = _scaled(current[i + 1], len(current[i]))
+            current[i] = _sort_by(current[i], lambda k: items[k].down, positions)
+        count = _crossings(current, items)
+        if count < best_count:
+            best, best_count = [list(c) for c in current], count
+    return best
+
+
+def _scaled(column, size):
+    """Positions of a neighbouring column's items, scaled to this column's length."""
+    if len(column) <= 1:
+        return {key: (size - 1) / 2 for key in column}
+    return {key: i * (size - 1) / (len(column) - 1) for i, key in enumerate(column)}
+
+
+def _isotonic(targets, weights, gaps):
+    """Centers ``y`` minimizing sum(w * (y - target)^2) with y[i+1] >= y[i] + gaps[i]."""
+    offsets = [0.0]
+    for gap in gaps:
+        offsets.append(offsets[-1] + gap)
+    values = [t - o for t, o in zip(targets, offsets, strict=True)]
+    blocks = []  # [mean, weight, count]
+    for value, weight in zip(values, weights, strict=True):
+        blocks.append([value, weight, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            mean2, weight2, count2 = blocks.pop()
+            mean1, weight1, count1 = blocks.pop()
+            total = weight1 + weight2
+            blocks.append([(mean1 * weight1 + mean2 * weight2) / total, total, count1 + count2])
+    solved = []
+    for mean, _, count in blocks:
+        solved.extend([mean] * count)
+    return [z + o for z, o in zip(solved, offsets, strict=True)]
+
+
+def _gap(a, b):
+    if a.box is not None and b.box is not None:
+        return (a.height + b.height) / 2 + BOX_GAP
+    return (a.height + b.height) / 2 + SLOT_GAP
+
+
+def _place(columns, items):
+    for column in columns:
+        y = 0.0
+        for i, key in enumerate(column):
+            if i:
+                y += _gap(items[column[i - 1]], items[key])
+            items[key].y = y
+    for round_number in range(PLACEMENT_ROUNDS):
+        order = range(len(columns)) if round_number % 2 == 0 else range(len(columns) - 1, -1, -1)
+        for index in order:
+            column = columns[index]
+            if not column:
+                continue
+            targets, weights = [], []
+            for key in column:
+                item = items[key]
+                neighbours = item.up + item.down
+                if neighbours:
+                    targets.append(sum(items[n].y for n in neighbours) / len(neighbours))
+                    weights.append(float(len(neighbours)))
+                else:
+                    targets.append(item.y)
+                    weights.append(0.5)
+            gaps = [_gap(items[a], items[b]) for a, b in pairwise(column)]
+            for key, y in zip(column, _isotonic(targets, weights, gaps), strict=True):
+                items[key].y = y
+
+
+def layout(graph, column_names=None):
+    """The layout of ``graph``: boxes, routes, columns and the size of the drawing."""
+    used = sorted({COLUMN[node.kind] for node in graph.nodes})
+    compact = {column: i for i, column in enumerate(used)}
+    items = {}
+    columns = [[] for _ in used]
+    widths = [COLUMN_WIDTHS[c] for c in used]
+    for node in graph.nodes:
+        column = compact[COLUMN[node.kind]]
+        box = _box(node, column, widths[column])
+        items[node.id] = _Item(node.id, column, box.height, box)
+        columns[column].append(node.id)
+    chains = []
+    for number, edge in enumerate(graph.edges):
+        start, end = items[edge.source].column, items[edge.target].column
+        chain = [edge.source]
+        for column in range(start + 1, end):
+            key = f"~{number}~{column}"
+            items[key] = _Item(key, column, 0.0)
+            columns[column].append(key)
+            chain.append(key)
+        chain.append(edge.target)
+        for a, b in pairwise(chain):
+            items[a].down.append(b)
+            items[b].up.append(a)
+        chains.append(chain)
+    # Slots start in the order of their sources, so the first sweep begins fairly.
+    position = {key: i for column in columns for i, key in enumerate(column)}
+
+    def start(key):
+        item = items[key]
+        return (1, position[item.up[0]]) if item.box is None else (0, position[key])
+
+    for column in columns:
+        column.sort(key=start)
+    columns = _order(columns, items)
+    _place(columns, items)
+
+    # Headings, then the drawing moved below them.
+    names = column_names or {}
+    x = MARGIN
+    heads = []
+    guidance = any(node.kind == "guidance" for node in graph.nodes)
+    for index, column in enumerate(used):
+        name = COLUMN_NAMES[column]
+        if name == "actions" and not guidance:
+            name = "strategies"
+        title = wrap(names.get(name, name), widths[index], HEADER_SIZE, bold=True)
+        heads.append(Column(index, name, title, x, widths[index]))
+        x += widths[index] + COLUMN_GAP
+    width = x - COLUMN_GAP + MARGIN
+    header = max((len(h.title) for h in heads), default=1) * HEADER_SIZE * LINE
+    top = MARGIN + header + 10
+    lowest = min((items[k].y - items[k].height / 2 for c in columns for k in c), default=0)
+    boxes = {}
+    for column in columns:
+        for key in column:
+            item = items[key]
+            item.y += top - lowest
+            if item.box is not None:
+                box = item.box
+                box.x = heads[item.column].x
+                box.y = item.y - box.height / 2
+                boxes[key] = box
+    bottom = max((items[k].y + items[k].height / 2 for c in columns for k in c), default=top)
+    routes = _routes(graph, chains, items, heads)
+    return Layout(
+        width=width,
+        height=bottom,
+        top=top,
+        columns=heads,
+        boxes=boxes,
+        routes=routes,
+        bottom=bottom,
+        order={key: i for column in columns for i, key in enumerate(column)},
+    )
+
+
+def _ports(chains, items):
+    """{(chain index, "out"|"in"): y}: each box's ports spread along its side, in the
+    order of the other ends' heights."""
+    outgoing, incoming = {}, {}
+    for number, chain in enumerate(chains):
+        outgoing.setdefault(chain[0], []).append((items[chain[1]].y, number))
+        incoming.setdefault(chain[-1], []).append((items[chain[-2]].y, number))
+    ports = {}
+    for side, table in (("out", outgoing), ("in", incoming)):
+        for key, ends in table.items():
+            box = items[key].box
+            ends.sort()
+            usable = max(box.height - 2 * PAD_Y, 0.0)
+            for rank, (_, number) in enumerate(ends):
+                ports[(number, side)] = box.y + PAD_Y + usable * (rank + 1) / (len(ends) + 1)
+    return ports
+
+
+def _routes(graph, chains, items, heads):
+    ports = _ports(chains, items)
+    routes = []
+    for number, (edge, chain) in enumerate(zip(graph.edges, chains, strict=True)):
+        source, target = items[chain[0]].box, items[chain[-1]].box
+        points = [(source.x + source.width, ports[(number, "out")])]
+        straight = []
+        for key in chain[1:-1]:
+            slot = items[key]
+            head = heads[slot.column]
+            points.append((head.x, slot.y))
+            straight.append(False)
+            points.append((head.x + head.width, slot.y))
+            straight.append(True)
+        points.append((target.x, ports[(number, "in")]))
+        straight.append(False)
+        routes.append(Route(edge, points, straight))
+    return routes

@@ -1,0 +1,210 @@
+"""``perencana explain`` as a user runs it: how, why not, errors, the walk-through."""
+
+import json
+import re
+
+import pytest
+
+from engine.advisor import Advisor
+from engine.case_loader import load_case
+from knowledge import load_knowledge
+from tests.helpers import EXAMPLE_CASES, EXAMPLES, run_perencana
+
+YOUNG = EXAMPLES / "young-community-group.yaml"
+OLD_OFFICE = EXAMPLES / "old-government-office.yaml"
+PROGRAM_REVIEW = EXAMPLES / "program-review.yaml"
+EXPLAIN_GROUPS = ("explain", "explain_why_not", "explain_conclusions", "explain_step")
+
+
+def explain(*args, stdin=None):
+    result = run_perencana("explain", *args, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return result.stdout
+
+
+def section(text, heading_part):
+    """The text of the numbered section whose heading contains ``heading_part``."""
+    parts = re.split(r"\n\n\n(?=\d+\. )", text)
+    found = [part for part in parts if heading_part in part.splitlines()[0]]
+    assert len(found) == 1, heading_part
+    return found[0]
+
+
+@pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda p: p.stem)
+def test_explain_names_the_rules_and_facts_behind_every_strategy(path):
+    advice = Advisor().infer(load_case(path))
+    text = explain(path)
+    assert text.startswith(f"How perencana reached its advice for {advice.organization}\n")
+    assert max(len(line) for line in text.splitlines()) <= 80
+    for strategy in advice.strategies:
+        part = section(text, f"[{strategy.id}]")
+        for rule in strategy.rules:
+            assert f"Rule {rule} (firing " in part, (strategy.id, rule)
+        for reason in strategy.because:
+            if reason in load_knowledge().causes:
+                assert f"- cause {reason}: Cause of resistance present:" in part
+            else:
+                # As written in the case, maybe wrapped over lines.
+                assert " ".join(reason.split()) in " ".join(part.split()), reason
+        assert "Sources: ¶" in part
+
+
+def test_explain_one_strategy_shows_the_chain_with_readable_facts_and_sources():
+    text = explain(YOUNG, "adapt-to-resources")
+    assert "1. Strategy: Adapt to limited resources [adapt-to-resources]" in text
+    assert "Rank: 2." in text
+    assert "- funding.funds_for_change = partial: Funds for the change: Part of the" in text
+    assert "- cause financial: Cause of resistance present: Cost and funding" in text
+    assert "reached earlier by:" in text
+    assert "          Rule cause_financial_partial_funds (firing 3 of the run)" in text
+    assert "Sources: ¶64, ¶55" in text
+    assert "2. " not in text  # only that item
+
+
+def test_why_not_shake_up_for_a_young_group():
+    text = explain(YOUNG, "shake-up")
+    flat = " ".join(text.split())
+    assert "“A small shake-up” was not concluded for this case." in flat
+    assert "Rule strategy_shake_up_unacknowledged" in text
+    assert "[not met] the life-cycle stage is Established organization" in flat
+    assert (
+        f"this case's stage is Young organization; see: perencana explain {YOUNG} lifecycle" in flat
+    )
+    assert "the case answers resources.problems_acknowledged: true (Acknowledged)" in flat
+
+
+def test_why_not_link_institutions_without_a_peer():
+    flat = " ".join(explain(OLD_OFFICE, "link-institutions").split())
+    assert "Rule strategy_link_peer" in flat and "Rule strategy_link_stronger_peer" in flat
+    assert "the case answers partners.peer_institution_available: false (Not available)" in flat
+
+
+def test_why_not_education_when_no_skills_are_required():
+    flat = " ".join(explain(PROGRAM_REVIEW, "education").split())
+    assert "the case answers change.skills_required: none (None)" in flat
+    assert "[not concluded] the cause “Disruption to management” is present" in flat
+    assert f"see: perencana explain {PROGRAM_REVIEW} management-disruption" in flat
+
+
+def test_why_not_shake_up_blocked_by_an_unknown_answer():
+    case = OLD_OFFICE.read_text().replace(
+        "problems_acknowledged: false", "problems_acknowledged: unknown"
+    )
+    flat = " ".join(explain("-", "shake-up", stdin=case).split())
+    assert "Did not fire, blocked only by unknown answers" in flat
+    assert "[met] the life-cycle stage is Established organization" in flat
+    assert "[unknown] Problems acknowledged: Not acknowledged" in flat
+    assert (
+        "the case leaves “Problems acknowledged” unknown (resources.problems_acknowledged: "
+        "unknown), and that blocked this rule; the answer "
+        "resources.problems_acknowledged: false would meet this condition"
+    ) in flat
+
+
+def test_why_not_a_cause():
+    flat = " ".join(explain(YOUNG, "hard-won-status-quo").split())
+    assert "“Hard-won status quo” was not concluded for this case." in flat
+    assert "Rule cause_status_quo_rapid_pace" in flat
+    assert "the case answers organization.years_to_current_state: 3" in flat
+    assert "the case answers change.pace: moderate (Moderate)" in flat
+
+
+def test_explain_in_indonesian_uses_no_english_wording():
+    knowledge = load_knowledge()
+    english = set()
+    for group in EXPLAIN_GROUPS:
+        for text in knowledge.memo[group].values():
+            fragments = {p.strip() for p in re.split(r"\{\w+\}", text["en"])}
+            english.update(f for f in fragments if f not in text["id"])
+    # Fragments of sentences; a lone word such as "lifecycle" is an id, not English.
+    english = {f for f in english if len(f) >= 5 and not re.fullmatch(r"[a-z_-]+", f)}
+    assert {"Facts matched:", "reached earlier by:", "Why first: its salience"} <= english
+    outputs = [
+        explain(OLD_OFFICE, "--lang", "id"),
+        explain(YOUNG, "shake-up", "--lang", "id"),
+        explain(PROGRAM_REVIEW, "lifecycle", "--lang", "id"),
+        explain(YOUNG, "--step", "--lang", "id", stdin=""),
+    ]
+    for text in outputs:
+        flat = " ".join(text.split())
+        assert not [fragment for fragment in english if fragment in flat]
+    assert outputs[0].startswith("Cara perencana sampai pada sarannya untuk")
+    assert "Cara kesimpulan ini dicapai:" in outputs[0]
+    assert "Fakta yang cocok:" in outputs[0]
+    assert "tidak disimpulkan untuk kasus ini" in outputs[1]
+    assert "Langkah 1 dari" in outputs[3]
+
+
+def test_an_unknown_id_is_refused_with_a_suggestion():
+    result = run_perencana("explain", YOUNG, "shakeup")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Error: “shakeup” is not something perencana can explain for this case."
+    assert lines[1] == "Error: Did you mean: shake-up?"
+    assert lines[2].startswith("Error: Valid ids: lifecycle, young,")
+    assert "Traceback" not in result.stderr
+
+
+def test_explain_json_is_the_model():
+    first = explain(YOUNG, "education", "--format", "json")
+    assert first == explain(YOUNG, "education", "--format", "json")
+    model = json.loads(first)
+    assert model["id"] == "education" and model["case"] == str(YOUNG)
+    (item,) = model["items"]
+    assert [step["rule"] for step in item["steps"]] == ["strategy_education_new_skills"]
+
+
+def trace_rules(path):
+    advice = run_perencana("advise", path, "--format", "json")
+    return [step["rule"] for step in json.loads(advice.stdout)["trace"]]
+
+
+@pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda p: p.stem)
+def test_step_at_the_end_of_the_input_prints_the_whole_walk_through(path):
+    text = explain(path, "--step", stdin="")
+    rules = trace_rules(path)
+    fired = re.findall(r"^Fires: (\S+)$", text, re.M)
+    assert fired == rules
+    assert len(re.findall(r"^Agenda: \d+ ready to fire$", text, re.M)) == len(rules)
+    assert f"Step {len(rules)} of {len(rules)}" in text
+    assert text.rstrip().endswith(
+        f"End of the run: {len(rules)} rule firings, and the agenda is empty."
+    )
+    assert "Enter: next step" not in text
+
+
+def test_step_with_q_stops_after_the_first_firing():
+    text = explain(OLD_OFFICE, "--step", stdin="q\n")
+    assert "Step 1 of " in text and "Step 2 of " not in text
+    assert "Fires: lifecycle_established_by_age" in text
+    assert (
+        "Why first: the same salience (50) as the next, lifecycle_established_by_procedures, "
+        "and its facts came first: #2 against #3."
+    ) in " ".join(text.split())
+    assert re.search(r"Stopped after step 1 of \d+\.", text)
+
+
+def test_step_reads_one_line_per_firing():
+    text = explain(OLD_OFFICE, "--step", stdin="\n\nq\n")
+    assert "Step 3 of " in text and "Step 4 of " not in text
+
+
+def test_step_json_lists_every_firing_in_trace_order():
+    data = json.loads(explain(YOUNG, "--step", "--format", "json"))
+    assert [firing["rule"] for firing in data["firings"]] == trace_rules(YOUNG)
+    assert data["firings"][0]["agenda"][0]["rule"] == "lifecycle_young"
+
+
+def test_step_takes_no_id():
+    result = run_perencana("explain", YOUNG, "financial", "--step", stdin="")
+    assert result.returncode == 1
+    assert "--step" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_explain_help_has_examples():
+    result = run_perencana("explain", "--help")
+    assert result.returncode == 0
+    assert "Example" in result.stdout and "perencana explain" in result.stdout
+    assert "--step" in result.stdout
