@@ -19,8 +19,13 @@ $(INSTALLED): $(BIN)/python setup.cfg pyproject.toml
 demo: $(INSTALLED)
 	$(BIN)/perencana advise $(DEMO_CASE)
 
+# Lint (ruff check, ruff format --check), then the whole suite with coverage of the
+# code perencana ships (the coverage data file is kept inside .venv).
+COVERAGE := --cov=engine --cov=rules --cov=knowledge --cov=cli \
+	--cov-report=term-missing:skip-covered
+
 test: $(INSTALLED) lint
-	$(BIN)/python -m pytest
+	COVERAGE_FILE=$(VENV)/.coverage $(BIN)/python -m pytest $(COVERAGE)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -28,3 +33,23 @@ lint: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+# Speed and memory figures beside their references (bench/run.py); not part of `test`.
+.PHONY: bench
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py
+
+# Coverage-guided fuzzing of the case loader and validator (atheris, the `fuzz` extra)
+# for FUZZ_TIME seconds; not part of `test`. A crash is kept in tests/fuzz_regressions/,
+# which the test suite replays: fix the loader, then commit the input with the fix.
+FUZZ_TIME ?= 60
+FUZZ_INSTALLED := $(VENV)/.fuzz-installed
+
+$(FUZZ_INSTALLED): $(INSTALLED)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,fuzz]'
+	touch $(FUZZ_INSTALLED)
+
+.PHONY: fuzz
+fuzz: $(FUZZ_INSTALLED)
+	$(BIN)/python fuzz/fuzz_case_loader.py -max_total_time=$(FUZZ_TIME) -timeout=20 \
+		-max_len=4096 -dict=fuzz/case.dict -artifact_prefix=tests/fuzz_regressions/

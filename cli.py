@@ -4,24 +4,32 @@ User-facing errors (``engine.errors.PerencanaError``) become messages and exit
 codes in one place, ``PerencanaGroup.invoke``.
 """
 
+import os
 import sys
 
 import click
 
 from engine import api
 from engine.errors import PerencanaError
+from engine.output import exit_on_termination
 
 
 class PerencanaGroup(click.Group):
     """A click group that turns perencana's errors into messages, not tracebacks."""
 
     def invoke(self, ctx):
+        if os.environ.get("NO_COLOR"):
+            ctx.color = False  # https://no-color.org: click.echo strips any ANSI style
         try:
-            return super().invoke(ctx)
+            with exit_on_termination():  # SIGTERM runs finally blocks (temp files go)
+                return super().invoke(ctx)
         except PerencanaError as error:
             for message in error.messages():
                 click.echo(f"Error: {message}", err=True)
             ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("\nAborted!", err=True)
+            ctx.exit(130)  # 128 + SIGINT, as the shell reports it; 1 means bad data
 
 
 def case_argument(command):
@@ -62,26 +70,38 @@ def main():
 Examples:
   perencana advise examples/young-community-group.yaml
   perencana advise case.yaml --format html --lang id -o memo.html
-  cat case.yaml | perencana advise - --format json"""
+  cat case.yaml | perencana advise - --format json
+  perencana advise case.yaml --format docx -o memo.docx
+  perencana advise case.yaml --lang id --template-dir letterhead/ -o memo.md"""
 )
 @case_argument
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(api.FORMATS),
+    type=click.Choice(api.ADVISE_FORMATS),
     default="md",
     show_default=True,
-    help="md (Markdown), html (standalone page), text (80 columns) or json (the advice).",
+    help="md (Markdown), html (standalone page), text (80 columns), json (the advice) "
+    "or docx (a Word document; needs -o FILE).",
 )
 @lang_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-def advise(case, fmt, lang, output, force):
+@click.option(
+    "--template-dir",
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="Use the memo templates in DIR (memo.md.j2, memo.html.j2, memo.text.j2, memo.docx) "
+    "instead of the shipped ones of the same name; they run sandboxed.",
+)
+def advise(case, fmt, lang, output, force, template_dir):
     """Run the engine on a case file and print the advisory memo.
 
     CASE is a YAML or JSON case file, or - for standard input.
     """
-    text = api.render_advice(api.advise(_read_case(case)), fmt, lang)
+    if fmt in api.BINARY_FORMATS and not output:
+        raise click.UsageError(f"--format {fmt} writes a file; name it with -o FILE")
+    text = api.render_advice(api.advise(_read_case(case)), fmt, lang, template_dir)
     if output:
         api.write_memo(text, output, force=force)
     else:
@@ -301,6 +321,119 @@ def explain(case, item_id, fmt, lang, step):
         stdin.readline,
         interactive=stdin.isatty(),
     )
+
+
+@main.command(
+    name="interview",
+    epilog="""\b
+Examples:
+  perencana interview -o my-case.yaml
+  perencana interview --resume my-case.yaml --lang id
+  perencana interview -o case.yaml --format json < answers.txt""",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the case to FILE (default: case.yaml here) after every answer.",
+)
+@click.option(
+    "--resume",
+    type=click.Path(dir_okay=False),
+    help="Continue the partial case in FILE: ask only what it does not answer yet.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(api.FORMATS),
+    default="md",
+    show_default=True,
+    help="The memo printed at the end: md, html, text or json.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(api.LANGUAGES),
+    default="en",
+    show_default=True,
+    envvar="PERENCANA_LANG",
+    help="Language of the questions and the memo: en (English) or id (Indonesian).",
+)
+@click.option("--force", is_flag=True, help="Overwrite the case file if it exists.")
+@click.pass_context
+def interview_command(ctx, output, resume, fmt, lang, force):
+    """Ask for the facts of a case, write the case file, print the memo.
+
+    Only questions whose answer can still change the advice are asked. At any
+    question: ? lists the allowed answers, why says which rules wait for the answer,
+    back returns to the previous question, unknown when you do not know. The case is
+    saved after every answer; Ctrl-C keeps it, and --resume continues it. With piped
+    input, answers are read one per line (questions go to standard error).
+    """
+    ctx.exit(api.interview(output, resume, fmt, lang, force))
+
+
+@main.command(
+    name="batch",
+    epilog="""\b
+Examples:
+  perencana batch examples/ -o memos/
+  perencana batch cases/ more.yaml table.csv rows.jsonl -o out/ --format html --jobs 2
+  perencana batch cases.csv -o out/ --format json --lang id --resume""",
+)
+@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "-o",
+    "--outdir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the memos, summary.json and summary.html (created if missing).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(api.FORMATS),
+    default="md",
+    show_default=True,
+    help="Format of each memo: md, html, text or json.",
+)
+@lang_option
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes advising cases at once (one engine each).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Skip each case whose memo is newer than the case and matches the summary.",
+)
+@click.pass_context
+def batch_command(ctx, inputs, outdir, fmt, lang, jobs, resume):
+    """Advise many organizations at once: one memo per case, and a portfolio summary.
+
+    INPUT is a case file (YAML or JSON), a folder of them, a CSV file with one case
+    per row (columns are dotted field paths, e.g. organization.name; see README) or a
+    JSON Lines file with one case per line. A bad case is reported (FILE[:ROW]: ...)
+    and the others go on; the exit code is then 1. Ctrl-C keeps every finished memo;
+    run again with --resume to finish.
+    """
+    stderr = click.get_text_stream("stderr")
+
+    def progress(total):
+        return click.progressbar(length=total, label="Advising", file=stderr)
+
+    def report(label, problems):
+        for problem in problems:
+            click.echo(f"Error: {label}: {problem}", err=True)
+
+    result = api.run_batch(
+        inputs, outdir, fmt, lang, jobs, resume, progress if stderr.isatty() else None, report
+    )
+    click.echo(result.report())
+    ctx.exit(result.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,19 +25,26 @@ def advise(case):
     return Advisor().advise(case)
 
 
-def render_advice(advice, fmt="md", lang="en"):
-    """The memo (or JSON) for an advice, as text."""
+# Formats of ``advise`` that are files, not text: they need ``-o FILE``.
+BINARY_FORMATS = ("docx",)
+ADVISE_FORMATS = FORMATS + BINARY_FORMATS
+
+
+def render_advice(advice, fmt="md", lang="en", template_dir=None):
+    """The memo (or JSON) for an advice, as text (``docx``: bytes); templates in
+    ``template_dir`` replace the shipped ones of the same name."""
     if fmt == "json":
         # JSON needs no templates: skip importing Jinja and the memo view.
         return advice.to_json_text()
     from engine.render import render
     from knowledge import load_knowledge
 
-    return render(advice, load_knowledge(), fmt, lang)
+    return render(advice, load_knowledge(), fmt, lang, template_dir=template_dir)
 
 
 def write_memo(text, path, force=False):
-    """Write a memo to ``path`` atomically; refuse an existing file without ``force``."""
+    """Write a memo (text, or bytes for docx) to ``path`` atomically; refuse an
+    existing file without ``force``."""
     from engine.output import write_atomically
 
     write_atomically(path, text, force=force)
@@ -129,3 +136,23 @@ def render_graph(case=None, fmt="dot", lang="en"):
     advice = Advisor().infer(case) if case is not None else None
     graph = reasoning_graph(load_knowledge(), lang, advice)
     return {"dot": dot, "mermaid": mermaid, "svg": svg}[fmt](graph)
+
+
+def interview(output=None, resume=None, fmt="md", lang="en", force=False):
+    """``perencana interview``: ask for the case's facts (on a terminal, or read the
+    answers piped in), write the case file after every answer, then print the memo.
+    Returns the exit code: 0 done, 130 interrupted (Ctrl-C), 1 input ended early."""
+    from engine.interview_console import run_interview
+
+    return run_interview(output, resume, fmt, lang, force, advise=advise, render=render_advice)
+
+
+def run_batch(
+    inputs, outdir, fmt="md", lang="en", jobs=1, resume=False, progress=None, on_failure=None
+):
+    """``perencana batch``: one memo per case of ``inputs`` (case files, folders of them,
+    CSV or JSON Lines tables) in ``outdir``, with ``summary.json`` and ``summary.html``.
+    Returns a ``BatchResult``; see ``engine.batch.run_batch`` for the callbacks."""
+    from engine.batch import run_batch as run
+
+    return run(inputs, outdir, fmt, lang, jobs, resume, progress, on_failure)

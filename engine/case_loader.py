@@ -7,12 +7,13 @@ gigabytes), and duplicate keys are refused (YAML would silently keep the last on
 Every problem becomes one line of a ``CaseError``; the user never sees a traceback.
 """
 
+import re
 import sys
 from pathlib import Path
 
 import yaml
 from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from engine.errors import CaseError
@@ -33,6 +34,16 @@ MAX_BYTES = 1024 * 1024
 # rather than a merge (merges exist to be used with aliases, which are refused).
 _DROPPED_TAGS = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge")
 _NOTHING = object()  # a stream with no document, unlike one holding ``null``
+# What PyYAML's constructors raise, instead of a YAMLError, for a value its tag cannot
+# read: ``!!bool maybe`` (KeyError), ``!!int ten`` (ValueError), ``!!timestamp x``
+# (AttributeError) and the like.
+_CONSTRUCTOR_FAILURES = (KeyError, ValueError, TypeError, AttributeError, IndexError, OverflowError)
+# A double-quoted "\ud83d\ude00" (as JSON writes characters beyond the BMP) gives
+# two UTF-16 halves; they are joined into the character, a half alone is refused.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = re.compile(
+    "[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]"
+)
 
 
 class _Refused(Exception):
@@ -72,6 +83,17 @@ class CaseYamlLoader(yaml.SafeLoader):
         if event.anchor is not None and self.first_anchor is None:
             self.first_anchor = event
         return super().compose_node(parent, index)
+
+    def construct_object(self, node, deep=False):
+        """Build one value; a scalar that its explicit tag cannot read (``!!bool maybe``,
+        ``!!int ten``, ``!!float x``) is refused with its position, not a traceback."""
+        try:
+            value = super().construct_object(node, deep=deep)
+        except _CONSTRUCTOR_FAILURES as error:
+            raise _Refused(_unreadable_value(node, error)) from None
+        if isinstance(value, str) and _SURROGATE.search(value):
+            value = _join_surrogates(value, node)
+        return value
 
 
 # --------------------------------------------------------------------------- public
@@ -123,7 +145,12 @@ def _construct(text):
     """Compose the one document, check its structure, then build Python values."""
     loader = CaseYamlLoader(text)
     try:
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except (ValueError, OverflowError) as error:
+            # The scanner builds a double-quoted escape with chr(), which refuses a
+            # code beyond U+10FFFF ("\U00110000") instead of raising a YAML error.
+            raise _Refused(_bad_escape_message(loader, error)) from None
         if node is None:
             return _NOTHING
         _refuse_anchors(loader)
@@ -134,6 +161,16 @@ def _construct(text):
         raise _Refused("a number in the case has too many digits to be read") from None
     finally:
         loader.dispose()
+
+
+def _bad_escape_message(loader, error):
+    where = f"line {loader.line + 1}, column {loader.column + 1}"
+    if isinstance(error, OverflowError) or "chr()" in str(error):
+        return (
+            f"not valid YAML at {where}: an escape in a double-quoted text names no "
+            "character (the highest is \\U0010FFFF)"
+        )
+    return f"not valid YAML at {where}: " + " ".join(str(error).split())
 
 
 # ------------------------------------------------------------------------- reading
@@ -294,6 +331,36 @@ def _reader_message(error, text):
         f"not valid YAML at line {line}, column {column}: "
         f"the character #x{code:04x} is not allowed in YAML"
     )
+
+
+def _unreadable_value(node, error):
+    """Why the value of ``node`` cannot be built, on one line, with its position."""
+    if isinstance(error, ValueError) and "digits" in str(error):
+        # Python refuses to turn a decimal of thousands of digits into an int.
+        return "a number in the case has too many digits to be read"
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    what = _short(node.value) if isinstance(node, ScalarNode) else "this value"
+    return (
+        f"not valid YAML at {_position(node.start_mark)}: {what} cannot be read as "
+        f"{tag}; remove the tag or fix the value"
+    )
+
+
+def _join_surrogates(value, node):
+    """``value`` with each pair of UTF-16 halves joined into its character; a half
+    without its partner cannot be written as UTF-8 and is refused."""
+    lone = _LONE_SURROGATE.search(value)
+    if lone:
+        raise _Refused(
+            f"not valid YAML at {_position(node.start_mark)}: \\u{ord(lone.group()):04x} is "
+            "half of a UTF-16 surrogate pair, not a character; write the character itself"
+        )
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
+def _short(text):
+    text = " ".join(str(text).split())
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def _position(mark):

@@ -42,16 +42,22 @@ GUIDANCE_FACT = re.compile(r"^guidance (?P<guidance>\S+)(?: \(because (?P<becaus
 
 def clean(text):
     """``text`` without control characters (newlines and tabs kept); line and
-    paragraph separators become newlines."""
+    paragraph separators become newlines. The bidirectional embedding, override and
+    isolate controls (U+202A to U+202E, U+2066 to U+2069), which can make a line read
+    differently from what it holds, are dropped too, as are the noncharacters U+FFFE
+    and U+FFFF, which XML (HTML, Word) does not allow."""
     text = str(text)
     return "".join(
         "\n"
         if unicodedata.category(char) in ("Zl", "Zp")
         else char
-        if char in "\n\t" or unicodedata.category(char) != "Cc"
+        if char in "\n\t" or (unicodedata.category(char) != "Cc" and char not in _HIDDEN)
         else ""
         for char in text
     )
+
+
+_HIDDEN = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufffe\uffff")
 
 
 def _clean_all(value):

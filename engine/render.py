@@ -137,14 +137,23 @@ def _describe(error, name):
     return f"template {where}{at}: {problem}"
 
 
-def render(advice, knowledge, fmt="md", lang="en"):
-    """The advice as ``fmt`` (``md``, ``html``, ``text`` or ``json``) in ``lang``."""
+def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
+    """The advice as ``fmt`` (``md``, ``html``, ``text`` or ``json``; ``docx`` gives
+    bytes) in ``lang``. A template for ``fmt`` in ``template_dir`` replaces the shipped
+    one (see ``engine.custom_templates``)."""
     if fmt == "json":
         return advice.to_json_text()
-    if fmt not in TEMPLATES:
+    if fmt not in TEMPLATES and fmt != "docx":
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    from engine.custom_templates import custom_template, render_custom
+
+    custom = custom_template(template_dir, fmt)
     view = memo_view(advice, knowledge, lang, picture=fmt == "html")
-    text = render_template(TEMPLATES[fmt], view)
+    if fmt == "docx":
+        from engine.docx_render import render_docx
+
+        return render_docx(view, custom)
+    text = render_custom(custom, view) if custom else render_template(TEMPLATES[fmt], view)
     if fmt == "text":
         text = "\n".join(line.rstrip() for line in text.split("\n"))
     return text

@@ -32,7 +32,9 @@ _KEYWORDS = frozenset(
         "anyOf",
         "minimum",
         "minLength",
+        "maxLength",
         "items",
+        "maxItems",
         "uniqueItems",
     }
 )
@@ -44,7 +46,9 @@ _TYPED_KEYWORDS = {
     "required": "object",
     "additionalProperties": "object",
     "items": "array",
+    "maxItems": "array",
     "uniqueItems": "array",
+    "maxLength": "string",
 }
 
 
@@ -153,6 +157,8 @@ def _fits(value, node):
         return False
     if "minimum" in node and _TYPE_CHECKS["number"](value) and value < node["minimum"]:
         return False
+    if "maxLength" in node and isinstance(value, str) and len(value) > node["maxLength"]:
+        return False
     return not ("minLength" in node and isinstance(value, str) and len(value) < node["minLength"])
 
 
@@ -199,6 +205,9 @@ def _check_property(mapping, key, child, path, required):
 
 
 def _check_array(value, node, path, name):
+    if len(value) > node.get("maxItems", len(value)):
+        # One message, not one per item: the items are not read.
+        return [_too_many(value, node, path, name)]
     problems = []
     if "items" in node:
         for index, item in enumerate(value):
@@ -227,7 +236,8 @@ def _closest(key, properties, given):
     """The field a misspelled ``key`` probably meant: a close match among the fields
     not given yet (one already given was not what the user was reaching for)."""
     candidates = [name for name in properties if name not in given]
-    matches = difflib.get_close_matches(_key_text(key), candidates, n=1)
+    text = key if isinstance(key, str) else _key_text(key)
+    matches = difflib.get_close_matches(text, candidates, n=1)
     return matches[0] if matches else None
 
 
@@ -235,8 +245,30 @@ def _closest(key, properties, given):
 
 
 def _not_allowed(value, node, path, name):
+    longest = _longest_text(node)
+    if isinstance(value, str) and len(value) > longest:
+        return (
+            f"{_label(path)}: {show_value(value)} is too long ({len(value):,} characters); "
+            f"keep it to {longest:,} characters or fewer"
+        )
     here = " here" if isinstance(value, (list, dict)) else ""
     return f"{_label(path)}: {show_value(value)} is not allowed{here}; use {_allowed(node, name)}"
+
+
+def _too_many(value, node, path, name):
+    most = node["maxItems"]
+    what = name if name and node.get("items", {}).get("type") == "object" else "items"
+    return f"{_label(path)}: {len(value):,} {what} are too many; list at most {most:,}"
+
+
+def _longest_text(node):
+    """The most characters any text option of ``node`` allows (infinite when none
+    limits it, or when the node takes no text at all)."""
+    options = node.get("anyOf", [node])
+    limits = [
+        option.get("maxLength", _HUGE) for option in options if option.get("type") == "string"
+    ]
+    return max(limits) if limits else _HUGE
 
 
 def _missing(path, node, name):
@@ -307,10 +339,17 @@ def _plain(option):
 
 
 def _key_text(key):
-    """A mapping key as YAML writes it (``true``, ``null``), for paths."""
+    """A mapping key as YAML writes it (``true``, ``null``), for paths; a key with a
+    line break or another invisible character, or a very long one, is quoted and
+    shortened like a value, so that every message stays one readable line."""
     if key is None:
         return "null"
-    return show_value(key) if isinstance(key, bool) else str(key)
+    if isinstance(key, bool):
+        return show_value(key)
+    text = str(key)
+    if text.isprintable() and len(text) <= 60:
+        return text
+    return show_value(text)
 
 
 # --------------------------------------------------------------------- normalizing

@@ -1,0 +1,108 @@
+"""Shared pieces of the benchmarks: timing, resident memory, the cases they run.
+
+Only the standard library and perencana itself: ``time.perf_counter`` for time,
+``/proc/self/status`` (or ``resource`` where there is no /proc) for memory,
+``subprocess`` for whole processes.
+"""
+
+import copy
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+PYTHON = sys.executable
+PERENCANA = str(Path(PYTHON).with_name("perencana"))
+# The import floor: what any perencana command must import before it does anything.
+# The shim is needed for experta to import at all on Python 3.10+.
+IMPORT_FLOOR = (
+    "import collections, collections.abc; collections.Mapping = collections.abc.Mapping; "
+    "import experta, jinja2, click, yaml"
+)
+
+
+def wall_times(command, runs, warmup=2, cwd=ROOT):
+    """Wall-clock seconds of ``runs`` runs of ``command`` (a whole process each),
+    after ``warmup`` runs that fill the file cache; output is discarded."""
+    times = []
+    for number in range(warmup + runs):
+        start = time.perf_counter()
+        subprocess.run(
+            command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        if number >= warmup:
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def per_call(function, argument, min_seconds=0.5, min_runs=3):
+    """Seconds per call of ``function(argument)``: the median of at least ``min_runs``
+    calls, and of as many as fit in ``min_seconds``."""
+    times = []
+    started = time.perf_counter()
+    while len(times) < min_runs or time.perf_counter() - started < min_seconds:
+        start = time.perf_counter()
+        function(argument)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def rss_bytes():
+    """The resident memory of this process now (its peak where there is no /proc)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def example_cases():
+    """The normalized example cases, in name order."""
+    from engine.api import read_case
+
+    return [read_case(str(path)) for path in EXAMPLES]
+
+
+def sized_case(size):
+    """The old government office with ``size`` stakeholders and ``size`` programs,
+    every answer of theirs given (so only the case's own unknowns are tried)."""
+    from engine.api import read_case
+    from engine.validation import normalize_case
+
+    case = copy.deepcopy(read_case(str(ROOT / "examples" / "old-government-office.yaml")))
+    impacts = ("negative", "neutral", "positive")
+    levels = ("low", "adequate", "high")
+    case["stakeholders"] = [
+        {"name": f"group {i}", "directly_affected": i % 2 == 0, "impact": impacts[i % 3]}
+        for i in range(size)
+    ]
+    case["programs"] = [
+        {
+            "name": f"program {i}",
+            "viable": i % 4 != 0,
+            "effectiveness": levels[i % 3],
+            "efficiency": levels[(i // 3) % 3],
+        }
+        for i in range(size)
+    ]
+    return normalize_case(case)
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.1f} ms"
+
+
+def cpu_count():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1

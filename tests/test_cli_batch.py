@@ -1,0 +1,130 @@
+"""``perencana batch`` as a user runs it: real processes, exit codes, messages on
+standard error, Ctrl-C in the middle and ``--resume``."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+
+from tests.helpers import EXAMPLES, ROOT, run_perencana
+from tests.test_batch import generated_case, memo_files, write_mixed_inputs
+
+PERENCANA = str(Path(sys.executable).with_name("perencana"))
+
+
+def test_a_mixed_batch_reports_each_bad_case_and_exits_1(tmp_path):
+    inputs, good, broken = write_mixed_inputs(tmp_path / "in", valid=20)
+    result = run_perencana("batch", *inputs, "-o", tmp_path / "out", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    assert all(line.startswith("Error: ") for line in lines), lines  # and no progress bar
+    for label, message in broken.items():
+        assert any(line.startswith(f"Error: {label}: ") and message in line for line in lines)
+    assert result.stdout == (
+        f"20 memos written, 0 up to date (skipped), 5 failed; "
+        f"summary: {tmp_path / 'out' / 'summary.html'}\n"
+    )
+    assert len(memo_files(tmp_path / "out")) == 20
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert len(summary["cases"]) == 20 and len(summary["failures"]) == 5
+    assert "Traceback" not in result.stderr
+
+
+def test_a_clean_batch_exits_0_with_html_memos_and_the_summary_page(tmp_path):
+    result = run_perencana("batch", EXAMPLES, "-o", tmp_path, "--format", "html", "--lang", "id")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert len(list(tmp_path.glob("*.html"))) == len(list(EXAMPLES.glob("*.yaml"))) + 1
+    page = (tmp_path / "summary.html").read_text()
+    assert 'lang="id"' in page and "<svg" in page
+
+
+def test_usage_errors_exit_2(tmp_path):
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    for args in (
+        ["batch", EXAMPLES],  # no -o
+        ["batch", "-o", tmp_path / "out"],  # no INPUT
+        ["batch", tmp_path / "missing.yaml", "-o", tmp_path / "out"],
+        ["batch", EXAMPLES, "-o", a_file],  # OUTDIR is a file
+        ["batch", EXAMPLES, "-o", tmp_path / "out", "--jobs", "0"],
+        ["batch", EXAMPLES, "-o", tmp_path / "out", "--format", "pdf"],
+    ):
+        result = run_perencana(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+    assert a_file.read_text() == "x"
+
+
+def test_ctrl_c_keeps_finished_memos_whole_and_resume_finishes_the_rest(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    total = 60
+    for number in range(total):
+        case = generated_case(number, stakeholders=3, programs=3)
+        (inputs / f"{number:03d}.json").write_text(json.dumps(case))
+    outdir = tmp_path / "out"
+    command = [PERENCANA, "batch", inputs, "-o", outdir, "--format", "json", "--jobs", "2"]
+    # Its own process group, like a terminal's foreground job: Ctrl-C reaches every
+    # process of the batch, the pool's workers too.
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if outdir.is_dir() and len(memo_files(outdir)) >= 3:
+            break
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, (stdout, stderr)
+    assert "Traceback" not in stderr
+    assert "Error: interrupted: " in stderr and "--resume" in stderr
+
+    finished = memo_files(outdir)
+    assert 3 <= len(finished) < total
+    assert not [p.name for p in outdir.iterdir() if p.name.startswith(".")]  # no temp file
+    for name in finished:
+        assert json.loads((outdir / name).read_text())["format"] == "perencana-advice/1"
+    summary = json.loads((outdir / "summary.json").read_text())
+    assert summary["complete"] is False
+    assert sorted(entry["memo"] for entry in summary["cases"]) == finished
+    times = {name: (outdir / name).stat().st_mtime_ns for name in finished}
+
+    resumed = subprocess.run(
+        [*command, "--resume"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.startswith(
+        f"{total - len(finished)} memos written, {len(finished)} up to date (skipped), 0 failed"
+    )
+    assert {name: (outdir / name).stat().st_mtime_ns for name in finished} == times
+    assert len(memo_files(outdir)) == total
+    assert json.loads((outdir / "summary.json").read_text())["complete"] is True
+
+
+def test_on_a_terminal_a_progress_bar_is_drawn_on_standard_error(tmp_path):
+    child = pexpect.spawn(
+        PERENCANA,
+        ["batch", str(EXAMPLES), "-o", str(tmp_path / "out"), "--format", "json"],
+        cwd=str(ROOT),
+        encoding="utf-8",
+        timeout=60,
+        env={"TERM": "dumb", "PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8"},
+    )
+    output = child.read()
+    child.close()
+    assert child.exitstatus == 0, output
+    assert "Advising" in output and "100%" in output
+    assert "4 memos written" in output

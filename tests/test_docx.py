@@ -1,0 +1,213 @@
+"""``perencana advise --format docx``: a real Word document from the same view as the
+other memo formats, built from ``templates/memo.docx`` (``scripts/make_docx_template.py``)."""
+
+import json
+import sys
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from engine.errors import OutputError, TemplateError
+from knowledge import load_knowledge
+from tests.helpers import EXAMPLES, ROOT
+
+docx = pytest.importorskip("docx")
+pytest.importorskip("docxtpl")
+
+OLD_OFFICE = EXAMPLES / "old-government-office.yaml"
+PROGRAM_REVIEW = EXAMPLES / "program-review.yaml"
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def write_docx(tmp_path, case, *options):
+    target = tmp_path / "memo.docx"
+    result = invoke("advise", case, "--format", "docx", "-o", target, *options)
+    assert result.exit_code == 0, result.output
+    return docx.Document(str(target))
+
+
+def advice_json(case):
+    return json.loads(invoke("advise", case, "--format", "json").output)
+
+
+@pytest.fixture(scope="module")
+def memo_labels():
+    return load_knowledge().memo
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_word_memo_has_the_numbered_sections_in_order(tmp_path, memo_labels, lang):
+    document = write_docx(tmp_path, OLD_OFFICE, "--lang", lang)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    wanted = ["bottom_line", "organization", "causes", "strategies", "programs", "guidance"]
+    wanted += ["unknowns", "sources"]
+    expected = [f"{n}. {memo_labels['headings'][k][lang]}" for n, k in enumerate(wanted, 1)]
+    expected.append(memo_labels["headings"]["appendix"][lang])
+    assert headings == expected
+    title = next(p.text for p in document.paragraphs if p.style.name == "Title")
+    assert title == "Dinas Sosial Kabupaten Lembah Hijau"
+
+
+def test_the_strategy_table_lists_the_strategies_in_rank_order(tmp_path):
+    document = write_docx(tmp_path, OLD_OFFICE)
+    table = document.tables[0]
+    header, *rows = table.rows
+    assert [c.text for c in header.cells] == ["Rank", "Strategy", "Because", "¶"]
+    strategies = advice_json(OLD_OFFICE)["strategies"]
+    assert [r.cells[0].text for r in rows] == [str(s["rank"]) for s in strategies]
+    assert len(rows) == len(strategies) > 3
+    knowledge = load_knowledge()
+    for row, strategy in zip(rows, strategies, strict=True):
+        title = knowledge.strategies[strategy["id"]]["title"]["en"]
+        assert row.cells[1].paragraphs[0].text == title
+        assert row.cells[2].text.strip(), "every strategy says why"
+        assert row.cells[3].text == ", ".join(f"¶{n}" for n in strategy["sources"])
+    # The header row repeats on every page; a row is never split across pages.
+    assert header._tr.xpath("./w:trPr/w:tblHeader")
+    assert all(r._tr.xpath("./w:trPr/w:cantSplit") for r in rows)
+
+
+def test_causes_programs_guidance_unknowns_and_sources_are_there(tmp_path):
+    document = write_docx(tmp_path, PROGRAM_REVIEW)
+    advice = advice_json(PROGRAM_REVIEW)
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    knowledge = load_knowledge()
+    for cause in advice["causes"]:
+        title = knowledge.causes[cause["id"]]["title"]["en"]
+        strength = knowledge.memo["strength"][cause["strength"]]["en"]
+        assert f"{title}: {strength}" in text
+    programs = [row for row in cells if row[0] in {p["name"] for p in advice["programs"]}]
+    assert len(programs) == len(advice["programs"]) > 0
+    for item in advice["guidance"]:
+        assert knowledge.guidance[item["id"]]["title"]["en"] in text
+    assert "¶" in text and "Passages cited" in text
+    unknowns = knowledge.memo["headings"]["unknowns"]["en"]
+    assert unknowns in text
+
+
+def test_the_document_is_a_well_formed_word_file(tmp_path):
+    write_docx(tmp_path, OLD_OFFICE)
+    with zipfile.ZipFile(tmp_path / "memo.docx") as archive:
+        assert "word/document.xml" in archive.namelist()
+        from lxml import etree
+
+        etree.fromstring(archive.read("word/document.xml"))  # raises if malformed
+        xml = archive.read("word/document.xml").decode()
+    assert "{{" not in xml and "{%" not in xml, "every template tag was rendered"
+
+
+def test_a_name_of_any_length_fits_the_document_title(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        f"organization: {{name: '{'&' * 2000}', age_years: 3}}\n"
+        "change: {summary: s, proposed_by: internal}\nfunding: {funds_for_change: none}\n"
+    )
+    document = write_docx(tmp_path, case)
+    title = document.core_properties.title
+    assert len(title) == 255 and title.startswith("Advisory memo: &&&") and title.endswith("…")
+    assert next(p.text for p in document.paragraphs if p.style.name == "Title") == "&" * 2000
+
+
+def test_docx_needs_an_output_file():
+    result = invoke("advise", OLD_OFFICE, "--format", "docx")
+    assert result.exit_code == 2
+    assert "-o FILE" in result.output
+
+
+def test_docx_is_never_written_over_a_file_unasked(tmp_path):
+    target = tmp_path / "memo.docx"
+    target.write_text("notes")
+    result = invoke("advise", OLD_OFFICE, "--format", "docx", "-o", target)
+    assert result.exit_code == 1
+    assert target.read_text() == "notes"
+
+
+def test_a_missing_docxtpl_says_how_to_install_it(monkeypatch):
+    from engine.docx_render import render_docx
+
+    monkeypatch.setitem(sys.modules, "docxtpl", None)
+    with pytest.raises(OutputError, match=r"pip install perencana\[docx\]"):
+        render_docx({})
+
+
+def _custom_docx(folder, *paragraphs):
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    folder.mkdir(exist_ok=True)
+    document.save(str(folder / "memo.docx"))
+
+
+def test_a_custom_word_template_is_used(tmp_path):
+    folder = tmp_path / "letterhead"
+    _custom_docx(
+        folder,
+        "KOP SURAT NUSANTARA",
+        "{{ header.organization }}",
+        "{%p for s in strategies %}",
+        "{{ s.rank }}. {{ s.title }}",
+        "{%p endfor %}",
+    )
+    document = write_docx(tmp_path, OLD_OFFICE, "--lang", "id", "--template-dir", folder)
+    texts = [p.text for p in document.paragraphs]
+    assert texts[:2] == ["KOP SURAT NUSANTARA", "Dinas Sosial Kabupaten Lembah Hijau"]
+    assert texts[2].startswith("1. ") and len(texts) > 4
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "problem"),
+    [
+        ("{{ ''.__class__.__mro__ }}", "refused as unsafe"),
+        ("{{ no_such_thing }}", "'no_such_thing' is undefined"),
+        ("{% if %}", "Expected an expression"),
+    ],
+)
+def test_a_broken_or_unsafe_word_template_is_a_clear_error(tmp_path, paragraph, problem):
+    folder = tmp_path / "bad"
+    _custom_docx(folder, "fine", paragraph)
+    result = invoke(
+        "advise",
+        OLD_OFFICE,
+        "--format",
+        "docx",
+        "-o",
+        tmp_path / "m.docx",
+        "--template-dir",
+        folder,
+    )
+    assert result.exit_code == 1
+    assert f"template {folder / 'memo.docx'}: " in result.output
+    assert problem in result.output
+    assert not (tmp_path / "m.docx").exists()
+
+
+def test_the_shipped_template_matches_its_script(tmp_path):
+    # The script is the source of templates/memo.docx: what it builds renders the
+    # same document text as the file that is committed.
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import make_docx_template
+    finally:
+        sys.path.pop(0)
+    rebuilt = tmp_path / "memo.docx"
+    make_docx_template.main(rebuilt)
+    shipped = docx.Document(str(ROOT / "templates" / "memo.docx"))
+    fresh = docx.Document(str(rebuilt))
+    assert [p.text for p in fresh.paragraphs] == [p.text for p in shipped.paragraphs]
+    assert len(fresh.tables) == len(shipped.tables)
+
+
+def test_a_file_that_is_not_a_word_document_is_a_clear_error(tmp_path):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "memo.docx").write_text("not a zip")
+    from engine.docx_render import render_docx
+
+    with pytest.raises(TemplateError, match="not a usable Word document"):
+        render_docx({}, folder / "memo.docx")

@@ -1,0 +1,408 @@
+"""The interview as a state machine: the questions, the answers, back, resuming.
+
+``run_scripted`` answers an interview with the facts of a case, as a planner who knows
+the case would; the command-line tests use it to script the same answers.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from engine.advisor import Advisor
+from engine.api import read_case
+from engine.case_schema import LIST_SECTIONS, UNKNOWN, field_specs
+from engine.interview import Interview, check_partial
+from engine.interview_relevance import lookup
+from knowledge import load_knowledge
+from tests.helpers import EXAMPLE_CASES, EXAMPLES
+
+OLD_OFFICE = EXAMPLES / "old-government-office.yaml"
+
+
+def answer_line(interview, question, case):
+    """What a planner who knows ``case`` types at ``question`` (in English)."""
+    if question.is_add:
+        items = case[question.section]
+        if items == UNKNOWN:
+            return "unknown"
+        current = interview.data.get(question.section)
+        count = len(current) if isinstance(current, list) else 0
+        return "yes" if len(items) > count else "no"
+    value = lookup(case, question.path)
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, list):
+        return ", ".join(value) if value else "none"
+    return str(value)
+
+
+@dataclass
+class ScriptedRun:
+    interview: Interview
+    lines: list
+    questions: list
+
+
+def run_scripted(case, lang="en"):
+    """Answer a whole interview with the facts of ``case``; every answer must be taken."""
+    interview = Interview(lang=lang)
+    lines, questions = [], []
+    while (question := interview.next_question()) is not None:
+        line = answer_line(interview, question, case)
+        reply = interview.handle(question, line)
+        assert reply.ok, (question.path, line, reply.message)
+        lines.append(line)
+        questions.append(question)
+    return ScriptedRun(interview, lines, questions)
+
+
+def case_field_count(case):
+    """How many fields ``case`` has: every field outside the lists, and every field of
+    each item listed."""
+    count = sum(1 for spec in field_specs() if "[]" not in spec.path)
+    for section in LIST_SECTIONS:
+        if case[section] != UNKNOWN:
+            per_item = sum(1 for spec in field_specs() if spec.path.startswith(f"{section}[]"))
+            count += per_item * len(case[section])
+    return count
+
+
+@pytest.fixture(scope="module")
+def advisor():
+    return Advisor()
+
+
+@pytest.fixture
+def interview():
+    return Interview()
+
+
+def answer_until(interview, path, answers=None):
+    """Answer every question before ``path`` (with ``answers`` by path, else a default
+    that is always allowed), leaving ``path`` as the next question."""
+    answers = answers or {}
+    while (question := interview.next_question()).path != path:
+        line = answers.get(question.path) or _any_answer(question)
+        assert interview.handle(question, line).ok, (question.path, line)
+    return question
+
+
+def _any_answer(question):
+    if question.is_add:
+        return "no"
+    if question.kind == "count":
+        return "3"
+    if question.kind == "text":
+        return "something"
+    if question.allows_unknown:
+        return "unknown"
+    return "1"
+
+
+# --------------------------------------------------------------- whole interviews
+
+
+@pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda p: p.stem)
+def test_an_example_answered_with_its_facts_gives_its_advice_with_fewer_questions(advisor, path):
+    case = read_case(path)
+    run = run_scripted(case)
+    field_questions = [q for q in run.questions if not q.is_add]
+    assert len(field_questions) < case_field_count(case)
+    assert run.interview.skipped()
+    assert len(set(q.path for q in run.questions if not q.is_add)) == len(field_questions)
+    interviewed = advisor.advise(run.interview.final_case())
+    assert interviewed.to_json() == advisor.advise(case).to_json()
+
+
+def test_questions_follow_the_schema_order(interview):
+    case = read_case(OLD_OFFICE)
+    run = run_scripted(case)
+    order = [spec.path.partition(".")[0].rstrip("[]") for spec in field_specs()]
+    sections = list(dict.fromkeys(order))
+    asked = [q.section for q in run.questions]
+    assert asked == sorted(asked, key=sections.index)
+    assert run.questions[0].path == "organization.name"
+    assert run.questions[-1].path == "planner.organization_resists_intervention"
+
+
+def test_skipped_questions_are_named(advisor):
+    run = run_scripted(read_case(EXAMPLES / "program-review.yaml"))
+    skipped = run.interview.skipped()
+    assert "staff.field_experience" in skipped  # no new skills: education cannot come
+    assert "partners.peer_stronger" in skipped  # no peer agency
+    assert "change.recruitment_via_agency" in skipped  # no new staff
+    assert "programs[2].efficiency" in skipped  # effectiveness low: performance is low
+    assert not set(skipped) & {q.path for q in run.questions}
+
+
+# --------------------------------------------------------------- answers
+
+
+def test_booleans_accept_english_and_indonesian_words():
+    for line, value in [
+        ("yes", True),
+        ("Y", True),
+        ("true", True),
+        ("ya", True),
+        ("no", False),
+        ("n", False),
+        ("FALSE", False),
+        ("tidak", False),
+    ]:
+        interview = Interview()
+        question = answer_until(interview, "organization.formalized_procedures")
+        assert interview.handle(question, line).ok, line
+        assert interview.data["organization"]["formalized_procedures"] is value
+
+
+def test_enums_accept_the_value_or_its_number(interview):
+    question = answer_until(interview, "organization.type")
+    assert interview.handle(question, "3").ok
+    assert interview.data["organization"]["type"] == "private"
+    interview.back()
+    assert interview.handle(question, "Community").ok
+    assert interview.data["organization"]["type"] == "community"
+
+
+def test_a_wrong_answer_is_explained_like_the_validator_and_changes_nothing(interview):
+    question = answer_until(interview, "organization.type")
+    reply = interview.handle(question, "church")
+    assert reply.kind == "error"
+    assert reply.message == (
+        "organization.type: 'church' is not allowed; use one of: government, ngo, "
+        "private, community (or its number, 1 to 4), or unknown"
+    )
+    assert interview.handle(question, "5").kind == "error"
+    assert interview.next_question() == question
+    assert "type" not in interview.data.get("organization", {})
+
+
+def test_counts_are_whole_numbers_of_zero_or_more(interview):
+    question = answer_until(interview, "organization.age_years")
+    for line in ("-3", "2.5", "many", "", "unknown"):
+        reply = interview.handle(question, line)
+        assert reply.kind == "error", line
+    assert "a whole number 0 or more" in interview.handle(question, "-3").message
+    assert "unknown is not allowed" in interview.handle(question, "unknown").message
+    assert interview.handle(question, " 27 ").ok
+    assert interview.data["organization"]["age_years"] == 27
+
+
+def test_required_answers_refuse_unknown(interview):
+    question = interview.next_question()
+    assert question.path == "organization.name"
+    reply = interview.handle(question, "unknown")
+    assert reply.kind == "error"
+    assert reply.message == "organization.name: an answer is required; unknown is not allowed here"
+    assert interview.handle(question, "   ").kind == "error"
+
+
+def test_unknown_is_accepted_where_the_case_format_allows_it(interview):
+    question = answer_until(interview, "organization.sector")
+    assert interview.handle(question, "unknown").ok
+    assert interview.data["organization"]["sector"] == UNKNOWN
+    question = interview.next_question()
+    assert interview.handle(question, "tidak tahu").kind == "error"  # age_years: required
+    assert interview.handle(question, "12").ok
+    question = interview.next_question()
+    assert interview.handle(question, "tidak tahu").ok  # Indonesian words are accepted too
+    assert interview.data["organization"]["formalized_procedures"] == UNKNOWN
+
+
+def test_list_answers_take_values_or_numbers_or_none(interview):
+    question = answer_until(interview, "change.triggers")
+    assert interview.handle(question, "4, service-area-expansion 2").ok
+    assert interview.data["change"]["triggers"] == [
+        "service-area-expansion",
+        "new-program-data",
+        "policy-change",
+    ]
+    interview.back()
+    assert interview.handle(question, "none").ok
+    assert interview.data["change"]["triggers"] == []
+    interview.back()
+    reply = interview.handle(question, "1, rain")
+    assert reply.kind == "error"
+    assert "a list of values from: service-area-expansion" in reply.message
+
+
+# --------------------------------------------------------------- back
+
+
+def test_back_undoes_the_last_answer_and_offers_it_again(interview):
+    first = interview.next_question()
+    assert interview.handle(first, "back").kind == "nothing-to-undo"
+    interview.handle(first, "Yayasan Uji")
+    second = interview.next_question()
+    interview.handle(second, "2")
+    third = interview.next_question()
+    reply = interview.handle(third, "back")
+    assert reply.kind == "back"
+    assert interview.next_question() == second
+    assert "type" not in interview.data["organization"]
+    assert interview.default(second) == "ngo"
+    assert "[ngo]" in interview.help_text(second)
+    assert interview.handle(second, "").ok  # Enter keeps the answer undone
+    assert interview.data["organization"]["type"] == "ngo"
+    assert interview.asked == 2
+
+
+def test_back_over_a_list_item_removes_it(interview):
+    question = answer_until(interview, "stakeholders")
+    assert interview.handle(question, "yes").ok
+    name = interview.next_question()
+    assert name.path == "stakeholders[0].name"
+    interview.handle(name, "back")
+    assert "stakeholders" not in interview.data
+    assert interview.next_question() == question
+
+
+# --------------------------------------------------------------- lists
+
+
+def test_lists_are_entered_one_item_at_a_time(interview):
+    question = answer_until(interview, "stakeholders")
+    assert interview.text(question) == "Add a stakeholder?"
+    interview.handle(question, "y")
+    paths = []
+    for line in ("field workers", "yes", "negative"):
+        question = interview.next_question()
+        paths.append(question.path)
+        assert interview.handle(question, line).ok
+    assert paths == [
+        "stakeholders[0].name",
+        "stakeholders[0].directly_affected",
+        "stakeholders[0].impact",
+    ]
+    question = interview.next_question()
+    assert (question.path, question.index) == ("stakeholders", 1)
+    assert interview.text(question) == "Add another stakeholder?"
+    assert interview.handle(question, "unknown").kind == "error"  # not once it has items
+    assert interview.handle(question, "no").ok
+    assert interview.data["stakeholders"] == [
+        {"name": "field workers", "directly_affected": True, "impact": "negative"}
+    ]
+    assert interview.next_question().path == "programs"
+
+
+def test_a_whole_list_may_be_unknown(interview):
+    question = answer_until(interview, "stakeholders")
+    assert interview.handle(question, "unknown").ok
+    assert interview.data["stakeholders"] == UNKNOWN
+    assert interview.next_question().path == "programs"
+
+
+# --------------------------------------------------------------- ? and why
+
+
+def test_help_lists_the_allowed_answers_with_their_meaning(interview):
+    question = answer_until(interview, "change.pace", {"organization.years_to_current_state": "20"})
+    text = interview.handle(question, "?").message
+    assert "1. gradual — Gradual" in text
+    assert "3. rapid — Rapid" in text
+    assert "unknown — not known" in text
+    assert "back" in text and "why" in text
+    boolean = Interview()
+    question = answer_until(boolean, "organization.formalized_procedures")
+    assert "yes — Formalized" in boolean.help_text(question)
+    assert "no — Not formalized" in boolean.help_text(question)
+
+
+def test_why_names_the_waiting_rules_their_conclusions_and_sources(interview):
+    question = answer_until(interview, "funding.funds_for_change")
+    text = interview.handle(question, "why").message
+    assert "required" in text
+    assert "cause_financial_no_funds" in text
+    assert "¶55" in text
+    knowledge = load_knowledge()
+    assert knowledge.causes["financial"]["title"]["en"] in text
+    assert interview.next_question() == question  # why answers nothing
+
+
+def test_why_for_a_list_item(interview):
+    question = answer_until(interview, "stakeholders")
+    interview.handle(question, "yes")
+    interview.handle(interview.next_question(), "clients")
+    question = interview.next_question()
+    text = interview.why_text(question)
+    assert "strategy_affected_losers" in text
+    assert "guidance_involve_stakeholders_listed" in text
+
+
+def test_help_and_why_in_indonesian():
+    interview = Interview(lang="id")
+    question = answer_until(interview, "funding.funds_for_change")
+    assert interview.text(question).startswith("Apakah tersedia dana")
+    help_text = interview.help_text(question)
+    assert "Tidak ada dana" in help_text and "No funds" not in help_text
+    why = interview.why_text(question)
+    assert "Aturan yang menunggunya" in why and "jika" in why
+    reply = interview.handle(question, "banyak")
+    assert "tidak diperbolehkan" in reply.message
+
+
+# --------------------------------------------------------------- resuming
+
+
+def test_a_partial_case_is_resumed_where_it_stopped(advisor):
+    case = read_case(OLD_OFFICE)
+    full = run_scripted(case)
+    stop = 20
+    partial = Interview()
+    for line in full.lines[:stop]:
+        assert partial.handle(partial.next_question(), line).ok
+    resumed = Interview(data=partial.case_data())
+    assert resumed.asked == stop
+    assert resumed.next_question() == full.questions[stop]
+    for line in full.lines[stop:]:
+        assert resumed.handle(resumed.next_question(), line).ok
+    assert resumed.complete
+    assert resumed.case_data() == full.interview.case_data()
+    # the replayed answers can be undone too
+    resumed.back()
+    assert resumed.next_question() == full.questions[-1]
+
+
+def test_a_list_followed_by_answers_is_complete_when_resumed():
+    data = {
+        "organization": {"name": "X", "age_years": 3},
+        "stakeholders": [{"name": "a", "directly_affected": True, "impact": "neutral"}],
+        "partners": {"peer_institution_available": True},
+    }
+    resumed = Interview(data=data)
+    assert "stakeholders" in resumed.closed
+    open_list = Interview(data={k: v for k, v in data.items() if k != "partners"})
+    assert "stakeholders" not in open_list.closed
+
+
+def test_check_partial_allows_what_is_missing_and_refuses_what_is_wrong():
+    assert check_partial({"organization": {"name": "X"}}) == []
+    assert check_partial({"stakeholders": [{}]}) == []
+    problems = check_partial({"change": {"pace": "fast"}, "organizaton": {}})
+    assert any(p.startswith("change.pace: 'fast' is not allowed") for p in problems)
+    assert any("organizaton" in p for p in problems)
+
+
+def test_case_data_is_in_the_schema_order(interview):
+    interview.data = {
+        "planner": {"origin": "internal"},
+        "organization": {"age_years": 3, "name": "X"},
+    }
+    assert list(interview.case_data()) == ["organization", "planner"]
+    assert list(interview.case_data()["organization"]) == ["name", "age_years"]
+
+
+def test_a_limit_of_the_case_schema_is_enforced_in_the_validators_words(interview):
+    from engine.case_schema import load_schema
+
+    node = load_schema()["properties"]["organization"]["properties"]["name"]
+    longest = node.get("maxLength")
+    if longest is None:
+        pytest.skip("the case schema sets no longest name")
+    question = interview.next_question()
+    reply = interview.handle(question, "x" * (longest + 1))
+    assert reply.kind == "error"
+    assert reply.message.startswith("organization.name: ")
+    assert "organization" not in interview.data

@@ -1,0 +1,89 @@
+"""The HTML memo prints: headless Chromium's print-to-PDF gives pages with the memo's
+text, and no strategy row is cut across a page break (each row's text is found whole
+on one page). Skipped, with the reason, when Chromium is not on the machine (it is not
+a dependency of perencana: ``apt-get install chromium poppler-utils``)."""
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+from knowledge import load_knowledge
+from tests.helpers import EXAMPLES, run_perencana
+
+CHROMIUM = next(
+    (found for name in ("chromium", "chromium-browser", "google-chrome")
+     if (found := shutil.which(name))),
+    None,
+)  # fmt: skip
+PDFTOTEXT = shutil.which("pdftotext")
+PUNCTUATION = ".,;:()“”\"'"
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no headless Chromium here (apt-get install chromium)"
+)
+
+
+def print_to_pdf(html, pdf):
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                f"--print-to-pdf={pdf}",
+                html.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+    assert pdf.exists() and pdf.stat().st_size > 0, done.stderr[-2000:]
+
+
+def page_texts(pdf):
+    done = subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(pdf), "-"], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    pages = done.stdout.decode("utf-8").split("\f")
+    return [" ".join(page.split()) for page in pages if page.strip()]
+
+
+@pytest.mark.parametrize("case", ["old-government-office", "program-review"])
+def test_the_html_memo_prints_to_a_pdf_with_whole_strategy_rows(tmp_path, case):
+    source = EXAMPLES / f"{case}.yaml"
+    html = tmp_path / "memo.html"
+    made = run_perencana("advise", source, "--format", "html", "-o", html)
+    assert made.returncode == 0, made.stderr
+    pdf = tmp_path / "memo.pdf"
+    print_to_pdf(html, pdf)
+    raw = pdf.read_bytes()
+    assert raw.startswith(b"%PDF-")
+    if PDFTOTEXT is None:
+        assert len(re.findall(rb"/Type\s*/Page[^s]", raw)) >= 2
+        pytest.skip("pdftotext not installed (apt-get install poppler-utils): text not checked")
+
+    pages = page_texts(pdf)
+    assert len(pages) >= 2
+    text = " ".join(pages)
+    advice = json.loads(run_perencana("advise", source, "--format", "json").stdout)
+    assert advice["organization"] in pages[0]
+    for heading in ("1. Bottom line", "4. Recommended strategies, in rank order", "8. Sources"):
+        assert heading in text
+    # Each strategy's summary sits in its table row. pdftotext reads a table's cells
+    # interleaved, so the check is by words: every longer word of the summary must be
+    # on the page where the row starts, or the row was cut by a page break.
+    strategies = load_knowledge().strategies
+    page_words = [{word.strip(PUNCTUATION) for word in page.split()} for page in pages]
+    for strategy in advice["strategies"]:
+        summary = strategies[strategy["id"]]["summary"]["en"]
+        wanted = {word.strip(PUNCTUATION) for word in summary.split() if len(word) >= 6}
+        assert any(wanted <= found for found in page_words), strategy["id"]
