@@ -151,14 +151,7 @@ Examples:
     show_default=True,
     help="md (Markdown, grouped by concern, IF ... THEN ...) or json (one entry per rule).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(api.LANGUAGES),
-    default="en",
-    show_default=True,
-    envvar="PERENCANA_LANG",
-    help="Language of the catalog: en (English) or id (Indonesian).",
-)
+@lang_option
 def rules_command(fmt, lang):
     """Print the catalog of every rule: its statement, its conditions, what it
     concludes, its salience and the passages (¶) of the source it rests on."""
@@ -350,14 +343,7 @@ Examples:
     show_default=True,
     help="The memo printed at the end: md, html, text or json.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(api.LANGUAGES),
-    default="en",
-    show_default=True,
-    envvar="PERENCANA_LANG",
-    help="Language of the questions and the memo: en (English) or id (Indonesian).",
-)
+@lang_option
 @click.option("--force", is_flag=True, help="Overwrite the case file if it exists.")
 @click.pass_context
 def interview_command(ctx, output, resume, fmt, lang, force):
