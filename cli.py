@@ -47,6 +47,18 @@ def lang_option(command):
     )(command)
 
 
+def memo_format_option(choices, help_text):
+    """The --format option of the commands that render memos (md by default)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="md",
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _read_case(case):
     # With "-", the loader reads standard input itself, as bytes, so that a bad
     # encoding is reported like a bad file.
@@ -335,14 +347,7 @@ Examples:
     type=click.Path(dir_okay=False),
     help="Continue the partial case in FILE: ask only what it does not answer yet.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(api.FORMATS),
-    default="md",
-    show_default=True,
-    help="The memo printed at the end: md, html, text or json.",
-)
+@memo_format_option(api.FORMATS, "The memo printed at the end: md, html, text or json.")
 @lang_option
 @click.option("--force", is_flag=True, help="Overwrite the case file if it exists.")
 @click.pass_context
@@ -374,14 +379,7 @@ Examples:
     type=click.Path(file_okay=False),
     help="Folder for the memos, summary.json and summary.html (created if missing).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(api.FORMATS),
-    default="md",
-    show_default=True,
-    help="Format of each memo: md, html, text or json.",
-)
+@memo_format_option(api.FORMATS, "Format of each memo: md, html, text or json.")
 @lang_option
 @click.option(
     "-j",
