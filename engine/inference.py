@@ -64,6 +64,7 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
     def __init__(self):
         super().__init__()
         self.trace = []
+        self.used_fact_ids = set()
         self._deffacts = None
 
     def get_deffacts(self):
@@ -77,6 +78,7 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         super().reset(**kwargs)
         self.agenda = TracingAgenda(self._record_firing, self.agenda.activations)
         self.trace = []
+        self.used_fact_ids = set()
 
     def infer(self, facts):
         """Run the rules on ``facts``; return the facts in working memory afterwards."""
@@ -85,8 +87,23 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         self.run()
         return list(self.facts.values())
 
+    def could_fire(self, facts):
+        """Whether adding ``facts`` to the working memory of the last run would let
+        any rule fire; the memory is left as the run left it.
+
+        After ``infer`` the agenda is empty, so any activation that declaring the
+        facts puts on it is a rule that the facts would newly let fire.
+        """
+        declared = [self.declare(fact) for fact in facts]
+        fires = bool(self.agenda.activations)
+        for fact in reversed(declared):
+            if fact is not None:  # None: already in memory, so nothing to undo
+                self.retract(fact)
+        return fires
+
     def _record_firing(self, activation):
         matched = sorted(activation.facts, key=lambda fact: fact["__factid__"])
+        self.used_fact_ids.update(fact["__factid__"] for fact in matched)
         self.trace.append(
             TraceStep(
                 rule=activation.rule.__name__,
