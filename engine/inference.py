@@ -5,6 +5,8 @@ case's facts at once and runs it. Every activation is recorded, in firing order,
 with the facts that matched it and what it concluded (``engine.trace``).
 """
 
+from functools import cache
+
 from experta import KnowledgeEngine
 from experta.agenda import Agenda
 from experta.strategies import DepthStrategy
@@ -20,6 +22,7 @@ from engine.facts import (
     Recommended,
     describe,
 )
+from engine.matcher import IndexedReteMatcher
 from engine.trace import TraceStep
 from rules import RULE_MIXINS
 
@@ -38,7 +41,12 @@ class CaseOrderStrategy(DepthStrategy):
         facts = tuple(-fact_id for fact_id in sorted(f["__factid__"] for f in activation.facts))
         # The agenda fires its largest key first: negated ids put older facts first,
         # and the inverted name puts rules in alphabetical order on a tie.
-        return (salience, facts, tuple(-ord(char) for char in activation.rule.__name__))
+        return (salience, facts, _name_key(activation.rule.__name__))
+
+
+@cache
+def _name_key(name):
+    return tuple(-ord(char) for char in name)
 
 
 class TracingAgenda(Agenda):
@@ -60,6 +68,7 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
     """All of perencana's rules in one engine, with the helpers the rules conclude with."""
 
     __strategy__ = CaseOrderStrategy
+    __matcher__ = IndexedReteMatcher
 
     def __init__(self):
         super().__init__()

@@ -1,0 +1,184 @@
+"""experta's Rete network with two indexes, so a fact visits only the tests it can pass.
+
+experta's matcher sends every fact to every child of a node, copying the token for
+each before the child tests it: a ``Field`` fact is offered to every fact type at
+the root, then to every ``path`` the rules name. That fan-out is most of a run's
+time. ``IndexedReteMatcher`` builds experta's own network and then
+
+- puts a ``DispatchNode`` in front of the children of a node that test the fact's
+  type, or one key for a literal (``path == "change.proposed_by"``): one dictionary
+  lookup picks the children that can pass, and only they see the token. They
+  still run their own test, so what passes is exactly what passed before;
+- notes which conflict-set nodes a change reached, so collecting the activations
+  after a change asks those instead of all of them;
+- resets each node once, where experta resets a node once for each path to it.
+
+The network, its nodes and their order are experta's; nothing is added to what
+they match. ``tests/test_matcher.py`` runs the rules on both matchers and compares
+every firing.
+"""
+
+from collections import defaultdict
+from contextlib import suppress
+
+from experta.fieldconstraint import L
+from experta.matchers import ReteMatcher
+from experta.matchers.rete.abstract import Node
+from experta.matchers.rete.check import FeatureCheck, TypeCheck
+from experta.matchers.rete.mixins import AnyChild, ChildNode, NoMemory
+from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode
+
+# Fewer children than this are tested one by one: a lookup would not pay.
+MIN_CHILDREN_TO_INDEX = 3
+
+
+class DispatchNode(AnyChild, NoMemory, Node):
+    """Passes a one-fact token on to the children whose test it could pass.
+
+    ``tables`` maps a way of reading the fact (its type, or one of its keys) to a
+    table from the value read to the positions of the children testing for it;
+    ``always`` lists the positions of children tested for every token.
+    """
+
+    def __init__(self, children, tables, always):
+        super().__init__()
+        self.children = list(children)
+        self.tables = tables
+        self.always = always
+
+    def activate(self, token):
+        (fact,) = token.data
+        positions = list(self.always)
+        for read, table in self.tables:
+            value = read(fact)
+            if value is not _NO_VALUE:
+                # An unhashable value equals no literal a rule names.
+                with suppress(TypeError):
+                    positions += table.get(value, ())
+        if len(positions) > 1:
+            positions.sort()
+        children = self.children
+        for position in positions:
+            children[position].callback(token)
+
+
+_NO_VALUE = object()
+
+
+def _read_type(fact):
+    return type(fact)
+
+
+def _key_reader(key):
+    def read(fact):
+        # As experta's FeatureCheck reads a key: a missing key fails the test.
+        try:
+            return fact[key]
+        except (IndexError, KeyError, TypeError):
+            return _NO_VALUE
+
+    return read
+
+
+def _index_of(check):
+    """How a child's test can be looked up: (reader id, value), or None."""
+    if isinstance(check, TypeCheck):
+        return ("type", check.fact_type)
+    if (
+        isinstance(check, FeatureCheck)
+        and isinstance(check.how, L)
+        and check.how.__bind__ is None
+        and isinstance(check.what, str)
+        and "__" not in check.what
+        and not check.what.isnumeric()
+    ):
+        try:
+            hash(check.how.value)
+        except TypeError:
+            return None
+        return (check.what, check.how.value)
+    return None
+
+
+def _dispatch_node(children):
+    """A DispatchNode over ``children``, or None when too few can be looked up."""
+    tables = defaultdict(lambda: defaultdict(list))
+    always = []
+    for position, child in enumerate(children):
+        index = None
+        if isinstance(child.node, FeatureTesterNode) and child.callback == child.node.activate:
+            index = _index_of(child.node.matcher)
+        if index is None:
+            always.append(position)
+        else:
+            reader, value = index
+            tables[reader][value].append(position)
+    if len(children) - len(always) < MIN_CHILDREN_TO_INDEX:
+        return None
+    readers = [
+        (_read_type if reader == "type" else _key_reader(reader), dict(table))
+        for reader, table in tables.items()
+    ]
+    return DispatchNode(children, readers, tuple(always))
+
+
+class IndexedReteMatcher(ReteMatcher):
+    """experta's ReteMatcher, with its alpha network indexed (see the module)."""
+
+    def build_network(self):
+        super().build_network()
+        self._index_alpha_network(self.root_node)
+        self._dirty = set()
+        self._order = {}
+        for position, node in enumerate(self._get_conflict_set_nodes()):
+            self._order[node] = position
+        self._nodes = []
+        self._watch_conflict_sets(self.root_node, set())
+
+    def reset(self):
+        """Empty the memory of every node of the network."""
+        for node in self._nodes:
+            node._reset()
+
+    def _index_alpha_network(self, node):
+        for child in node.children:
+            if isinstance(child.node, FeatureTesterNode):
+                self._index_alpha_network(child.node)
+        dispatch = _dispatch_node(node.children)
+        if dispatch is not None:
+            node.children = [ChildNode(dispatch, dispatch.activate)]
+
+    def _watch_conflict_sets(self, node, seen):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        self._nodes.append(node)
+        for position, child in enumerate(node.children):
+            if isinstance(child.node, ConflictSetNode):
+                node.children[position] = ChildNode(
+                    child.node, self._noting(child.node, child.callback)
+                )
+            self._watch_conflict_sets(child.node, seen)
+
+    def _noting(self, conflict_set, callback):
+        dirty = self._dirty
+
+        def note_and_activate(token):
+            dirty.add(conflict_set)
+            callback(token)
+
+        return note_and_activate
+
+    def changes(self, adding=None, deleting=None):
+        """Pass the changes through the network; the activations they add and remove."""
+        for fact in deleting or ():
+            self.root_node.remove(fact)
+        for fact in adding or ():
+            self.root_node.add(fact)
+        added, removed = [], []
+        for conflict_set in sorted(self._dirty, key=self._order.__getitem__):
+            now_added, now_removed = conflict_set.get_activations()
+            added.extend(now_added)
+            removed.extend(now_removed)
+        self._dirty.clear()
+        return added, removed

@@ -1,0 +1,84 @@
+"""The indexed Rete matcher fires exactly what experta's own matcher fires.
+
+``IndexedReteMatcher`` only skips the tests a fact cannot pass and asks only the
+conflict sets a change reached; these tests run the rules on both matchers and
+compare every firing, its facts and conclusions, and the working memory left.
+"""
+
+import copy
+
+import pytest
+from experta.matchers import ReteMatcher
+from hypothesis import given
+
+from engine.case_facts import case_facts
+from engine.case_loader import load_case
+from engine.inference import AdvisoryEngine
+from engine.matcher import DispatchNode, IndexedReteMatcher
+from engine.scenarios import load_scenario
+from engine.validation import normalize_case
+from knowledge import load_knowledge
+from tests.helpers import EXAMPLE_CASES, ROOT
+from tests.test_properties import SMALL_SAMPLE, valid_cases
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+class StockEngine(AdvisoryEngine):
+    """The same rules on experta's own matcher."""
+
+    __matcher__ = ReteMatcher
+
+
+@pytest.fixture(scope="module")
+def engines():
+    return AdvisoryEngine(), StockEngine()
+
+
+def run(engine, case):
+    memory = engine.infer(case_facts(case, load_knowledge().thresholds))
+    return (
+        [(step.rule, step.facts, step.concluded) for step in engine.trace],
+        sorted(repr(fact) for fact in memory),
+    )
+
+
+def assert_same_run(engines, case):
+    indexed, stock = engines
+    indexed_run = run(indexed, copy.deepcopy(case))
+    assert indexed_run == run(stock, copy.deepcopy(case))
+    return indexed_run
+
+
+def test_the_advisory_engine_uses_the_indexed_matcher(engines):
+    indexed, stock = engines
+    assert isinstance(indexed.matcher, IndexedReteMatcher)
+    assert type(stock.matcher) is ReteMatcher
+    # The root and the Field facts' busiest node are indexed, not scanned.
+    assert [type(child.node) for child in indexed.matcher.root_node.children] == [DispatchNode]
+
+
+CASES = [pytest.param(load_case, path, id=path.stem) for path in EXAMPLE_CASES] + [
+    pytest.param(lambda path: load_scenario(path).case, path, id=path.stem) for path in SCENARIOS
+]
+
+
+@pytest.mark.parametrize(("load", "path"), CASES)
+def test_both_matchers_fire_the_same_rules_on_the_same_facts(engines, load, path):
+    trace, _ = assert_same_run(engines, load(path))
+    assert trace  # the comparison is of real runs
+
+
+def test_a_reused_engine_matches_as_a_fresh_one(engines):
+    # Node memories are emptied on reset: the last case leaves nothing behind.
+    cases = [load_case(path) for path in EXAMPLE_CASES]
+    first = [run(engines[0], case) for case in cases]
+    again = [run(engines[0], case) for case in reversed(cases)]
+    assert first == list(reversed(again))
+    assert first == [run(AdvisoryEngine(), case) for case in cases]
+
+
+@SMALL_SAMPLE
+@given(case=valid_cases)
+def test_both_matchers_agree_on_any_valid_case(engines, case):
+    assert_same_run(engines, normalize_case(case))
