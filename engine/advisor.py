@@ -4,9 +4,11 @@ One ``Advisor`` builds the experta engine once and reuses it for every run: the
 case itself and the what-if runs that find which unknown answers matter.
 """
 
+from collections import defaultdict
+
 from engine.advice import UnknownFinding
 from engine.advice_builder import build_advice
-from engine.case_facts import case_facts
+from engine.case_facts import case_facts, fact_contents
 from engine.case_schema import spec_for
 from engine.inference import AdvisoryEngine
 from engine.unknowns import candidate_answers, show_answer, unknown_paths, with_answer
@@ -37,47 +39,75 @@ class Advisor:
     def unknowns_that_matter(self, case, advice):
         """The unknown fields some answer to which would change ``advice``.
 
-        Each answer is first tried against the working memory ``advice`` was
-        concluded from (``infer`` must have just run on ``case``): only an answer that
-        lets a rule fire, or that takes away a fact some rule used, can change the
-        advice, and only those get a run of their own. This is exact because the
-        rules are monotonic (no rule retracts, and the one negation guards a rule's
-        own conclusion): a run with more facts concludes all it did before, and more
-        only through a rule the new facts let fire.
+        ``infer`` must just have run on ``case``. The rules are monotonic (no rule
+        retracts, and the one negation guards a rule's own conclusion), so a run on
+        more facts concludes all that a run on fewer did, and more only through a
+        rule the new facts let fire. That makes each answer cheap to try, and exact:
+
+        - an answer adds facts (a field's) or replaces one (a listed program's, when
+          one of its fields is answered);
+        - if it adds facts none of which lets a rule fire against the memory the
+          run left, and replaces none that a rule used, it changes nothing;
+        - one that only adds facts is run on from that memory;
+        - one that replaces a fact is run on from a run without that fact, made
+          once for all the answers that replace it.
         """
-        before = {_key(fact) for fact in self.facts_of(case)}
+        thresholds = self.knowledge.thresholds
+        before = {_key(kind, contents) for kind, contents in fact_contents(case, thresholds)}
         used = {
-            _key(fact)
+            _key(type(fact), fact.as_dict())
             for fact in self.engine.facts.values()
             if fact["__factid__"] in self.engine.used_fact_ids
         }
-        trials = [
-            (path, answer, changed)
-            for path in unknown_paths(case)
-            for answer in candidate_answers(
-                path, None if "." not in path else spec_for(path), self.knowledge.thresholds
-            )
-            if self._could_change(before, used, changed := with_answer(case, path, answer))
-        ]
+        tried, changing, replacing = [], set(), defaultdict(list)
         signature = advice.signature()
-        changing = {}
-        for path, answer, changed in trials:
-            if self.infer(changed).signature() != signature:
-                changing.setdefault(path, []).append(show_answer(answer))
+        for path in unknown_paths(case):
+            spec = None if "." not in path else spec_for(path)
+            for answer in candidate_answers(path, spec, thresholds):
+                tried.append((path, answer))
+                changed = with_answer(case, path, answer)
+                after = {
+                    _key(kind, contents): (kind, contents)
+                    for kind, contents in fact_contents(changed, thresholds)
+                }
+                added = [
+                    kind(**contents) for key, (kind, contents) in after.items() if key not in before
+                ]
+                removed = frozenset(before - after.keys())
+                if removed and (not used.isdisjoint(removed) or self.engine.could_fire(added)):
+                    replacing[removed].append((path, answer, changed, added))
+                elif (
+                    not removed
+                    and self.engine.could_fire(added)
+                    and self._signature_with(changed, added) != signature
+                ):
+                    changing.add((path, answer))
+        # Last, as each of these runs leaves the engine's memory changed.
+        for removed, trials in replacing.items():
+            kept = [
+                kind(**contents)
+                for kind, contents in fact_contents(case, thresholds)
+                if _key(kind, contents) not in removed
+            ]
+            self.engine.infer(kept)
+            for path, answer, changed, added in trials:
+                if self._signature_with(changed, added) != signature:
+                    changing.add((path, answer))
+        found = {}
+        for path, answer in tried:
+            if (path, answer) in changing:
+                found.setdefault(path, []).append(show_answer(answer))
         return [
-            UnknownFinding(path=path, changing_answers=answers)
-            for path, answers in changing.items()
+            UnknownFinding(path=path, changing_answers=answers) for path, answers in found.items()
         ]
 
-    def _could_change(self, before, used, changed):
-        """Whether the facts of ``changed`` lose one a rule used (of ``used``) or let a
-        rule fire, compared with the facts ``before``."""
-        after = {_key(fact): fact for fact in self.facts_of(changed)}
-        if not used.isdisjoint(before - after.keys()):
-            return True
-        return self.engine.could_fire([fact for key, fact in after.items() if key not in before])
+    def _signature_with(self, changed, added):
+        """The signature of the advice for ``changed``: the last run's memory plus the
+        facts ``added``, run on."""
+        memory = self.engine.infer_added(added)
+        return build_advice(changed, memory, [], self.knowledge).signature()
 
 
-def _key(fact):
+def _key(kind, contents):
     """A fact's kind and contents, without the id working memory gave it."""
-    return type(fact), frozenset((k, v) for k, v in fact.items() if not fact.is_special(k))
+    return kind, frozenset(contents.items())

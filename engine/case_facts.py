@@ -20,8 +20,14 @@ def band_for(value, bands):
 
 def case_facts(case, thresholds):
     """The facts of one validated, normalized case, in a stable order."""
+    return [kind(**contents) for kind, contents in fact_contents(case, thresholds)]
+
+
+def fact_contents(case, thresholds):
+    """What ``case_facts`` makes, as (fact class, contents) pairs: cheap to compare
+    without building the facts."""
     bands = {entry["path"]: entry["bands"] for entry in thresholds["bands"]}
-    facts = []
+    contents = []
     for spec in field_specs():
         section, _, name = spec.path.partition(".")
         if section.endswith("[]") or spec.kind == "text":
@@ -30,30 +36,37 @@ def case_facts(case, thresholds):
         if value == UNKNOWN:
             continue
         if spec.kind == "enum-list":
-            facts += [Field(path=spec.path, value=member) for member in value]
+            contents += [(Field, {"path": spec.path, "value": member}) for member in value]
         elif spec.path in bands:
-            facts.append(Field(path=spec.path, value=value, band=band_for(value, bands[spec.path])))
+            band = band_for(value, bands[spec.path])
+            contents.append((Field, {"path": spec.path, "value": value, "band": band}))
         else:
-            facts.append(Field(path=spec.path, value=value))
+            contents.append((Field, {"path": spec.path, "value": value}))
     for index, person in enumerate(_items(case, "stakeholders")):
-        facts.append(
-            Stakeholder(
-                index=index,
-                name=person["name"],
-                directly_affected=person["directly_affected"],
-                impact=person["impact"],
+        contents.append(
+            (
+                Stakeholder,
+                {
+                    "index": index,
+                    "name": person["name"],
+                    "directly_affected": person["directly_affected"],
+                    "impact": person["impact"],
+                },
             )
         )
     for index, program in enumerate(_items(case, "programs")):
-        facts.append(
-            Program(
-                index=index,
-                name=program["name"],
-                viable=program["viable"],
-                performance=performance(program),
+        contents.append(
+            (
+                Program,
+                {
+                    "index": index,
+                    "name": program["name"],
+                    "viable": program["viable"],
+                    "performance": performance(program),
+                },
             )
         )
-    return facts
+    return contents
 
 
 def _items(case, section):

@@ -110,6 +110,24 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
                 self.retract(fact)
         return fires
 
+    def infer_added(self, facts):
+        """The working memory of the last run with ``facts`` added and the rules run on
+        from there; the memory is then put back as the last run left it.
+
+        For monotonic rules this is the memory a fresh run on all the facts would
+        leave (in another order, with another trace).
+        """
+        first_new = self.facts.last_index
+        trace_length, used = len(self.trace), set(self.used_fact_ids)
+        self.declare(*facts)
+        self.run()
+        memory = list(self.facts.values())
+        for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
+            self.retract(fact_id)
+        del self.trace[trace_length:]
+        self.used_fact_ids = used
+        return memory
+
     def _record_firing(self, activation):
         matched = sorted(activation.facts, key=lambda fact: fact["__factid__"])
         self.used_fact_ids.update(fact["__factid__"] for fact in matched)

@@ -5,8 +5,6 @@ take; the field is reported when some answer changes what the advice says. This
 asks the rules themselves, so it cannot drift from them.
 """
 
-import copy
-
 from engine.case_schema import LIST_SECTIONS, UNKNOWN, field_specs
 
 
@@ -44,8 +42,9 @@ def candidate_answers(path, spec, thresholds):
 
 
 def with_answer(case, path, answer):
-    """A copy of ``case`` with ``path`` answered."""
-    changed = copy.deepcopy(case)
+    """A copy of ``case`` with ``path`` answered; the parts it leaves alone are shared
+    with ``case``, so neither may be changed in place afterwards."""
+    changed = dict(case)
     if path in LIST_SECTIONS:
         fields = [s.path.partition(".")[2] for s in field_specs() if s.path.startswith(f"{path}[]")]
         changed[path] = [{name: UNKNOWN for name in fields} | {"name": "?"}]
@@ -53,9 +52,12 @@ def with_answer(case, path, answer):
     head, _, name = path.rpartition(".")
     if "[" in head:
         section, _, index = head.partition("[")
-        changed[section][int(index.rstrip("]"))][name] = answer
+        items = changed[section] = list(changed[section])
+        position = int(index.rstrip("]"))
+        items[position] = items[position] | {name: answer}
     else:
-        changed[head][name] = list(answer) if isinstance(answer, tuple) else answer
+        value = list(answer) if isinstance(answer, tuple) else answer
+        changed[head] = changed[head] | {name: value}
     return changed
 
 
