@@ -62,13 +62,31 @@ class _AliasFound(Exception):
         self.event = event
 
 
-class CaseYamlLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses aliases as it meets them and notes the first anchor."""
+_IMPLICIT_RESOLVERS = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED_TAGS]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED_TAGS]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+
+class _CaseConstruction:
+    """How a case's values are built, whichever parser read them."""
+
+    yaml_implicit_resolvers = _IMPLICIT_RESOLVERS
+
+    def construct_object(self, node, deep=False):
+        """Build one value; a scalar that its explicit tag cannot read (``!!bool maybe``,
+        ``!!int ten``, ``!!float x``) is refused with its position, not a traceback."""
+        try:
+            value = super().construct_object(node, deep=deep)
+        except _CONSTRUCTOR_FAILURES as error:
+            raise _Refused(_unreadable_value(node, error)) from None
+        if isinstance(value, str) and _SURROGATE.search(value):
+            value = _join_surrogates(value, node)
+        return value
+
+
+class CaseYamlLoader(_CaseConstruction, yaml.SafeLoader):
+    """A SafeLoader that refuses aliases as it meets them and notes the first anchor."""
 
     def __init__(self, stream):
         super().__init__(stream)
@@ -84,16 +102,22 @@ class CaseYamlLoader(yaml.SafeLoader):
             self.first_anchor = event
         return super().compose_node(parent, index)
 
-    def construct_object(self, node, deep=False):
-        """Build one value; a scalar that its explicit tag cannot read (``!!bool maybe``,
-        ``!!int ten``, ``!!float x``) is refused with its position, not a traceback."""
-        try:
-            value = super().construct_object(node, deep=deep)
-        except _CONSTRUCTOR_FAILURES as error:
-            raise _Refused(_unreadable_value(node, error)) from None
-        if isinstance(value, str) and _SURROGATE.search(value):
-            value = _join_surrogates(value, node)
-        return value
+
+if hasattr(yaml, "CSafeLoader"):
+
+    class FastCaseYamlLoader(_CaseConstruction, yaml.CSafeLoader):
+        """libyaml's parser, for the plain files that need none of the careful
+        reader's checks as it reads (see ``_needs_care``)."""
+
+else:  # PyYAML built without libyaml: every file is read the careful way
+    FastCaseYamlLoader = None
+
+# What only the careful reader handles as a case file must be handled: anchors and
+# aliases (& *), escapes (a backslash), characters it refuses, and the line breaks and
+# byte-order mark that the two parsers might read differently.
+_NEEDS_CARE = re.compile(
+    r"[&*\\]|[\x85\u2028\u2029\ufeff]|" + yaml.reader.Reader.NON_PRINTABLE.pattern
+)
 
 
 # --------------------------------------------------------------------------- public
@@ -142,7 +166,27 @@ def _parse(text, what):
 
 
 def _construct(text):
-    """Compose the one document, check its structure, then build Python values."""
+    """Compose the one document, check its structure, then build Python values.
+
+    A plain file is read with libyaml, several times faster; if that fails for any
+    reason, the careful pure-Python reader reads it again and says what is wrong.
+    """
+    if FastCaseYamlLoader is not None and not _NEEDS_CARE.search(text):
+        loader = FastCaseYamlLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return _NOTHING
+            _refuse_duplicate_keys(loader, node)
+            return loader.construct_document(node)
+        except Exception:  # noqa: BLE001 (whatever it is, the careful reader reports it)
+            pass
+        finally:
+            loader.dispose()
+    return _construct_carefully(text)
+
+
+def _construct_carefully(text):
     loader = CaseYamlLoader(text)
     try:
         try:

@@ -8,8 +8,10 @@ import time
 import pytest
 import yaml
 
+from engine import case_loader
 from engine.case_loader import MAX_BYTES, load_case
 from engine.errors import CaseError
+from tests.helpers import EXAMPLE_CASES
 from tests.test_validation import FULL_CASE_YAML, MINIMAL_CASE_YAML, MINIMAL_NORMALIZED
 
 REQUIRED_ONLY = (
@@ -312,3 +314,10 @@ def test_a_number_too_long_to_read_is_refused_without_a_crash(tmp_path):
     assert problems(write(tmp_path, text)) == [
         "a number in the case has too many digits to be read"
     ]
+
+
+@pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda path: path.stem)
+def test_an_example_is_plain_enough_for_libyaml_and_reads_the_same(path):
+    text = path.read_text(encoding="utf-8")
+    assert not case_loader._NEEDS_CARE.search(text)
+    assert case_loader._construct(text) == case_loader._construct_carefully(text)

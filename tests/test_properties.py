@@ -30,6 +30,7 @@ import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from engine import case_loader
 from engine.advisor import Advisor
 from engine.case_loader import load_case
 from engine.case_schema import UNKNOWN, field_specs, load_schema
@@ -317,6 +318,21 @@ def test_a_valid_case_written_as_yaml_or_json_loads_as_itself(case):
     # PyYAML's writer is lossy for a few characters (it writes U+0085 as a line
     # break), so the YAML round trip is only checked to load as a valid case.
     assert validate_case(load_case("-", as_yaml(case).encode("utf-8"))) == []
+
+
+@PROFILE
+@given(case=valid_cases, as_json=st.booleans())
+def test_libyaml_reads_a_plain_case_as_the_careful_reader_does(case, as_json):
+    text = json.dumps(case, ensure_ascii=False) if as_json else as_yaml(case)
+    assert outcome(case_loader._construct, text) == outcome(case_loader._construct_carefully, text)
+
+
+def outcome(construct, text):
+    """What reading ``text`` gives: the data, or the error and its message."""
+    try:
+        return construct(text)
+    except Exception as error:  # noqa: BLE001 (the error is what is compared)
+        return type(error), str(error)
 
 
 @PROFILE
