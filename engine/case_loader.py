@@ -115,9 +115,12 @@ else:  # PyYAML built without libyaml: every file is read the careful way
 # What only the careful reader handles as a case file must be handled: anchors and
 # aliases (& *), escapes (a backslash), characters it refuses, and the line breaks and
 # byte-order mark that the two parsers might read differently.
-_NEEDS_CARE = re.compile(
-    r"[&*\\]|[\x85\u2028\u2029\ufeff]|" + yaml.reader.Reader.NON_PRINTABLE.pattern
-)
+_NEEDS_CARE = re.compile(r"[&*\\\x85\u2028\u2029\ufeff]")
+
+
+def _needs_care(text):
+    # PyYAML's own compiled pattern: compiling it again costs more than a read.
+    return bool(_NEEDS_CARE.search(text) or yaml.reader.Reader.NON_PRINTABLE.search(text))
 
 
 # --------------------------------------------------------------------------- public
@@ -171,7 +174,7 @@ def _construct(text):
     A plain file is read with libyaml, several times faster; if that fails for any
     reason, the careful pure-Python reader reads it again and says what is wrong.
     """
-    if FastCaseYamlLoader is not None and not _NEEDS_CARE.search(text):
+    if FastCaseYamlLoader is not None and not _needs_care(text):
         loader = FastCaseYamlLoader(text)
         try:
             node = loader.get_single_node()

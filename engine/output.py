@@ -3,7 +3,6 @@
 import contextlib
 import os
 import signal
-import tempfile
 from pathlib import Path
 
 from engine.errors import OutputError
@@ -39,6 +38,8 @@ def write_atomically(path, content, force=False):
     try:
         with _held_signals():
             try:
+                import tempfile  # only when a file is written
+
                 handle, temporary = tempfile.mkstemp(
                     dir=folder, prefix=f".{target.name}.", suffix=".tmp"
                 )

@@ -10,7 +10,6 @@ dotted field path with list items as ``stakeholders[1].impact`` (counted from 0,
 in the rest of perencana) and the value is shown as the user wrote it.
 """
 
-import difflib
 from functools import lru_cache
 
 from engine.case_schema import UNKNOWN, load_schema
@@ -237,6 +236,8 @@ def _closest(key, properties, given):
     not given yet (one already given was not what the user was reaching for)."""
     candidates = [name for name in properties if name not in given]
     text = key if isinstance(key, str) else _key_text(key)
+    import difflib  # only when a case has a mistake to suggest a fix for
+
     matches = difflib.get_close_matches(text, candidates, n=1)
     return matches[0] if matches else None
 

@@ -105,7 +105,7 @@ def test_a_signal_while_the_temporary_is_created_is_held_until_cleanup_is_ready(
         os.kill(os.getpid(), signal.SIGINT)  # blocked: delivered when mkstemp is done
         return made
 
-    monkeypatch.setattr(output.tempfile, "mkstemp", mkstemp_then_ctrl_c)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         write_atomically(tmp_path / "memo.md", "memo")
         time.sleep(1)  # pragma: no cover - the interrupt comes first

@@ -6,8 +6,8 @@ import pytest
 import yaml
 
 from engine.errors import KnowledgeError
-from knowledge import load_knowledge
-from knowledge.loader import KNOWLEDGE_DIR, read_knowledge
+from knowledge import load_knowledge, loader
+from knowledge.loader import KNOWLEDGE_DIR, load_cached, read_knowledge
 
 BRIEF_CAUSES = ["outsider-origin", "financial", "management-disruption", "hard-won-status-quo"]
 BRIEF_STRATEGIES = [
@@ -143,3 +143,53 @@ def test_an_item_without_sources_is_named(tmp_path):
 
     copy = _broken_copy(tmp_path, "strategies", drop_sources)
     assert "knowledge: strategies.yaml: negotiate-incentives: cites no sources" in _problems(copy)
+
+
+# ------------------------------------------------------------------- the cache
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path):
+    copy = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return copy
+
+
+def cache_files(copy):
+    return sorted((copy / "__pycache__").glob("knowledge.*.marshal"))
+
+
+def test_the_checked_knowledge_is_kept_and_read_back_without_the_yaml(knowledge_copy, monkeypatch):
+    first = load_cached(knowledge_copy)
+    assert first == read_knowledge(knowledge_copy)
+    assert len(cache_files(knowledge_copy)) == 1
+
+    def no_reading(directory):
+        raise AssertionError("the files were read again")
+
+    monkeypatch.setattr(loader, "read_knowledge", no_reading)
+    assert load_cached(knowledge_copy) == first
+
+
+def test_a_changed_file_is_read_and_checked_again(knowledge_copy):
+    load_cached(knowledge_copy)
+    source = knowledge_copy / "causes.yaml"
+    source.write_text(source.read_text().replace("  - 54\n", "  - 999\n", 1))
+    with pytest.raises(KnowledgeError):
+        load_cached(knowledge_copy)  # ¶999 is not in the source: the cache hides no error
+    source.write_text((KNOWLEDGE_DIR / "causes.yaml").read_text())
+    assert load_cached(knowledge_copy) == read_knowledge(KNOWLEDGE_DIR)
+    assert len(cache_files(knowledge_copy)) == 1  # the older cache is removed
+
+
+def test_a_damaged_cache_is_passed_over_and_written_anew(knowledge_copy):
+    load_cached(knowledge_copy)
+    (cache,) = cache_files(knowledge_copy)
+    cache.write_bytes(b"not a pickle")
+    assert load_cached(knowledge_copy) == read_knowledge(KNOWLEDGE_DIR)
+    assert cache.read_bytes() != b"not a pickle"
+
+
+def test_a_folder_that_cannot_be_written_still_gives_the_knowledge(knowledge_copy):
+    (knowledge_copy / "__pycache__").write_text("a file where the cache folder would be")
+    assert load_cached(knowledge_copy) == read_knowledge(KNOWLEDGE_DIR)
