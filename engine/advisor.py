@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from engine.advice import UnknownFinding
 from engine.advice_builder import build_advice
-from engine.case_facts import case_facts, fact_contents
+from engine.case_facts import case_facts, contents_holding, fact_contents
 from engine.case_schema import spec_for
 from engine.inference import AdvisoryEngine
 from engine.unknowns import candidate_answers, show_answer, unknown_paths, with_answer
@@ -53,7 +53,6 @@ class Advisor:
           once for all the answers that replace it.
         """
         thresholds = self.knowledge.thresholds
-        before = {_key(kind, contents) for kind, contents in fact_contents(case, thresholds)}
         used = {
             _key(type(fact), fact.as_dict())
             for fact in self.engine.facts.values()
@@ -63,13 +62,11 @@ class Advisor:
         signature = advice.signature()
         for path in unknown_paths(case):
             spec = None if "." not in path else spec_for(path)
+            before = {_key(*pair) for pair in contents_holding(case, path, thresholds)}
             for answer in candidate_answers(path, spec, thresholds):
                 tried.append((path, answer))
                 changed = with_answer(case, path, answer)
-                after = {
-                    _key(kind, contents): (kind, contents)
-                    for kind, contents in fact_contents(changed, thresholds)
-                }
+                after = {_key(*pair): pair for pair in contents_holding(changed, path, thresholds)}
                 added = [
                     kind(**contents) for key, (kind, contents) in after.items() if key not in before
                 ]

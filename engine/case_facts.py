@@ -26,47 +26,83 @@ def case_facts(case, thresholds):
 def fact_contents(case, thresholds):
     """What ``case_facts`` makes, as (fact class, contents) pairs: cheap to compare
     without building the facts."""
-    bands = {entry["path"]: entry["bands"] for entry in thresholds["bands"]}
+    bands = _bands(thresholds)
     contents = []
-    for spec in field_specs():
-        section, _, name = spec.path.partition(".")
-        if section.endswith("[]") or spec.kind == "text":
-            continue
-        value = case[section][name]
-        if value == UNKNOWN:
-            continue
-        if spec.kind == "enum-list":
-            contents += [(Field, {"path": spec.path, "value": member}) for member in value]
-        elif spec.path in bands:
-            band = band_for(value, bands[spec.path])
-            contents.append((Field, {"path": spec.path, "value": value, "band": band}))
-        else:
-            contents.append((Field, {"path": spec.path, "value": value}))
-    for index, person in enumerate(_items(case, "stakeholders")):
-        contents.append(
-            (
-                Stakeholder,
-                {
-                    "index": index,
-                    "name": person["name"],
-                    "directly_affected": person["directly_affected"],
-                    "impact": person["impact"],
-                },
-            )
-        )
-    for index, program in enumerate(_items(case, "programs")):
-        contents.append(
-            (
-                Program,
-                {
-                    "index": index,
-                    "name": program["name"],
-                    "viable": program["viable"],
-                    "performance": performance(program),
-                },
-            )
-        )
+    for spec in _answer_fields():
+        contents += _field_contents(spec, case, bands)
+    for section in LIST_SECTIONS:
+        contents += _list_contents(section, case)
     return contents
+
+
+def contents_holding(case, path, thresholds):
+    """The fact contents of the part of ``case`` that holds ``path`` (a field, a
+    list item's field or a whole list): what answering ``path`` can change."""
+    head, _, name = path.partition(".")
+    if not name:
+        return _list_contents(head, case)
+    if "[" in head:
+        section, _, index = head.partition("[")
+        position = int(index.rstrip("]"))
+        return [_item_contents(section, position, case[section][position])]
+    (spec,) = (spec for spec in _answer_fields() if spec.path == path)
+    return _field_contents(spec, case, _bands(thresholds))
+
+
+def _bands(thresholds):
+    return {entry["path"]: entry["bands"] for entry in thresholds["bands"]}
+
+
+def _answer_fields():
+    """The specs of the case's own fields that become facts (not list items, not text)."""
+    return [
+        spec
+        for spec in field_specs()
+        if not spec.path.partition(".")[0].endswith("[]") and spec.kind != "text"
+    ]
+
+
+def _field_contents(spec, case, bands):
+    section, _, name = spec.path.partition(".")
+    value = case[section][name]
+    if value == UNKNOWN:
+        return []
+    if spec.kind == "enum-list":
+        return [(Field, {"path": spec.path, "value": member}) for member in value]
+    if spec.path in bands:
+        band = band_for(value, bands[spec.path])
+        return [(Field, {"path": spec.path, "value": value, "band": band})]
+    return [(Field, {"path": spec.path, "value": value})]
+
+
+def _list_contents(section, case):
+    return [
+        _item_contents(section, index, item) for index, item in enumerate(_items(case, section))
+    ]
+
+
+def _item_contents(section, index, item):
+    if section == "stakeholders":
+        return (
+            Stakeholder,
+            {
+                "index": index,
+                "name": item["name"],
+                "directly_affected": item["directly_affected"],
+                "impact": item["impact"],
+            },
+        )
+    if section == "programs":
+        return (
+            Program,
+            {
+                "index": index,
+                "name": item["name"],
+                "viable": item["viable"],
+                "performance": performance(item),
+            },
+        )
+    raise ValueError(f"no facts are made for items of {section!r}")
 
 
 def _items(case, section):
