@@ -74,6 +74,7 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         super().__init__()
         self.trace = []
         self.used_fact_ids = set()
+        self.kept = {}
         self._deffacts = None
 
     def get_deffacts(self):
@@ -88,13 +89,18 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         self.agenda = TracingAgenda(self._record_firing, self.agenda.activations)
         self.trace = []
         self.used_fact_ids = set()
+        self.kept = {}
 
     def infer(self, facts):
-        """Run the rules on ``facts``; return the facts in working memory afterwards."""
+        """Run the rules on ``facts``; return the facts in working memory afterwards
+        and the conclusions kept beside it (see ``conclude``)."""
         self.reset()
         self.declare(*facts)
         self.run()
-        return list(self.facts.values())
+        return self.memory()
+
+    def memory(self):
+        return [*self.facts.values(), *self.kept.values()]
 
     def could_fire(self, facts):
         """Whether adding ``facts`` to the working memory of the last run would let
@@ -118,14 +124,14 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         leave (in another order, with another trace).
         """
         first_new = self.facts.last_index
-        trace_length, used = len(self.trace), set(self.used_fact_ids)
+        trace_length, used, kept = len(self.trace), set(self.used_fact_ids), dict(self.kept)
         self.declare(*facts)
         self.run()
-        memory = list(self.facts.values())
+        memory = self.memory()
         for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
             self.retract(fact_id)
         del self.trace[trace_length:]
-        self.used_fact_ids = used
+        self.used_fact_ids, self.kept = used, kept
         return memory
 
     def _record_firing(self, activation):
@@ -143,7 +149,14 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
     # records it on the current trace step.
 
     def conclude(self, fact):
-        self.declare(fact)
+        """Add a conclusion: to working memory if some rule matches its class, or
+        else to ``kept``, where experta does not offer it to every rule in vain. As
+        in working memory, a conclusion already there is not added again."""
+        matched = getattr(self.matcher, "fact_types", None)
+        if matched is None or type(fact) in matched:
+            self.declare(fact)
+        else:
+            self.kept.setdefault((type(fact), frozenset(fact.as_dict().items())), fact)
         self.trace[-1].concluded.append(describe(fact))
 
     def _current_rule(self):

@@ -122,11 +122,24 @@ def _dispatch_node(children):
     return DispatchNode(children, readers, tuple(always))
 
 
+def _matched_types(root):
+    """The fact classes some rule matches, or None if a rule could match any class.
+
+    experta tests a pattern's class first, so the root's children are class tests
+    unless some pattern names no class.
+    """
+    tests = [child.node.matcher for child in root.children]
+    if all(isinstance(test, TypeCheck) for test in tests):
+        return frozenset(test.fact_type for test in tests)
+    return None
+
+
 class IndexedReteMatcher(ReteMatcher):
     """experta's ReteMatcher, with its alpha network indexed (see the module)."""
 
     def build_network(self):
         super().build_network()
+        self.fact_types = _matched_types(self.root_node)
         self._index_alpha_network(self.root_node)
         self._dirty = set()
         self._order = {}

@@ -57,3 +57,14 @@ def test_a_probe_says_whether_a_fact_lets_a_rule_fire_and_changes_nothing(engine
     assert engine.could_fire([Field(path="staff.authority_to_change", value=False)])
     assert not engine.could_fire([Field(path="change.summary", value="anything")])
     assert snapshot(engine) == before
+
+
+def test_conclusions_no_rule_matches_are_kept_out_of_working_memory(engine_after_a_run):
+    engine, _ = engine_after_a_run
+    in_memory = {type(fact).__name__ for fact in engine.facts.values()}
+    kept = {type(fact).__name__ for fact in engine.kept.values()}
+    assert kept == {"Recommendation", "Caveat", "Decision", "Guidance"}
+    assert in_memory.isdisjoint(kept)
+    assert {"Field", "Evidence", "Cause", "Recommended", "Lifecycle"} <= in_memory
+    # Kept once, as working memory keeps a fact: the run reports each once.
+    assert len(engine.memory()) == len(set(map(repr, engine.memory())))
