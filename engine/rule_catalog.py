@@ -209,23 +209,3 @@ def rules_concluding(kind, target):
 
 
 ITEM_SECTIONS = {"Stakeholder": "stakeholders", "Program": "programs"}
-
-
-@lru_cache(maxsize=1)
-def paths_read_by_rules():
-    """Every case path (generic, ``programs[].viable``) some rule's conditions read;
-    a whole list section counts as read when a rule matches its items."""
-    from engine.case_facts import DERIVED_FROM
-
-    read = set()
-    for rule in rule_catalog():
-        for condition in rule.conditions:
-            if condition.field_path:
-                read.add(condition.field_path)
-            section = ITEM_SECTIONS.get(condition.fact)
-            if section:
-                read.add(section)
-                for constraint in condition.constraints:
-                    path = f"{section}[].{constraint.key}"
-                    read.update(DERIVED_FROM.get(path, (path,)))
-    return frozenset(read)
