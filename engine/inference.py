@@ -109,6 +109,8 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         After ``infer`` the agenda is empty, so any activation that declaring the
         facts puts on it is a rule that the facts would newly let fire.
         """
+        if not any(map(self.matcher.could_match, facts)):
+            return False  # no pattern of any rule admits them: nothing to try
         declared = [self.declare(fact) for fact in facts]
         fires = bool(self.agenda.activations)
         for fact in reversed(declared):
@@ -156,7 +158,8 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         if matched is None or type(fact) in matched:
             self.declare(fact)
         else:
-            self.kept.setdefault((type(fact), frozenset(fact.as_dict().items())), fact)
+            # An undeclared fact holds only its contents, already frozen (hashable).
+            self.kept.setdefault((type(fact), frozenset(fact.items())), fact)
         self.trace[-1].concluded.append(describe(fact))
 
     def _current_rule(self):

@@ -48,6 +48,12 @@ class DispatchNode(AnyChild, NoMemory, Node):
 
     def activate(self, token):
         (fact,) = token.data
+        children = self.children
+        for position in self.positions(fact):
+            children[position].callback(token)
+
+    def positions(self, fact):
+        """The positions of the children whose test ``fact`` could pass, in order."""
         positions = list(self.always)
         for read, table in self.tables:
             value = read(fact)
@@ -57,9 +63,7 @@ class DispatchNode(AnyChild, NoMemory, Node):
                     positions += table.get(value, ())
         if len(positions) > 1:
             positions.sort()
-        children = self.children
-        for position in positions:
-            children[position].callback(token)
+        return positions
 
 
 _NO_VALUE = object()
@@ -122,6 +126,22 @@ def _dispatch_node(children):
     return DispatchNode(children, readers, tuple(always))
 
 
+def _passes_to_a_join(node, fact):
+    if isinstance(node, DispatchNode):
+        children = [node.children[position] for position in node.positions(fact)]
+    else:
+        children = node.children
+    for child in children:
+        if isinstance(child.node, DispatchNode):
+            if _passes_to_a_join(child.node, fact):
+                return True
+        elif not isinstance(child.node, FeatureTesterNode):
+            return True  # a join, a negation or a rule's conflict set: the fact got through
+        elif child.node.matcher(fact) and _passes_to_a_join(child.node, fact):
+            return True
+    return False
+
+
 def _matched_types(root):
     """The fact classes some rule matches, or None if a rule could match any class.
 
@@ -147,6 +167,13 @@ class IndexedReteMatcher(ReteMatcher):
             self._order[node] = position
         self._nodes = []
         self._watch_conflict_sets(self.root_node, set())
+
+    def could_match(self, fact):
+        """Whether ``fact`` passes all the one-fact tests of some rule's pattern, so
+        that it could take part in an activation. No token is made and no memory
+        changes; a test on variables bound earlier in a pattern is not made, so the
+        answer may be yes where experta would find no match, never the other way."""
+        return _passes_to_a_join(self.root_node, fact)
 
     def reset(self):
         """Empty the memory of every node of the network."""

@@ -13,9 +13,12 @@ from hypothesis import given
 
 from engine.case_facts import case_facts
 from engine.case_loader import load_case
+from engine.case_schema import field_specs
+from engine.facts import Field
 from engine.inference import AdvisoryEngine
 from engine.matcher import DispatchNode, IndexedReteMatcher
 from engine.scenarios import load_scenario
+from engine.unknowns import candidate_answers
 from engine.validation import normalize_case
 from knowledge import load_knowledge
 from tests.helpers import EXAMPLE_CASES, ROOT
@@ -84,3 +87,37 @@ def test_a_reused_engine_matches_as_a_fresh_one(engines):
 @given(case=valid_cases)
 def test_both_matchers_agree_on_any_valid_case(engines, case):
     assert_same_run(engines, normalize_case(case))
+
+
+def test_a_fact_no_pattern_admits_is_told_apart_without_touching_the_network(engines):
+    indexed, _ = engines
+    indexed.infer([])
+    assert indexed.matcher.could_match(Field(path="change.proposed_by", value="external"))
+    assert not indexed.matcher.could_match(Field(path="change.summary", value="any text"))
+    assert not indexed.matcher.could_match(Field(path="change.proposed_by", value="nobody"))
+    assert indexed.facts and not indexed.agenda.activations  # nothing was declared
+
+
+@pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda path: path.stem)
+def test_every_answer_said_to_match_nothing_lets_no_rule_fire(engines, path):
+    # could_match may say yes too often, never no too often: an answer it turns
+    # away must not activate any rule when declared.
+    indexed, _ = engines
+    case = load_case(path)
+    thresholds = load_knowledge().thresholds
+    indexed.infer(case_facts(case, thresholds))
+    turned_away = 0
+    for spec in field_specs():
+        if "[]" in spec.path or spec.kind == "text":
+            continue
+        for answer in candidate_answers(spec.path, spec, thresholds):
+            values = answer if isinstance(answer, tuple) else (answer,)
+            for value in values:
+                fact = Field(path=spec.path, value=value)
+                if not indexed.matcher.could_match(fact):
+                    turned_away += 1
+                    declared = indexed.declare(fact)
+                    assert not indexed.agenda.activations, (spec.path, value)
+                    if declared is not None:
+                        indexed.retract(declared)
+    assert turned_away  # the check is of real answers
