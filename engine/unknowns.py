@@ -16,6 +16,8 @@ def unknown_paths(case):
         if section.endswith("[]"):
             items = case[section[:-2]]
             if items == UNKNOWN:
+                if name == "name":  # the list itself, once, where its items would be
+                    paths.append(section[:-2])
                 continue
             paths += [
                 f"{section[:-2]}[{index}].{name}"
@@ -24,8 +26,6 @@ def unknown_paths(case):
             ]
         elif case[section][name] == UNKNOWN and spec.kind != "text":
             paths.append(spec.path)
-        if section in LIST_SECTIONS and case[section] == UNKNOWN and name == "name":
-            paths.append(section)
     return paths
 
 

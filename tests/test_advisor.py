@@ -117,3 +117,15 @@ def test_the_only_negation_in_the_rules_guards_the_rules_own_conclusion(advisor)
         for rule in advisor.engine.get_rules()
     }
     assert {name: kinds for name, kinds in negations.items() if kinds} == {"cause_present": [Cause]}
+
+
+def test_a_list_left_unknown_is_tried_with_one_item_about_which_nothing_is_known(advisor):
+    case = make_case(
+        {"change.proposed_by": "external", "funding.funds_for_change": "none"},
+        stakeholders="unknown",
+        programs="unknown",
+    )
+    advice = advisor.advise(case)
+    assert advice.unknowns == every_answer_tried(advisor, case)
+    # One program, even one about which nothing is known, is reviewed (¶72).
+    assert {u.path: u.changing_answers for u in advice.unknowns}["programs"] == ["one-item"]
