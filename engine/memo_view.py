@@ -12,7 +12,6 @@ Case text is cleaned of control characters (newlines and tabs are kept).
 """
 
 import re
-import unicodedata
 
 from engine.case_schema import UNKNOWN
 
@@ -47,17 +46,16 @@ def clean(text):
     differently from what it holds, are dropped too, as are the noncharacters U+FFFE
     and U+FFFF, which XML (HTML, Word) does not allow."""
     text = str(text)
-    return "".join(
-        "\n"
-        if unicodedata.category(char) in ("Zl", "Zp")
-        else char
-        if char in "\n\t" or (unicodedata.category(char) != "Cc" and char not in _HIDDEN)
-        else ""
-        for char in text
-    )
+    if not _UNCLEAN.search(text):
+        return text
+    return _DROPPED.sub("", _SEPARATORS.sub("\n", text))
 
 
-_HIDDEN = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufffe\uffff")
+# Unicode's line and paragraph separators (categories Zl and Zp), and what is dropped:
+# the controls (category Cc) but tab and newline, and the hidden characters above.
+_SEPARATORS = re.compile("[\u2028\u2029]")
+_DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+_UNCLEAN = re.compile(f"{_SEPARATORS.pattern}|{_DROPPED.pattern}")
 
 
 def _clean_all(value):

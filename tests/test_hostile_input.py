@@ -8,6 +8,7 @@ characters and bidirectional overrides are rendered as Markdown (escaped), HTML
 import copy
 import json
 import re
+import unicodedata
 
 import pytest
 
@@ -61,6 +62,21 @@ def test_clean_strips_controls_bidi_overrides_and_noncharacters():
     assert clean("sep\u2028par\u2029") == "sep\npar\n"
     assert clean("\ufffe\uffffok") == "ok"
     assert clean("عربى \u200f mark") == "عربى \u200f mark"  # a plain RLM is harmless text
+
+
+def test_clean_treats_every_character_by_its_unicode_category():
+    # clean() works with character ranges; they must be exactly the categories.
+    hidden = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufffe\uffff")
+
+    def expected(char):
+        if unicodedata.category(char) in ("Zl", "Zp"):
+            return "\n"
+        if char in "\n\t" or (unicodedata.category(char) != "Cc" and char not in hidden):
+            return char
+        return ""
+
+    every = [chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF]
+    assert [clean(char) for char in every] == [expected(char) for char in every]
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
