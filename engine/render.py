@@ -56,7 +56,11 @@ def md_escape(text):
 
 def wrap(text, width=WIDTH, indent="", subsequent=None):
     """``text`` filled to ``width`` columns; the first line starts with ``indent``,
-    the others with ``subsequent`` (spaces as wide as ``indent`` by default)."""
+    the others with ``subsequent`` (spaces as wide as ``indent`` by default).
+
+    Lines break at spaces only, never at a hyphen: the text holds ids, paths and
+    commands (``perencana explain examples/program-review.yaml``) that a reader
+    copies; only a word longer than a line is cut."""
     if subsequent is None:
         subsequent = " " * len(indent)
     filled = textwrap.fill(
@@ -65,7 +69,7 @@ def wrap(text, width=WIDTH, indent="", subsequent=None):
         initial_indent=indent,
         subsequent_indent=subsequent,
         break_long_words=True,
-        break_on_hyphens=True,
+        break_on_hyphens=False,
     )
     return filled or indent.rstrip()
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -208,3 +209,17 @@ def test_explain_help_has_examples():
     assert result.returncode == 0
     assert "Example" in result.stdout and "perencana explain" in result.stdout
     assert "--step" in result.stdout
+
+
+def test_a_path_in_a_command_to_run_next_is_never_broken_at_a_hyphen(tmp_path):
+    # Found by a CI clone at /tmp/ci-clone: "see: perencana explain /tmp/ci-" on one
+    # line and "clone/examples/..." on the next cannot be copied and run. (A path
+    # longer than a line is still cut: explanations keep to 80 columns.)
+    case = Path("member-cases-of-the-network") / "program-review-2026.yaml"
+    (tmp_path / case.parent).mkdir()
+    (tmp_path / case).write_text(PROGRAM_REVIEW.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_perencana("explain", case, "education", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert any(line.startswith(str(case)) or line.endswith(str(case)) for line in lines)
+    assert "see: perencana explain" in result.stdout
