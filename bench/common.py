@@ -26,17 +26,21 @@ IMPORT_FLOOR = (
 )
 
 
-def wall_times(command, runs, warmup=2, cwd=ROOT):
-    """Wall-clock seconds of ``runs`` runs of ``command`` (a whole process each),
-    after ``warmup`` runs that fill the file cache; output is discarded."""
-    times = []
+def wall_times(commands, runs, warmup=2, cwd=ROOT):
+    """Wall-clock seconds of ``runs`` runs of each of ``commands`` (a whole process
+    each), after ``warmup`` runs that fill the file cache; output is discarded.
+
+    The commands take turns, run after run, so that a machine getting busier or
+    quieter meanwhile weighs on each of them alike: the figures are compared."""
+    times = [[] for _ in commands]
     for number in range(warmup + runs):
-        start = time.perf_counter()
-        subprocess.run(
-            command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        if number >= warmup:
-            times.append(time.perf_counter() - start)
+        for command, taken in zip(commands, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(
+                command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            if number >= warmup:
+                taken.append(time.perf_counter() - start)
     return times
 
 
