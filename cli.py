@@ -59,6 +59,14 @@ def memo_format_option(choices, help_text):
     )
 
 
+def _emit(text, output, force):
+    """Write ``text`` to the file ``output`` (atomically), or else to standard output."""
+    if output:
+        api.write_memo(text, output, force=force)
+    else:
+        click.echo(text, nl=False)
+
+
 def _read_case(case):
     # With "-", the loader reads standard input itself, as bytes, so that a bad
     # encoding is reported like a bad file.
@@ -114,10 +122,7 @@ def advise(case, fmt, lang, output, force, template_dir):
     if fmt in api.BINARY_FORMATS and not output:
         raise click.UsageError(f"--format {fmt} writes a file; name it with -o FILE")
     text = api.render_advice(api.advise(_read_case(case)), fmt, lang, template_dir)
-    if output:
-        api.write_memo(text, output, force=force)
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output, force)
 
 
 @main.command(
@@ -268,10 +273,7 @@ def graph(case, fmt, lang, output, force):
     standard input), the paths that fired in it are highlighted and the rest greyed.
     """
     text = api.render_graph(_read_case(case) if case else None, fmt, lang)
-    if output:
-        api.write_memo(text, output, force=force)
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output, force)
 
 
 @main.command(

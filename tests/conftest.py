@@ -17,6 +17,7 @@ from engine.advisor import Advisor
 from engine.facts import Field, Program, Stakeholder
 from engine.inference import AdvisoryEngine
 from engine.validation import normalize_case, validate_case
+from knowledge import load_knowledge
 
 # --------------------------------------------------------------------------- facts
 
@@ -141,6 +142,12 @@ def make_case(answers=None, stakeholders=None, programs=None):
     problems = validate_case(raw)
     assert not problems, problems
     return normalize_case(raw)
+
+
+@pytest.fixture(scope="session")
+def knowledge():
+    """The shipped knowledge."""
+    return load_knowledge()
 
 
 @pytest.fixture(scope="session")

@@ -7,28 +7,16 @@ import pydot
 import pytest
 
 from engine import api
-from engine.advisor import Advisor
 from engine.graph_dot import dot
 from engine.graph_layout import layout, text_width, wrap
 from engine.graph_mermaid import mermaid
 from engine.graph_svg import memo_picture, svg
 from engine.reasoning_graph import memo_graph, reasoning_graph, safe_ids
 from engine.render import render
-from knowledge import load_knowledge
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & \\N "quoted" [a] {b} | #1; end'
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def advisor(knowledge):
-    return Advisor(knowledge)
 
 
 @pytest.fixture(scope="module")

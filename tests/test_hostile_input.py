@@ -16,7 +16,6 @@ from engine.advisor import Advisor
 from engine.memo_view import clean
 from engine.render import render
 from engine.validation import normalize_case, validate_case
-from knowledge import load_knowledge
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 NAME = "<script>alert(1)</script> **Yayasan** \u202eKCATTA\u202c {{ 7*7 }} {_{ x }_}\x07"
@@ -37,11 +36,6 @@ CASE = {
     "planner": {"origin": "external"},
 }
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return load_knowledge()
 
 
 @pytest.fixture(scope="module")

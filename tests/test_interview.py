@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from engine.advisor import Advisor
 from engine.api import read_case
 from engine.case_schema import LIST_SECTIONS, UNKNOWN, field_specs
 from engine.interview import Interview, check_partial
@@ -67,11 +66,6 @@ def case_field_count(case):
             per_item = sum(1 for spec in field_specs() if spec.path.startswith(f"{section}[]"))
             count += per_item * len(case[section])
     return count
-
-
-@pytest.fixture(scope="module")
-def advisor():
-    return Advisor()
 
 
 @pytest.fixture

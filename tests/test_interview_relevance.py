@@ -186,11 +186,6 @@ def _ids(found):
 # --------------------------------------------------------------- the proof
 
 
-@pytest.fixture(scope="module")
-def advisor():
-    return Advisor()
-
-
 def _said(advice):
     """Everything the advice says, without how it got there."""
     data = advice.to_json()

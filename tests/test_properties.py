@@ -37,7 +37,6 @@ from engine.case_schema import UNKNOWN, field_specs, load_schema
 from engine.errors import CaseError
 from engine.render import render
 from engine.validation import normalize_case, validate_case
-from knowledge import load_knowledge
 from tests.helpers import run_perencana
 
 settings.register_profile(
@@ -206,16 +205,6 @@ def broken_cases(draw):
 
 
 # ------------------------------------------------------------------------ helpers
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def advisor(knowledge):
-    return Advisor(knowledge)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ import re
 import pytest
 
 from engine import api
-from engine.advisor import Advisor
 from engine.reasoning_graph import (
     ANY,
     FACT_KINDS,
@@ -15,18 +14,7 @@ from engine.reasoning_graph import (
     safe_ids,
 )
 from engine.rule_catalog import rule_catalog
-from knowledge import load_knowledge
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def advisor(knowledge):
-    return Advisor(knowledge)
 
 
 @pytest.fixture(scope="module")

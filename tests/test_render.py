@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-from engine.advisor import Advisor
 from engine.case_schema import field_specs
 from engine.errors import TemplateError
 from engine.memo_view import clean, memo_view
@@ -21,7 +20,6 @@ from engine.render import (
     render_template,
     wrap,
 )
-from knowledge import load_knowledge
 
 U = "unknown"
 
@@ -78,16 +76,6 @@ CASE = {
 HOSTILE = "<script>alert(1)</script> *bold* _x_ [link](http://x) | # 1."
 FORMATS = ("md", "html", "text")
 LANGS = ("en", "id")
-
-
-@pytest.fixture(scope="module")
-def knowledge():
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def advisor(knowledge):
-    return Advisor(knowledge)
 
 
 @pytest.fixture(scope="module")

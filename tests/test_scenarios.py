@@ -7,18 +7,12 @@ import textwrap
 import pytest
 import yaml
 
-from engine.advisor import Advisor
 from engine.errors import CaseError, PerencanaError, ScenarioError
 from engine.rule_catalog import rule_catalog
 from engine.scenarios import ScenarioResult, load_scenario, run_scenarios
 from tests.helpers import ROOT
 
 SCENARIOS = ROOT / "scenarios"
-
-
-@pytest.fixture(scope="module")
-def advisor():
-    return Advisor()
 
 
 @pytest.fixture(scope="module")

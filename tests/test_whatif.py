@@ -6,7 +6,6 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from engine.advisor import Advisor
 from engine.case_loader import load_case
 from engine.errors import CaseError, PerencanaError
 from engine.whatif import WhatIf, render_what_if, what_if
@@ -15,11 +14,6 @@ from tests.helpers import EXAMPLES, run_perencana
 
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"
 YOUNG_GROUP = EXAMPLES / "young-community-group.yaml"
-
-
-@pytest.fixture(scope="module")
-def advisor():
-    return Advisor()
 
 
 @pytest.fixture(scope="module")
