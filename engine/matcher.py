@@ -13,6 +13,11 @@ time. ``IndexedReteMatcher`` builds experta's own network and then
   after a change asks those instead of all of them;
 - resets each node once, where experta resets a node once for each path to it.
 
+It also answers two questions without touching the network's memory: which fact
+classes some rule matches (``fact_types``, so the engine need not declare the
+others), and whether one fact passes some pattern's one-fact tests
+(``could_match``, so an answer no rule could use is not declared to find out).
+
 The network, its nodes and their order are experta's; nothing is added to what
 they match. ``tests/test_matcher.py`` runs the rules on both matchers and compares
 every firing.
