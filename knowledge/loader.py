@@ -106,9 +106,9 @@ def load_cached(directory):
     kept in ``__pycache__`` beside the files as Python keeps compiled modules.
 
     The cache is named by a digest of every knowledge file, so a changed file is
-    read and checked afresh. Reading the YAML is most of a short command's start-up;
-    loading the checked result with ``marshal`` takes a tenth of that. A cache that cannot be
-    read or written (a read-only install) is passed over.
+    read and checked afresh. Reading the YAML is most of a short command's
+    start-up; loading the checked result with ``marshal`` takes a tenth of that. A
+    cache that cannot be read or written (a read-only install) is passed over.
     """
     directory = Path(directory)
     # CRC-32 and the length of all the files name the cache: an edit that keeps both
