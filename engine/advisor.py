@@ -24,11 +24,8 @@ class Advisor:
 
     def infer(self, case):
         """Run the rules on ``case``: the advice without the unknown-answer check."""
-        facts = self.engine.infer(self.facts_of(case))
+        facts = self.engine.infer(case_facts(case, self.knowledge.thresholds))
         return build_advice(case, facts, self.engine.trace, self.knowledge)
-
-    def facts_of(self, case):
-        return case_facts(case, self.knowledge.thresholds)
 
     def advise(self, case):
         """The full advice for ``case``, with the unknowns that would change it."""

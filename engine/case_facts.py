@@ -6,7 +6,7 @@ effectiveness and efficiency banded into one ``performance``. Unknown answers gi
 no fact: a rule that needs them cannot fire, and does not guess.
 """
 
-from engine.case_schema import LIST_SECTIONS, UNKNOWN, field_specs
+from engine.case_schema import LIST_SECTIONS, UNKNOWN, field_specs, spec_for
 from engine.facts import Field, Program, Stakeholder
 
 
@@ -45,8 +45,7 @@ def contents_holding(case, path, thresholds):
         section, _, index = head.partition("[")
         position = int(index.rstrip("]"))
         return [_item_contents(section, position, case[section][position])]
-    (spec,) = (spec for spec in _answer_fields() if spec.path == path)
-    return _field_contents(spec, case, _bands(thresholds))
+    return _field_contents(spec_for(path), case, _bands(thresholds))
 
 
 def _bands(thresholds):

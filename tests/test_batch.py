@@ -129,6 +129,13 @@ def write_mixed_inputs(folder, valid=60):
     return [cases_dir, table, lines], good, broken
 
 
+def write_generated_cases(folder, count):
+    """``count`` generated cases as ``0.json``, ``1.json``... in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        (folder / f"{number}.json").write_text(json.dumps(generated_case(number)))
+
+
 def memo_files(folder):
     return sorted(p.name for p in folder.iterdir() if not p.name.startswith("summary."))
 
@@ -319,8 +326,7 @@ def test_an_outdir_that_is_a_file_or_holds_a_foreign_summary_is_an_error(tmp_pat
 
 
 def test_a_case_that_breaks_the_engine_fails_alone(tmp_path, monkeypatch):
-    for number in range(3):
-        (tmp_path / f"{number}.json").write_text(json.dumps(generated_case(number)))
+    write_generated_cases(tmp_path, 3)
     original = Advisor.advise
 
     def advise(self, case):
@@ -370,9 +376,7 @@ class _StopAfter:
 
 def test_an_interrupted_batch_keeps_what_finished_and_resume_does_the_rest(tmp_path):
     inputs = tmp_path / "in"
-    inputs.mkdir()
-    for number in range(12):
-        (inputs / f"{number:02d}.json").write_text(json.dumps(generated_case(number)))
+    write_generated_cases(inputs, 12)
     outdir = tmp_path / "out"
     with pytest.raises(BatchInterrupted) as stopped:
         run([inputs], outdir, progress=_StopAfter(4))
@@ -395,9 +399,7 @@ def test_an_interrupted_batch_keeps_what_finished_and_resume_does_the_rest(tmp_p
 
 def test_resume_redoes_a_case_that_changed_or_is_newer_than_its_memo(tmp_path):
     inputs = tmp_path / "in"
-    inputs.mkdir()
-    for number in range(3):
-        (inputs / f"{number}.json").write_text(json.dumps(generated_case(number)))
+    write_generated_cases(inputs, 3)
     outdir = tmp_path / "out"
     run([inputs], outdir)
     assert run([inputs], outdir, resume=True)[0].skipped == 3

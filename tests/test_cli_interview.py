@@ -217,6 +217,15 @@ def spawn(*args, cwd):
     return child
 
 
+def interrupt(child, message):
+    """Press Ctrl-C: the interview says ``message`` and exits with 130."""
+    child.sendintr()
+    child.expect_exact(message)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+
 class Terminal:
     """Drives the interview in a pseudo-terminal, keeping an in-process interview in
     step to know which prompt comes next."""
@@ -305,11 +314,7 @@ def test_ctrl_c_keeps_the_answers_and_resume_continues_in_the_terminal(tmp_path)
     terminal = Terminal(child, case)
     terminal.answer_until("change.triggers")
     terminal.expect_prompt()
-    child.sendintr()
-    child.expect_exact("Interrupted. The answers so far are in office.yaml")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    interrupt(child, "Interrupted. The answers so far are in office.yaml")
     data, comments = written(tmp_path / "office.yaml")
     assert data == terminal.mirror.case_data()
     assert "triggers" not in data["change"]
@@ -366,11 +371,7 @@ def test_a_terminal_interview_in_indonesian_says_nothing_in_english(tmp_path):
     child.expect_exact("Aturan yang menunggunya")
     terminal.answer()
     terminal.expect_prompt()
-    child.sendintr()
-    child.expect_exact("Dihentikan.")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    interrupt(child, "Dihentikan.")
     text = shown.getvalue()
     typed = {"gereja", "mengapa", "kenapa"}
     found = sorted(f for f in _english_fragments() if f in text and f not in typed)
