@@ -11,7 +11,13 @@ time. ``IndexedReteMatcher`` builds experta's own network and then
   still run their own test, so what passes is exactly what passed before;
 - notes which conflict-set nodes a change reached, so collecting the activations
   after a change asks those instead of all of them;
-- resets each node once, where experta resets a node once for each path to it.
+- resets each node once, where experta resets a node once for each path to it;
+- passes tokens on without what only guards against misuse or serves debugging:
+  experta validates every token it makes, copies it before each node whatever the
+  node does with it, and calls its debug logger at each step. The fast nodes
+  (subclasses of experta's, one method each) make a token without the checks and
+  copy one only to change it; no node changes a token it was given. While
+  experta's MATCHER watcher logs at DEBUG level, the network is left as built.
 
 It also answers two questions without touching the network's memory: which fact
 classes some rule matches (``fact_types``, so the engine need not declare the
@@ -24,14 +30,24 @@ every firing.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from contextlib import suppress
 
+from experta import watchers
 from experta.fieldconstraint import L
 from experta.matchers import ReteMatcher
 from experta.matchers.rete.abstract import Node
 from experta.matchers.rete.check import FeatureCheck, TypeCheck
 from experta.matchers.rete.mixins import AnyChild, ChildNode, NoMemory
-from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode
+from experta.matchers.rete.nodes import (
+    BusNode,
+    ConflictSetNode,
+    FeatureTesterNode,
+    NotNode,
+    OrdinaryMatchNode,
+    WhereNode,
+)
+from experta.matchers.rete.token import Token
 
 # Fewer children than this are tested one by one: a lookup would not pay.
 MIN_CHILDREN_TO_INDEX = 3
@@ -72,6 +88,120 @@ class DispatchNode(AnyChild, NoMemory, Node):
 
 
 _NO_VALUE = object()
+
+
+# ------------------------------------------------------------------ fast nodes
+#
+# A token is experta's own namedtuple, made with tuple.__new__: Token.__new__ only
+# checks its arguments' types and copies the data into a new set, and the tokens
+# made here are right by construction.
+
+_VALID, _INVALID = Token.TagType.VALID, Token.TagType.INVALID
+_make_token = tuple.__new__
+
+
+class FastBusNode(BusNode):
+    def add(self, fact):
+        token = _make_token(Token, (_VALID, {fact}, {}))
+        for child in self.children:
+            child.callback(token)
+
+    def remove(self, fact):
+        token = _make_token(Token, (_INVALID, {fact}, {}))
+        for child in self.children:
+            child.callback(token)
+
+
+class FastFeatureTesterNode(FeatureTesterNode):
+    def activate(self, token):
+        """experta's test of one fact, on a copy of the token made only when the
+        test adds bindings to its context."""
+        (fact,) = token.data  # a ValueError otherwise, as in experta
+        match = self.matcher(fact)
+        if not match:
+            return
+        if match is not True and isinstance(match, Mapping):
+            context = token.context
+            for key, value in match.items():
+                if isinstance(key, tuple):  # a negated binding
+                    if key[1] in context and context[key[1]] == value:
+                        return
+                else:
+                    if context.get(key, value) != value:
+                        return
+                    if (False, key) in context and context[(False, key)] == value:
+                        return
+            context = dict(context)
+            context.update(match)
+            token = _make_token(Token, (token.tag, token.data, context))
+        for child in self.children:
+            child.callback(token)
+
+
+class FastWhereNode(WhereNode):
+    def activate(self, token):
+        return self._activate(token)  # it only reads the token
+
+
+class FastConflictSetNode(ConflictSetNode):
+    def activate(self, token):
+        return self._activate(token)  # it only reads the token
+
+
+class _UncopiedInputs:
+    """Both inputs of a join or a negation: its own routines only read a token."""
+
+    def activate_left(self, token):
+        return self._activate_left(token)
+
+    def activate_right(self, token):
+        return self._activate_right(token)
+
+
+class FastOrdinaryMatchNode(_UncopiedInputs, OrdinaryMatchNode):
+    pass
+
+
+class FastNotNode(_UncopiedInputs, NotNode):
+    pass
+
+
+FAST_NODES = {
+    BusNode: FastBusNode,
+    FeatureTesterNode: FastFeatureTesterNode,
+    WhereNode: FastWhereNode,
+    ConflictSetNode: FastConflictSetNode,
+    OrdinaryMatchNode: FastOrdinaryMatchNode,
+    NotNode: FastNotNode,
+}
+
+
+def _all_nodes(root):
+    """Every node of the network once, parents before children."""
+    nodes, seen, stack = [], set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen.add(id(node))
+            nodes.append(node)
+            stack.extend(child.node for child in reversed(node.children))
+    return nodes
+
+
+def _use_fast_nodes(root):
+    """Turn each node of a kind in ``FAST_NODES`` into its fast kind, and point the
+    callbacks its parents hold at the fast methods. A kind not listed (a node type
+    of a later experta) stays as it is and copies the tokens it is given."""
+    nodes = _all_nodes(root)
+    for node in nodes:
+        node.__class__ = FAST_NODES.get(type(node), type(node))
+    for node in nodes:
+        node.children[:] = [
+            ChildNode(child.node, getattr(child.node, child.callback.__name__))
+            if getattr(child.callback, "__self__", None) is child.node
+            else child
+            for child in node.children
+        ]
 
 
 def _read_type(fact):
@@ -164,6 +294,8 @@ class IndexedReteMatcher(ReteMatcher):
 
     def build_network(self):
         super().build_network()
+        if not watchers.worth("MATCHER", "DEBUG"):
+            _use_fast_nodes(self.root_node)
         self.fact_types = _matched_types(self.root_node)
         self._index_alpha_network(self.root_node)
         self._dirty = set()

@@ -8,15 +8,16 @@ compare every firing, its facts and conclusions, and the working memory left.
 import copy
 
 import pytest
+from experta import watchers
 from experta.matchers import ReteMatcher
 from hypothesis import given
 
 from engine.case_facts import case_facts
 from engine.case_loader import load_case
 from engine.case_schema import field_specs
-from engine.facts import Field
+from engine.facts import Field, describe
 from engine.inference import AdvisoryEngine
-from engine.matcher import DispatchNode, IndexedReteMatcher
+from engine.matcher import FAST_NODES, DispatchNode, IndexedReteMatcher, _all_nodes
 from engine.scenarios import load_scenario
 from engine.unknowns import candidate_answers
 from engine.validation import normalize_case
@@ -61,6 +62,62 @@ def test_the_advisory_engine_uses_the_indexed_matcher(engines):
     assert type(stock.matcher) is ReteMatcher
     # The root and the Field facts' busiest node are indexed, not scanned.
     assert [type(child.node) for child in indexed.matcher.root_node.children] == [DispatchNode]
+
+
+def test_the_network_passes_tokens_through_the_fast_nodes(engines):
+    indexed, stock = engines
+    kinds = {type(node) for node in _all_nodes(indexed.matcher.root_node)}
+    assert kinds & set(FAST_NODES.values())
+    assert not kinds & set(FAST_NODES)  # no node of experta's own kinds is left
+    assert not {type(node) for node in _all_nodes(stock.matcher.root_node)} & set(
+        FAST_NODES.values()
+    )
+
+
+def test_while_experta_logs_the_matcher_the_network_is_experta_own():
+    # The fast nodes skip experta's debug logging, so someone watching the matcher
+    # at DEBUG level gets experta's nodes, which log every step.
+    watchers.MATCHER.setLevel("DEBUG")
+    try:
+        engine = AdvisoryEngine()
+    finally:
+        watchers.MATCHER.setLevel("NOTSET")
+    kinds = {type(node) for node in _all_nodes(engine.matcher.root_node)}
+    assert not kinds & set(FAST_NODES.values())
+    case = load_case(EXAMPLE_CASES[0])
+    assert run(engine, copy.deepcopy(case)) == run(AdvisoryEngine(), case)
+
+
+def agenda(engine):
+    return sorted(
+        (activation.rule.__name__, sorted(map(describe, activation.facts)))
+        for activation in engine.agenda.activations
+    )
+
+
+@pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda path: path.stem)
+def test_both_matchers_agree_as_answers_are_declared_and_retracted(engines, path):
+    # What the unknown-answer search does: after a run, declare an answer's fact,
+    # look at the agenda, retract it. Retracting sends experta's INVALID tokens.
+    case = load_case(path)
+    thresholds = load_knowledge().thresholds
+    for engine in engines:
+        engine.infer(case_facts(case, thresholds))
+    compared = 0
+    for spec in field_specs():
+        if "[]" in spec.path or spec.kind == "text":
+            continue
+        for answer in candidate_answers(spec.path, spec, thresholds):
+            for value in answer if isinstance(answer, tuple) else (answer,):
+                fact = Field(path=spec.path, value=value)
+                declared = [engine.declare(fact.copy()) for engine in engines]
+                assert agenda(engines[0]) == agenda(engines[1]), (spec.path, value)
+                compared += bool(engines[0].agenda.activations)
+                for engine, fact in zip(engines, declared, strict=True):
+                    if fact is not None:
+                        engine.retract(fact)
+                assert agenda(engines[0]) == agenda(engines[1]) == []
+    assert compared  # some answers did activate rules
 
 
 CASES = [pytest.param(load_case, path, id=path.stem) for path in EXAMPLE_CASES] + [
