@@ -7,8 +7,9 @@ time. ``IndexedReteMatcher`` builds experta's own network and then
 
 - puts a ``DispatchNode`` in front of the children of a node that test the fact's
   type, or one key for a literal (``path == "change.proposed_by"``): one dictionary
-  lookup picks the children that can pass, and only they see the token. They
-  still run their own test, so what passes is exactly what passed before;
+  lookup picks the children that pass, and only they see the token. Such a test
+  binds nothing and passes a token on unchanged, so with the fast nodes (below)
+  the lookup stands for it and the token goes on to the tester's children;
 - notes which conflict-set nodes a change reached, so collecting the activations
   after a change asks those instead of all of them;
 - resets each node once, where experta resets a node once for each path to it;
@@ -59,6 +60,11 @@ class DispatchNode(AnyChild, NoMemory, Node):
     ``tables`` maps a way of reading the fact (its type, or one of its keys) to a
     table from the value read to the positions of the children testing for it;
     ``always`` lists the positions of children tested for every token.
+
+    Every child in a table tests just what the lookup found: the fact's exact type,
+    or one key equal to a literal, binding nothing. Once the network is final,
+    ``route`` may let such a child's test be skipped: a fact the lookup picks for it
+    goes straight on to its children, as the test, passing, would send it.
     """
 
     def __init__(self, children, tables, always):
@@ -66,12 +72,42 @@ class DispatchNode(AnyChild, NoMemory, Node):
         self.children = list(children)
         self.tables = tables
         self.always = always
+        self._callbacks = [(child.callback,) for child in self.children]
+        self._routes = None
+
+    def route(self, skip_implied_tests):
+        """Fix what each child's position calls, and for one table what each value
+        read calls, in the children's order; call once the children are final."""
+        always = set(self.always)
+        if skip_implied_tests:
+            self._callbacks = [
+                (child.callback,)
+                if position in always
+                else tuple(grandchild.callback for grandchild in child.node.children)
+                for position, child in enumerate(self.children)
+            ]
+        if len(self.tables) == 1:
+            ((self._read, table),) = self.tables
+            self._default = self._calls(self.always)
+            self._routes = {
+                value: self._calls(sorted((*self.always, *positions)))
+                for value, positions in table.items()
+            }
+
+    def _calls(self, positions):
+        return tuple(call for position in positions for call in self._callbacks[position])
 
     def activate(self, token):
         (fact,) = token.data
-        children = self.children
-        for position in self.positions(fact):
-            children[position].callback(token)
+        if self._routes is not None:
+            try:
+                calls = self._routes.get(self._read(fact), self._default)
+            except TypeError:  # an unhashable value equals no literal a rule names
+                calls = self._default
+        else:
+            calls = self._calls(self.positions(fact))
+        for call in calls:
+            call(token)
 
     def positions(self, fact):
         """The positions of the children whose test ``fact`` could pass, in order."""
@@ -294,7 +330,8 @@ class IndexedReteMatcher(ReteMatcher):
 
     def build_network(self):
         super().build_network()
-        if not watchers.worth("MATCHER", "DEBUG"):
+        fast = not watchers.worth("MATCHER", "DEBUG")
+        if fast:
             _use_fast_nodes(self.root_node)
         self.fact_types = _matched_types(self.root_node)
         self._index_alpha_network(self.root_node)
@@ -304,6 +341,9 @@ class IndexedReteMatcher(ReteMatcher):
             self._order[node] = position
         self._nodes = []
         self._watch_conflict_sets(self.root_node, set())
+        for node in self._nodes:
+            if isinstance(node, DispatchNode):
+                node.route(skip_implied_tests=fast)
 
     def could_match(self, fact):
         """Whether ``fact`` passes all the one-fact tests of some rule's pattern, so
