@@ -30,9 +30,10 @@ they match. ``tests/test_matcher.py`` runs the rules on both matchers and compar
 every firing.
 """
 
+import itertools
+import math
 from collections import defaultdict
 from collections.abc import Mapping
-from contextlib import suppress
 
 from experta import watchers
 from experta.fieldconstraint import L
@@ -52,6 +53,9 @@ from experta.matchers.rete.token import Token
 
 # Fewer children than this are tested one by one: a lookup would not pay.
 MIN_CHILDREN_TO_INDEX = 3
+# Above this many combinations of values, a DispatchNode works out its children
+# for each fact instead of looking them up.
+MAX_ROUTES = 4096
 
 
 class DispatchNode(AnyChild, NoMemory, Node):
@@ -73,11 +77,12 @@ class DispatchNode(AnyChild, NoMemory, Node):
         self.tables = tables
         self.always = always
         self._callbacks = [(child.callback,) for child in self.children]
-        self._routes = None
+        self._by_value = self._routes = None
 
     def route(self, skip_implied_tests):
-        """Fix what each child's position calls, and for one table what each value
-        read calls, in the children's order; call once the children are final."""
+        """Fix what each child's position calls, and what each value read (or each
+        combination of values, for more than one table) calls, in the children's
+        order; call once the children are final."""
         always = set(self.always)
         if skip_implied_tests:
             self._callbacks = [
@@ -86,41 +91,54 @@ class DispatchNode(AnyChild, NoMemory, Node):
                 else tuple(grandchild.callback for grandchild in child.node.children)
                 for position, child in enumerate(self.children)
             ]
-        if len(self.tables) == 1:
-            ((self._read, table),) = self.tables
-            self._default = self._calls(self.always)
+        # What each combination of values read calls, a value no table names read
+        # as _NO_VALUE: a product of the tables' sizes, small for experta's networks.
+        choices = [(*table, _NO_VALUE) for _, table in self.tables]
+        if math.prod(map(len, choices)) <= MAX_ROUTES:
             self._routes = {
-                value: self._calls(sorted((*self.always, *positions)))
-                for value, positions in table.items()
+                values: self._calls(self._positions_for(values))
+                for values in itertools.product(*choices)
             }
+        if len(self.tables) == 1 and self._routes is not None:  # looked up without a tuple
+            ((read, _),) = self.tables
+            by_value = {values[0]: calls for values, calls in self._routes.items()}
+            self._by_value = (read, by_value, by_value.pop(_NO_VALUE))
 
     def _calls(self, positions):
         return tuple(call for position in positions for call in self._callbacks[position])
 
     def activate(self, token):
         (fact,) = token.data
-        if self._routes is not None:
+        if self._by_value is not None:
+            read, by_value, default = self._by_value
             try:
-                calls = self._routes.get(self._read(fact), self._default)
+                calls = by_value.get(read(fact), default)
             except TypeError:  # an unhashable value equals no literal a rule names
-                calls = self._default
+                calls = default
+        elif self._routes is not None:
+            calls = self._routes[tuple(self._known(fact))]
         else:
             calls = self._calls(self.positions(fact))
         for call in calls:
             call(token)
 
-    def positions(self, fact):
-        """The positions of the children whose test ``fact`` could pass, in order."""
-        positions = list(self.always)
+    def _known(self, fact):
         for read, table in self.tables:
             value = read(fact)
-            if value is not _NO_VALUE:
-                # An unhashable value equals no literal a rule names.
-                with suppress(TypeError):
-                    positions += table.get(value, ())
-        if len(positions) > 1:
-            positions.sort()
-        return positions
+            try:
+                yield value if value in table else _NO_VALUE
+            except TypeError:  # an unhashable value equals no literal a rule names
+                yield _NO_VALUE
+
+    def positions(self, fact):
+        """The positions of the children whose test ``fact`` could pass, in order."""
+        return self._positions_for(self._known(fact))
+
+    def _positions_for(self, values):
+        positions = list(self.always)
+        for (_, table), value in zip(self.tables, values, strict=True):
+            positions += table.get(value, ())
+        return sorted(positions)
 
 
 _NO_VALUE = object()

@@ -12,6 +12,7 @@ from experta import watchers
 from experta.matchers import ReteMatcher
 from hypothesis import given
 
+from engine import matcher
 from engine.case_facts import case_facts
 from engine.case_loader import load_case
 from engine.case_schema import field_specs
@@ -129,6 +130,17 @@ CASES = [pytest.param(load_case, path, id=path.stem) for path in EXAMPLE_CASES] 
 def test_both_matchers_fire_the_same_rules_on_the_same_facts(engines, load, path):
     trace, _ = assert_same_run(engines, load(path))
     assert trace  # the comparison is of real runs
+
+
+def test_a_network_too_wide_to_route_by_table_still_matches(engines, monkeypatch):
+    # Past MAX_ROUTES combinations a DispatchNode works out each fact's children.
+    monkeypatch.setattr(matcher, "MAX_ROUTES", 1)
+    narrow = AdvisoryEngine()
+    dispatch = [n for n in _all_nodes(narrow.matcher.root_node) if isinstance(n, DispatchNode)]
+    assert dispatch and all(node._routes is None for node in dispatch)
+    for path in EXAMPLE_CASES:
+        case = load_case(path)
+        assert run(narrow, copy.deepcopy(case)) == run(engines[1], case)
 
 
 def test_a_reused_engine_matches_as_a_fresh_one(engines):
