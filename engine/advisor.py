@@ -70,12 +70,10 @@ class Advisor:
                 removed = frozenset(before - after.keys())
                 if removed and (not used.isdisjoint(removed) or self.engine.could_fire(added)):
                     replacing[removed].append((path, answer, changed, added))
-                elif (
-                    not removed
-                    and self.engine.could_fire(added)
-                    and self._signature_with(changed, added) != signature
-                ):
-                    changing.add((path, answer))
+                elif not removed:
+                    memory = self.engine.infer_added(added, only_if_fires=True)
+                    if memory is not None and self._signature_of(changed, memory) != signature:
+                        changing.add((path, answer))
         # Last, as each of these runs leaves the engine's memory changed.
         for removed, trials in replacing.items():
             kept = [
@@ -98,7 +96,9 @@ class Advisor:
     def _signature_with(self, changed, added):
         """The signature of the advice for ``changed``: the last run's memory plus the
         facts ``added``, run on."""
-        memory = self.engine.infer_added(added)
+        return self._signature_of(changed, self.engine.infer_added(added))
+
+    def _signature_of(self, changed, memory):
         return build_advice(changed, memory, [], self.knowledge).signature()
 
 

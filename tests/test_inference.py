@@ -59,6 +59,21 @@ def test_a_probe_says_whether_a_fact_lets_a_rule_fire_and_changes_nothing(engine
     assert snapshot(engine) == before
 
 
+def test_a_run_on_only_if_rules_fire_gives_nothing_for_facts_no_rule_takes_up(
+    engine_after_a_run,
+):
+    engine, facts = engine_after_a_run
+    before = snapshot(engine)
+    # Matches no pattern at all, and matches one but activates nothing new.
+    assert engine.infer_added([Field(path="change.summary", value="x")], only_if_fires=True) is None
+    assert engine.infer_added([facts[0].copy()], only_if_fires=True) is None
+    assert snapshot(engine) == before
+    answer = Field(path="staff.authority_to_change", value=False)
+    memory = engine.infer_added([answer], only_if_fires=True)
+    assert contents(memory) == contents(engine.infer_added([answer]))
+    assert snapshot(engine) == before
+
+
 def test_conclusions_no_rule_matches_are_kept_out_of_working_memory(engine_after_a_run):
     engine, _ = engine_after_a_run
     in_memory = {type(fact).__name__ for fact in engine.facts.values()}
