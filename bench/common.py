@@ -76,9 +76,10 @@ def example_cases():
     return [read_case(str(path)) for path in EXAMPLES]
 
 
-def sized_case(size):
+def sized_case(size, unknown_items=False):
     """The old government office with ``size`` stakeholders and ``size`` programs,
-    every answer of theirs given (so only the case's own unknowns are tried)."""
+    every answer of theirs given (so only the case's own unknowns are tried), or with
+    ``unknown_items`` each stakeholder's impact and each program's viability unknown."""
     from engine.api import read_case
     from engine.validation import normalize_case
 
@@ -86,13 +87,17 @@ def sized_case(size):
     impacts = ("negative", "neutral", "positive")
     levels = ("low", "adequate", "high")
     case["stakeholders"] = [
-        {"name": f"group {i}", "directly_affected": i % 2 == 0, "impact": impacts[i % 3]}
+        {
+            "name": f"group {i}",
+            "directly_affected": i % 2 == 0,
+            "impact": "unknown" if unknown_items else impacts[i % 3],
+        }
         for i in range(size)
     ]
     case["programs"] = [
         {
             "name": f"program {i}",
-            "viable": i % 4 != 0,
+            "viable": "unknown" if unknown_items else i % 4 != 0,
             "effectiveness": levels[i % 3],
             "efficiency": levels[(i // 3) % 3],
         }

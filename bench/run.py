@@ -13,7 +13,8 @@
     490 cases/s for a synthetic 49-rule engine. Also the time per case in one process
     with one reused Advisor (``advise`` and ``infer``), reference 3.9 ms.
 (c) scaling: the time per case with 2, 10, 50 and 200 stakeholders and programs, and
-    the log-log slope between 50 and 200; target at most 1.1 (linear).
+    the log-log slope between 50 and 200; target at most 1.1 (linear). Also shown:
+    the same with every item's answer left unknown, so that each is tried.
 (d) memory: resident memory over --memory-cases cases with one Advisor, in a fresh
     process; target: less than 5 MiB of growth after the warm-up.
 
@@ -179,11 +180,25 @@ def scaling():
         "1.0 is linear, 2.0 quadratic",
         f"<= 1.1: advise {verdict(slope(advise) <= 1.1)}, infer {verdict(slope(infer) <= 1.1)}",
     )
+    # Not one of the figures: the same cases with every stakeholder's impact
+    # and every program's viability unknown, so each item's answers are tried.
+    unknown = {}
+    for size in SIZES:
+        case = sized_case(size, unknown_items=True)
+        advisor.advise(case)  # warm-up
+        unknown[size] = per_call(advisor.advise, case, min_seconds=1.0)
+    print(
+        "      with every listed item's answer unknown: advise "
+        + ", ".join(f"{size}: {ms(unknown[size])}" for size in SIZES)
+        + f"; slope {slope(unknown):.2f}"
+    )
     return {
         "advise": advise,
         "infer": infer,
         "slope_advise": slope(advise),
         "slope_infer": slope(infer),
+        "advise_unknown_items": unknown,
+        "slope_advise_unknown_items": slope(unknown),
     }
 
 

@@ -47,7 +47,13 @@ class Advisor:
           run left, and replaces none that a rule used, it changes nothing;
         - one that only adds facts is run on from that memory;
         - one that replaces a fact is run on from a run without that fact, made
-          once for all the answers that replace it.
+          once for all the answers that replace it;
+        - the rules treat listed items by what they say, not by their name or place
+          (``tests/test_advisor.py`` checks the rules' patterns), so an answer to an
+          item's field changes the advice just when the same answer to the same field
+          of an item alike in all but its name does: it is tried for the first only.
+          Without this, a case with many unknowns in its lists took a run of the
+          whole case per item, time that grew with the square of the list.
         """
         thresholds = self.knowledge.thresholds
         used = {
@@ -56,12 +62,18 @@ class Advisor:
             if fact["__factid__"] in self.engine.used_fact_ids
         }
         tried, changing, replacing = [], set(), defaultdict(list)
+        first_of_twins = {}  # (twin key, answer) -> the first (path, answer) tried
         signature = advice.signature()
         for path in unknown_paths(case):
             spec = None if "." not in path else spec_for(path)
+            twins = _twin_key(case, path)
             before = {_key(*pair) for pair in contents_holding(case, path, thresholds)}
             for answer in candidate_answers(path, spec, thresholds):
                 tried.append((path, answer))
+                if twins is not None:
+                    first = first_of_twins.setdefault((twins, answer), (path, answer))
+                    if first != (path, answer):
+                        continue  # decided with its first twin, below
                 changed = with_answer(case, path, answer)
                 after = {_key(*pair): pair for pair in contents_holding(changed, path, thresholds)}
                 added = [
@@ -87,7 +99,8 @@ class Advisor:
                     changing.add((path, answer))
         found = {}
         for path, answer in tried:
-            if (path, answer) in changing:
+            twins = _twin_key(case, path)
+            if first_of_twins.get((twins, answer), (path, answer)) in changing:
                 found.setdefault(path, []).append(show_answer(answer))
         return [
             UnknownFinding(path=path, changing_answers=answers) for path, answers in found.items()
@@ -100,6 +113,20 @@ class Advisor:
 
     def _signature_of(self, changed, memory):
         return build_advice(changed, memory, [], self.knowledge).signature()
+
+
+def _twin_key(case, path):
+    """For a listed item's field, what its twins share: the list, the field and the
+    item's other answers; None for any other path."""
+    head, _, name = path.partition(".")
+    if "[" not in head or not name:
+        return None
+    section, _, index = head.partition("[")
+    item = case[section][int(index.rstrip("]"))]
+    try:
+        return section, name, frozenset((k, v) for k, v in item.items() if k != "name")
+    except TypeError:  # a value that cannot be compared as a key: no twins
+        return None
 
 
 def _key(kind, contents):

@@ -6,13 +6,13 @@ definition: run the rules again for every answer of every unknown field.
 """
 
 import pytest
-from experta import AS, NOT, Rule
+from experta import AS, NOT, Fact, Rule
 
 from engine.advice import UnknownFinding
 from engine.advisor import Advisor
 from engine.case_loader import load_case
 from engine.case_schema import spec_for
-from engine.facts import Cause, Program
+from engine.facts import Cause, Program, Stakeholder
 from engine.inference import AdvisoryEngine
 from engine.scenarios import load_scenario
 from engine.unknowns import candidate_answers, show_answer, unknown_paths, with_answer
@@ -117,6 +117,52 @@ def test_the_only_negation_in_the_rules_guards_the_rules_own_conclusion(advisor)
         for rule in advisor.engine.get_rules()
     }
     assert {name: kinds for name, kinds in negations.items() if kinds} == {"cause_present": [Cause]}
+
+
+def test_items_alike_but_for_their_name_are_all_reported_as_one_of_them_is(advisor):
+    # Each answer is tried on the first of such twins only; the others get its verdict.
+    unknown_impact = {"directly_affected": True, "impact": "unknown"}
+    unknown_viable = {"viable": "unknown", "effectiveness": "low", "efficiency": "high"}
+    case = make_case(
+        stakeholders=[
+            {"name": "clients", **unknown_impact},
+            {"name": "staff", "directly_affected": "unknown", "impact": "negative"},
+            {"name": "families", **unknown_impact},
+            {"name": "volunteers", **unknown_impact},
+        ],
+        programs=[
+            {"name": "home visits", **unknown_viable},
+            {"name": "day care", "viable": True, "effectiveness": "unknown", "efficiency": "low"},
+            {"name": "meals", **unknown_viable},
+        ],
+    )
+    found = {u.path: u.changing_answers for u in advisor.advise(case).unknowns}
+    assert found == {u.path: u.changing_answers for u in every_answer_tried(advisor, case)}
+    twins = ["stakeholders[0].impact", "stakeholders[2].impact", "stakeholders[3].impact"]
+    assert [found.get(path) for path in twins] == [found["stakeholders[0].impact"]] * 3
+    assert found["stakeholders[0].impact"]  # the verdict shared is that it matters
+    assert found["programs[0].viable"] == found["programs[2].viable"]
+    assert found["programs[0].viable"]
+
+
+def patterns(element):
+    """Every fact pattern in a rule's left-hand side, however deep."""
+    if isinstance(element, Fact):
+        yield element
+    elif isinstance(element, tuple):  # experta's conditional elements are tuples
+        for part in element:
+            yield from patterns(part)
+
+
+def test_no_rule_tells_listed_items_apart_by_their_name_or_place(advisor):
+    # What lets the search above try an answer on one of several twins only.
+    checked = 0
+    for rule in advisor.engine.get_rules():
+        for pattern in patterns(rule):
+            if isinstance(pattern, (Stakeholder, Program)):
+                checked += 1
+                assert not {"name", "index"} & set(pattern), (rule.__name__, pattern)
+    assert checked >= 5  # the rules on stakeholders and programs were all seen
 
 
 def test_a_list_left_unknown_is_tried_with_one_item_about_which_nothing_is_known(advisor):
