@@ -56,6 +56,12 @@ def per_call(function, argument, min_seconds=0.5, min_runs=3):
     return statistics.median(times)
 
 
+def children_cpu_seconds():
+    """User and system CPU seconds of this process's finished children (and theirs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def rss_bytes():
     """The resident memory of this process now (its peak where there is no /proc)."""
     try:
