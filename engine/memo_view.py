@@ -12,6 +12,7 @@ Case text is cleaned of control characters (newlines and tabs are kept).
 """
 
 import re
+from functools import lru_cache
 
 from engine.case_schema import UNKNOWN
 
@@ -39,6 +40,8 @@ DECISION_FACT = re.compile(r"^programs\[(?P<index>\d+)\] decision = (?P<decision
 GUIDANCE_FACT = re.compile(r"^guidance (?P<guidance>\S+)(?: \(because (?P<because>.*)\))?$", re.S)
 
 
+# Remembered for the same reason as render.md_escape: most texts recur in every memo.
+@lru_cache(maxsize=4096, typed=True)
 def clean(text):
     """``text`` without control characters (newlines and tabs kept); line and
     paragraph separators become newlines. The bidirectional embedding, override and

@@ -299,6 +299,14 @@ def test_md_escape_rules():
     assert md_escape("&amp; & co") == r"\&amp; & co"
 
 
+def test_remembered_texts_keep_equal_values_of_other_types_apart():
+    # md_escape and clean remember their answers; 1 == True, yet each is its own.
+    values = [1, True, 1.0]
+    assert [md_escape(value) for value in values] == ["1", "True", r"1\.0"]
+    assert [clean(value) for value in values] == ["1", "True", "1.0"]
+    assert md_escape(["a*"]) == r"\['a\*'\]"  # not remembered, still escaped
+
+
 def test_control_characters_are_stripped(hostile_advice, knowledge):
     for fmt in FORMATS:
         memo = render(hostile_advice, knowledge, fmt, "en")
