@@ -69,11 +69,14 @@ class Advisor:
             twins = _twin_key(case, path)
             before = {_key(*pair) for pair in contents_holding(case, path, thresholds)}
             for answer in candidate_answers(path, spec, thresholds):
-                tried.append((path, answer))
+                # The (path, answer) whose verdict this one takes: its own, or its
+                # first twin's.
+                decided_by = (path, answer)
                 if twins is not None:
-                    first = first_of_twins.setdefault((twins, answer), (path, answer))
-                    if first != (path, answer):
-                        continue  # decided with its first twin, below
+                    decided_by = first_of_twins.setdefault((twins, answer), decided_by)
+                tried.append((path, answer, decided_by))
+                if decided_by != (path, answer):
+                    continue
                 changed = with_answer(case, path, answer)
                 after = {_key(*pair): pair for pair in contents_holding(changed, path, thresholds)}
                 added = [
@@ -98,9 +101,8 @@ class Advisor:
                 if self._signature_with(changed, added) != signature:
                     changing.add((path, answer))
         found = {}
-        for path, answer in tried:
-            twins = _twin_key(case, path)
-            if first_of_twins.get((twins, answer), (path, answer)) in changing:
+        for path, answer, decided_by in tried:
+            if decided_by in changing:
                 found.setdefault(path, []).append(show_answer(answer))
         return [
             UnknownFinding(path=path, changing_answers=answers) for path, answers in found.items()

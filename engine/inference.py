@@ -132,15 +132,15 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         first_new = self.facts.last_index
         trace_length, used, kept = len(self.trace), set(self.used_fact_ids), dict(self.kept)
         self.declare(*facts)
-        fires = bool(self.agenda.activations)
-        if fires or not only_if_fires:
+        memory = None
+        if self.agenda.activations or not only_if_fires:
             self.run()
             memory = self.memory()
         for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
             self.retract(fact_id)
         del self.trace[trace_length:]
         self.used_fact_ids, self.kept = used, kept
-        return memory if fires or not only_if_fires else None
+        return memory
 
     def _record_firing(self, activation):
         matched = sorted(activation.facts, key=lambda fact: fact["__factid__"])

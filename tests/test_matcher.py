@@ -89,6 +89,16 @@ def test_while_experta_logs_the_matcher_the_network_is_experta_own():
     assert run(engine, copy.deepcopy(case)) == run(AdvisoryEngine(), case)
 
 
+def answer_facts(thresholds):
+    """A Field fact for each value each answer to a case field could give."""
+    for spec in field_specs():
+        if "[]" in spec.path or spec.kind == "text":
+            continue
+        for answer in candidate_answers(spec.path, spec, thresholds):
+            for value in answer if isinstance(answer, tuple) else (answer,):
+                yield Field(path=spec.path, value=value)
+
+
 def agenda(engine):
     return sorted(
         (activation.rule.__name__, sorted(map(describe, activation.facts)))
@@ -105,19 +115,14 @@ def test_both_matchers_agree_as_answers_are_declared_and_retracted(engines, path
     for engine in engines:
         engine.infer(case_facts(case, thresholds))
     compared = 0
-    for spec in field_specs():
-        if "[]" in spec.path or spec.kind == "text":
-            continue
-        for answer in candidate_answers(spec.path, spec, thresholds):
-            for value in answer if isinstance(answer, tuple) else (answer,):
-                fact = Field(path=spec.path, value=value)
-                declared = [engine.declare(fact.copy()) for engine in engines]
-                assert agenda(engines[0]) == agenda(engines[1]), (spec.path, value)
-                compared += bool(engines[0].agenda.activations)
-                for engine, fact in zip(engines, declared, strict=True):
-                    if fact is not None:
-                        engine.retract(fact)
-                assert agenda(engines[0]) == agenda(engines[1]) == []
+    for fact in answer_facts(thresholds):
+        declared = [engine.declare(fact.copy()) for engine in engines]
+        assert agenda(engines[0]) == agenda(engines[1]), fact
+        compared += bool(engines[0].agenda.activations)
+        for engine, added in zip(engines, declared, strict=True):
+            if added is not None:
+                engine.retract(added)
+        assert agenda(engines[0]) == agenda(engines[1]) == []
     assert compared  # some answers did activate rules
 
 
@@ -176,17 +181,11 @@ def test_every_answer_said_to_match_nothing_lets_no_rule_fire(engines, path):
     thresholds = load_knowledge().thresholds
     indexed.infer(case_facts(case, thresholds))
     turned_away = 0
-    for spec in field_specs():
-        if "[]" in spec.path or spec.kind == "text":
-            continue
-        for answer in candidate_answers(spec.path, spec, thresholds):
-            values = answer if isinstance(answer, tuple) else (answer,)
-            for value in values:
-                fact = Field(path=spec.path, value=value)
-                if not indexed.matcher.could_match(fact):
-                    turned_away += 1
-                    declared = indexed.declare(fact)
-                    assert not indexed.agenda.activations, (spec.path, value)
-                    if declared is not None:
-                        indexed.retract(declared)
+    for fact in answer_facts(thresholds):
+        if not indexed.matcher.could_match(fact):
+            turned_away += 1
+            declared = indexed.declare(fact)
+            assert not indexed.agenda.activations, fact
+            if declared is not None:
+                indexed.retract(declared)
     assert turned_away  # the check is of real answers
