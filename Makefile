@@ -21,7 +21,8 @@ demo: $(INSTALLED)
 
 # Lint (ruff check, ruff format --check), then the whole suite with coverage of the
 # code perencana ships (the coverage data file is kept inside .venv).
-COVERAGE := --cov=engine --cov=rules --cov=knowledge --cov=cli \
+COVERAGE := --cov=perencana.engine --cov=perencana.rules --cov=perencana.knowledge \
+	--cov=perencana.cli \
 	--cov-report=term-missing:skip-covered
 
 test: $(INSTALLED) lint

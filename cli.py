@@ -1,6 +1,6 @@
 """The ``perencana`` command: parses options and delegates to ``engine.api``.
 
-User-facing errors (``engine.errors.PerencanaError``) become messages and exit
+User-facing errors (``perencana.engine.errors.PerencanaError``) become messages and exit
 codes in one place, ``PerencanaGroup.invoke``.
 """
 
@@ -8,10 +8,9 @@ import os
 import sys
 
 import click
-
-from engine import api
-from engine.errors import PerencanaError
-from engine.output import exit_on_termination
+from perencana.engine import api
+from perencana.engine.errors import PerencanaError
+from perencana.engine.memo.output import exit_on_termination
 
 
 class PerencanaGroup(click.Group):

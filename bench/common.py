@@ -77,7 +77,7 @@ def rss_bytes():
 
 def example_cases():
     """The normalized example cases, in name order."""
-    from engine.api import read_case
+    from perencana.engine.api import read_case
 
     return [read_case(str(path)) for path in EXAMPLES]
 
@@ -86,8 +86,8 @@ def sized_case(size, unknown_items=False):
     """The old government office with ``size`` stakeholders and ``size`` programs,
     every answer of theirs given (so only the case's own unknowns are tried), or with
     ``unknown_items`` each stakeholder's impact and each program's viability unknown."""
-    from engine.api import read_case
-    from engine.validation import normalize_case
+    from perencana.engine.api import read_case
+    from perencana.engine.case.validation import normalize_case
 
     case = copy.deepcopy(read_case(str(ROOT / "examples" / "old-government-office.yaml")))
     impacts = ("negative", "neutral", "positive")

@@ -20,7 +20,7 @@ from common import example_cases, rss_bytes  # noqa: E402
 
 
 def measure(total, warmup):
-    from engine.advisor import Advisor
+    from perencana.engine.reasoning.advisor import Advisor
 
     cases = example_cases()
     advisor = Advisor()

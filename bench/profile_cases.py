@@ -25,7 +25,7 @@ def main(argv=None):
     parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"))
     parser.add_argument("--top", type=int, default=35)
     options = parser.parse_args(argv)
-    from engine.advisor import Advisor
+    from perencana.engine.reasoning.advisor import Advisor
 
     advisor = Advisor()
     cases = example_cases()

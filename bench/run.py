@@ -142,7 +142,7 @@ def throughput(cases, jobs, runs):
         f"600 cases/s on {jobs} CPUs leaves {ms(jobs / 600)} of CPU per case",
         f">= 600 cases/s: {verdict(rate >= 600)}",
     )
-    from engine.advisor import Advisor
+    from perencana.engine.reasoning.advisor import Advisor
 
     advisor = Advisor()
     examples = example_cases()
@@ -173,7 +173,7 @@ def throughput(cases, jobs, runs):
 
 
 def scaling():
-    from engine.advisor import Advisor
+    from perencana.engine.reasoning.advisor import Advisor
 
     print("(c) scaling: time per case by the number of stakeholders and programs")
     advisor = Advisor()

@@ -5,7 +5,7 @@
 
 import json
 
-from engine.case_schema import load_schema
+from perencana.engine.case.schema import load_schema
 
 FORMATS = ("md", "html", "text", "json")
 LANGUAGES = ("en", "id")
@@ -13,14 +13,14 @@ LANGUAGES = ("en", "id")
 
 def read_case(source, text=None):
     """The validated, normalized case from a path or ``-`` (``text`` is stdin)."""
-    from engine.case_loader import load_case
+    from perencana.engine.case.loader import load_case
 
     return load_case(source, text)
 
 
 def advise(case):
     """The ``Advice`` for a normalized case."""
-    from engine.advisor import Advisor
+    from perencana.engine.reasoning.advisor import Advisor
 
     return Advisor().advise(case)
 
@@ -33,19 +33,15 @@ ADVISE_FORMATS = FORMATS + BINARY_FORMATS
 def render_advice(advice, fmt="md", lang="en", template_dir=None):
     """The memo (or JSON) for an advice, as text (``docx``: bytes); templates in
     ``template_dir`` replace the shipped ones of the same name."""
-    if fmt == "json":
-        # JSON needs no templates: skip importing Jinja and the memo view.
-        return advice.to_json_text()
-    from engine.render import render
-    from knowledge import load_knowledge
+    from perencana.engine.memo.render import render_advice as render
 
-    return render(advice, load_knowledge(), fmt, lang, template_dir=template_dir)
+    return render(advice, fmt, lang, template_dir=template_dir)
 
 
 def write_memo(text, path, force=False):
     """Write a memo (text, or bytes for docx) to ``path`` atomically; refuse an
     existing file without ``force``."""
-    from engine.output import write_atomically
+    from perencana.engine.memo.output import write_atomically
 
     write_atomically(path, text, force=force)
 
@@ -60,8 +56,8 @@ RULES_FORMATS = ("md", "json")
 
 def rules_catalog(fmt="md", lang="en"):
     """The catalog of every rule (``perencana rules``), as Markdown or JSON text."""
-    from engine.catalog_view import render_catalog
-    from knowledge import load_knowledge
+    from perencana.engine.teaching.catalog_view import render_catalog
+    from perencana.knowledge import load_knowledge
 
     return render_catalog(load_knowledge(), fmt, lang)
 
@@ -69,7 +65,7 @@ def rules_catalog(fmt="md", lang="en"):
 def check_knowledge_base(knowledge_dir=None, scenarios_dir=None):
     """The ``CheckReport`` of ``perencana check`` on a knowledge folder (the shipped
     one by default) and, with ``scenarios_dir``, on the scenarios in it."""
-    from engine.kb_check import check_knowledge_base as check
+    from perencana.engine.teaching.kb_check import check_knowledge_base as check
 
     return check(knowledge_dir, scenarios_dir)
 
@@ -80,16 +76,16 @@ WHATIF_FORMATS = ("text", "json")
 def what_if(case, sets, lang="en"):
     """The ``WhatIf`` of ``perencana whatif``: the normalized ``case`` run as it is
     and with each ``PATH=VALUE`` of ``sets`` applied, on one ``Advisor``."""
-    from engine.advisor import Advisor
-    from engine.whatif import what_if as compare_runs
+    from perencana.engine.reasoning.advisor import Advisor
+    from perencana.engine.teaching.whatif import what_if as compare_runs
 
     return compare_runs(Advisor(), case, sets, lang)
 
 
 def render_what_if(result, fmt="text", lang="en"):
     """A ``WhatIf`` as text (in ``lang``) or deterministic JSON."""
-    from engine.whatif import render_what_if as render
-    from knowledge import load_knowledge
+    from perencana.engine.teaching.whatif import render_what_if as render
+    from perencana.knowledge import load_knowledge
 
     return render(result, load_knowledge(), fmt, lang)
 
@@ -101,8 +97,8 @@ def explain(case, item_id=None, fmt="text", lang="en", case_label="CASE"):
     """``perencana explain``: how each conclusion was reached (or only what
     ``item_id`` names, with why not when it was not concluded), as text or JSON.
     ``case_label`` is how the case is named in the ``see: perencana explain`` hints."""
-    from engine.advisor import Advisor
-    from engine.explanation import explain_case, render_explanation
+    from perencana.engine.reasoning.advisor import Advisor
+    from perencana.engine.teaching.explanation import explain_case, render_explanation
 
     advisor = Advisor()
     model = explain_case(advisor, case, item_id, lang, case_label)
@@ -111,8 +107,8 @@ def explain(case, item_id=None, fmt="text", lang="en", case_label="CASE"):
 
 def explain_steps(case, lang="en", case_label="CASE"):
     """The ``Stepper`` of ``perencana explain --step``: the run, one firing at a time."""
-    from engine.advisor import Advisor
-    from engine.stepper import Stepper
+    from perencana.engine.reasoning.advisor import Advisor
+    from perencana.engine.teaching.stepper import Stepper
 
     return Stepper(Advisor(), case, lang, case_label)
 
@@ -123,12 +119,12 @@ GRAPH_FORMATS = ("dot", "mermaid", "svg")
 def render_graph(case=None, fmt="dot", lang="en"):
     """``perencana graph``: the reasoning network as DOT, Mermaid or SVG text; with a
     normalized ``case``, the paths that fired in it highlighted."""
-    from engine.advisor import Advisor
-    from engine.graph_dot import dot
-    from engine.graph_mermaid import mermaid
-    from engine.graph_svg import svg
-    from engine.reasoning_graph import reasoning_graph
-    from knowledge import load_knowledge
+    from perencana.engine.graph.dot import dot
+    from perencana.engine.graph.mermaid import mermaid
+    from perencana.engine.graph.model import reasoning_graph
+    from perencana.engine.graph.svg import svg
+    from perencana.engine.reasoning.advisor import Advisor
+    from perencana.knowledge import load_knowledge
 
     if fmt not in GRAPH_FORMATS:
         raise ValueError(f"fmt must be one of {', '.join(GRAPH_FORMATS)}, not {fmt!r}")
@@ -142,7 +138,7 @@ def interview(output=None, resume=None, fmt="md", lang="en", force=False):
     """``perencana interview``: ask for the case's facts (on a terminal, or read the
     answers piped in), write the case file after every answer, then print the memo.
     Returns the exit code: 0 done, 130 interrupted (Ctrl-C), 1 input ended early."""
-    from engine.interview_console import run_interview
+    from perencana.engine.interview.console import run_interview
 
     return run_interview(output, resume, fmt, lang, force, advise=advise, render=render_advice)
 
@@ -152,7 +148,7 @@ def run_batch(
 ):
     """``perencana batch``: one memo per case of ``inputs`` (case files, folders of them,
     CSV or JSON Lines tables) in ``outdir``, with ``summary.json`` and ``summary.html``.
-    Returns a ``BatchResult``; see ``engine.batch.run_batch`` for the callbacks."""
-    from engine.batch import run_batch as run
+    Returns a ``BatchResult``; see ``perencana.engine.batch.run.run_batch`` for the callbacks."""
+    from perencana.engine.batch.run import run_batch as run
 
     return run(inputs, outdir, fmt, lang, jobs, resume, progress, on_failure)

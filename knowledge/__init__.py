@@ -6,6 +6,6 @@ program decisions, life-cycle stages, thresholds, field labels and memo wording,
 each text in English (``en``) and Indonesian (``id``), each item with its ¶ sources.
 """
 
-from knowledge.loader import Knowledge, load_knowledge
+from perencana.knowledge.loader import Knowledge, load_knowledge
 
 __all__ = ["Knowledge", "load_knowledge"]

@@ -11,8 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-
-from engine.errors import KnowledgeError
+from perencana.engine.errors import KnowledgeError
 
 KNOWLEDGE_DIR = Path(__file__).parent
 
@@ -70,7 +69,7 @@ def _read(directory, name):
 
 def read_knowledge(directory=KNOWLEDGE_DIR):
     """Read and check the knowledge in ``directory`` (a copy may be checked too)."""
-    from knowledge.checks import check_knowledge
+    from perencana.knowledge.checks import check_knowledge
 
     raw = {name: _read(directory, name) for name in (*ITEM_FILES, "source", "thresholds")}
     raw["memo"], problems = _merge_wording(directory)

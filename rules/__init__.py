@@ -5,11 +5,11 @@ Every rule's method name is its id, prefixed by its concern (``lifecycle_``,
 one of two rules that share a name across mixins.
 """
 
-import engine  # noqa: F401  (the experta shim, before any rule module imports experta)
-from rules.causes import CauseRules
-from rules.guidance import GuidanceRules
-from rules.lifecycle import LifecycleRules
-from rules.programs import ProgramRules
-from rules.strategies import StrategyRules
+import perencana.engine.experta_ext  # noqa: F401  (the experta shim)
+from perencana.rules.causes import CauseRules
+from perencana.rules.guidance import GuidanceRules
+from perencana.rules.lifecycle import LifecycleRules
+from perencana.rules.programs import ProgramRules
+from perencana.rules.strategies import StrategyRules
 
 RULE_MIXINS = (LifecycleRules, CauseRules, StrategyRules, ProgramRules, GuidanceRules)

@@ -6,9 +6,8 @@ strength of a cause is worked out from its evidence in ``engine.advice_builder``
 """
 
 from experta import AS, MATCH, NOT, L, Rule
-
-from engine.facts import Cause, Evidence, Field, Lifecycle
-from rules import phases
+from perencana.engine.reasoning.facts import Cause, Evidence, Field, Lifecycle
+from perencana.rules import phases
 
 EXTERNAL_OR_JOINT = L("external") | L("joint")
 

@@ -1,9 +1,8 @@
 """Guidance to the planner beyond the eleven strategies (¶23–¶34, ¶52, ¶58–¶61)."""
 
 from experta import AS, L, Rule
-
-from engine.facts import Field, Lifecycle, Stakeholder
-from rules import phases
+from perencana.engine.reasoning.facts import Field, Lifecycle, Stakeholder
+from perencana.rules import phases
 
 INNOVATION_TRIGGERS = L("new-program-data") | L("service-area-expansion")
 SHORT_FUNDS = L("none") | L("partial")

@@ -5,9 +5,8 @@ from the thresholds in ``knowledge/thresholds.yaml``.
 """
 
 from experta import Rule
-
-from engine.facts import Field, Lifecycle
-from rules import phases
+from perencana.engine.reasoning.facts import Field, Lifecycle
+from perencana.rules import phases
 
 
 class LifecycleRules:

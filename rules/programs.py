@@ -4,9 +4,8 @@
 """
 
 from experta import AS, Rule
-
-from engine.facts import Program
-from rules import phases
+from perencana.engine.reasoning.facts import Program
+from perencana.rules import phases
 
 
 class ProgramRules:

@@ -6,9 +6,15 @@ from the reasons in ``engine.advice_builder``.
 """
 
 from experta import AS, L, Rule
-
-from engine.facts import Cause, Field, Lifecycle, Program, Recommended, Stakeholder
-from rules import phases
+from perencana.engine.reasoning.facts import (
+    Cause,
+    Field,
+    Lifecycle,
+    Program,
+    Recommended,
+    Stakeholder,
+)
+from perencana.rules import phases
 
 NEW_SKILLS = L("some") | L("extensive")
 SHORT_FUNDS = L("none") | L("partial")

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 import pytest
-
-from engine.advisor import Advisor
-from engine.facts import Field, Program, Stakeholder
-from engine.inference import AdvisoryEngine
-from engine.validation import normalize_case, validate_case
-from knowledge import load_knowledge
+from perencana.engine.case.validation import normalize_case, validate_case
+from perencana.engine.reasoning.advisor import Advisor
+from perencana.engine.reasoning.facts import Field, Program, Stakeholder
+from perencana.engine.reasoning.inference import AdvisoryEngine
+from perencana.knowledge import load_knowledge
 
 # --------------------------------------------------------------------------- facts
 

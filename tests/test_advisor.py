@@ -7,15 +7,20 @@ definition: run the rules again for every answer of every unknown field.
 
 import pytest
 from experta import AS, NOT, Fact, Rule
+from perencana.engine.case.loader import load_case
+from perencana.engine.case.schema import spec_for
+from perencana.engine.reasoning.advice import UnknownFinding
+from perencana.engine.reasoning.advisor import Advisor
+from perencana.engine.reasoning.facts import Cause, Program, Stakeholder
+from perencana.engine.reasoning.inference import AdvisoryEngine
+from perencana.engine.reasoning.unknowns import (
+    candidate_answers,
+    show_answer,
+    unknown_paths,
+    with_answer,
+)
+from perencana.engine.teaching.scenarios import load_scenario
 
-from engine.advice import UnknownFinding
-from engine.advisor import Advisor
-from engine.case_loader import load_case
-from engine.case_schema import spec_for
-from engine.facts import Cause, Program, Stakeholder
-from engine.inference import AdvisoryEngine
-from engine.scenarios import load_scenario
-from engine.unknowns import candidate_answers, show_answer, unknown_paths, with_answer
 from tests.conftest import make_case
 from tests.helpers import EXAMPLE_CASES, ROOT
 

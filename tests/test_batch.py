@@ -9,14 +9,14 @@ import random
 
 import pytest
 import yaml
+from perencana.engine import api
+from perencana.engine.batch.portfolio import case_digest
+from perencana.engine.batch.run import BatchInterrupted, memo_names, run_batch, slug
+from perencana.engine.case.schema import field_specs
+from perencana.engine.case.validation import normalize_case
+from perencana.engine.errors import OutputError
+from perencana.engine.reasoning.advisor import Advisor
 
-from engine import api
-from engine.advisor import Advisor
-from engine.batch import BatchInterrupted, memo_names, run_batch, slug
-from engine.case_schema import field_specs
-from engine.errors import OutputError
-from engine.portfolio import case_digest
-from engine.validation import normalize_case
 from tests.helpers import EXAMPLE_CASES
 
 LEAF_COLUMNS = [

@@ -4,8 +4,7 @@ Lines rows into raw cases, each told the messages ``perencana validate`` gives."
 import json
 
 import pytest
-
-from engine.batch_input import (
+from perencana.engine.batch.inputs import (
     BatchInputError,
     CaseSource,
     cell_value,
@@ -14,8 +13,9 @@ from engine.batch_input import (
     read_csv_rows,
     read_jsonl_rows,
 )
-from engine.case_loader import load_case
-from engine.errors import CaseError
+from perencana.engine.case.loader import load_case
+from perencana.engine.errors import CaseError
+
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
 HEADER = (

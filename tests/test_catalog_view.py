@@ -5,18 +5,17 @@ import json
 import re
 
 import pytest
-
-from engine.catalog_view import (
+from perencana.engine.reasoning.rule_catalog import CONCERNS, Conclusion, rule_catalog
+from perencana.engine.teaching.catalog_view import (
     catalog_json,
     catalog_view,
     conclusion_text,
     read_rule_statements,
     render_catalog,
 )
-from engine.condition_text import ConditionWriter
-from engine.memo_view import in_language
-from engine.rule_catalog import CONCERNS, Conclusion, rule_catalog
-from knowledge import load_knowledge
+from perencana.engine.view.conditions import ConditionWriter
+from perencana.engine.view.memo import in_language
+from perencana.knowledge import load_knowledge
 
 KNOWLEDGE = load_knowledge()
 RULES = rule_catalog()

@@ -4,8 +4,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from perencana.cli import main
 
-from cli import main
 from tests.helpers import EXAMPLES, ROOT, run_perencana
 
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"
@@ -131,7 +131,7 @@ def test_schema_prints_the_json_schema_the_validator_enforces():
     assert result.exit_code == 0
     schema = json.loads(result.output)
     assert schema["$schema"].startswith("https://json-schema.org/")
-    assert schema == json.loads((ROOT / "engine" / "case_schema.json").read_text())
+    assert schema == json.loads((ROOT / "engine" / "case" / "case_schema.json").read_text())
 
 
 def test_every_command_has_help_with_an_example():

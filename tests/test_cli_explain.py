@@ -5,10 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
+from perencana.engine.case.loader import load_case
+from perencana.engine.reasoning.advisor import Advisor
+from perencana.knowledge import load_knowledge
 
-from engine.advisor import Advisor
-from engine.case_loader import load_case
-from knowledge import load_knowledge
 from tests.helpers import EXAMPLE_CASES, EXAMPLES, run_perencana
 
 YOUNG = EXAMPLES / "young-community-group.yaml"

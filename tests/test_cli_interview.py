@@ -13,11 +13,11 @@ from pathlib import Path
 import pexpect
 import pytest
 import yaml
+from perencana.engine.api import read_case
+from perencana.engine.interview.session import Interview
+from perencana.engine.reasoning.advisor import Advisor
+from perencana.knowledge import load_knowledge
 
-from engine.advisor import Advisor
-from engine.api import read_case
-from engine.interview import Interview
-from knowledge import load_knowledge
 from tests.helpers import EXAMPLE_CASES, EXAMPLES, run_perencana
 from tests.test_interview import answer_line, run_scripted
 
@@ -381,7 +381,7 @@ def test_a_terminal_interview_in_indonesian_says_nothing_in_english(tmp_path):
 
 
 def test_a_file_of_comments_only_resumes_from_the_first_question(tmp_path):
-    from engine.interview_console import read_partial
+    from perencana.engine.interview.console import read_partial
 
     target = tmp_path / "case.yaml"
     target.write_text("# nothing yet\n", encoding="utf-8")

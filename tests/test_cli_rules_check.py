@@ -8,10 +8,10 @@ import types
 import pytest
 import yaml
 from click.testing import CliRunner
+from perencana.cli import main
+from perencana.engine.reasoning.rule_catalog import rule_catalog
+from perencana.knowledge.loader import KNOWLEDGE_DIR
 
-from cli import main
-from engine.rule_catalog import rule_catalog
-from knowledge.loader import KNOWLEDGE_DIR
 from tests.helpers import run_perencana
 
 RULE_IDS = [rule.id for rule in rule_catalog()]
@@ -155,9 +155,9 @@ def fake_scenarios(monkeypatch):
             ),
         ]
 
-    module = types.ModuleType("engine.scenarios")
+    module = types.ModuleType("perencana.engine.teaching.scenarios")
     module.run_scenarios = run_scenarios
-    monkeypatch.setitem(sys.modules, "engine.scenarios", module)
+    monkeypatch.setitem(sys.modules, "perencana.engine.teaching.scenarios", module)
     return calls
 
 
@@ -173,7 +173,7 @@ def test_check_with_scenarios_reports_each_mismatch_and_a_summary(tmp_path, fake
 
 
 def test_check_with_passing_scenarios_stays_ok(tmp_path, monkeypatch, fake_scenarios):
-    module = sys.modules["engine.scenarios"]
+    module = sys.modules["perencana.engine.teaching.scenarios"]
     monkeypatch.setattr(
         module, "run_scenarios", lambda d: [types.SimpleNamespace(name="a", mismatches=[])]
     )

@@ -3,10 +3,10 @@ from DIR when named like the shipped ones, rendered sandboxed."""
 
 import pytest
 from click.testing import CliRunner
+from perencana.cli import main
+from perencana.engine.errors import TemplateError
+from perencana.engine.memo.custom_templates import custom_template
 
-from cli import main
-from engine.custom_templates import custom_template
-from engine.errors import TemplateError
 from tests.helpers import EXAMPLES, ROOT, run_perencana
 
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"

@@ -7,10 +7,10 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
+from perencana.cli import main
+from perencana.engine.errors import OutputError, TemplateError
+from perencana.knowledge import load_knowledge
 
-from cli import main
-from engine.errors import OutputError, TemplateError
-from knowledge import load_knowledge
 from tests.helpers import EXAMPLES, ROOT
 
 docx = pytest.importorskip("docx")
@@ -129,7 +129,7 @@ def test_docx_is_never_written_over_a_file_unasked(tmp_path):
 
 
 def test_a_missing_docxtpl_says_how_to_install_it(monkeypatch):
-    from engine.docx_render import render_docx
+    from perencana.engine.memo.docx import render_docx
 
     monkeypatch.setitem(sys.modules, "docxtpl", None)
     with pytest.raises(OutputError, match=r"pip install perencana\[docx\]"):
@@ -207,7 +207,7 @@ def test_a_file_that_is_not_a_word_document_is_a_clear_error(tmp_path):
     folder = tmp_path / "bad"
     folder.mkdir()
     (folder / "memo.docx").write_text("not a zip")
-    from engine.docx_render import render_docx
+    from perencana.engine.memo.docx import render_docx
 
     with pytest.raises(TemplateError, match="not a usable Word document"):
         render_docx({}, folder / "memo.docx")

@@ -12,7 +12,7 @@ import pytest
 
 from tests.helpers import EXAMPLE_CASES, ROOT, run_perencana
 
-MODELINE = "# yaml-language-server: $schema=../engine/case_schema.json"
+MODELINE = "# yaml-language-server: $schema=../engine/case/case_schema.json"
 
 
 def check_jsonschema():
@@ -28,12 +28,19 @@ def check_jsonschema():
 def test_each_example_names_the_schema_on_its_first_line(case):
     first = case.read_text(encoding="utf-8").splitlines()[0]
     assert first == MODELINE
-    assert (case.parent / first.split("$schema=")[1]).resolve() == ROOT / "engine/case_schema.json"
+    assert (
+        case.parent / first.split("$schema=")[1]
+    ).resolve() == ROOT / "engine/case/case_schema.json"
 
 
 def test_check_jsonschema_accepts_every_example():
     done = subprocess.run(
-        [check_jsonschema(), "--schemafile", "engine/case_schema.json", *map(str, EXAMPLE_CASES)],
+        [
+            check_jsonschema(),
+            "--schemafile",
+            "engine/case/case_schema.json",
+            *map(str, EXAMPLE_CASES),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -14,7 +14,7 @@ import pytest
 from tests.helpers import EXAMPLE_CASES, EXAMPLES, ROOT, run_perencana
 
 GOLDEN = EXAMPLES / "memos"
-ADVICE_SCHEMA = json.loads((ROOT / "engine" / "advice_schema.json").read_text())
+ADVICE_SCHEMA = json.loads((ROOT / "engine" / "view" / "advice_schema.json").read_text())
 RENDERINGS = [("md", "en"), ("md", "id"), ("json", "en")]
 
 

@@ -1,11 +1,11 @@
-"""engine.explanation: how each conclusion was reached, and why one was not."""
+"""perencana.engine.teaching.explanation: how each conclusion was reached, and why one was not."""
 
 import json
 
 import pytest
-
-from engine.case_loader import load_case
-from engine.explanation import (
+from perencana.engine.case.loader import load_case
+from perencana.engine.reasoning.rule_catalog import rules_by_id
+from perencana.engine.teaching.explanation import (
     Explainer,
     ExplainError,
     explain_case,
@@ -14,7 +14,7 @@ from engine.explanation import (
     run_case,
     strip_citations,
 )
-from engine.rule_catalog import rules_by_id
+
 from tests.conftest import make_case
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
@@ -270,7 +270,7 @@ def test_statements_in_indonesian_come_from_the_statements_file_or_the_condition
     written = rule_statements().get(rule.id)
     if written:
         assert explain.statement(rule) == strip_citations(written)
-    monkeypatch.setattr("engine.explanation.rule_statements", lambda: {})
+    monkeypatch.setattr("perencana.engine.teaching.explanation.rule_statements", lambda: {})
     assert explain.statement(rule) == (
         "Jika Ketersediaan lembaga sejenis: Tersedia, maka strategi "
         "“Bermitra dengan lembaga sejenis” disarankan."

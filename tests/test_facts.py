@@ -2,8 +2,7 @@
 
 import pytest
 from experta import Fact, KnowledgeEngine
-
-from engine.facts import Evidence, Field, PlainFact, describe
+from perencana.engine.reasoning.facts import Evidence, Field, PlainFact, describe
 
 CONTENTS = [
     {"path": "change.proposed_by", "value": "external"},
@@ -44,14 +43,14 @@ def test_a_declared_fact_cannot_be_changed_and_equal_facts_are_declared_once():
 
 
 def test_every_fact_class_of_perencana_is_a_plain_fact():
-    import engine.facts as facts
+    import perencana.engine.reasoning.facts as facts
 
     classes = [
         value
         for value in vars(facts).values()
         if isinstance(value, type)
         and issubclass(value, Fact)
-        and value.__module__ == "engine.facts"
+        and value.__module__ == "perencana.engine.reasoning.facts"
     ]
     assert len(classes) > 10
     assert all(issubclass(kind, PlainFact) for kind in classes)

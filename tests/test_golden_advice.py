@@ -22,9 +22,9 @@ COUNT = 200
 
 
 def advice_digest(advisor, number):
-    from engine.case_schema import field_specs
-    from engine.errors import PerencanaError
-    from engine.validation import normalize_case, validate_case
+    from perencana.engine.case.schema import field_specs
+    from perencana.engine.case.validation import normalize_case, validate_case
+    from perencana.engine.errors import PerencanaError
 
     raw = varied_case(number, field_specs())
     problems = validate_case(raw)

@@ -5,14 +5,14 @@ import xml.etree.ElementTree as ET
 
 import pydot
 import pytest
+from perencana.engine import api
+from perencana.engine.graph.dot import dot
+from perencana.engine.graph.layout import layout, text_width, wrap
+from perencana.engine.graph.mermaid import mermaid
+from perencana.engine.graph.model import memo_graph, reasoning_graph, safe_ids
+from perencana.engine.graph.svg import memo_picture, svg
+from perencana.engine.memo.render import render
 
-from engine import api
-from engine.graph_dot import dot
-from engine.graph_layout import layout, text_width, wrap
-from engine.graph_mermaid import mermaid
-from engine.graph_svg import memo_picture, svg
-from engine.reasoning_graph import memo_graph, reasoning_graph, safe_ids
-from engine.render import render
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -11,11 +11,10 @@ import re
 import unicodedata
 
 import pytest
-
-from engine.advisor import Advisor
-from engine.memo_view import clean
-from engine.render import render
-from engine.validation import normalize_case, validate_case
+from perencana.engine.case.validation import normalize_case, validate_case
+from perencana.engine.memo.render import render
+from perencana.engine.reasoning.advisor import Advisor
+from perencana.engine.view.memo import clean
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 NAME = "<script>alert(1)</script> **Yayasan** \u202eKCATTA\u202c {{ 7*7 }} {_{ x }_}\x07"

@@ -10,7 +10,17 @@ import pytest
 from tests.helpers import EXAMPLES, ROOT
 
 
-@pytest.mark.parametrize("module", ["engine", "engine.inference", "rules", "knowledge", "cli"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "perencana",
+        "perencana.engine.reasoning.inference",
+        "perencana.rules",
+        "perencana.knowledge",
+        "perencana.cli",
+        "perencana.engine.api",
+    ],
+)
 def test_modules_import_without_warnings(module):
     result = subprocess.run(
         [sys.executable, "-W", "error", "-c", f"import {module}"],

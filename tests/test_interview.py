@@ -7,12 +7,12 @@ the case would; the command-line tests use it to script the same answers.
 from dataclasses import dataclass
 
 import pytest
+from perencana.engine.api import read_case
+from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, field_specs
+from perencana.engine.interview.relevance import lookup
+from perencana.engine.interview.session import Interview, check_partial
+from perencana.knowledge import load_knowledge
 
-from engine.api import read_case
-from engine.case_schema import LIST_SECTIONS, UNKNOWN, field_specs
-from engine.interview import Interview, check_partial
-from engine.interview_relevance import lookup
-from knowledge import load_knowledge
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"
@@ -389,7 +389,7 @@ def test_case_data_is_in_the_schema_order(interview):
 
 
 def test_a_limit_of_the_case_schema_is_enforced_in_the_validators_words(interview):
-    from engine.case_schema import load_schema
+    from perencana.engine.case.schema import load_schema
 
     node = load_schema()["properties"]["organization"]["properties"]["name"]
     longest = node.get("maxLength")

@@ -10,14 +10,14 @@ import copy
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from perencana.engine.api import read_case
+from perencana.engine.case.schema import UNKNOWN, field_specs, spec_for
+from perencana.engine.interview.relevance import Relevance, asked_regardless, relevance
+from perencana.engine.reasoning.advisor import Advisor
+from perencana.engine.reasoning.rule_catalog import rule_catalog
+from perencana.engine.reasoning.unknowns import candidate_answers
+from perencana.knowledge import load_knowledge
 
-from engine.advisor import Advisor
-from engine.api import read_case
-from engine.case_schema import UNKNOWN, field_specs, spec_for
-from engine.interview_relevance import Relevance, asked_regardless, relevance
-from engine.rule_catalog import rule_catalog
-from engine.unknowns import candidate_answers
-from knowledge import load_knowledge
 from tests.helpers import EXAMPLE_CASES
 from tests.test_interview import run_scripted
 

@@ -9,16 +9,23 @@ from types import SimpleNamespace
 import pytest
 import yaml
 from experta import MATCH, NOT, Rule
-
-from engine import kb_check
-from engine.case_schema import field_specs
-from engine.catalog_view import read_rule_statements
-from engine.errors import CheckError
-from engine.facts import Cause, Evidence, Field, Lifecycle, Program, Recommended, Stakeholder
-from engine.rule_catalog import Conclusion, RuleInfo, _condition, rule_catalog
-from knowledge import load_knowledge
-from knowledge.loader import KNOWLEDGE_DIR
-from rules import RULE_MIXINS
+from perencana.engine.case.schema import field_specs
+from perencana.engine.errors import CheckError
+from perencana.engine.reasoning.facts import (
+    Cause,
+    Evidence,
+    Field,
+    Lifecycle,
+    Program,
+    Recommended,
+    Stakeholder,
+)
+from perencana.engine.reasoning.rule_catalog import Conclusion, RuleInfo, _condition, rule_catalog
+from perencana.engine.teaching import kb_check
+from perencana.engine.teaching.catalog_view import read_rule_statements
+from perencana.knowledge import load_knowledge
+from perencana.knowledge.loader import KNOWLEDGE_DIR
+from perencana.rules import RULE_MIXINS
 
 # --------------------------------------------------------------------------- helpers
 

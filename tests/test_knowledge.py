@@ -4,10 +4,9 @@ import shutil
 
 import pytest
 import yaml
-
-from engine.errors import KnowledgeError
-from knowledge import load_knowledge, loader
-from knowledge.loader import KNOWLEDGE_DIR, load_cached, read_knowledge
+from perencana.engine.errors import KnowledgeError
+from perencana.knowledge import load_knowledge, loader
+from perencana.knowledge.loader import KNOWLEDGE_DIR, load_cached, read_knowledge
 
 BRIEF_CAUSES = ["outsider-origin", "financial", "management-disruption", "hard-won-status-quo"]
 BRIEF_STRATEGIES = [

@@ -6,12 +6,11 @@ import copy
 
 import jsonschema
 import pytest
-
-from engine import validation
-from engine.case_loader import MAX_BYTES, load_case
-from engine.case_schema import load_schema
-from engine.errors import CaseError
-from engine.validation import validate_case
+from perencana.engine.case import validation
+from perencana.engine.case.loader import MAX_BYTES, load_case
+from perencana.engine.case.schema import load_schema
+from perencana.engine.case.validation import validate_case
+from perencana.engine.errors import CaseError
 
 BASE = {
     "organization": {"name": "Yayasan", "age_years": 3},

@@ -11,18 +11,23 @@ import pytest
 from experta import watchers
 from experta.matchers import ReteMatcher
 from hypothesis import given
+from perencana.engine.case.loader import load_case
+from perencana.engine.case.schema import field_specs
+from perencana.engine.case.validation import normalize_case
+from perencana.engine.experta_ext import matcher
+from perencana.engine.experta_ext.matcher import (
+    FAST_NODES,
+    DispatchNode,
+    IndexedReteMatcher,
+    _all_nodes,
+)
+from perencana.engine.reasoning.case_facts import case_facts
+from perencana.engine.reasoning.facts import Field, describe
+from perencana.engine.reasoning.inference import AdvisoryEngine
+from perencana.engine.reasoning.unknowns import candidate_answers
+from perencana.engine.teaching.scenarios import load_scenario
+from perencana.knowledge import load_knowledge
 
-from engine import matcher
-from engine.case_facts import case_facts
-from engine.case_loader import load_case
-from engine.case_schema import field_specs
-from engine.facts import Field, describe
-from engine.inference import AdvisoryEngine
-from engine.matcher import FAST_NODES, DispatchNode, IndexedReteMatcher, _all_nodes
-from engine.scenarios import load_scenario
-from engine.unknowns import candidate_answers
-from engine.validation import normalize_case
-from knowledge import load_knowledge
 from tests.helpers import EXAMPLE_CASES, ROOT
 from tests.test_properties import SMALL_SAMPLE, valid_cases
 

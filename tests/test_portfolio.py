@@ -7,11 +7,9 @@ from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
-
-from engine import api
-from engine.advisor import Advisor
-from engine.charts_svg import Bar, Series, bar_chart
-from engine.portfolio import (
+from perencana.engine import api
+from perencana.engine.batch.charts import Bar, Series, bar_chart
+from perencana.engine.batch.portfolio import (
     build_summary,
     case_entry,
     failure_entry,
@@ -19,8 +17,10 @@ from engine.portfolio import (
     render_page,
     summary_json_text,
 )
-from engine.validation import normalize_case
-from knowledge import load_knowledge
+from perencana.engine.case.validation import normalize_case
+from perencana.engine.reasoning.advisor import Advisor
+from perencana.knowledge import load_knowledge
+
 from tests.helpers import EXAMPLE_CASES
 from tests.test_batch import generated_case
 

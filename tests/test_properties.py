@@ -29,14 +29,14 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
+from perencana.engine.case import loader as case_loader
+from perencana.engine.case.loader import load_case
+from perencana.engine.case.schema import UNKNOWN, field_specs, load_schema
+from perencana.engine.case.validation import normalize_case, validate_case
+from perencana.engine.errors import CaseError
+from perencana.engine.memo.render import render
+from perencana.engine.reasoning.advisor import Advisor
 
-from engine import case_loader
-from engine.advisor import Advisor
-from engine.case_loader import load_case
-from engine.case_schema import UNKNOWN, field_specs, load_schema
-from engine.errors import CaseError
-from engine.render import render
-from engine.validation import normalize_case, validate_case
 from tests.helpers import run_perencana
 
 settings.register_profile(

@@ -3,9 +3,8 @@
 import re
 
 import pytest
-
-from engine import api
-from engine.reasoning_graph import (
+from perencana.engine import api
+from perencana.engine.graph.model import (
     ANY,
     FACT_KINDS,
     memo_graph,
@@ -13,7 +12,8 @@ from engine.reasoning_graph import (
     reasoning_graph,
     safe_ids,
 )
-from engine.rule_catalog import rule_catalog
+from perencana.engine.reasoning.rule_catalog import rule_catalog
+
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
 

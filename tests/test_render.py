@@ -8,18 +8,17 @@ import json
 import re
 
 import pytest
-
-from engine.case_schema import field_specs
-from engine.errors import TemplateError
-from engine.memo_view import clean, memo_view
-from engine.render import (
+from perencana.engine.case.schema import field_specs
+from perencana.engine.errors import TemplateError
+from perencana.engine.memo.render import render
+from perencana.engine.memo.templating import (
     compile_template,
     environment,
     md_escape,
-    render,
     render_template,
     wrap,
 )
+from perencana.engine.view.memo import clean, memo_view
 
 U = "unknown"
 

@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 from experta import KnowledgeEngine, Rule
-
-from rules import RULE_MIXINS
+from perencana.rules import RULE_MIXINS
 
 # module of a mixin -> the prefix every one of its rules carries
 PREFIXES = {
-    "rules.lifecycle": "lifecycle_",
-    "rules.causes": "cause_",
-    "rules.strategies": "strategy_",
-    "rules.programs": "program_",
-    "rules.guidance": "guidance_",
+    "perencana.rules.lifecycle": "lifecycle_",
+    "perencana.rules.causes": "cause_",
+    "perencana.rules.strategies": "strategy_",
+    "perencana.rules.programs": "program_",
+    "perencana.rules.guidance": "guidance_",
 }
 CITATION = re.compile(r"¶(\d+)")
 TESTS = Path(__file__).parent

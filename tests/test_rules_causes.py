@@ -1,8 +1,8 @@
 """rules/causes.py: the four causes of resistance (¶53–¶57), built from evidence."""
 
 import pytest
+from perencana.engine.reasoning.facts import Cause, Evidence
 
-from engine.facts import Cause, Evidence
 from tests.conftest import established, field, make_case, maturing
 
 EXTERNAL_PROPOSAL = field("change.proposed_by", "external")

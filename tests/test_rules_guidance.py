@@ -2,8 +2,8 @@
 (¶23–¶34, ¶52, ¶58–¶61)."""
 
 import pytest
+from perencana.engine.reasoning.facts import Guidance
 
-from engine.facts import Guidance
 from tests.conftest import established, field, make_case, maturing, program, stakeholder, young
 
 LOSER = "stakeholders[0] (shelter staff): directly_affected = true, impact = negative"

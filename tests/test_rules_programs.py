@@ -1,8 +1,8 @@
 """rules/programs.py: keep, develop or replace each program (¶72, ¶71)."""
 
 import pytest
+from perencana.engine.reasoning.facts import Decision
 
-from engine.facts import Decision
 from tests.conftest import make_case, program
 
 

@@ -2,8 +2,8 @@
 and first steps; with the ranking and the unknowns of the combined advice."""
 
 import pytest
+from perencana.engine.reasoning.facts import Caveat, FirstStep, Recommendation, Recommended
 
-from engine.facts import Caveat, FirstStep, Recommendation, Recommended
 from tests.conftest import (
     established,
     field,

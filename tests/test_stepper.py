@@ -1,10 +1,10 @@
-"""engine.stepper: the run one firing at a time equals the normal run's trace."""
+"""perencana.engine.teaching.stepper: the run one firing at a time equals the normal run's trace."""
 
 import pytest
+from perencana.engine.case.loader import load_case
+from perencana.engine.teaching.explanation import ExplainError
+from perencana.engine.teaching.stepper import Stepper
 
-from engine.case_loader import load_case
-from engine.explanation import ExplainError
-from engine.stepper import Stepper
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"

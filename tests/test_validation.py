@@ -5,10 +5,9 @@ import copy
 import jsonschema
 import pytest
 import yaml
-
-from engine import validation
-from engine.case_schema import LIST_SECTIONS, field_specs, load_schema
-from engine.validation import normalize_case, validate_case
+from perencana.engine.case import validation
+from perencana.engine.case.schema import LIST_SECTIONS, field_specs, load_schema
+from perencana.engine.case.validation import normalize_case, validate_case
 
 # The example of the public contract (shared/case-format.md), as a user would write it.
 FULL_CASE_YAML = """\

@@ -4,12 +4,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from perencana.cli import main
+from perencana.engine.case.loader import load_case
+from perencana.engine.errors import CaseError, PerencanaError
+from perencana.engine.teaching.whatif import WhatIf, render_what_if, what_if
+from perencana.knowledge import load_knowledge
 
-from cli import main
-from engine.case_loader import load_case
-from engine.errors import CaseError, PerencanaError
-from engine.whatif import WhatIf, render_what_if, what_if
-from knowledge import load_knowledge
 from tests.helpers import EXAMPLES, run_perencana
 
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"

@@ -1,0 +1,464 @@
+"""Running ``perencana batch``: many cases, one memo each, and the portfolio summary.
+
+A run has two passes over the case sources (``engine.batch_input``), both in input
+order: the cases are read and validated, then named (each memo after its
+organization: a safe, unique file name, given in input order); then each case not
+already up to date is advised and rendered, and its memo written atomically. With
+``jobs`` > 1 both passes run on a pool of processes whose initializer builds one
+``Advisor`` per process, reused for every case; results come back in input order, and
+only this process writes files, so the output does not depend on ``jobs``.
+
+A bad case fails alone. Ctrl-C or SIGTERM stops the run between two memos: every
+memo written is whole (written atomically, with the signals held until its summary
+entry is recorded), no temporary file is left, and ``summary.json`` and
+``summary.html`` are written for what finished; ``resume`` then skips each memo that
+is newer than its case and whose summary entry matches the case as it is now.
+"""
+
+import contextlib
+import hashlib
+import multiprocessing
+import os
+import re
+import signal
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from perencana.engine.batch.inputs import expand_inputs, load_source
+from perencana.engine.batch.portfolio import (
+    build_summary,
+    case_digest,
+    case_entry,
+    failure_entry,
+    read_summary,
+    render_page,
+    summary_json_text,
+)
+from perencana.engine.errors import CaseError, OutputError, PerencanaError
+from perencana.engine.memo.output import write_atomically
+
+EXTENSIONS = {"md": ".md", "html": ".html", "text": ".txt", "json": ".json"}
+SUMMARY_JSON = "summary.json"
+SUMMARY_HTML = "summary.html"
+SLUG_LIMIT = 80
+FALLBACK_SLUG = "organization"
+# Names a memo must not take: the summaries', and the devices Windows reserves.
+RESERVED_STEMS = frozenset(
+    {"summary", "con", "prn", "aux", "nul"}
+    | {f"{device}{n}" for device in ("com", "lpt") for n in range(1, 10)}
+)
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_HELD = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+# The files the advice depends on besides the case (see ``_fingerprint``).
+FINGERPRINT_GLOBS = (("knowledge", "*.yaml"), ("rules", "*.py"), ("templates", "*.j2"))
+
+
+class BatchInterrupted(PerencanaError):
+    """Ctrl-C or SIGTERM stopped the batch; what finished is written and summarized."""
+
+    def __init__(self, message, exit_code):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class BatchResult:
+    """What a run did: ``summary`` as written, and counts of this run's work."""
+
+    summary: dict = field(default_factory=dict)
+    written: int = 0
+    skipped: int = 0
+    failed: int = 0
+    pending: int = 0
+    outdir: str = ""
+
+    @property
+    def exit_code(self):
+        return 1 if self.failed else 0
+
+    def report(self):
+        """One line for the user: what was written, skipped and failed, and where."""
+        return (
+            f"{self.written} memos written, {self.skipped} up to date (skipped), "
+            f"{self.failed} failed; summary: {Path(self.outdir, SUMMARY_HTML)}"
+        )
+
+
+# ------------------------------------------------------------------------- naming
+
+
+def slug(name, limit=SLUG_LIMIT):
+    """A file-name stem for an organization's name: lower-case ASCII letters and digits
+    joined by hyphens (accents dropped, no dots or path separators), at most
+    ``limit`` characters, never empty."""
+    ascii_text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    stem = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
+    if len(stem) > limit:
+        stem = stem[:limit].rstrip("-")
+    return stem or FALLBACK_SLUG
+
+
+def memo_names(organizations, extension, taken=()):
+    """A unique memo file name for each organization, in order: the slug of its name,
+    then ``-2``, ``-3``... on a collision with an earlier one, a reserved name or a
+    name in ``taken`` (compared without case, as some file systems do)."""
+    used = {name.lower() for name in taken}
+    used |= {f"{stem}{extension}" for stem in RESERVED_STEMS}
+    names = []
+    for organization in organizations:
+        stem = slug(organization)
+        candidate, number = f"{stem}{extension}", 1
+        while candidate.lower() in used:
+            number += 1
+            candidate = f"{stem}-{number}{extension}"
+        used.add(candidate.lower())
+        names.append(candidate)
+    return names
+
+
+# ---------------------------------------------------------------------------- run
+
+
+def run_batch(
+    inputs,
+    outdir,
+    fmt="md",
+    lang="en",
+    jobs=1,
+    resume=False,
+    progress=None,
+    on_failure=None,
+):
+    """Advise every case of ``inputs`` into ``outdir``; returns a ``BatchResult``.
+
+    ``progress(total)``, if given, returns a context manager whose ``update(n)`` is
+    called as memos are done (``click.progressbar`` fits). ``on_failure(label,
+    problems)`` is told each case that failed, in input order. Raises
+    ``BatchInterrupted`` after Ctrl-C or SIGTERM, once the summary is written.
+    """
+    if fmt not in EXTENSIONS:
+        raise ValueError(f"fmt must be one of {', '.join(EXTENSIONS)}, not {fmt!r}")
+    from perencana.knowledge import load_knowledge
+
+    folder = _prepare_folder(Path(outdir))
+    previous = _previous_summary(folder)
+    sources = expand_inputs(inputs)
+    knowledge = load_knowledge()  # here, before forking: the workers share it
+    batch = _Batch(folder, sources, knowledge, fmt, lang, previous, _fingerprint())
+    try:
+        with _workers(jobs, fmt, lang, len(sources)) as mapper:
+            batch.run(mapper, resume, progress, on_failure)
+    except KeyboardInterrupt:
+        raise batch.interrupted(130) from None
+    except SystemExit as stop:  # SIGTERM or SIGHUP, raised by exit_on_termination
+        raise batch.interrupted(stop.code if isinstance(stop.code, int) else 1) from None
+    return batch.result
+
+
+class _Batch:
+    """One run's state: what each case became, as it becomes it."""
+
+    def __init__(self, folder, sources, knowledge, fmt, lang, previous, engine):
+        self.folder = folder
+        self.sources = sources
+        self.knowledge = knowledge
+        self.fmt = fmt
+        self.lang = lang
+        self.previous = previous or {}
+        self.engine = engine
+        self.entries = [None] * len(sources)  # the summary entry of each finished case
+        self.failures = [None] * len(sources)
+        self.planned = False
+        self.result = BatchResult(outdir=str(folder))
+
+    def run(self, mapper, resume, progress, on_failure):
+        reported = set()
+        try:
+            todo = self._plan(mapper, resume)
+            self._report(on_failure, reported)  # before the progress bar is drawn
+            items = [self._work_item(index) for index, _ in todo]
+            with progress(len(todo)) if progress else contextlib.nullcontext() as bar:
+                for (index, memo), outcome in zip(todo, mapper(_advise_task, items), strict=True):
+                    self._finish(index, memo, outcome)
+                    if bar is not None:
+                        bar.update(1)
+        finally:
+            try:
+                self._write_summary()
+            finally:
+                self._report(on_failure, reported)
+
+    # -- the first pass: read, name, decide what to do
+
+    def _plan(self, mapper, resume):
+        loaded = list(mapper(_load_task, self.sources))
+        cases = {}
+        for index, (ok, value, digest) in enumerate(loaded):
+            if ok:
+                cases[index] = (value, digest)
+            else:
+                self._fail(index, value)
+        ours = self._our_files()
+        taken = {entry.name for entry in self.folder.iterdir()} - ours
+        extension = EXTENSIONS[self.fmt]
+        order = sorted(cases)
+        names = memo_names([cases[i][0]["organization"]["name"] for i in order], extension, taken)
+        self.cases, self.names = cases, dict(zip(order, names, strict=True))
+        self.planned = True
+        todo = []
+        for index in order:
+            memo = self.names[index]
+            earlier = self._up_to_date(index, memo) if resume else None
+            if earlier is not None:
+                self.entries[index] = earlier
+                self.result.skipped += 1
+            else:
+                todo.append((index, memo))
+        self.result.pending = len(todo)
+        return todo
+
+    def _our_files(self):
+        """The memo files earlier batches wrote here (they may be written again)."""
+        if not self.previous:
+            return set()
+        return set(self.previous.get("files", ())) | {
+            entry["memo"] for entry in self.previous.get("cases", ())
+        }
+
+    def _up_to_date(self, index, memo):
+        """The earlier summary entry of case ``index`` if its memo can be kept."""
+        previous = self.previous
+        if not previous or (previous.get("memo_format"), previous.get("lang")) != (
+            self.fmt,
+            self.lang,
+        ):
+            return None
+        if previous.get("engine") != self.engine:
+            return None
+        source = self.sources[index]
+        earlier = _entries_by_source(previous).get((source.file, source.row))
+        if not earlier or earlier.get("memo") != memo:
+            return None
+        if earlier.get("digest") != self.cases[index][1]:
+            return None
+        try:
+            newer = (self.folder / memo).stat().st_mtime_ns >= os.stat(source.file).st_mtime_ns
+        except OSError:
+            return None
+        return earlier if newer else None
+
+    # -- the second pass: advise and write
+
+    def _work_item(self, index):
+        case, digest = self.cases[index]
+        return (case, self.sources[index].to_json(), self.names[index], digest)
+
+    def _finish(self, index, memo, outcome):
+        ok, value, entry = outcome
+        if not ok:
+            self._fail(index, value)
+            return
+        with _deferred_signals():  # a memo is written and recorded, or neither
+            try:
+                write_atomically(self.folder / memo, value, force=True)
+            except OutputError as error:
+                self._fail(index, [str(error)])
+                return
+            self.entries[index] = entry
+            self.result.written += 1
+            self.result.pending -= 1
+
+    def _fail(self, index, problems):
+        self.failures[index] = failure_entry(self.sources[index].to_json(), problems)
+        self.result.failed += 1
+
+    def _report(self, on_failure, reported):
+        """Tell ``on_failure`` each failure not told yet, in input order."""
+        for index, failure in enumerate(self.failures):
+            if failure and index not in reported:
+                reported.add(index)
+                if on_failure is not None:
+                    on_failure(self.sources[index].label, failure["messages"])
+
+    # -- the summary
+
+    def _write_summary(self):
+        if not self.planned:
+            return  # stopped while reading the cases: the earlier summary stays
+        entries = [entry for entry in self.entries if entry]
+        files = self._our_files() | {entry["memo"] for entry in entries}
+        files = {name for name in files if (self.folder / name).is_file()}
+        summary = build_summary(
+            entries,
+            [failure for failure in self.failures if failure],
+            self.knowledge,
+            fmt=self.fmt,
+            lang=self.lang,
+            engine=self.engine,
+            complete=self.result.pending == 0,
+            files=files,
+        )
+        with _deferred_signals():
+            write_atomically(self.folder / SUMMARY_JSON, summary_json_text(summary), force=True)
+        page = render_page(summary, self.knowledge, self.lang)
+        with _deferred_signals():
+            write_atomically(self.folder / SUMMARY_HTML, page, force=True)
+        self.result.summary = summary
+
+    def interrupted(self, exit_code):
+        done = self.result.written + self.result.skipped
+        left = f", {self.result.pending} not yet advised" if self.planned else ""
+        return BatchInterrupted(
+            f"interrupted: {done} memos done{left}; run the same command with --resume to finish",
+            exit_code,
+        )
+
+
+def _entries_by_source(summary):
+    found = {}
+    for entry in summary.get("cases", ()):
+        source = entry.get("source") or {}
+        found[(source.get("file"), source.get("row"))] = entry
+    return found
+
+
+def _prepare_folder(folder):
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: is a file, not a folder; give a folder for the memos")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{folder}: cannot create the folder ({error.strerror})") from None
+    return folder
+
+
+def _previous_summary(folder):
+    """The summary an earlier batch left in ``folder``; a ``summary.json`` or
+    ``summary.html`` that is not a batch's own is never overwritten."""
+    summary = read_summary(folder / SUMMARY_JSON)
+    if summary is False:
+        raise OutputError(
+            f"{folder / SUMMARY_JSON}: exists and is not a perencana batch summary; "
+            "move it or choose another folder"
+        )
+    if summary is None and (folder / SUMMARY_HTML).exists():
+        raise OutputError(
+            f"{folder / SUMMARY_HTML}: exists without the summary.json of a perencana "
+            "batch; move it or choose another folder"
+        )
+    return summary
+
+
+def _fingerprint():
+    """What the advice depends on besides the case: the knowledge, the rules and the
+    templates. A memo written with other ones is not up to date."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[2]  # the perencana package
+    for folder, pattern in FINGERPRINT_GLOBS:
+        for path in sorted((root / folder).glob(pattern)):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _deferred_signals():
+    """Ctrl-C, SIGTERM and SIGHUP wait until the block is done, then act as they
+    would have. (Blocking them with a signal mask would not do: the pool's threads
+    would take them for the main thread.)"""
+    caught, previous = [], {}
+    for number in _HELD:
+        with contextlib.suppress(OSError, ValueError):  # not the main thread
+            previous[number] = signal.signal(number, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if caught:
+            handler = previous.get(caught[0])
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(caught[0])
+
+
+# ------------------------------------------------------------------------ workers
+
+_WORKER = {}
+
+
+def _init_worker(fmt, lang, in_pool=True):
+    """Set up a process to advise cases: one ``Advisor``, built once and reused.
+
+    In a pool's process Ctrl-C is ignored (the parent stops the pool) and SIGTERM
+    ends the process at once (it writes no file). A failure to build the advisor is
+    kept and told with each case, not raised: a pool would start the process again
+    and again.
+    """
+    if in_pool:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _WORKER.update(fmt=fmt, lang=lang)
+    if "advisor" not in _WORKER:
+        try:
+            from perencana.engine.reasoning.advisor import Advisor
+
+            _WORKER["advisor"] = Advisor()
+        except PerencanaError as error:
+            _WORKER["error"] = error.messages()
+
+
+def _load_task(source):
+    """``(True, case, digest)`` for a source that is a valid case, else
+    ``(False, problems, None)``."""
+    try:
+        case = load_source(source)
+    except CaseError as error:
+        return False, error.problems, None
+    return True, case, case_digest(case)
+
+
+def _advise_task(item):
+    """``(True, memo text, summary entry)`` for a case, or ``(False, problems, None)``."""
+    from perencana.engine.memo.render import render_advice
+
+    case, source, memo, digest = item
+    if "error" in _WORKER:
+        return False, _WORKER["error"], None
+    try:
+        advice = _WORKER["advisor"].advise(case)
+        text = render_advice(advice, _WORKER["fmt"], _WORKER["lang"])
+    except PerencanaError as error:
+        return False, error.messages(), None
+    except Exception as error:  # noqa: BLE001 - one case's bug must not stop the batch
+        return False, [f"internal error while advising: {type(error).__name__}: {error}"], None
+    return True, text, case_entry(source, advice, memo, digest)
+
+
+@contextlib.contextmanager
+def _workers(jobs, fmt, lang, size):
+    """A function ``mapper(task, items)`` that gives the results in input order: in
+    this process with one job, on a pool of ``jobs`` processes otherwise."""
+    if jobs <= 1 or size <= 1:
+        _init_worker(fmt, lang, in_pool=False)
+        yield lambda task, items: map(task, items)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    pool = context.Pool(jobs, initializer=_init_worker, initargs=(fmt, lang))
+    try:
+
+        def mapper(task, items):
+            items = list(items)
+            chunk = max(1, min(16, len(items) // (jobs * 8)))
+            return pool.imap(task, items, chunksize=chunk)
+
+        yield mapper
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()

@@ -1,0 +1,421 @@
+"""Reads a case file (YAML, or JSON, which is YAML) and returns the normalized case.
+
+Reading is defensive because case files are written by hand and may come from
+anyone: the size is capped before parsing, only YAML's safe types are built,
+aliases and anchors are refused (an "alias bomb" of a few lines can expand to
+gigabytes), and duplicate keys are refused (YAML would silently keep the last one).
+Every problem becomes one line of a ``CaseError``; the user never sees a traceback.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import yaml
+from perencana.engine.case.validation import (
+    case_schema,
+    item_path,
+    join_path,
+    normalize_case,
+    validate_case,
+)
+from perencana.engine.errors import CaseError
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+MAX_BYTES = 1024 * 1024
+
+# Tags whose implicit resolution is switched off: a date-like answer stays the text
+# the user wrote (the schema has no dates), and ``<<`` is an ordinary, unknown key
+# rather than a merge (merges exist to be used with aliases, which are refused).
+_DROPPED_TAGS = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge")
+_NOTHING = object()  # a stream with no document, unlike one holding ``null``
+# What PyYAML's constructors raise, instead of a YAMLError, for a value its tag cannot
+# read: ``!!bool maybe`` (KeyError), ``!!int ten`` (ValueError), ``!!timestamp x``
+# (AttributeError) and the like.
+_CONSTRUCTOR_FAILURES = (KeyError, ValueError, TypeError, AttributeError, IndexError, OverflowError)
+# A double-quoted "\ud83d\ude00" (as JSON writes characters beyond the BMP) gives
+# two UTF-16 halves; they are joined into the character, a half alone is refused.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = re.compile(
+    "[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]"
+)
+
+
+class _Refused(Exception):
+    """The input cannot become a case; ``problems`` are the one-line reasons."""
+
+    def __init__(self, *problems):
+        super().__init__(*problems)
+        self.problems = list(problems)
+
+
+class _AliasFound(Exception):
+    """Raised while composing, before an alias could be expanded."""
+
+    def __init__(self, event):
+        super().__init__(event.anchor)
+        self.event = event
+
+
+_IMPLICIT_RESOLVERS = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED_TAGS]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _CaseConstruction:
+    """How a case's values are built, whichever parser read them."""
+
+    yaml_implicit_resolvers = _IMPLICIT_RESOLVERS
+
+    def construct_object(self, node, deep=False):
+        """Build one value; a scalar that its explicit tag cannot read (``!!bool maybe``,
+        ``!!int ten``, ``!!float x``) is refused with its position, not a traceback."""
+        try:
+            value = super().construct_object(node, deep=deep)
+        except _CONSTRUCTOR_FAILURES as error:
+            raise _Refused(_unreadable_value(node, error)) from None
+        if isinstance(value, str) and _SURROGATE.search(value):
+            value = _join_surrogates(value, node)
+        return value
+
+
+class CaseYamlLoader(_CaseConstruction, yaml.SafeLoader):
+    """A SafeLoader that refuses aliases as it meets them and notes the first anchor."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.first_anchor = None
+
+    def compose_node(self, parent, index):
+        """Stop at an alias; remember where the first anchor is (refused afterwards,
+        so that a file with both is told about the alias, the real danger)."""
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _AliasFound(event)
+        if event.anchor is not None and self.first_anchor is None:
+            self.first_anchor = event
+        return super().compose_node(parent, index)
+
+
+if hasattr(yaml, "CSafeLoader"):
+
+    class FastCaseYamlLoader(_CaseConstruction, yaml.CSafeLoader):
+        """libyaml's parser, for the plain files that need none of the careful
+        reader's checks as it reads (see ``_needs_care``)."""
+
+else:  # PyYAML built without libyaml: every file is read the careful way
+    FastCaseYamlLoader = None
+
+# What only the careful reader handles as a case file must be handled: anchors and
+# aliases (& *), escapes (a backslash), characters it refuses, and the line breaks and
+# byte-order mark that the two parsers might read differently.
+_NEEDS_CARE = re.compile(r"[&*\\\x85\u2028\u2029\ufeff]")
+
+
+def _needs_care(text):
+    # PyYAML's own compiled pattern: compiling it again costs more than a read.
+    return bool(_NEEDS_CARE.search(text) or yaml.reader.Reader.NON_PRINTABLE.search(text))
+
+
+# --------------------------------------------------------------------------- public
+
+
+def load_case(source, text=None):
+    """The validated, normalized case read from ``source``.
+
+    ``source`` is a path, or ``-`` for standard input; then ``text`` is what was read
+    from it (``str`` or ``bytes``; ``None`` reads ``sys.stdin`` here). Raises
+    ``CaseError`` naming every problem found, one line each.
+    """
+    from_stdin = str(source) == STDIN
+    name = STDIN_NAME if from_stdin else str(source)
+    what = "the input" if from_stdin else "the file"
+    try:
+        raw = _read_stdin(text) if from_stdin else _read_file(Path(source))
+        data = _parse(_decode(raw, what), what)
+    except _Refused as refused:
+        raise CaseError(name, refused.problems) from None
+    problems = validate_case(data)
+    if problems:
+        raise CaseError(name, problems)
+    return normalize_case(data)
+
+
+def _parse(text, what):
+    """The data in a case's YAML ``text``, before validation."""
+    if not text.strip():
+        raise _Refused(f"{what} is empty; a case needs at least {_required_sections()}")
+    try:
+        data = _construct(text)
+    except _AliasFound as found:
+        raise _Refused(_alias_message(found.event)) from None
+    except yaml.MarkedYAMLError as error:
+        raise _Refused(_yaml_message(error)) from None
+    except ReaderError as error:
+        raise _Refused(_reader_message(error, text)) from None
+    except yaml.YAMLError as error:  # any other parser complaint, kept to one line
+        raise _Refused("not valid YAML: " + " ".join(str(error).split())) from None
+    except RecursionError:
+        raise _Refused(f"{what} is nested too deeply to be a case") from None
+    if data is _NOTHING:  # only comments, or a bare "---"
+        raise _Refused(f"{what} has no case in it; a case needs at least {_required_sections()}")
+    return data
+
+
+def _construct(text):
+    """Compose the one document, check its structure, then build Python values.
+
+    A plain file is read with libyaml, several times faster; if that fails for any
+    reason, the careful pure-Python reader reads it again and says what is wrong.
+    """
+    if FastCaseYamlLoader is not None and not _needs_care(text):
+        loader = FastCaseYamlLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return _NOTHING
+            _refuse_duplicate_keys(loader, node)
+            return loader.construct_document(node)
+        except Exception:  # noqa: BLE001 (whatever it is, the careful reader reports it)
+            pass
+        finally:
+            loader.dispose()
+    return _construct_carefully(text)
+
+
+def _construct_carefully(text):
+    loader = CaseYamlLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except (ValueError, OverflowError) as error:
+            # The scanner builds a double-quoted escape with chr(), which refuses a
+            # code beyond U+10FFFF ("\U00110000") instead of raising a YAML error.
+            raise _Refused(_bad_escape_message(loader, error)) from None
+        if node is None:
+            return _NOTHING
+        _refuse_anchors(loader)
+        _refuse_duplicate_keys(loader, node)
+        return loader.construct_document(node)
+    except ValueError:
+        # Python refuses to turn a decimal of thousands of digits into an int.
+        raise _Refused("a number in the case has too many digits to be read") from None
+    finally:
+        loader.dispose()
+
+
+def _bad_escape_message(loader, error):
+    where = f"line {loader.line + 1}, column {loader.column + 1}"
+    if isinstance(error, OverflowError) or "chr()" in str(error):
+        return (
+            f"not valid YAML at {where}: an escape in a double-quoted text names no "
+            "character (the highest is \\U0010FFFF)"
+        )
+    return f"not valid YAML at {where}: " + " ".join(str(error).split())
+
+
+# ------------------------------------------------------------------------- reading
+
+
+def _read_file(path):
+    """The bytes of a case file, refusing a directory or a file over the cap unread."""
+    try:
+        if path.is_dir():
+            raise _Refused("is a directory, not a case file")
+        if path.stat().st_size > MAX_BYTES:
+            raise _Refused(_too_large("the file"))
+        with open(path, "rb") as handle:
+            # Read one byte past the cap: a pipe or device reports no size in stat.
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise _Refused("file not found") from None
+    except PermissionError:
+        raise _Refused("cannot be read: permission denied") from None
+    except OSError as error:
+        raise _Refused(f"cannot be read: {error.strerror or error}") from None
+    if len(raw) > MAX_BYTES:
+        raise _Refused(_too_large("the file"))
+    return raw
+
+
+def _read_stdin(text):
+    """Standard input as bytes, so it is checked exactly like a file."""
+    if text is None:
+        stream = getattr(sys.stdin, "buffer", sys.stdin)
+        text = stream.read(MAX_BYTES + 1)
+    if isinstance(text, str):
+        try:
+            # surrogateescape gives back the original bytes of a text stream that
+            # was decoded leniently, so that bad bytes are reported, not hidden.
+            text = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raise _Refused("the input is not UTF-8 text; save it as UTF-8") from None
+    if len(text) > MAX_BYTES:
+        raise _Refused(_too_large("the input"))
+    return text
+
+
+def _decode(raw, what):
+    try:
+        return raw.decode("utf-8-sig")  # tolerate the byte-order mark some editors add
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start]
+        raise _Refused(
+            f"{what} is not UTF-8 text (byte 0x{byte:02x} on line {line}); save it as UTF-8"
+        ) from None
+
+
+def _too_large(what):
+    return f"{what} is larger than 1 MiB ({MAX_BYTES} bytes), the most a case file may be"
+
+
+# ----------------------------------------------------------------- structure checks
+
+
+def _refuse_anchors(loader):
+    event = loader.first_anchor
+    if event is not None:
+        raise _Refused(
+            f"YAML anchors are not allowed in a case file (anchor '&{event.anchor}' "
+            f"at {_position(event.start_mark)}); remove it"
+        )
+
+
+def _alias_message(event):
+    return (
+        f"YAML aliases are not allowed in a case file (alias '*{event.anchor}' "
+        f"at {_position(event.start_mark)}); write the value out in full"
+    )
+
+
+def _refuse_duplicate_keys(loader, root):
+    """Refuse a key given twice in one mapping, naming its path and both lines.
+
+    Walks the composed nodes without recursion; a deep document is not an error here.
+    """
+    found = []
+    pending = [(root, "")]
+    while pending:
+        node, path = pending.pop()
+        if isinstance(node, MappingNode):
+            pending += _mapping_children(loader, node, path, found)
+        elif isinstance(node, SequenceNode):
+            pending += [(item, item_path(path, i)) for i, item in enumerate(node.value)]
+    if found:
+        found.sort()  # document order
+        raise _Refused(*(message for _, message in found))
+
+
+def _mapping_children(loader, node, path, found):
+    """The children of one mapping node; each repeated key is added to ``found``."""
+    first_lines = {}
+    children = []
+    for key_node, value_node in node.value:
+        key = _key_of(loader, key_node)
+        child = join_path(path, key)
+        line = key_node.start_mark.line + 1
+        if key in first_lines:
+            found.append(
+                (
+                    key_node.start_mark.index,
+                    f"{child}: duplicate key at line {line} (first at line "
+                    f"{first_lines[key]}); give each field once",
+                )
+            )
+        else:
+            first_lines[key] = line
+        children.append((value_node, child))
+    return children
+
+
+def _key_of(loader, key_node):
+    """The key as YAML builds it (``'name'`` and ``name`` are the same key); a
+    list or mapping used as a key is left for the constructor to refuse."""
+    if isinstance(key_node, (MappingNode, SequenceNode)):
+        return ("complex key", id(key_node))
+    key = loader.construct_object(key_node)
+    try:
+        hash(key)
+    except TypeError:
+        return ("unhashable key", id(key_node))
+    return key
+
+
+# ------------------------------------------------------------------------ messages
+
+
+def _yaml_message(error):
+    """``not valid YAML at line L, column C: <context>, <problem>`` on one line."""
+    mark = error.problem_mark or error.context_mark
+    where = f" at {_position(mark)}" if mark else ""
+    parts = []
+    if error.context:
+        context = error.context
+        if error.context_mark and mark and error.context_mark.line != mark.line:
+            context += f" (from line {error.context_mark.line + 1})"
+        parts.append(context)
+    if error.problem:
+        parts.append(error.problem)
+    detail = " ".join(", ".join(parts).split()) or "cannot be parsed"
+    return f"not valid YAML{where}: {detail}"
+
+
+def _reader_message(error, text):
+    """A character YAML forbids (a control character, say), with its line and column."""
+    before = text[: error.position]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    character = error.character
+    code = ord(character) if isinstance(character, str) else character
+    return (
+        f"not valid YAML at line {line}, column {column}: "
+        f"the character #x{code:04x} is not allowed in YAML"
+    )
+
+
+def _unreadable_value(node, error):
+    """Why the value of ``node`` cannot be built, on one line, with its position."""
+    if isinstance(error, ValueError) and "digits" in str(error):
+        # Python refuses to turn a decimal of thousands of digits into an int.
+        return "a number in the case has too many digits to be read"
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    what = _short(node.value) if isinstance(node, ScalarNode) else "this value"
+    return (
+        f"not valid YAML at {_position(node.start_mark)}: {what} cannot be read as "
+        f"{tag}; remove the tag or fix the value"
+    )
+
+
+def _join_surrogates(value, node):
+    """``value`` with each pair of UTF-16 halves joined into its character; a half
+    without its partner cannot be written as UTF-8 and is refused."""
+    lone = _LONE_SURROGATE.search(value)
+    if lone:
+        raise _Refused(
+            f"not valid YAML at {_position(node.start_mark)}: \\u{ord(lone.group()):04x} is "
+            "half of a UTF-16 surrogate pair, not a character; write the character itself"
+        )
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
+def _short(text):
+    text = " ".join(str(text).split())
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _position(mark):
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _required_sections():
+    """``organization, change and funding``, from the schema's required sections."""
+    names = list(case_schema().get("required", ()))
+    if len(names) <= 1:
+        return "".join(names) or "some fields"
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,455 @@
+"""Checks a case against ``case_schema.json`` and fills in what it leaves out.
+
+Nothing here is written field by field: this module interprets the JSON Schema (the
+subset that ``case_schema.json`` uses), so the schema printed by ``perencana schema``
+is the one enforced, and a field added to the schema is checked, described in
+messages and normalized without touching this file.
+
+Every message has the form ``path: problem; what is allowed``, where ``path`` is the
+dotted field path with list items as ``stakeholders[1].impact`` (counted from 0, as
+in the rest of perencana) and the value is shown as the user wrote it.
+"""
+
+from functools import lru_cache
+
+from perencana.engine.case.schema import UNKNOWN, load_schema
+
+ROOT_LABEL = "top level"
+
+# The keywords this module interprets; anything else in the schema is refused (at
+# first use) rather than silently ignored, which would let the schema and the
+# validator disagree.
+_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description"})
+_KEYWORDS = frozenset(
+    {
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "enum",
+        "const",
+        "anyOf",
+        "minimum",
+        "minLength",
+        "maxLength",
+        "items",
+        "maxItems",
+        "uniqueItems",
+    }
+)
+_CONTAINER_TYPES = ("object", "array")
+_HUGE = 10**30
+# Keywords that this module applies only under the type they belong to.
+_TYPED_KEYWORDS = {
+    "properties": "object",
+    "required": "object",
+    "additionalProperties": "object",
+    "items": "array",
+    "maxItems": "array",
+    "uniqueItems": "array",
+    "maxLength": "string",
+}
+
+
+def _is_integer(value):
+    # JSON Schema counts 3.0 as an integer, and bool is never a number.
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+_TYPE_CHECKS = {
+    "object": lambda value: isinstance(value, dict),
+    "array": lambda value: isinstance(value, list),
+    "string": lambda value: isinstance(value, str),
+    "integer": _is_integer,
+    "number": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
+    "boolean": lambda value: isinstance(value, bool),
+    "null": lambda value: value is None,
+}
+
+
+# --------------------------------------------------------------------------- public
+
+
+def validate_case(data):
+    """Every problem of ``data`` (a parsed case) against the case schema, one message
+    each, in the order of the schema (and of list items); empty when it is valid."""
+    return _check(data, case_schema(), "", "")
+
+
+def normalize_case(data):
+    """A new case with every schema property present, keys in schema order.
+
+    ``data`` must be valid (see ``validate_case``). Missing optional fields become
+    ``'unknown'``, missing sections a mapping of such fields, missing lists
+    ``'unknown'``; lists of allowed values are put in the schema's order, and whole
+    numbers written as ``3.0`` become ``3``, so equal cases give equal output.
+    """
+    return _normalize(data, case_schema())
+
+
+def join_path(parent, key):
+    """The path of field ``key`` inside ``parent`` (``''`` is the top level)."""
+    name = _key_text(key)
+    return f"{parent}.{name}" if parent else name
+
+
+def item_path(parent, index):
+    """The path of item ``index`` of the list at ``parent``."""
+    return f"{parent}[{index}]"
+
+
+def show_value(value):
+    """A value as the user wrote it, on one line: ``'nothing'``, ``-3``, ``a list``."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and abs(value) >= _HUGE:
+        return "a number of more than 30 digits"  # str() of a huge int is slow or refused
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > 60:  # keep each message on one readable line
+        text = text[:57] + "..."
+    return repr(text)
+
+
+@lru_cache(maxsize=1)
+def case_schema():
+    """The case schema, after checking that it uses only what this module interprets."""
+    schema = load_schema()
+    _check_subset(schema, "#")
+    return schema
+
+
+# ------------------------------------------------------------------------ checking
+
+
+def _check(value, node, path, name):
+    """The problems of ``value`` at ``path`` against schema ``node`` (``name`` is the
+    field's own key, used to word "a list of stakeholders")."""
+    if "anyOf" in node:
+        return _check_any_of(value, node, path, name)
+    if not _fits(value, node):
+        return [_not_allowed(value, node, path, name)]
+    if node.get("type") == "object":
+        return _check_object(value, node, path)
+    if node.get("type") == "array":
+        return _check_array(value, node, path, name)
+    return []
+
+
+def _fits(value, node):
+    """Whether ``value`` passes the keywords that judge a value as a whole."""
+    kind = node.get("type")
+    if kind is not None and not _TYPE_CHECKS[kind](value):
+        return False
+    if "const" in node and not _same(value, node["const"]):
+        return False
+    if "enum" in node and not any(_same(value, option) for option in node["enum"]):
+        return False
+    if "minimum" in node and _TYPE_CHECKS["number"](value) and value < node["minimum"]:
+        return False
+    if "maxLength" in node and isinstance(value, str) and len(value) > node["maxLength"]:
+        return False
+    return not ("minLength" in node and isinstance(value, str) and len(value) < node["minLength"])
+
+
+def _check_any_of(value, node, path, name):
+    """No problem if one option fits. Otherwise, when the value has the shape of a
+    list or mapping option, that option's own problems (``stakeholders[2].impact``)
+    say more than "not allowed"; for anything else one message lists every option."""
+    options = node["anyOf"]
+    if any(not _check(value, option, path, name) for option in options):
+        return []
+    for option in options:
+        kind = option.get("type")
+        if kind in _CONTAINER_TYPES and _TYPE_CHECKS[kind](value):
+            return _check(value, option, path, name)
+    return [_not_allowed(value, node, path, name)]
+
+
+def _check_object(value, node, path):
+    """Each property in schema order; an unknown key is reported just before the
+    field it probably meant, or after all fields when it resembles none."""
+    properties = node.get("properties", {})
+    required = node.get("required", ())
+    closed = node.get("additionalProperties", True) is False
+    unknown = [key for key in value if key not in properties] if closed else []
+    meant = {key: _closest(key, properties, value) for key in unknown}
+    # A required key that ``properties`` does not describe may hold any value.
+    fields = {**properties, **{key: {} for key in required if key not in properties}}
+    problems = []
+    for key, child in fields.items():
+        problems += [_unknown_field(path, extra, key) for extra in unknown if meant[extra] == key]
+        problems += _check_property(value, key, child, path, key in required)
+    problems += [
+        _unknown_field(path, extra, None, properties) for extra in unknown if meant[extra] is None
+    ]
+    return problems
+
+
+def _check_property(mapping, key, child, path, required):
+    """The problems of one field of a mapping, given or left out."""
+    child_path = join_path(path, key)
+    if key in mapping:
+        return _check(mapping[key], child, child_path, key)
+    return [_missing(child_path, child, key)] if required else []
+
+
+def _check_array(value, node, path, name):
+    if len(value) > node.get("maxItems", len(value)):
+        # One message, not one per item: the items are not read.
+        return [_too_many(value, node, path, name)]
+    problems = []
+    if "items" in node:
+        for index, item in enumerate(value):
+            problems += _check(item, node["items"], item_path(path, index), name)
+    if node.get("uniqueItems"):
+        problems += _duplicates(value, path)
+    return problems
+
+
+def _duplicates(values, path):
+    """One message per value listed more than once (hashing keeps a long list fast)."""
+    seen, reported, problems = set(), set(), []
+    for value in values:
+        key = _canonical(value)
+        if key in seen and key not in reported:
+            reported.add(key)
+            problems.append(
+                f"{_label(path)}: {show_value(value)} is listed more than once; "
+                "list each value once"
+            )
+        seen.add(key)
+    return problems
+
+
+def _closest(key, properties, given):
+    """The field a misspelled ``key`` probably meant: a close match among the fields
+    not given yet (one already given was not what the user was reaching for)."""
+    candidates = [name for name in properties if name not in given]
+    text = key if isinstance(key, str) else _key_text(key)
+    import difflib  # only when a case has a mistake to suggest a fix for
+
+    matches = difflib.get_close_matches(text, candidates, n=1)
+    return matches[0] if matches else None
+
+
+# ------------------------------------------------------------------------ messages
+
+
+def _not_allowed(value, node, path, name):
+    longest = _longest_text(node)
+    if isinstance(value, str) and len(value) > longest:
+        return (
+            f"{_label(path)}: {show_value(value)} is too long ({len(value):,} characters); "
+            f"keep it to {longest:,} characters or fewer"
+        )
+    here = " here" if isinstance(value, (list, dict)) else ""
+    return f"{_label(path)}: {show_value(value)} is not allowed{here}; use {_allowed(node, name)}"
+
+
+def _too_many(value, node, path, name):
+    most = node["maxItems"]
+    what = name if name and node.get("items", {}).get("type") == "object" else "items"
+    return f"{_label(path)}: {len(value):,} {what} are too many; list at most {most:,}"
+
+
+def _longest_text(node):
+    """The most characters any text option of ``node`` allows (infinite when none
+    limits it, or when the node takes no text at all)."""
+    options = node.get("anyOf", [node])
+    limits = [
+        option.get("maxLength", _HUGE) for option in options if option.get("type") == "string"
+    ]
+    return max(limits) if limits else _HUGE
+
+
+def _missing(path, node, name):
+    return f"{_label(path)}: missing; it is required ({_allowed(node, name)})"
+
+
+def _unknown_field(path, key, meant, properties=None):
+    where = _label(join_path(path, key))
+    if meant is not None:
+        return f"{where}: unknown field; did you mean '{meant}'?"
+    return f"{where}: unknown field; allowed here: {', '.join(properties)}"
+
+
+def _label(path):
+    return path or ROOT_LABEL
+
+
+def _allowed(node, name):
+    """What ``node`` allows, in words taken from the node itself."""
+    if "anyOf" in node:
+        return _alternatives([_allowed(option, name) for option in node["anyOf"]])
+    if "const" in node:
+        return show_value(node["const"])
+    if "enum" in node:
+        return "one of: " + ", ".join(_plain(option) for option in node["enum"])
+    kind = node.get("type")
+    if kind == "string":
+        return _text_phrase(node.get("minLength", 0))
+    if kind in ("integer", "number"):
+        noun = "a whole number" if kind == "integer" else "a number"
+        return f"{noun} {node['minimum']} or more" if "minimum" in node else noun
+    if kind == "array":
+        return _list_phrase(node.get("items", {}), name)
+    return {
+        "boolean": "true or false",
+        "object": "a mapping of fields",
+        "null": "an empty value",
+    }.get(kind, "a value")
+
+
+def _text_phrase(min_length):
+    if min_length <= 0:
+        return "text"
+    if min_length == 1:
+        return "non-empty text"
+    return f"text of at least {min_length} characters"
+
+
+def _list_phrase(items, name):
+    if "enum" in items:
+        return "a list of values from: " + ", ".join(_plain(option) for option in items["enum"])
+    if items.get("type") == "object":
+        return f"a list of {name}" if name else "a list of mappings"
+    return "a list"
+
+
+def _alternatives(phrases):
+    """``a, or b``; with ``;`` when a phrase has commas of its own, to stay unambiguous."""
+    if len(phrases) == 1:
+        return phrases[0]
+    separator = "; " if any("," in phrase for phrase in phrases) else ", "
+    return separator.join(phrases[:-1]) + separator + "or " + phrases[-1]
+
+
+def _plain(option):
+    """An allowed value in a list of choices: strings bare, others as in YAML."""
+    return option if isinstance(option, str) else show_value(option)
+
+
+def _key_text(key):
+    """A mapping key as YAML writes it (``true``, ``null``), for paths; a key with a
+    line break or another invisible character, or a very long one, is quoted and
+    shortened like a value, so that every message stays one readable line."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return show_value(key)
+    text = str(key)
+    if text.isprintable() and len(text) <= 60:
+        return text
+    return show_value(text)
+
+
+# --------------------------------------------------------------------- normalizing
+
+
+def _normalize(value, node):
+    node = _matching_option(value, node)
+    kind = node.get("type")
+    if kind == "object" and isinstance(value, dict):
+        return _normalize_object(value, node)
+    if kind == "array" and isinstance(value, list):
+        return _normalize_array(value, node)
+    if kind == "integer" and isinstance(value, float):
+        return int(value)
+    return value
+
+
+def _normalize_object(value, node):
+    properties = node.get("properties", {})
+    result = {
+        key: _normalize(value[key], child) if key in value else _default(child)
+        for key, child in properties.items()
+    }
+    # Keys the schema does not describe can only be there when the schema allows them.
+    result.update({key: item for key, item in value.items() if key not in properties})
+    return result
+
+
+def _normalize_array(value, node):
+    items = node.get("items", {})
+    result = [_normalize(item, items) for item in value]
+    if "enum" in items:  # a set of choices: the schema's order makes the output stable
+        order = {option: index for index, option in enumerate(items["enum"])}
+        result.sort(key=lambda item: order.get(item, len(order)))
+    return result
+
+
+def _matching_option(value, node):
+    """The ``anyOf`` option that ``value`` satisfies (``node`` itself when none)."""
+    for option in node.get("anyOf", ()):
+        if not _check(value, option, "", ""):
+            return option
+    return node
+
+
+def _default(node):
+    """What a field left out becomes: a section, its fields; anything else, unknown."""
+    if node.get("type") == "object":
+        return {key: _default(child) for key, child in node.get("properties", {}).items()}
+    return UNKNOWN
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+def _same(left, right):
+    """JSON equality: ``true`` is not ``1``, but ``1`` is ``1.0``."""
+    return _canonical(left) == _canonical(right)
+
+
+def _canonical(value):
+    """A hashable stand-in for a JSON value under JSON equality."""
+    if isinstance(value, bool):
+        return ("boolean", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if isinstance(value, list):
+        return ("array", tuple(_canonical(item) for item in value))
+    if isinstance(value, dict):
+        return ("object", frozenset((key, _canonical(item)) for key, item in value.items()))
+    if value is None or isinstance(value, str):
+        return (type(value).__name__, value)
+    return ("other", repr(value))
+
+
+def _check_subset(node, where):
+    """Refuse a schema keyword this module would not enforce (a developer's error)."""
+    if not isinstance(node, dict):
+        raise ValueError(f"case_schema.json: {where} is not a schema object")
+    unsupported = set(node) - _KEYWORDS - _ANNOTATIONS
+    if unsupported:
+        raise ValueError(
+            f"case_schema.json: {where} uses {sorted(unsupported)}, "
+            "which engine/validation.py does not interpret"
+        )
+    if "type" in node and node["type"] not in _TYPE_CHECKS:
+        raise ValueError(f"case_schema.json: {where} has an unsupported type {node['type']!r}")
+    if not isinstance(node.get("additionalProperties", False), bool):
+        raise ValueError(f"case_schema.json: {where}: additionalProperties must be true or false")
+    for keyword, kind in _TYPED_KEYWORDS.items():
+        if keyword in node and node.get("type") != kind:
+            raise ValueError(f"case_schema.json: {where}: {keyword} needs type {kind!r}")
+    if "anyOf" in node and not node["anyOf"]:
+        raise ValueError(f"case_schema.json: {where}: anyOf needs at least one option")
+    if "anyOf" in node and set(node) - _ANNOTATIONS - {"anyOf"}:
+        raise ValueError(f"case_schema.json: {where}: anyOf must stand alone")
+    for key, child in node.get("properties", {}).items():
+        _check_subset(child, f"{where}/properties/{key}")
+    for index, option in enumerate(node.get("anyOf", ())):
+        _check_subset(option, f"{where}/anyOf/{index}")
+    if "items" in node:
+        _check_subset(node["items"], f"{where}/items")

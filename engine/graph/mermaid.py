@@ -1,0 +1,89 @@
+"""The reasoning graph as a Mermaid flowchart (``flowchart LR``), for Markdown
+viewers that draw Mermaid (GitHub, GitLab, many wikis).
+
+One subgraph per layer; node ids are letters, digits and ``_``; labels are quoted,
+with quotes, brackets and other characters Mermaid reads as syntax written as
+entity codes (``#quot;``, ``#91;``...). In a case, fired nodes get the class
+``fired`` and their edges are thick (``==>``); the rest get ``idle``. Without a
+case every node is ``neutral``. Edge labels are the rule ids.
+"""
+
+import re
+
+from perencana.engine.graph.model import LAYER_NAMES, safe_ids
+
+# Characters written as Mermaid entity codes inside a quoted label ("#" first).
+ENTITIES = {
+    "#": "#35;",
+    '"': "#quot;",
+    "&": "#38;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "[": "#91;",
+    "]": "#93;",
+    "(": "#40;",
+    ")": "#41;",
+    "{": "#123;",
+    "}": "#125;",
+    "|": "#124;",
+    ";": "#59;",
+    "`": "#96;",
+}
+_SPECIAL = re.compile("|".join(re.escape(char) for char in ENTITIES))
+CLASSES = (
+    ("fired", "fill:#e1eff6,stroke:#0b4f6c,stroke-width:2px,color:#1f2328"),
+    ("idle", "fill:#ffffff,stroke:#c0c7cf,color:#8c959f"),
+    ("neutral", "fill:#ffffff,stroke:#57606a,color:#1f2328"),
+)
+
+
+def label(text):
+    """``text`` as a quoted Mermaid label on one line."""
+    text = " ".join(str(text).split())
+    return '"' + _SPECIAL.sub(lambda match: ENTITIES[match[0]], text) + '"'
+
+
+def _edge_text(rules):
+    # Rule ids are Python names; anything else is dropped rather than escaped.
+    return ", ".join(re.sub(r"[^A-Za-z0-9_]", "", rule) for rule in rules)
+
+
+def _state(graph, item):
+    if not graph.has_case:
+        return "neutral"
+    return "fired" if item.fired else "idle"
+
+
+def mermaid(graph):
+    """The Mermaid text of ``graph``."""
+    names = safe_ids(graph)
+    out = ["flowchart LR"]
+    for layer, name in enumerate(LAYER_NAMES):
+        nodes = [node for node in graph.nodes if node.layer == layer]
+        if not nodes:
+            continue
+        out.append(f"  subgraph layer_{name} [{label(graph.layers.get(name, name))}]")
+        for node in nodes:
+            text = " · ".join([node.label, *node.details, *node.notes])
+            out.append(f"    {names[node.id]}[{label(text)}]")
+        out.append("  end")
+    fired_links, idle_links = [], []
+    for number, edge in enumerate(graph.edges):
+        state = _state(graph, edge)
+        arrow = "==>" if state == "fired" else "-->"
+        rules = edge.fired_rules if state == "fired" else edge.rules
+        out.append(f"  {names[edge.source]} {arrow}|{_edge_text(rules)}| {names[edge.target]}")
+        (fired_links if state == "fired" else idle_links).append(str(number))
+    for name, style in CLASSES:
+        out.append(f"  classDef {name} {style}")
+    members = {}
+    for node in graph.nodes:
+        members.setdefault(_state(graph, node), []).append(names[node.id])
+    for name, _ in CLASSES:
+        if members.get(name):
+            out.append(f"  class {','.join(members[name])} {name}")
+    if graph.has_case and fired_links:
+        out.append(f"  linkStyle {','.join(fired_links)} stroke:#0b4f6c,stroke-width:2px")
+    if graph.has_case and idle_links:
+        out.append(f"  linkStyle {','.join(idle_links)} stroke:#c0c7cf")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,542 @@
+"""The reasoning network: which facts lead, by which rules, to which conclusions.
+
+Built from the rule catalog (``engine.rule_catalog``), never listed by hand: every
+rule becomes one or more edges from what its conditions read (case fields, the
+life-cycle stage, causes, recommended strategies) to what its body concludes
+(stage, cause, strategy, caveat or first step, program decision, guidance). Edges
+that join the same two nodes are merged and carry every rule's id.
+
+Nodes, by layer (left to right):
+
+0. case facts: one node per case field path (``funding.funds_for_change``), one for
+   the stakeholders, one for the programs, and "every case" for rules without
+   conditions;
+1. the life-cycle stages and the four causes;
+2. the eleven strategies, the program decisions and the guidance items;
+3. the caveats and first steps, attached to their strategy.
+
+A base-evidence edge into a cause also names ``cause_present``, the rule that turns
+evidence into the cause. With an ``Advice``, nodes and edges that took part in the
+case are marked ``fired``: an edge when one of its rules fired on a step that read
+its source and concluded its target (from the trace), an outcome node when the
+advice holds it, a fact node when a fired edge leaves it. Writers draw the model:
+``engine.graph_dot``, ``engine.graph_mermaid``, ``engine.graph_svg``.
+
+Labels are in one language, from the knowledge (titles) and ``knowledge/fields.yaml``
+(field labels) through ``FactReader``; the wording of the graph itself is in
+``knowledge/graph.yaml``.
+"""
+
+import re
+from dataclasses import dataclass, replace
+
+from perencana.engine.reasoning.rule_catalog import rule_catalog
+from perencana.engine.view.memo import (
+    CAUSE_FACT,
+    FIELD_FACT,
+    PROGRAM_FACT,
+    STAKEHOLDER_FACT,
+    FactReader,
+    clean,
+    generic_path,
+    in_language,
+    pair,
+)
+
+# Kinds of node, in the order they are listed; the layer of each.
+KINDS = (
+    "any",
+    "field",
+    "stakeholders",
+    "programs",
+    "stage",
+    "cause",
+    "strategy",
+    "decision",
+    "guidance",
+    "caveat",
+    "first-step",
+)
+FACT_KINDS = ("any", "field", "stakeholders", "programs")
+OUTCOME_KINDS = ("stage", "cause", "strategy", "decision", "guidance", "caveat", "first-step")
+LAYER = {
+    **dict.fromkeys(FACT_KINDS, 0),
+    "stage": 1,
+    "cause": 1,
+    "strategy": 2,
+    "decision": 2,
+    "guidance": 2,
+    "caveat": 3,
+    "first-step": 3,
+}
+# The names of the layers (knowledge/graph.yaml ``graph_layers``), left to right.
+LAYER_NAMES = ("facts", "stage_causes", "actions", "caveats")
+# The knowledge table of each outcome kind.
+TABLES = {
+    "stage": "lifecycle",
+    "cause": "causes",
+    "strategy": "strategies",
+    "decision": "decisions",
+    "guidance": "guidance",
+    "caveat": "caveats",
+    "first-step": "steps",
+}
+# Conclusion kinds of the rule catalog -> node kinds.
+CONCLUDES = {
+    "lifecycle": "stage",
+    "evidence": "cause",
+    "recommendation": "strategy",
+    "caveat": "caveat",
+    "first-step": "first-step",
+    "decision": "decision",
+    "guidance": "guidance",
+}
+# Condition facts that name an outcome node, and the key that names it.
+READS = {
+    "Lifecycle": ("stage", "stage"),
+    "Cause": ("cause", "id"),
+    "Recommended": ("strategy", "strategy"),
+}
+ITEMS = {"Stakeholder": "stakeholders", "Program": "programs"}
+ANY = "any:case"
+
+# What the engine's descriptions of concluded facts name (see engine/facts.py).
+CONCLUDED = (
+    (re.compile(r"^lifecycle = (\S+)$"), "stage"),
+    (re.compile(r"^evidence for (\S+) \("), "cause"),
+    (CAUSE_FACT, "cause"),
+    (re.compile(r"^strategy (\S+) "), "strategy"),
+    (re.compile(r"^caveat (\S+) on "), "caveat"),
+    (re.compile(r"^first step (\S+) for "), "first-step"),
+    (re.compile(r"^programs\[\d+\] decision = (\S+)$"), "decision"),
+    (re.compile(r"^guidance (\S+)"), "guidance"),
+)
+STRATEGY_READ = re.compile(r"^strategy (\S+) recommended$")
+STAGE_READ = re.compile(r"^lifecycle = (\S+)$")
+
+
+def node_id(kind, key):
+    return f"{kind}:{key}"
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node: ``kind`` (see ``KINDS``), its ``key`` (a field path or knowledge id),
+    a readable ``label``, ``details`` (what the case says: values, strength, rank) and
+    ``notes`` (caveats folded into a strategy)."""
+
+    id: str
+    kind: str
+    key: str
+    label: str
+    layer: int
+    fired: bool = False
+    details: tuple = ()
+    notes: tuple = ()
+    base_label: str = ""  # a fact node's own label, when ``label`` shows its value
+
+
+@dataclass(frozen=True)
+class Edge:
+    """The rules (ids, catalog order) by which ``source`` leads to ``target``;
+    ``fired_rules`` are those that did so in the case."""
+
+    source: str
+    target: str
+    rules: tuple
+    fired: bool = False
+    fired_rules: tuple = ()
+    values: tuple = ()  # what the case said of ``source`` when it fired (readable)
+
+
+@dataclass(frozen=True)
+class ReasoningGraph:
+    nodes: tuple
+    edges: tuple
+    lang: str
+    title: str
+    layers: dict  # knowledge/graph.yaml ``graph_layers`` in ``lang``: names of columns
+    kinds: dict  # knowledge/graph.yaml ``graph_kinds`` in ``lang``: names of node kinds
+    words: dict  # the knowledge/graph.yaml wording, in ``lang``
+    organization: str = ""  # the case's, or "" for the whole network
+    has_case: bool = False
+
+    def node(self, identifier):
+        return next(node for node in self.nodes if node.id == identifier)
+
+    def of_kind(self, *kinds):
+        return [node for node in self.nodes if node.kind in kinds]
+
+    def fired_nodes(self):
+        return [node for node in self.nodes if node.fired]
+
+    def fired_edges(self):
+        return [edge for edge in self.edges if edge.fired]
+
+    def rules(self):
+        """Every rule id on some edge."""
+        return {rule for edge in self.edges for rule in edge.rules}
+
+    def fired_only(self):
+        """The part that fired: fired nodes and the fired edges between them."""
+        keep = {node.id for node in self.nodes if node.fired}
+        edges = [e for e in self.edges if e.fired]
+        return _restricted(self, [n for n in self.nodes if n.id in keep], edges)
+
+    def folded(self):
+        """Caveats and first steps folded into their strategy as ``notes``; fact nodes
+        left without any edge are dropped."""
+        words = self.words
+        notes = {}
+        for edge in self.edges:
+            target = self.node(edge.target)
+            source = self.node(edge.source)
+            if target.kind in ("caveat", "first-step") and source.kind == "strategy":
+                notes.setdefault(source.id, []).append(target)
+        nodes = []
+        for node in self.nodes:
+            if node.kind in ("caveat", "first-step"):
+                continue
+            attached = [n for n in notes.get(node.id, []) if n.fired or not self.has_case]
+            caveats = sum(1 for n in attached if n.kind == "caveat")
+            text = []
+            if caveats:
+                text.append(
+                    words["caveat_one" if caveats == 1 else "caveats"].format(count=caveats)
+                )
+            if any(n.kind == "first-step" for n in attached):
+                text.append(words["first_step"])
+            nodes.append(replace(node, notes=tuple(text)) if text else node)
+        return _restricted(self, nodes, self.edges)
+
+    def without(self, *kinds):
+        """The graph without nodes of ``kinds`` (and their edges); fact nodes left
+        without any edge are dropped."""
+        return _restricted(self, [n for n in self.nodes if n.kind not in kinds], self.edges)
+
+
+def _restricted(graph, nodes, edges):
+    """``graph`` with only ``nodes`` and the ``edges`` between them; fact nodes left
+    without an edge are dropped, and in a case a fact node shows the values of its
+    remaining fired edges only."""
+    kept = {node.id for node in nodes}
+    edges = tuple(e for e in edges if {e.source, e.target} <= kept)
+    linked = {e.source for e in edges} | {e.target for e in edges}
+    nodes = [n for n in nodes if n.kind not in FACT_KINDS or n.id in linked]
+    if graph.has_case:
+        nodes = [_with_values(n, edges) if n.kind in FACT_KINDS else n for n in nodes]
+    return replace(graph, nodes=tuple(nodes), edges=edges)
+
+
+def _with_values(node, edges):
+    """A fact node labelled with what the case said of it, in its fired edges."""
+    values = tuple(
+        dict.fromkeys(v for e in edges if e.fired and e.source == node.id for v in e.values)
+    )
+    label = node.base_label or node.label
+    if node.kind == "field" and len(values) == 1 and pair(label, values[0]) == values[0]:
+        # "Seen as too costly: Seen as too costly" says it once.
+        return replace(node, label=values[0], details=(), base_label=label)
+    return replace(node, label=label, details=values, base_label=label)
+
+
+# -- the network from the rule catalog ----------------------------------------------
+
+
+def _sources(rule, target):
+    """The nodes a rule's (non-negated) conditions read, except ``target`` itself
+    (a supporting rule's guard on the cause it raises)."""
+    found = []
+    for condition in rule.conditions:
+        if condition.negated:
+            continue
+        if condition.fact == "Field":
+            found.append(node_id("field", condition.field_path))
+        elif condition.fact in ITEMS:
+            found.append(node_id(ITEMS[condition.fact], ITEMS[condition.fact]))
+        elif condition.fact in READS:
+            kind, key = READS[condition.fact]
+            constraint = condition.get(key)
+            if constraint is not None and constraint.kind != "any":
+                found.extend(node_id(kind, value) for value in constraint.values)
+    found = [source for source in dict.fromkeys(found) if source != target]
+    return found
+
+
+def _targets(rule, knowledge):
+    for conclusion in rule.conclusions:
+        kind = CONCLUDES.get(conclusion.kind)
+        if kind is None:
+            continue
+        table = getattr(knowledge, TABLES[kind])
+        keys = list(table) if conclusion.target == "*" else [conclusion.target]
+        for key in keys:
+            yield node_id(kind, key), conclusion
+
+
+def _network(knowledge):
+    """(node ids by kind, edges as {(source, target): [rule ids]}) from the catalog."""
+    links = {}
+    base_evidence = set()
+    makers = []  # rules that turn evidence into a cause (cause_present)
+    for rule in rule_catalog():
+        if any(c.fact == "Evidence" and not c.negated for c in rule.conditions):
+            makers.append(rule)
+            continue
+        for target, conclusion in _targets(rule, knowledge):
+            sources = _sources(rule, target) or [ANY]
+            for source in sources:
+                links.setdefault((source, target), []).append(rule.id)
+                if conclusion.kind == "evidence" and conclusion.strength != "raise":
+                    base_evidence.add((source, target))
+    for rule in makers:
+        condition = next(c for c in rule.conditions if c.fact == "Evidence")
+        constraint = condition.get("cause")
+        causes = (
+            constraint.values
+            if constraint is not None and constraint.kind != "any"
+            else tuple(knowledge.causes)
+        )
+        wanted = {node_id("cause", cause) for cause in causes}
+        for key in links:
+            if key in base_evidence and key[1] in wanted:
+                links[key].append(rule.id)
+    return {key: tuple(dict.fromkeys(rules)) for key, rules in links.items()}
+
+
+def _order_key(knowledge):
+    """Sort key of node ids: kind order, then knowledge (or fields.yaml) order."""
+    positions = {}
+    for kind, table in TABLES.items():
+        for position, key in enumerate(getattr(knowledge, table)):
+            positions[node_id(kind, key)] = position
+    for position, path in enumerate(knowledge.fields):
+        positions[node_id("field", path)] = position
+
+    def key(identifier):
+        kind, _, name = identifier.partition(":")
+        return (KINDS.index(kind), positions.get(identifier, len(positions)), name)
+
+    return key
+
+
+# -- reading the trace ----------------------------------------------------------------
+
+
+def _read_nodes(description):
+    """The node a fact description (as matched by a rule) stands for, or None."""
+    for pattern, kind in (
+        (STAKEHOLDER_FACT, "stakeholders"),
+        (PROGRAM_FACT, "programs"),
+    ):
+        if pattern.match(description):
+            return node_id(kind, kind)
+    match = STAGE_READ.match(description)
+    if match:
+        return node_id("stage", match[1])
+    match = CAUSE_FACT.match(description)
+    if match:
+        return node_id("cause", match["cause"])
+    match = STRATEGY_READ.match(description)
+    if match:
+        return node_id("strategy", match[1])
+    match = FIELD_FACT.match(description)
+    if match:
+        return node_id("field", generic_path(match["path"]))
+    return None
+
+
+def _concluded_nodes(description):
+    for pattern, kind in CONCLUDED:
+        match = pattern.match(description)
+        if match:
+            return node_id(kind, match[1])
+    return None
+
+
+def _fired_links(trace, links):
+    """{(source, target): (rule ids, descriptions of the source)} of the links that
+    took part in the run, from the steps of the trace."""
+    fired = {}
+    for step in trace:
+        read = {}
+        for description in map(str, step.facts):
+            source = _read_nodes(description)
+            if source is not None:
+                read.setdefault(source, []).append(description)
+        if not step.facts:
+            read = {ANY: []}
+        targets = {_concluded_nodes(str(d)) for d in step.concluded} - {None}
+        for source, descriptions in read.items():
+            for target in targets:
+                if step.rule in links.get((source, target), ()):
+                    rules, seen = fired.setdefault((source, target), ([], []))
+                    rules.append(step.rule)
+                    seen.extend(descriptions)
+    return {
+        key: (tuple(dict.fromkeys(rules)), tuple(dict.fromkeys(seen)))
+        for key, (rules, seen) in fired.items()
+    }
+
+
+def _advised(advice):
+    """Node ids of the outcomes the advice holds."""
+    found = {node_id("stage", advice.lifecycle)}
+    found |= {node_id("cause", c.id) for c in advice.causes}
+    for strategy in advice.strategies:
+        found.add(node_id("strategy", strategy.id))
+        found |= {node_id("caveat", c) for c in strategy.caveats}
+        found |= {node_id("first-step", s) for s in strategy.first_steps}
+    found |= {node_id("decision", p.decision) for p in advice.programs}
+    found |= {node_id("guidance", g.id) for g in advice.guidance}
+    return found
+
+
+# -- labels -------------------------------------------------------------------------
+
+
+def short(text, limit=64):
+    """The first clause of a long knowledge text, cut at a word, for a node label."""
+    text = " ".join(str(text).split())
+    clause = re.split(r"[;:]|, so\b|, and\b", text, maxsplit=1)[0].strip().rstrip(",.")
+    if len(clause) <= limit:
+        return clause
+    return clause[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+class _Labeller:
+    def __init__(self, advice, knowledge, lang):
+        self.knowledge = knowledge
+        self.reader = FactReader(advice, knowledge, lang)
+        self.words = self.reader.labels["graph"]
+        self.lang = lang
+
+    def label(self, kind, key):
+        reader = self.reader
+        if kind == "any":
+            return self.words["any_case"]
+        if kind == "field":
+            return reader.field_label(key)
+        if kind in ("stakeholders", "programs"):
+            return reader.field_label(kind)
+        if kind in ("caveat", "first-step"):
+            item = getattr(self.knowledge, TABLES[kind]).get(key, {})
+            return short(in_language(item.get("text"), self.lang)) or key
+        return reader.title(TABLES[kind], key)
+
+
+def _value(reader, description):
+    """What a fact description says of its node, readable: a field's answer, or the
+    name of a stakeholder or program."""
+    for pattern, kind in ((STAKEHOLDER_FACT, "stakeholders"), (PROGRAM_FACT, "programs")):
+        match = pattern.match(description)
+        if match:
+            return reader.item_name(kind, int(match["index"]), match["name"])
+    match = FIELD_FACT.match(description)
+    if match:
+        return reader.value_label(match["path"], match["value"])
+    return None
+
+
+def _outcome_details(advice, labeller):
+    """{node id: detail lines} for the outcome nodes of a case."""
+    reader = labeller.reader
+    words = labeller.words
+    details = {}
+    for cause in advice.causes:
+        strength = reader.strength(cause.strength)
+        details[node_id("cause", cause.id)] = (words["cause_strength"].format(strength=strength),)
+    for strategy in advice.strategies:
+        details[node_id("strategy", strategy.id)] = (words["rank"].format(rank=strategy.rank),)
+    for program in advice.programs:
+        identifier = node_id("decision", program.decision)
+        details[identifier] = (*details.get(identifier, ()), program.name)
+    return details
+
+
+def reasoning_graph(knowledge, lang="en", advice=None):
+    """The reasoning network in ``lang``; with ``advice``, what fired in its case."""
+    labeller = _Labeller(advice, knowledge, lang)
+    words = labeller.words
+    links = _network(knowledge)
+    order = _order_key(knowledge)
+    identifiers = {ANY} | {identifier for link in links for identifier in link}
+    for kind in ("cause", "strategy", "guidance", "decision", "stage"):
+        identifiers |= {node_id(kind, key) for key in getattr(knowledge, TABLES[kind])}
+    fired_links = _fired_links(advice.trace, links) if advice is not None else {}
+    advised = _advised(advice) if advice is not None else set()
+    details = _outcome_details(advice, labeller) if advice is not None else {}
+    fired_sources = {source for source, _ in fired_links}
+    nodes = []
+    for identifier in sorted(identifiers, key=order):
+        kind, _, key = identifier.partition(":")
+        fired = identifier in advised if kind in OUTCOME_KINDS else identifier in fired_sources
+        nodes.append(
+            Node(
+                id=identifier,
+                kind=kind,
+                key=key,
+                label=clean(labeller.label(kind, key)),
+                layer=LAYER[kind],
+                fired=fired,
+                details=tuple(clean(text) for text in details.get(identifier, ())),
+            )
+        )
+    edges = []
+    for (source, target), rules in sorted(
+        links.items(), key=lambda item: (order(item[0][1]), order(item[0][0]))
+    ):
+        fired_rules, seen = fired_links.get((source, target), ((), ()))
+        values = (_value(labeller.reader, description) for description in seen)
+        edges.append(
+            Edge(
+                source=source,
+                target=target,
+                rules=rules,
+                fired=bool(fired_rules),
+                fired_rules=fired_rules,
+                values=tuple(dict.fromkeys(clean(v) for v in values if v)),
+            )
+        )
+    layer_words = labeller.reader.labels["graph_layers"]
+    organization = clean(advice.organization) if advice is not None else ""
+    title = (
+        words["title_case"].format(organization=organization)
+        if advice is not None
+        else words["title_network"]
+    )
+    graph = ReasoningGraph(
+        nodes=(),
+        edges=(),
+        lang=lang,
+        title=title,
+        layers=dict(layer_words),
+        kinds=dict(labeller.reader.labels["graph_kinds"]),
+        words=dict(words),
+        organization=organization,
+        has_case=advice is not None,
+    )
+    return _restricted(graph, nodes, edges)
+
+
+def memo_graph(graph):
+    """The part of a case's graph the memo shows: what fired, caveats folded into
+    their strategies, and no guidance (the memo's guidance section gives its reasons)."""
+    return graph.fired_only().folded().without("guidance")
+
+
+def safe_ids(graph):
+    """{node id: an identifier of letters, digits and ``_``} for DOT and Mermaid,
+    unique and stable (``cause:financial`` -> ``cause_financial``)."""
+    taken = {}
+    found = {}
+    for node in graph.nodes:
+        base = re.sub(r"[^A-Za-z0-9]+", "_", node.id).strip("_") or "node"
+        name = base
+        number = 1
+        while name in taken:
+            number += 1
+            name = f"{base}_{number}"
+        taken[name] = node.id
+        found[node.id] = name
+    return found

@@ -1,0 +1,295 @@
+"""The interview's input and output: questions on standard error, answers from
+standard input, the case file written after every answer, the memo on standard output.
+
+With a terminal the questions are shown in full (a heading per section, numbered
+choices, the allowed answers and any default in brackets on the prompt line); with
+piped input each question is one line and the answers are read line by line, so an
+interview can be scripted. Ctrl-C leaves the case file as written so far (exit 130);
+so does the end of the input before the last question (exit 1). Every write is atomic.
+"""
+
+import sys
+from pathlib import Path
+
+import yaml
+from perencana.engine.errors import CaseError, OutputError
+from perencana.engine.interview.session import Interview, check_partial
+from perencana.engine.memo.output import write_atomically
+
+DEFAULT_CASE = "case.yaml"
+MAX_BYTES = 1024 * 1024
+EXIT_INTERRUPTED = 130
+EXIT_ENDED = 1
+
+
+class _CaseDumper(yaml.SafeDumper):
+    """Block mappings, lists of plain values on one line, list items indented."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+
+def _represent_list(dumper, items):
+    flow = all(not isinstance(item, (list, dict)) for item in items)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flow)
+
+
+_CaseDumper.add_representer(list, _represent_list)
+
+
+def case_text(data, header):
+    """A case file: ``header`` lines as comments, then the sections of ``data``, a
+    blank line between them."""
+    lines = [f"# {' '.join(line.splitlines())}" for line in header]
+    parts = [
+        yaml.dump(
+            {section: value},
+            Dumper=_CaseDumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=False,
+            width=4096,
+        )
+        for section, value in data.items()
+    ]
+    return "\n".join(lines) + "\n\n" + "\n".join(parts)
+
+
+def read_partial(path):
+    """The data of a partial case file for ``--resume`` (YAML, not yet complete):
+    refused, naming the problems, when it is not a case in the making."""
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise CaseError(name, ["file not found"]) from None
+    except IsADirectoryError:
+        raise CaseError(name, ["is a directory, not a case file"]) from None
+    except OSError as error:
+        raise CaseError(name, [f"cannot be read: {error.strerror or error}"]) from None
+    if len(raw) > MAX_BYTES:
+        raise CaseError(name, ["the file is larger than 1 MiB, the most a case file may be"])
+    try:
+        data = yaml.safe_load(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise CaseError(name, ["the file is not UTF-8 text; save it as UTF-8"]) from None
+    except yaml.YAMLError as error:
+        raise CaseError(name, ["not valid YAML: " + " ".join(str(error).split())]) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise CaseError(name, ["does not hold a case (a mapping of sections)"])
+    problems = check_partial(data)
+    if problems:
+        raise CaseError(name, problems)
+    return data
+
+
+class Console:
+    """One interview on a pair of streams, writing the case to ``target``."""
+
+    def __init__(self, interview, target, overwrite, stdin, stderr, tty):
+        self.interview = interview
+        self.target = target
+        self.overwrite = overwrite  # the first write may replace an existing file
+        self.stdin = stdin
+        self.stderr = stderr
+        self.tty = tty
+        self.written = False
+        self.section = None
+
+    def say(self, text=""):
+        self.stderr.write(text + "\n")
+        self.stderr.flush()
+
+    def read_line(self, prompt=""):
+        if prompt:
+            self.stderr.write(prompt)
+            self.stderr.flush()
+        line = self.stdin.readline()
+        if line == "":
+            raise EOFError
+        return line.rstrip("\r\n")
+
+    # ---------------------------------------------------------------- showing
+
+    def show(self, question, again=False):
+        """Show ``question``; ``again`` after a reply (?, why, an error) shows less."""
+        interview = self.interview
+        number = interview.asked + 1
+        if not self.tty:
+            hint = interview.hint(question)
+            suffix = f" ({hint})" if hint else ""
+            default = interview.default(question)
+            suffix += f" [{default}]" if default is not None else ""
+            self.say(f"{number}. {interview.text(question)}{suffix}")
+            return None
+        if not again:
+            if question.section != self.section:
+                self.section = question.section
+                title = interview.section_title(question.section)
+                self.say()
+                self.say(f"== {title} ==")
+            self.say()
+            heading = interview.word("question_number", number=number)
+            item = interview.item_title(question)
+            self.say(f"{heading} · {item}" if item else heading)
+            self.say(interview.text(question))
+            for choice, value, meaning in interview.choices(question):
+                line = interview.word("choice_line", number=choice, value=value, meaning=meaning)
+                self.say(f"  {line}")
+        hint = interview.hint(question)
+        prompt = interview.label(question)
+        if hint:
+            prompt += f" ({hint})"
+        default = interview.default(question)
+        if default is not None:
+            prompt += f" [{default}]"
+        return prompt + ": "
+
+    # ---------------------------------------------------------------- writing
+
+    def save(self, final=False):
+        """Write the answers so far (atomically; the first write never replaces a
+        file it may not); ``final`` writes even when nothing was answered here."""
+        interview = self.interview
+        if not (interview.history or self.written or final):
+            return
+        complete = interview.complete
+        if complete:
+            header = [interview.word("header_complete")]
+        else:
+            header = [interview.word("header_partial", count=interview.asked, path=self.target)]
+        skipped = interview.skipped()
+        if skipped:
+            header.append(interview.word("header_skipped", fields=", ".join(skipped)))
+        text = case_text(interview.case_data(), header)
+        try:
+            write_atomically(self.target, text, force=self.overwrite or self.written)
+        except OutputError:
+            if Path(self.target).exists() and not self.written:
+                raise OutputError(interview.word("exists", path=self.target)) from None
+            raise
+        self.written = True
+
+    # ---------------------------------------------------------------- the loop
+
+    def run(self):
+        """Ask until the interview is complete; returns ``True`` then."""
+        interview = self.interview
+        if self.tty:
+            self.say(interview.word("intro", path=self.target))
+            if interview.asked:
+                self.say(interview.word("resumed", path=self.target, count=interview.asked))
+        again = False
+        while True:
+            question = interview.next_question()
+            if question is None:
+                return True
+            prompt = self.show(question, again)
+            line = self.read_line(prompt or "")
+            reply = interview.handle(question, line)
+            again = reply.kind in ("help", "why", "error", "nothing-to-undo")
+            if reply.message:
+                self.say(reply.message)
+            if reply.kind in ("answered", "back"):
+                self.save()
+                again = False
+
+
+def confirm_overwrite(interview, path, stdin, stderr, tty):
+    """Whether an existing ``path`` may be overwritten: asked on a terminal, refused
+    (with a message naming --force and --resume) otherwise."""
+    if not tty:
+        raise OutputError(interview.word("exists", path=path))
+    console = Console(interview, path, False, stdin, stderr, tty)
+    hint = interview.word("hint_boolean")
+    while True:
+        line = console.read_line(f"{interview.word('overwrite', path=path)} ({hint}) ")
+        word = line.strip().casefold()
+        if word in interview.words("yes_words"):
+            return True
+        if word in interview.words("no_words"):
+            raise OutputError(interview.word("not_overwritten", path=path))
+
+
+def run_interview(
+    output=None,
+    resume=None,
+    fmt="md",
+    lang="en",
+    force=False,
+    stdin=None,
+    stdout=None,
+    stderr=None,
+    advise=None,
+    render=None,
+):
+    """Run the interview; return the exit code (0 done, 130 Ctrl-C, 1 input ended).
+
+    The case goes to ``output`` (or the ``resume`` file, or ``case.yaml``), the memo
+    in ``fmt`` and ``lang`` to ``stdout``. ``advise`` and ``render`` turn the case into
+    the memo text (``engine.api`` passes its own).
+    """
+    if stdin is None:
+        stdin = sys.stdin
+        if hasattr(stdin, "reconfigure"):  # a byte that is not UTF-8 must not crash
+            stdin.reconfigure(errors="replace")
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    tty = _is_tty(stdin)
+    loaded = read_partial(resume) if resume else None
+    interview = Interview(lang=lang, data=loaded)
+    target = str(output or resume or DEFAULT_CASE)
+    continuing = resume is not None and _same_file(resume, target)
+    _check_target(interview, target)
+    console = Console(interview, target, force or continuing, stdin, stderr, tty)
+    try:
+        if not console.overwrite and Path(target).exists():
+            console.overwrite = confirm_overwrite(interview, target, stdin, stderr, tty)
+        console.run()
+    except KeyboardInterrupt:
+        _farewell(console, continuing, "interrupted")
+        return EXIT_INTERRUPTED
+    except EOFError:
+        _farewell(console, continuing, "ended")
+        return EXIT_ENDED
+    console.save(final=True)
+    case = interview.final_case()
+    stdout.write(render(advise(case), fmt, lang))
+    stdout.flush()
+    console.say(interview.word("written", path=target))
+    return 0
+
+
+def _check_target(interview, target):
+    """Refuse, before any question, a case file that could never be written."""
+    path = Path(target)
+    if path.is_dir():
+        raise OutputError(interview.word("is_folder", path=target))
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(interview.word("no_folder", path=target, folder=folder))
+
+
+def _farewell(console, continuing, how):
+    """Say how the interview stopped and where its answers are."""
+    kept = console.written or continuing
+    key = how if kept else f"{how}_empty"
+    console.say()
+    console.say(console.interview.word(key, path=console.target))
+
+
+def _is_tty(stream):
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _same_file(left, right):
+    try:
+        return Path(left).resolve() == Path(right).resolve()
+    except OSError:
+        return str(left) == str(right)

@@ -1,0 +1,306 @@
+"""Which questions of the interview can still change the advice, read from the rules.
+
+Nothing here lists questions by hand: the rules' conditions come from
+``engine.rule_catalog`` and the answers so far decide, by a *possibility fixpoint*,
+which rules MAY still fire:
+
+- a rule MAY fire when each of its conditions may hold;
+- a ``Field`` condition may hold when its field is still open (not asked yet) or its
+  answer is among the condition's values; a field answered ``unknown`` gives no fact,
+  so it can match nothing; numbers are compared by their band
+  (``knowledge/thresholds.yaml``, ``perencana.engine.reasoning.case_facts.band_for``); a list answer
+  (triggers) may hold when one of its members does;
+- a ``Stakeholder`` or ``Program`` condition may hold while its list is not asked yet
+  or may still grow, or when one of the items listed may match (an item's open
+  answers may be anything; a program's ``performance`` is worked out from what its
+  effectiveness and efficiency may still be);
+- a ``Lifecycle``, ``Evidence``, ``Cause`` or ``Recommended`` condition may hold when
+  some rule that MAY fire concludes it; a rule that concludes a value it bound
+  (``cause_present`` concludes the cause of its evidence) may conclude any value its
+  conditions on concluded facts may bind. This repeats until nothing changes;
+- a negated condition may always hold (conservative).
+
+A question about field F can change the advice only if a rule that MAY fire has a
+condition on F; the others are skipped. An item of a list is matched as a whole (its
+whole description becomes the evidence of the rule that matched it), so each answer
+of an item that such a rule may match is asked, except an answer that only feeds a
+derived key (a program's performance) once the other answers fix that key.
+
+Some questions are asked whatever the rules need: the required fields (the case needs
+them) and the fields the memo shows about the organization and the change (its text
+fields, such as sector and mission, and its type), which no rule reads.
+
+Possibility only shrinks as answers come in, so a question skipped once stays
+irrelevant: no later answer can make it matter again.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, generic_path, spec_for
+from perencana.engine.reasoning.case_facts import DERIVED_FROM, band_for, performance
+from perencana.engine.reasoning.rule_catalog import ITEM_SECTIONS, rule_catalog
+
+MISSING = object()  # a question not answered yet
+ANY = "*"  # "any value" among the possible conclusions
+
+# Facts the rules conclude and other rules match: class -> (conclusion kind, its key).
+CONCLUDED_FACTS = {
+    "Lifecycle": ("lifecycle", "stage"),
+    "Evidence": ("evidence", "cause"),
+    "Cause": ("cause", "id"),
+    "Recommended": ("recommendation", "strategy"),
+}
+# How a derived item key is worked out from the item's answers (reasoning.case_facts).
+DERIVERS = {"programs[].performance": performance}
+# Fields no rule reads that the memo shows about the organization (besides the text
+# fields and the required ones): see ``perencana.engine.view.memo._organization``.
+SHOWN_IN_MEMO = ("organization.type",)
+
+
+def asked_regardless(spec):
+    """Why a field is asked whatever the rules need: ``required``, ``shown`` or ``""``."""
+    if spec.required:
+        return "required"
+    if spec.kind == "text" or spec.path in SHOWN_IN_MEMO:
+        return "shown"
+    return ""
+
+
+def lookup(answers, path):
+    """The answer at a concrete ``path`` (``funding.allocation``, ``programs[1].viable``
+    or a whole list ``programs``) in a partial case, or ``MISSING``."""
+    head, _, name = path.rpartition(".")
+    if not head:
+        return answers.get(path, MISSING)
+    if "[" in head:
+        section, _, index = head.partition("[")
+        items = answers.get(section)
+        index = int(index.rstrip("]"))
+        if not isinstance(items, list) or index >= len(items):
+            return MISSING
+        return items[index].get(name, MISSING)
+    part = answers.get(head)
+    return part.get(name, MISSING) if isinstance(part, dict) else MISSING
+
+
+def _same(value, options):
+    """``value`` is among ``options`` (``True`` is not ``1``)."""
+    return any(value == option and type(value) is type(option) for option in options)
+
+
+def _open_values(generic):
+    """Every value an unanswered item field may take, ``unknown`` included."""
+    spec = spec_for(generic)
+    if spec.kind in ("boolean", "enum"):
+        return (*spec.answers, UNKNOWN)
+    return (ANY,)
+
+
+@lru_cache(maxsize=1)
+def _derived_sources():
+    """item field -> the derived key it feeds (``programs[].efficiency`` ->
+    ``programs[].performance``)."""
+    return {source: derived for derived, sources in DERIVED_FROM.items() for source in sources}
+
+
+@dataclass
+class Relevance:
+    """The rules that MAY still fire given ``answers`` (a partial case: only what is
+    answered; lists as lists of partial items) and ``closed`` (the list sections to
+    which no item will be added)."""
+
+    answers: dict
+    closed: frozenset = frozenset()
+    thresholds: dict = None
+    catalog: tuple = None
+    may_fire: tuple = field(init=False)
+    possible: dict = field(init=False)
+
+    def __post_init__(self):
+        if self.thresholds is None:
+            from perencana.knowledge import load_knowledge
+
+            self.thresholds = load_knowledge().thresholds
+        if self.catalog is None:
+            self.catalog = rule_catalog()
+        self.closed = frozenset(self.closed)
+        self._bands = {entry["path"]: entry["bands"] for entry in self.thresholds["bands"]}
+        self.may_fire, self.possible = self._fixpoint()
+
+    # ------------------------------------------------------------------ the fixpoint
+
+    def _fixpoint(self):
+        possible = {kind: set() for kind, _ in CONCLUDED_FACTS.values()}
+        fired, order = set(), []
+        changed = True
+        while changed:
+            changed = False
+            for rule in self.catalog:
+                if rule.id in fired:
+                    continue
+                if all(self._may_hold(condition, possible) for condition in rule.conditions):
+                    fired.add(rule.id)
+                    order.append(rule)
+                    changed = True
+                    for conclusion in rule.conclusions:
+                        targets = self._targets(rule, conclusion, possible)
+                        possible.setdefault(conclusion.kind, set()).update(targets)
+        order.sort(key=lambda rule: self.catalog.index(rule))
+        return tuple(order), possible
+
+    @staticmethod
+    def _targets(rule, conclusion, possible):
+        if conclusion.target != ANY:
+            return {conclusion.target}
+        bound = set()
+        for condition in rule.conditions:
+            if condition.negated or condition.fact not in CONCLUDED_FACTS:
+                continue
+            kind, key = CONCLUDED_FACTS[condition.fact]
+            constraint = condition.get(key)
+            if constraint is not None and constraint.kind == "any":
+                bound |= possible.get(kind, set())
+        return bound or {ANY}
+
+    def _may_hold(self, condition, possible):
+        if condition.negated:
+            return True
+        if condition.fact == "Field":
+            return self._field_may_hold(condition)
+        if condition.fact in ITEM_SECTIONS:
+            return self._list_may_hold(condition)
+        if condition.fact in CONCLUDED_FACTS:
+            kind, key = CONCLUDED_FACTS[condition.fact]
+            found = possible.get(kind, set())
+            constraint = condition.get(key)
+            if constraint is None or constraint.kind == "any" or ANY in found:
+                return bool(found)
+            return any(value in found for value in constraint.values)
+        return True  # a fact the analysis does not know: assume it may hold
+
+    def _field_may_hold(self, condition):
+        path = condition.field_path
+        value = lookup(self.answers, path)
+        if value is MISSING:
+            return True
+        if value == UNKNOWN:
+            return False
+        members = value if isinstance(value, list) else [value]
+        others = [c for c in condition.constraints if c.key != "path"]
+        return any(all(self._allows(c, path, m) for c in others) for m in members)
+
+    def _allows(self, constraint, path, member):
+        if constraint.kind == "any":
+            return True
+        if constraint.key == "value":
+            return _same(member, constraint.values)
+        if constraint.key == "band":
+            bands = self._bands.get(path)
+            return bands is None or band_for(member, bands) in constraint.values
+        return True
+
+    def _list_may_hold(self, condition):
+        section = ITEM_SECTIONS[condition.fact]
+        items = self.answers.get(section, MISSING)
+        if items is MISSING:
+            return True
+        if items == UNKNOWN:
+            return False
+        if section not in self.closed:
+            return True  # an item yet to be added may be anything
+        return any(self._item_may_match(condition, section, item) for item in items)
+
+    def _item_may_match(self, condition, section, item):
+        for constraint in condition.constraints:
+            if constraint.kind == "any":
+                continue
+            values = self._item_values(section, item, constraint.key)
+            if ANY not in values and not any(_same(v, constraint.values) for v in values):
+                return False
+        return True
+
+    def _item_values(self, section, item, key):
+        """Every value key ``key`` of an item's fact may still take."""
+        generic = f"{section}[].{key}"
+        derive = DERIVERS.get(generic)
+        if derive is not None:
+            names = [path.rpartition(".")[2] for path in DERIVED_FROM[generic]]
+            choices = [self._item_values(section, item, name) for name in names]
+            return {
+                derive(dict(zip(names, combo, strict=True)))
+                for combo in itertools.product(*choices)
+            }
+        if key in item:
+            return {item[key]} if not isinstance(item[key], list) else {ANY}
+        try:
+            return set(_open_values(generic))
+        except KeyError:
+            return {ANY}
+
+    # ------------------------------------------------------------------- questions
+
+    def waiting_for(self, path):
+        """The rules that MAY fire and wait for the answer at concrete ``path``: a field
+        (``change.pace``), an item's field (``programs[1].efficiency``) or a list
+        (``stakeholders``: whether it has items at all)."""
+        if path in LIST_SECTIONS:
+            facts = {fact for fact, section in ITEM_SECTIONS.items() if section == path}
+            return tuple(r for r in self.may_fire if any(c.fact in facts for c in r.conditions))
+        if "[" in path:
+            return self._waiting_for_item(path)
+        return tuple(
+            rule
+            for rule in self.may_fire
+            if any(condition.field_path == path for condition in rule.conditions)
+        )
+
+    def _waiting_for_item(self, path):
+        head, _, name = path.rpartition(".")
+        section, _, index = head.partition("[")
+        items = self.answers.get(section)
+        index = int(index.rstrip("]"))
+        item = items[index] if isinstance(items, list) and index < len(items) else {}
+        derived = _derived_sources().get(generic_path(path))
+        if derived is not None and not self._changes_derived(section, item, name, derived):
+            return ()
+        facts = {fact for fact, owner in ITEM_SECTIONS.items() if owner == section}
+        return tuple(
+            rule
+            for rule in self.may_fire
+            if any(
+                condition.fact in facts
+                and (condition.negated or self._item_may_match(condition, section, item))
+                for condition in rule.conditions
+            )
+        )
+
+    def _changes_derived(self, section, item, name, derived):
+        """Whether some answer to ``name`` gives the item another derived value than
+        another answer would, for some answers to the item's other open fields."""
+        names = [path.rpartition(".")[2] for path in DERIVED_FROM[derived]]
+        others = [n for n in names if n != name]
+        other_choices = [
+            [item[n]] if n in item else _open_values(f"{section}[].{n}") for n in others
+        ]
+        derive = DERIVERS[derived]
+        for combo in itertools.product(*other_choices):
+            base = dict(zip(others, combo, strict=True))
+            results = {
+                derive({**base, name: value}) for value in _open_values(f"{section}[].{name}")
+            }
+            if len(results) > 1:
+                return True
+        return False
+
+    def is_relevant(self, path):
+        """Whether the interview asks the question at ``path`` (see the module text)."""
+        if path not in LIST_SECTIONS and asked_regardless(spec_for(path)):
+            return True
+        return bool(self.waiting_for(path))
+
+
+def relevance(answers, closed=(), thresholds=None):
+    """The ``Relevance`` of a partial case (see ``Relevance``)."""
+    return Relevance(answers=answers, closed=frozenset(closed), thresholds=thresholds)

@@ -1,0 +1,625 @@
+"""The interview as a state machine: which question comes next, what an answer means,
+going back. No input or output here (``engine.interview_console`` does that).
+
+The questions follow the case schema's order (organization, change, funding,
+resources, staff, stakeholders, programs, partners, planner); a question is asked only
+when ``engine.interview_relevance`` says its answer can still change the advice, or
+the case needs it. Lists are entered one item at a time: "Add a stakeholder?", then
+the item's name and its questions, then "Add another stakeholder?".
+
+The answers are kept as a partial case (only what is answered, in the case file's
+shape), which is what the console writes after each answer and what ``--resume``
+reads back. The questions, field labels and value labels come from
+``knowledge/fields.yaml``; every other word from ``knowledge/interview.yaml``.
+"""
+
+import copy
+import re
+from dataclasses import dataclass
+
+from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, field_specs
+from perencana.engine.case.validation import normalize_case, show_value, validate_case
+from perencana.engine.interview.relevance import MISSING, Relevance, asked_regardless, lookup
+from perencana.engine.view.memo import in_language
+
+WORDING = "interview"
+SECTIONS_WORDING = "interview_sections"
+MISSING_REQUIRED = ": missing; it is required"
+_SEPARATORS = re.compile(r"[,\s]+")
+_MOST_DIGITS = 4000
+
+
+def sections():
+    """The case's sections in the schema's order."""
+    return tuple(dict.fromkeys(spec.path.partition(".")[0].rstrip("[]") for spec in field_specs()))
+
+
+def section_specs(section):
+    """The specs of one section (of its items, for a list), in the schema's order."""
+    prefix = f"{section}[]." if section in LIST_SECTIONS else f"{section}."
+    return tuple(spec for spec in field_specs() if spec.path.startswith(prefix))
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: about a field (``spec``) at a concrete ``path``
+    (``programs[1].viable``), or whether to add an item to a list (``spec`` None,
+    ``path`` the list, ``index`` the item that would be added)."""
+
+    path: str
+    section: str
+    spec: object = None
+    index: int = None
+
+    @property
+    def is_add(self):
+        return self.spec is None
+
+    @property
+    def kind(self):
+        return "add" if self.is_add else self.spec.kind
+
+    @property
+    def name(self):
+        return self.path.rpartition(".")[2]
+
+    @property
+    def allows_unknown(self):
+        """Whether ``unknown`` is an allowed answer (as the case format says)."""
+        if self.is_add:
+            return self.index == 0  # a whole list may be unknown, not once it has items
+        return not self.spec.required
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the interview says back to one line typed: ``kind`` is ``answered``,
+    ``error``, ``help``, ``why``, ``back`` or ``nothing-to-undo``."""
+
+    kind: str
+    message: str = ""
+
+    @property
+    def ok(self):
+        return self.kind == "answered"
+
+
+@dataclass
+class _Step:
+    question: Question
+    undo: tuple
+    shown: str  # the answer as one would type it, offered again after ``back``
+
+
+class Interview:
+    """The questions and answers of one interview.
+
+    ``data`` is a partial case to continue (as ``--resume`` reads it, checked with
+    ``check_partial``); its answers are replayed in the interview's order, so that
+    ``back`` can return to them.
+    """
+
+    def __init__(self, knowledge=None, lang="en", data=None):
+        if knowledge is None:
+            from perencana.knowledge import load_knowledge
+
+            knowledge = load_knowledge()
+        self.knowledge = knowledge
+        self.lang = lang
+        self.data = {}
+        self.closed = set()
+        self.history = []
+        self.defaults = {}
+        if data:
+            self._resume(data)
+
+    # ---------------------------------------------------------------- the wording
+
+    def word(self, key, **values):
+        """A text of ``interview.yaml`` in the interview's language, filled in."""
+        text = in_language(self.knowledge.memo[WORDING][key], self.lang)
+        return text.format(**values) if values else text
+
+    def words(self, key):
+        """Every word accepted for ``key`` (``yes_words``...), in both languages."""
+        texts = self.knowledge.memo[WORDING][key]
+        return {w.strip().casefold() for text in texts.values() for w in text.split("|")}
+
+    def section_title(self, section):
+        return in_language(self.knowledge.memo[SECTIONS_WORDING][section], self.lang)
+
+    def _field(self, question):
+        return self.knowledge.fields.get(question.spec.path, {})
+
+    def label(self, question):
+        """The field's label (the list's, for an add question)."""
+        if question.is_add:
+            return self.word(f"add_label_{question.section}")
+        return in_language(self._field(question).get("label"), self.lang) or question.path
+
+    def text(self, question):
+        """The question as asked."""
+        if question.is_add:
+            which = "first" if question.index == 0 else "another"
+            return self.word(f"add_{which}_{question.section}")
+        return in_language(self._field(question).get("question"), self.lang) or question.path
+
+    def meaning(self, question, value):
+        """The label of one answer (``Gradual``), from fields.yaml."""
+        values = self._field(question).get("values") or {}
+        return in_language(values.get(value), self.lang) if value in values else ""
+
+    def choices(self, question):
+        """The answers listed with numbers: ``[(1, 'gradual', 'Gradual'), ...]``."""
+        if question.kind not in ("enum", "enum-list"):
+            return []
+        values = [value for value in question.spec.choices if value != UNKNOWN]
+        return [(n, v, self.meaning(question, v)) for n, v in enumerate(values, start=1)]
+
+    def hint(self, question):
+        """The short reminder of the allowed answers, for the prompt line."""
+        kind = question.kind
+        if kind in ("boolean", "add"):
+            hint = self.word("hint_boolean")
+        elif kind == "enum":
+            hint = self.word("hint_enum", count=len(self.choices(question)))
+        elif kind == "count":
+            hint = self.word("hint_count")
+        elif kind == "enum-list":
+            hint = self.word("hint_list")
+        else:
+            hint = ""
+        if question.allows_unknown:
+            hint = f"{hint}, {self.word('hint_unknown')}" if hint else self.word("hint_unknown")
+        return hint
+
+    def item_title(self, question):
+        """``Stakeholder 2: shelter landlords`` for a question about an item, else ``""``."""
+        if question.is_add or question.index is None:
+            return ""
+        item = self.data[question.section][question.index]
+        return self.word(
+            "section_item",
+            section=self.word(f"item_{question.section}"),
+            number=question.index + 1,
+            name=item.get("name", self.word("new_item")),
+        )
+
+    def default(self, question):
+        """The answer offered when Enter alone is typed (the one undone by ``back``)."""
+        return self.defaults.get(question.path)
+
+    # ---------------------------------------------------------------- the flow
+
+    def relevance(self):
+        return Relevance(self.data, frozenset(self.closed), self.knowledge.thresholds)
+
+    def _candidates(self):
+        """Every question the interview could ask now, answered or not, in order."""
+        for section in sections():
+            if section not in LIST_SECTIONS:
+                for spec in section_specs(section):
+                    yield Question(spec.path, section, spec)
+                continue
+            items = self.data.get(section, MISSING)
+            if items is MISSING:
+                yield Question(section, section, None, 0)
+                continue
+            if items == UNKNOWN:
+                continue
+            for index in range(len(items)):
+                for spec in section_specs(section):
+                    name = spec.path.rpartition(".")[2]
+                    yield Question(f"{section}[{index}].{name}", section, spec, index)
+            if section not in self.closed:
+                yield Question(section, section, None, len(items))
+
+    def _answered(self, question):
+        return not question.is_add and lookup(self.data, question.path) is not MISSING
+
+    def next_question(self, relevance=None):
+        """The next question to ask, or ``None`` when the interview is complete."""
+        relevance = relevance or self.relevance()
+        for question in self._candidates():
+            if not self._answered(question) and relevance.is_relevant(question.path):
+                return question
+        return None
+
+    def skipped(self):
+        """The paths of the questions passed over, because no answer to them could
+        change the advice (all of them, once the interview is complete)."""
+        relevance = self.relevance()
+        upcoming = self.next_question(relevance)
+        found = []
+        for question in self._candidates():
+            if upcoming is not None and question == upcoming:
+                break
+            if not self._answered(question) and not relevance.is_relevant(question.path):
+                found.append(question.path)
+        return found
+
+    @property
+    def asked(self):
+        """How many questions have been answered (replayed ones included)."""
+        return len(self.history)
+
+    @property
+    def complete(self):
+        return self.next_question() is None
+
+    # ---------------------------------------------------------------- answering
+
+    def handle(self, question, line):
+        """React to one ``line`` typed at ``question``: a command (``?``, ``why``,
+        ``back``) or an answer. Returns a ``Reply``."""
+        word = line.strip().casefold()
+        if word in self.words("help_words"):
+            return Reply("help", self.help_text(question))
+        if word in self.words("why_words"):
+            return Reply("why", self.why_text(question))
+        if word in self.words("back_words"):
+            if self.back() is None:
+                return Reply("nothing-to-undo", self.word("nothing_to_undo"))
+            return Reply("back", self.word("went_back"))
+        return self.answer(question, line)
+
+    def answer(self, question, line):
+        """Answer ``question`` with the text ``line``: ``Reply('answered')``, or
+        ``Reply('error', why it is not allowed)`` and nothing changes."""
+        text = line.strip()
+        if not text and self.default(question) is not None:
+            text = self.default(question)
+        value, problem = self.parse(question, text)
+        if problem:
+            return Reply("error", problem)
+        self.apply(question, value)
+        return Reply("answered")
+
+    def parse(self, question, text):
+        """``(value, None)`` for an allowed answer, ``(None, message)`` otherwise."""
+        word = text.casefold()
+        if word in self.words("unknown_words"):
+            if question.allows_unknown:
+                return UNKNOWN, None
+            key = "unknown_not_now" if question.is_add else "unknown_not_allowed"
+            return None, self.word(key, path=question.path)
+        if not text:
+            return None, self.word("no_answer", path=question.path, allowed=self.allowed(question))
+        parser = {
+            "add": self._parse_boolean,
+            "boolean": self._parse_boolean,
+            "enum": self._parse_enum,
+            "count": self._parse_count,
+            "enum-list": self._parse_list,
+            "text": lambda question, text: text,
+        }[question.kind]
+        value = parser(question, text)
+        if value is MISSING:
+            return None, self.not_allowed(question, text)
+        return value, self._schema_problem(question, value)
+
+    def _schema_problem(self, question, value):
+        """What the case schema itself says against ``value`` (a limit the parsing does
+        not know, such as a longest text), in the validator's words; else ``None``."""
+        section = question.section
+        if question.is_add:
+            if value is not True:
+                return None
+            items = self.data.get(section)
+            count = len(items) if isinstance(items, list) else 0
+            probe, where = {section: [{"name": "?"}] * (count + 1)}, section
+        elif question.index is not None:
+            probe = {section: [{"name": "?", question.name: value}]}
+            where = f"{section}[0].{question.name}"
+        else:
+            probe, where = {section: {question.name: value}}, question.path
+        for problem in validate_case(probe):
+            if problem.startswith(f"{where}:"):
+                return question.path + problem[len(where) :]
+        return None
+
+    def not_allowed(self, question, text):
+        return self.word(
+            "not_allowed",
+            path=question.path,
+            value=show_value(text),
+            allowed=self.allowed(question),
+        )
+
+    def allowed(self, question):
+        """What ``question`` allows, worded like the validator's messages."""
+        kind = question.kind
+        if kind in ("boolean", "add"):
+            allowed = self.word("allowed_boolean")
+        elif kind == "enum":
+            values = [value for _, value, _ in self.choices(question)]
+            allowed = self.word("allowed_enum", choices=", ".join(values), count=len(values))
+        elif kind == "count":
+            allowed = self.word("allowed_count")
+        elif kind == "enum-list":
+            values = [value for _, value, _ in self.choices(question)]
+            allowed = self.word("allowed_list", choices=", ".join(values))
+        else:
+            allowed = self.word("allowed_text")
+        return self.word("or_unknown", allowed=allowed) if question.allows_unknown else allowed
+
+    def _parse_boolean(self, question, text):
+        word = text.casefold()
+        if word in self.words("yes_words"):
+            return True
+        if word in self.words("no_words"):
+            return False
+        return MISSING
+
+    def _choice(self, question, part):
+        choices = self.choices(question)
+        if part.isdigit() and 1 <= int(part) <= len(choices):
+            return choices[int(part) - 1][1]
+        for _, value, _ in choices:
+            if part.casefold() == value.casefold():
+                return value
+        return MISSING
+
+    def _parse_enum(self, question, text):
+        return self._choice(question, text)
+
+    def _parse_count(self, question, text):
+        # Any whole number is allowed; Python refuses to read one of over 4300 digits.
+        if not text.isascii() or not text.isdigit() or len(text) > _MOST_DIGITS:
+            return MISSING
+        return int(text)
+
+    def _parse_list(self, question, text):
+        if text.casefold() in self.words("none_words"):
+            return []
+        chosen = set()
+        for part in _SEPARATORS.split(text.strip(", ")):
+            value = self._choice(question, part)
+            if value is MISSING:
+                return MISSING
+            chosen.add(value)
+        return [value for value in question.spec.choices if value in chosen]
+
+    def apply(self, question, value):
+        """Record ``value`` (already checked) as the answer to ``question``."""
+        if question.is_add:
+            section = question.section
+            before = self.data.get(section, MISSING)
+            before = before if before is MISSING else copy.deepcopy(before)
+            undo = ("list", section, before, section in self.closed)
+            if value is True:
+                self.data.setdefault(section, []).append({})
+            elif value is False:
+                self.data.setdefault(section, [])
+                self.closed.add(section)
+            else:
+                self.data[section] = UNKNOWN
+                self.closed.add(section)
+        else:
+            undo = ("field", question.path, lookup(self.data, question.path))
+            self._set(question.path, value)
+        self.history.append(_Step(question, undo, _shown(value, self)))
+        self.defaults.pop(question.path, None)
+
+    def back(self):
+        """Undo the last answer; return the question it answered (asked again next),
+        or ``None`` when nothing was answered yet."""
+        if not self.history:
+            return None
+        step = self.history.pop()
+        if step.undo[0] == "list":
+            _, section, before, was_closed = step.undo
+            if before is MISSING:
+                self.data.pop(section, None)
+            else:
+                self.data[section] = before
+            if not was_closed:
+                self.closed.discard(section)
+        else:
+            _, path, before = step.undo
+            self._set(path, before)
+        if step.shown:
+            self.defaults[step.question.path] = step.shown
+        return step.question
+
+    def _set(self, path, value):
+        head, _, name = path.rpartition(".")
+        if "[" in head:
+            section, _, index = head.partition("[")
+            target = self.data[section][int(index.rstrip("]"))]
+        else:
+            target = self.data.setdefault(head, {})
+        if value is MISSING:
+            target.pop(name, None)
+            if not target and "[" not in head:
+                self.data.pop(head, None)
+        else:
+            target[name] = value
+
+    # ---------------------------------------------------------------- ? and why
+
+    def help_text(self, question):
+        """The allowed answers of ``question`` with their meaning (``?``)."""
+        lines = [self.word("help_heading", label=self.label(question))]
+        kind = question.kind
+        if kind in ("enum", "enum-list"):
+            for number, value, meaning in self.choices(question):
+                lines.append(
+                    "  " + self.word("choice_line", number=number, value=value, meaning=meaning)
+                )
+            if kind == "enum-list":
+                lines.append("  " + self.word("help_list"))
+        elif kind == "boolean":
+            for value, key in ((True, "answer_yes"), (False, "answer_no")):
+                meaning = self.meaning(question, value)
+                lines.append("  " + self.word("value_line", value=self.word(key), meaning=meaning))
+        elif kind == "add":
+            lines.append("  " + self.word("help_add"))
+            if question.allows_unknown:
+                lines.append("  " + self.word("help_add_unknown"))
+        elif kind == "count":
+            lines.append("  " + self.word("help_count"))
+        else:
+            lines.append("  " + self.word("help_text"))
+        if question.allows_unknown and kind != "add":
+            lines.append("  " + self.word("help_unknown"))
+        elif not question.allows_unknown:
+            lines.append(self.word("help_required"))
+        default = self.default(question)
+        if default is not None:
+            lines.append(self.word("help_default", default=default))
+        lines.append(self.word("help_commands"))
+        return "\n".join(lines)
+
+    def waiting_rules(self, question):
+        """The rules that MAY still fire and wait for this answer."""
+        return self.relevance().waiting_for(question.path)
+
+    def why_text(self, question):
+        """Why ``question`` is asked: the rules waiting for it, what they would
+        conclude and their ¶ sources (``why``)."""
+        from perencana.engine.teaching.catalog_view import conclusion_text
+        from perencana.engine.view.conditions import ConditionWriter
+
+        lines = []
+        reason = "" if question.is_add else asked_regardless(question.spec)
+        if reason == "required":
+            name_of_item = question.index is not None and question.name == "name"
+            lines.append(self.word("why_item_name" if name_of_item else "why_required"))
+        elif reason == "shown":
+            lines.append(self.word("why_shown"))
+        rules = self.waiting_rules(question)
+        if rules:
+            writer = ConditionWriter(self.knowledge, self.lang)
+            lines.append(self.word("why_waiting", count=len(rules)))
+            for rule in rules:
+                conditions = self.word("why_and").join(writer.conditions(rule))
+                conclusions = self.word("why_also").join(
+                    conclusion_text(conclusion, writer.reader) for conclusion in rule.conclusions
+                )
+                sources = ", ".join(f"¶{number}" for number in rule.sources)
+                lines.append(
+                    self.word(
+                        "why_rule",
+                        rule=rule.id,
+                        conditions=conditions,
+                        conclusions=conclusions,
+                        sources=sources,
+                    )
+                )
+        return "\n".join(lines)
+
+    # ---------------------------------------------------------------- the case
+
+    def case_data(self):
+        """The answers so far as a case file's data, in the schema's order."""
+        ordered = {}
+        for section in sections():
+            if section not in self.data:
+                continue
+            value = self.data[section]
+            if isinstance(value, dict):
+                names = [s.path.rpartition(".")[2] for s in section_specs(section)]
+                value = {name: value[name] for name in names if name in value}
+            elif isinstance(value, list):
+                names = [s.path.rpartition(".")[2] for s in section_specs(section)]
+                value = [{name: item[name] for name in names if name in item} for item in value]
+            ordered[section] = copy.deepcopy(value)
+        return ordered
+
+    def final_case(self):
+        """The validated, normalized case once the interview is complete."""
+        data = self.case_data()
+        problems = validate_case(data)
+        if problems:  # the answers were checked one by one: this is a bug, not the user's
+            raise AssertionError("the interview made an invalid case: " + "; ".join(problems))
+        return normalize_case(data)
+
+    # ---------------------------------------------------------------- resuming
+
+    def _resume(self, loaded):
+        """Replay the answers of a partial case in the interview's order (so that
+        ``back`` can undo them), then keep whatever else it answers."""
+        while True:
+            question = self.next_question()
+            if question is None:
+                break
+            value = _loaded_answer(loaded, question, self.data)
+            if value is MISSING:
+                break
+            self.apply(question, value)
+        self._merge(loaded)
+
+    def _merge(self, loaded):
+        for section in sections():
+            value = loaded.get(section, MISSING)
+            if value is MISSING:
+                continue
+            if section not in LIST_SECTIONS:
+                target = self.data.setdefault(section, {})
+                for name, answer in value.items():
+                    target.setdefault(name, copy.deepcopy(answer))
+                continue
+            if value == UNKNOWN:
+                if section not in self.data:
+                    self.data[section] = UNKNOWN
+            else:
+                items = self.data.setdefault(section, [])
+                if items == UNKNOWN:
+                    continue
+                for index, item in enumerate(value):
+                    if index >= len(items):
+                        items.append({})
+                    for name, answer in item.items():
+                        items[index].setdefault(name, copy.deepcopy(answer))
+            if _closed_in(loaded, section):
+                self.closed.add(section)
+
+
+def _closed_in(loaded, section):
+    """Whether the list ``section`` of a partial case is complete: it is unknown or
+    empty, or something after it is answered already."""
+    value = loaded.get(section, MISSING)
+    if value is MISSING:
+        return False
+    if value == UNKNOWN or value == []:
+        return True
+    after = sections()[sections().index(section) + 1 :]
+    return any(name in loaded for name in after)
+
+
+def _loaded_answer(loaded, question, data):
+    """The answer a partial case gives to ``question``, or ``MISSING``."""
+    if not question.is_add:
+        return lookup(loaded, question.path)
+    value = loaded.get(question.section, MISSING)
+    if value is MISSING:
+        return MISSING
+    if value == UNKNOWN:
+        return UNKNOWN if question.index == 0 else MISSING
+    current = data.get(question.section)
+    count = len(current) if isinstance(current, list) else 0
+    if len(value) > count:
+        return True
+    return False if _closed_in(loaded, question.section) else MISSING
+
+
+def _shown(value, interview):
+    """An answer as the user would type it (offered again after ``back``)."""
+    if value is True:
+        return interview.word("answer_yes")
+    if value is False:
+        return interview.word("answer_no")
+    if value == UNKNOWN:
+        return interview.word("answer_unknown")
+    if isinstance(value, list):
+        return ", ".join(value) if value else interview.word("answer_none")
+    return str(value)
+
+
+def check_partial(data):
+    """The problems of a partial case read for ``--resume``: everything the validator
+    finds except missing required answers (they are what the interview will ask)."""
+    if data is None:
+        return []
+    return [problem for problem in validate_case(data) if MISSING_REQUIRED not in problem]

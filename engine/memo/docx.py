@@ -1,0 +1,107 @@
+"""The memo as a Word document (``--format docx``), rendered with docxtpl.
+
+``templates/memo.docx`` (built by ``scripts/make_docx_template.py``) holds docxtpl's
+Jinja tags over the same view as the other memo formats
+(``perencana.engine.view.memo.memo_view``), so the Word memo says what they say, in English or
+Indonesian. Rendering is sandboxed and autoescaped: case text stays literal text in
+the document's XML. docxtpl is an optional dependency (``pip install
+perencana[docx]``), imported only here and only when a Word memo is asked for.
+"""
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SecurityError
+from perencana.engine.errors import OutputError, TemplateError
+from perencana.engine.memo.custom_templates import sandboxed_environment
+
+DOCX_TEMPLATE = "memo.docx"
+# After rendering, docxtpl turns "{_{", "}_}", "{_%" and "%_}" into Jinja delimiters;
+# a word joiner (invisible) between the brace and the underscore keeps such case
+# text as written.
+_DELIMITER_ESCAPES = re.compile(r"(?<=[{])(?=_)|(?<=_)(?=[}])")
+_JOINER = "\u2060"
+
+
+def shipped_template():
+    from perencana.engine.memo.templating import templates_dir
+
+    return templates_dir() / DOCX_TEMPLATE
+
+
+def render_docx(view, template=None):
+    """The Word document for ``view`` as bytes, from ``template`` (a path; the
+    shipped ``templates/memo.docx`` by default)."""
+    try:
+        from docxtpl import DocxTemplate
+    except ImportError:
+        raise OutputError(
+            "the Word format needs docxtpl, which is not installed: pip install perencana[docx]"
+        ) from None
+    path = Path(template) if template else shipped_template()
+    context = _literal(view)
+    try:
+        document = DocxTemplate(str(path))
+        # docxtpl would render the document's properties (title, subject...) with the
+        # XML-escaping environment, and python-docx escapes them again: plain text here.
+        document.render_properties = lambda context, jinja_env=None: _render_properties(
+            document, context
+        )
+        document.render(context, jinja_env=sandboxed_environment(None, True), autoescape=True)
+        buffer = io.BytesIO()
+        document.save(buffer)
+    except jinja2.TemplateError as error:
+        raise TemplateError(_describe_docx(error, path)) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise TemplateError(f"template {path}: not a usable Word document ({error})") from None
+    except Exception as error:
+        # python-docx raises its own PackageNotFoundError for a file that is not a
+        # Word document; lxml its own errors for broken XML.
+        if type(error).__module__.startswith(("docx", "lxml")):
+            raise TemplateError(f"template {path}: not a usable Word document ({error})") from None
+        raise
+    return buffer.getvalue()
+
+
+# The document properties docxtpl renders (those python-docx can write as text), and
+# the most characters Word allows in one.
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_PROPERTY_LIMIT = 255
+
+
+def _render_properties(document, context):
+    """Render the document's text properties as plain text, each cut to Word's limit."""
+    env = sandboxed_environment(None, False)
+    properties = document.docx.core_properties
+    for name in _PROPERTIES:
+        text = env.from_string(getattr(properties, name) or "").render(context)
+        if len(text) > _PROPERTY_LIMIT:
+            text = text[: _PROPERTY_LIMIT - 1] + "…"
+        setattr(properties, name, text)
+
+
+def _describe_docx(error, path):
+    """The Jinja problem, with the text of the document near it (docxtpl's lines are
+    lines of XML, which a template's author never sees)."""
+    near = " ".join(" ".join(getattr(error, "docx_context", None) or ()).split())
+    problem = error.message or type(error).__name__
+    if isinstance(error, SecurityError):
+        problem = f"refused as unsafe (templates run in a sandbox): {problem}"
+    message = f"template {path}: {problem}"
+    if near:
+        message += f" (near: {near[:80]})"
+    return message
+
+
+def _literal(value):
+    """The view with every text guarded against docxtpl's delimiter replacement."""
+    if isinstance(value, str):
+        return _DELIMITER_ESCAPES.sub(_JOINER, str(value))
+    if isinstance(value, dict):
+        return {key: _literal(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_literal(item) for item in value]
+    return value

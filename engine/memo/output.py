@@ -1,0 +1,123 @@
+"""Writing a rendered memo to a file: atomically, and never over a file unasked."""
+
+import contextlib
+import os
+import signal
+from pathlib import Path
+
+from perencana.engine.errors import OutputError
+
+# Signals held back while the temporary file is created, so that it cannot exist
+# without the code that removes it being in charge (see ``_held_signals``).
+_HELD = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def write_atomically(path, content, force=False):
+    """Write ``content`` (text, written as UTF-8, or bytes) to ``path`` through a
+    temporary file in the same folder.
+
+    A reader never sees a half-written memo: the temporary file is complete before
+    it takes the name. Without ``force`` an existing file is left untouched, checked
+    by the link itself so that no file appearing meanwhile is clobbered either. If
+    the write is interrupted (an error, Ctrl-C, or SIGTERM when ``cli`` turns it into
+    an exception), the temporary file is removed; only SIGKILL can leave one behind
+    (``.NAME.*.tmp``), never a partial ``path``.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name for the memo")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{path}: the folder {folder} does not exist")
+    if target.exists() and not force:
+        raise OutputError(f"{path}: already exists; use --force to overwrite it")
+    temporary = None
+    try:
+        with _held_signals():
+            try:
+                import tempfile  # only when a file is written
+
+                handle, temporary = tempfile.mkstemp(
+                    dir=folder, prefix=f".{target.name}.", suffix=".tmp"
+                )
+            except OSError as error:
+                raise OutputError(f"{path}: cannot write here ({error.strerror})") from None
+        with os.fdopen(handle, "wb") as stream:
+            # mkstemp makes the file private (0600); a memo gets the usual mode.
+            os.fchmod(stream.fileno(), _mode_for(target, force))
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if force:
+            os.replace(temporary, target)
+        else:
+            _link_without_clobbering(temporary, target, path)
+    finally:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+@contextlib.contextmanager
+def _held_signals():
+    """Block Ctrl-C and SIGTERM for the few statements that create the temporary file
+    and note its name; one arriving meanwhile is delivered right after, when the
+    ``finally`` that removes the file is already in place."""
+    can_block = hasattr(signal, "pthread_sigmask")
+    if can_block:
+        try:
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+        except (OSError, ValueError):  # pragma: no cover - not the main thread, say
+            can_block = False
+    try:
+        yield
+    finally:
+        if can_block:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _mode_for(target, force):
+    """The mode a new memo gets: the replaced file's mode with ``force``, otherwise
+    what the umask allows for an ordinary file (0644 under the usual umask)."""
+    if force:
+        with contextlib.suppress(OSError):
+            return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _link_without_clobbering(temporary, target, path):
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise OutputError(f"{path}: already exists; use --force to overwrite it") from None
+    except OSError:
+        # Some file systems cannot hard-link; fall back to a checked rename.
+        if target.exists():
+            raise OutputError(f"{path}: already exists; use --force to overwrite it") from None
+        os.replace(temporary, target)
+
+
+@contextlib.contextmanager
+def exit_on_termination():
+    """While the block runs, SIGTERM (and SIGHUP) raise ``SystemExit(128 + signal)``
+    instead of killing the process outright, so that ``finally`` blocks run and no
+    temporary file is left behind; the previous handlers are put back after."""
+    previous = {}
+    for number in _HELD:
+        if number == getattr(signal, "SIGINT", None):
+            continue  # Python already raises KeyboardInterrupt for Ctrl-C
+        with contextlib.suppress(OSError, ValueError):  # not the main thread, say
+            previous[number] = signal.signal(number, _raise_exit)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _raise_exit(number, frame):
+    raise SystemExit(128 + number)

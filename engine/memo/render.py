@@ -1,0 +1,47 @@
+"""Rendering an ``Advice``: the JSON object, or a memo in Markdown, HTML, plain text
+or Word, from the memo's view (``perencana.engine.view.memo``) and the shipped or the
+user's templates (``templating``, ``custom_templates``)."""
+
+from perencana.engine.memo.templating import FORMATS, TEMPLATES, render_template
+from perencana.engine.view.memo import memo_view
+
+__all__ = ["FORMATS", "TEMPLATES", "render", "render_advice"]
+
+
+def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
+    """The advice as ``fmt`` (``md``, ``html``, ``text`` or ``json``; ``docx`` gives
+    bytes) in ``lang``. A template for ``fmt`` in ``template_dir`` replaces the shipped
+    one (see ``engine.custom_templates``)."""
+    if fmt == "json":
+        return advice.to_json_text()
+    if fmt not in TEMPLATES and fmt != "docx":
+        raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    from perencana.engine.memo.custom_templates import custom_template, render_custom
+
+    custom = custom_template(template_dir, fmt)
+    view = memo_view(advice, knowledge, lang)
+    if fmt == "html":
+        from perencana.engine.graph.svg import memo_picture
+
+        # Added after the view's cleaning, which would turn the Markup (every text
+        # escaped already) into str.
+        view["reasoning_svg"] = memo_picture(advice, knowledge, lang)
+    if fmt == "docx":
+        from perencana.engine.memo.docx import render_docx
+
+        return render_docx(view, custom)
+    text = render_custom(custom, view) if custom else render_template(TEMPLATES[fmt], view)
+    if fmt == "text":
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text
+
+
+def render_advice(advice, fmt="md", lang="en", template_dir=None):
+    """The memo (or JSON) for an advice, as text (``docx``: bytes); templates in
+    ``template_dir`` replace the shipped ones of the same name."""
+    if fmt == "json":
+        # JSON needs no templates: skip loading the knowledge and the memo view.
+        return advice.to_json_text()
+    from perencana.knowledge import load_knowledge
+
+    return render(advice, load_knowledge(), fmt, lang, template_dir=template_dir)

@@ -1,0 +1,153 @@
+"""The template environment: the shipped templates, their filters, and rendering one.
+
+The memo templates live in the top-level ``templates`` package, one per format
+(``memo.md.j2``, ``memo.html.j2``, ``memo.text.j2``); they arrange the view of
+``engine.memo_view`` and hold no wording of their own. Undefined names are errors
+(``StrictUndefined``); every Jinja2 error becomes ``perencana.engine.errors.TemplateError``
+naming the template, the line and the problem. HTML is autoescaped; Markdown escapes
+case text with the ``md`` filter; plain text is wrapped at 80 columns by ``wrap``.
+"""
+
+import re
+import textwrap
+import traceback
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from perencana.engine.errors import TemplateError
+
+FORMATS = ("md", "html", "text", "json")
+TEMPLATES = {"md": "memo.md.j2", "html": "memo.html.j2", "text": "memo.text.j2"}
+WIDTH = 80
+
+# Characters that change Markdown anywhere in a line; the others matter only where
+# they start a block, so they are escaped only there (keeping "office-based" clean).
+_MD_SPECIALS = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_BLOCK_START = re.compile(r"^(\s*)([#+\-=])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_LEADING_NUMBER = re.compile(r"^(\s*\d+)([.)])", re.M)
+
+
+def templates_dir():
+    """The folder of the ``templates`` package (also when an old editable install
+    still maps it as a namespace package, which has no ``__file__``)."""
+    from perencana import templates
+
+    if getattr(templates, "__file__", None):
+        return Path(templates.__file__).parent
+    for folder in templates.__path__:
+        if Path(folder, TEMPLATES["md"]).is_file():
+            return Path(folder)
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def md_escape(text):
+    """``text`` as literal Markdown: specials backslash-escaped, a leading ``1.``
+    kept from starting a list, line breaks made spaces (memo text sits on one line)."""
+    try:
+        return _remembered_escape(text)
+    except TypeError:  # a value that cannot be a key (a list, in a custom template)
+        return _escape_markdown(text)
+
+
+def _escape_markdown(text):
+    """What ``md_escape`` gives, worked out."""
+    text = " ".join(str(text).split("\n"))
+    text = _MD_SPECIALS.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
+    text = _MD_BLOCK_START.sub(r"\1\\\2", text)
+    return _MD_LEADING_NUMBER.sub(r"\1\\\2", text)
+
+
+# A memo escapes some 650 texts, most of them labels and knowledge texts that every
+# memo of a batch shares: remembering the last few thousand halves a Markdown memo's
+# time. typed=True keeps 1 and True (equal, with one hash) apart.
+_remembered_escape = lru_cache(maxsize=4096, typed=True)(_escape_markdown)
+
+
+def wrap(text, width=WIDTH, indent="", subsequent=None):
+    """``text`` filled to ``width`` columns; the first line starts with ``indent``,
+    the others with ``subsequent`` (spaces as wide as ``indent`` by default).
+
+    Lines break at spaces only, never at a hyphen: the text holds ids, paths and
+    commands (``perencana explain examples/program-review.yaml``) that a reader
+    copies; only a word longer than a line is cut."""
+    if subsequent is None:
+        subsequent = " " * len(indent)
+    filled = textwrap.fill(
+        str(text),
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=subsequent,
+        break_long_words=True,
+        break_on_hyphens=False,
+    )
+    return filled or indent.rstrip()
+
+
+def underline(text, char="=", width=WIDTH):
+    """A plain-text heading: ``text`` wrapped to ``width``, underlined with ``char``."""
+    filled = wrap(text, width)
+    longest = max((len(line) for line in filled.splitlines()), default=0)
+    return f"{filled}\n{char * min(max(longest, 1), width)}"
+
+
+def _autoescape(name):
+    return bool(name) and name.endswith((".html.j2", ".html"))
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The Jinja2 environment of the memo templates (built once)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        autoescape=_autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["wrap"] = wrap
+    env.filters["underline"] = underline
+    return env
+
+
+def render_template(template, context):
+    """Render ``template`` (a name in ``templates`` or a ``jinja2.Template``) with
+    ``context``; any Jinja2 error becomes a ``TemplateError``."""
+    name = template if isinstance(template, str) else (template.name or "<string>")
+    try:
+        if isinstance(template, str):
+            template = environment().get_template(template)
+        return template.render(**context)
+    except jinja2.TemplateError as error:
+        raise TemplateError(_describe(error, name)) from None
+
+
+def compile_template(source, name="<string>"):
+    """A ``jinja2.Template`` from ``source`` text in the memo environment; a syntax
+    error becomes a ``TemplateError``."""
+    try:
+        return environment().from_string(source)
+    except jinja2.TemplateError as error:
+        raise TemplateError(_describe(error, name)) from None
+
+
+def _describe(error, name):
+    if isinstance(error, jinja2.TemplateNotFound):
+        return f"template {error.name}: not found in {templates_dir()}"
+    line = getattr(error, "lineno", None)
+    where = getattr(error, "name", None) or name
+    if line is None:
+        frames = [
+            frame
+            for frame in traceback.extract_tb(error.__traceback__)
+            if frame.filename.endswith(".j2") or frame.filename == "<template>"
+        ]
+        if frames:
+            line = frames[-1].lineno
+    problem = error.message or type(error).__name__
+    at = f", line {line}" if line else ""
+    return f"template {where}{at}: {problem}"

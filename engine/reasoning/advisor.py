@@ -1,0 +1,141 @@
+"""The library API: a validated case in, an ``Advice`` out.
+
+One ``Advisor`` builds the experta engine once and reuses it for every run: the
+case itself and the what-if runs that find which unknown answers matter.
+"""
+
+from collections import defaultdict
+
+from perencana.engine.case.schema import spec_for
+from perencana.engine.reasoning.advice import UnknownFinding
+from perencana.engine.reasoning.advice_builder import build_advice
+from perencana.engine.reasoning.case_facts import case_facts, contents_holding, fact_contents
+from perencana.engine.reasoning.inference import AdvisoryEngine
+from perencana.engine.reasoning.unknowns import (
+    candidate_answers,
+    show_answer,
+    unknown_paths,
+    with_answer,
+)
+from perencana.knowledge import load_knowledge
+
+
+class Advisor:
+    """Runs perencana's rules on cases; reuse one for many cases."""
+
+    def __init__(self, knowledge=None):
+        self.knowledge = knowledge or load_knowledge()
+        self.engine = AdvisoryEngine()
+
+    def infer(self, case):
+        """Run the rules on ``case``: the advice without the unknown-answer check."""
+        facts = self.engine.infer(case_facts(case, self.knowledge.thresholds))
+        return build_advice(case, facts, self.engine.trace, self.knowledge)
+
+    def advise(self, case):
+        """The full advice for ``case``, with the unknowns that would change it."""
+        advice = self.infer(case)
+        advice.unknowns = self.unknowns_that_matter(case, advice)
+        return advice
+
+    def unknowns_that_matter(self, case, advice):
+        """The unknown fields some answer to which would change ``advice``.
+
+        ``infer`` must just have run on ``case``. The rules are monotonic (no rule
+        retracts, and the one negation guards a rule's own conclusion), so a run on
+        more facts concludes all that a run on fewer did, and more only through a
+        rule the new facts let fire. That makes each answer cheap to try, and exact:
+
+        - an answer adds facts (a field's) or replaces one (a listed program's, when
+          one of its fields is answered);
+        - if it adds facts none of which lets a rule fire against the memory the
+          run left, and replaces none that a rule used, it changes nothing;
+        - one that only adds facts is run on from that memory;
+        - one that replaces a fact is run on from a run without that fact, made
+          once for all the answers that replace it;
+        - the rules treat listed items by what they say, not by their name or place
+          (``tests/test_advisor.py`` checks the rules' patterns), so an answer to an
+          item's field changes the advice just when the same answer to the same field
+          of an item alike in all but its name does: it is tried for the first only.
+          Without this, a case with many unknowns in its lists took a run of the
+          whole case per item, time that grew with the square of the list.
+        """
+        thresholds = self.knowledge.thresholds
+        used = {
+            _key(type(fact), fact.as_dict())
+            for fact in self.engine.facts.values()
+            if fact["__factid__"] in self.engine.used_fact_ids
+        }
+        tried, changing, replacing = [], set(), defaultdict(list)
+        first_of_twins = {}  # (twin key, answer) -> the first (path, answer) tried
+        signature = advice.signature()
+        for path in unknown_paths(case):
+            spec = None if "." not in path else spec_for(path)
+            twins = _twin_key(case, path)
+            before = {_key(*pair) for pair in contents_holding(case, path, thresholds)}
+            for answer in candidate_answers(path, spec, thresholds):
+                # The (path, answer) whose verdict this one takes: its own, or its
+                # first twin's.
+                decided_by = (path, answer)
+                if twins is not None:
+                    decided_by = first_of_twins.setdefault((twins, answer), decided_by)
+                tried.append((path, answer, decided_by))
+                if decided_by != (path, answer):
+                    continue
+                changed = with_answer(case, path, answer)
+                after = {_key(*pair): pair for pair in contents_holding(changed, path, thresholds)}
+                added = [
+                    kind(**contents) for key, (kind, contents) in after.items() if key not in before
+                ]
+                removed = frozenset(before - after.keys())
+                if removed and (not used.isdisjoint(removed) or self.engine.could_fire(added)):
+                    replacing[removed].append((path, answer, changed, added))
+                elif not removed:
+                    memory = self.engine.infer_added(added, only_if_fires=True)
+                    if memory is not None and self._signature_of(changed, memory) != signature:
+                        changing.add((path, answer))
+        # Last, as each of these runs leaves the engine's memory changed.
+        for removed, trials in replacing.items():
+            kept = [
+                kind(**contents)
+                for kind, contents in fact_contents(case, thresholds)
+                if _key(kind, contents) not in removed
+            ]
+            self.engine.infer(kept)
+            for path, answer, changed, added in trials:
+                if self._signature_with(changed, added) != signature:
+                    changing.add((path, answer))
+        found = {}
+        for path, answer, decided_by in tried:
+            if decided_by in changing:
+                found.setdefault(path, []).append(show_answer(answer))
+        return [
+            UnknownFinding(path=path, changing_answers=answers) for path, answers in found.items()
+        ]
+
+    def _signature_with(self, changed, added):
+        """The signature of the advice for ``changed``: the last run's memory plus the
+        facts ``added``, run on."""
+        return self._signature_of(changed, self.engine.infer_added(added))
+
+    def _signature_of(self, changed, memory):
+        return build_advice(changed, memory, [], self.knowledge).signature()
+
+
+def _twin_key(case, path):
+    """For a listed item's field, what its twins share: the list, the field and the
+    item's other answers; None for any other path."""
+    head, _, name = path.partition(".")
+    if "[" not in head or not name:
+        return None
+    section, _, index = head.partition("[")
+    item = case[section][int(index.rstrip("]"))]
+    try:
+        return section, name, frozenset((k, v) for k, v in item.items() if k != "name")
+    except TypeError:  # a value that cannot be compared as a key: no twins
+        return None
+
+
+def _key(kind, contents):
+    """A fact's kind and contents, without the id working memory gave it."""
+    return kind, frozenset(contents.items())

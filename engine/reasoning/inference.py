@@ -1,0 +1,210 @@
+"""The inference engine: the rule mixins composed into one experta engine, with a trace.
+
+Build one ``AdvisoryEngine`` and reuse it: ``infer`` resets it, declares all the
+case's facts at once and runs it. Every activation is recorded, in firing order,
+with the facts that matched it and what it concluded (``engine.trace``).
+"""
+
+from functools import cache
+
+import perencana.engine.experta_ext  # noqa: F401  (the experta shim)
+from experta import KnowledgeEngine
+from experta.agenda import Agenda
+from experta.strategies import DepthStrategy
+from perencana.engine.experta_ext.matcher import IndexedReteMatcher
+from perencana.engine.reasoning.facts import (
+    Caveat,
+    Decision,
+    Evidence,
+    FirstStep,
+    Guidance,
+    Recommendation,
+    Recommended,
+    describe,
+)
+from perencana.engine.reasoning.trace import TraceStep
+from perencana.rules import RULE_MIXINS
+
+
+class CaseOrderStrategy(DepthStrategy):
+    """Conflict resolution: salience first, then the facts in the order they came.
+
+    experta's depth strategy fires the newest facts first, so a trace would list the
+    last stakeholder before the first; here, among rules of equal salience, the one
+    on the earliest facts fires first (salience already orders the phases), and the
+    rule's name breaks a remaining tie, which hashing would otherwise decide.
+    """
+
+    def get_key(self, activation):
+        salience = activation.rule.salience
+        facts = tuple(-fact_id for fact_id in sorted(f["__factid__"] for f in activation.facts))
+        # The agenda fires its largest key first: negated ids put older facts first,
+        # and the inverted name puts rules in alphabetical order on a tie.
+        return (salience, facts, _name_key(activation.rule.__name__))
+
+
+@cache
+def _name_key(name):
+    return tuple(-ord(char) for char in name)
+
+
+class TracingAgenda(Agenda):
+    """An agenda that tells the engine which activation fires next."""
+
+    def __init__(self, on_fire, activations):
+        super().__init__()
+        self.activations = activations
+        self.on_fire = on_fire
+
+    def get_next(self):
+        activation = super().get_next()
+        if activation is not None:
+            self.on_fire(activation)
+        return activation
+
+
+class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
+    """All of perencana's rules in one engine, with the helpers the rules conclude with."""
+
+    __strategy__ = CaseOrderStrategy
+    __matcher__ = IndexedReteMatcher
+
+    def __init__(self):
+        super().__init__()
+        self.trace = []
+        self.used_fact_ids = set()
+        self.kept = {}
+        self._deffacts = None
+
+    def get_deffacts(self):
+        # experta looks the deffacts up with inspect.getmembers on every reset, which
+        # costs more than a small run; a class's deffacts never change, so once will do.
+        if self._deffacts is None:
+            self._deffacts = super().get_deffacts()
+        return self._deffacts
+
+    def reset(self, **kwargs):
+        super().reset(**kwargs)
+        self.agenda = TracingAgenda(self._record_firing, self.agenda.activations)
+        self.trace = []
+        self.used_fact_ids = set()
+        self.kept = {}
+
+    def infer(self, facts):
+        """Run the rules on ``facts``; return the facts in working memory afterwards
+        and the conclusions kept beside it (see ``conclude``)."""
+        self.reset()
+        self.declare(*facts)
+        self.run()
+        return self.memory()
+
+    def memory(self):
+        return [*self.facts.values(), *self.kept.values()]
+
+    def could_fire(self, facts):
+        """Whether adding ``facts`` to the working memory of the last run would let
+        any rule fire; the memory is left as the run left it.
+
+        After ``infer`` the agenda is empty, so any activation that declaring the
+        facts puts on it is a rule that the facts would newly let fire.
+        """
+        if not any(map(self.matcher.could_match, facts)):
+            return False  # no pattern of any rule admits them: nothing to try
+        declared = [self.declare(fact) for fact in facts]
+        fires = bool(self.agenda.activations)
+        for fact in reversed(declared):
+            if fact is not None:  # None: already in memory, so nothing to undo
+                self.retract(fact)
+        return fires
+
+    def infer_added(self, facts, only_if_fires=False):
+        """The working memory of the last run with ``facts`` added and the rules run on
+        from there; the memory is then put back as the last run left it.
+
+        For monotonic rules this is the memory a fresh run on all the facts would
+        leave (in another order, with another trace). With ``only_if_fires``, it is
+        None when the facts let no rule fire (see ``could_fire``), which costs one
+        declaration where asking ``could_fire`` first would cost two.
+        """
+        if only_if_fires and not any(map(self.matcher.could_match, facts)):
+            return None
+        first_new = self.facts.last_index
+        trace_length, used, kept = len(self.trace), set(self.used_fact_ids), dict(self.kept)
+        self.declare(*facts)
+        memory = None
+        if self.agenda.activations or not only_if_fires:
+            self.run()
+            memory = self.memory()
+        for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
+            self.retract(fact_id)
+        del self.trace[trace_length:]
+        self.used_fact_ids, self.kept = used, kept
+        return memory
+
+    def _record_firing(self, activation):
+        matched = sorted(activation.facts, key=lambda fact: fact["__factid__"])
+        self.used_fact_ids.update(fact["__factid__"] for fact in matched)
+        self.trace.append(
+            TraceStep(
+                rule=activation.rule.__name__,
+                facts=[text for text in map(describe, matched) if text],
+                concluded=[],
+            )
+        )
+
+    # The helpers below are what rules call to conclude: each declares a fact and
+    # records it on the current trace step.
+
+    def conclude(self, fact):
+        """Add a conclusion: to working memory if some rule matches its class, or
+        else to ``kept``, where experta does not offer it to every rule in vain. As
+        in working memory, a conclusion already there is not added again."""
+        matched = getattr(self.matcher, "fact_types", None)
+        if matched is None or type(fact) in matched:
+            self.declare(fact)
+        else:
+            # An undeclared fact holds only its contents, already frozen (hashable).
+            self.kept.setdefault((type(fact), frozenset(fact.items())), fact)
+        self.trace[-1].concluded.append(describe(fact))
+
+    def _current_rule(self):
+        return self.trace[-1].rule
+
+    def evidence(self, cause, strength, *facts):
+        self.conclude(
+            Evidence(
+                cause=cause,
+                strength=strength,
+                facts=_descriptions(facts),
+                rule=self._current_rule(),
+            )
+        )
+
+    def recommend(self, strategy, *because):
+        self.conclude(
+            Recommendation(
+                strategy=strategy, because=_descriptions(because), rule=self._current_rule()
+            )
+        )
+        self.conclude(Recommended(strategy=strategy))
+
+    def caveat(self, strategy, caveat):
+        self.conclude(Caveat(strategy=strategy, caveat=caveat))
+
+    def first_step(self, strategy, step):
+        self.conclude(FirstStep(strategy=strategy, step=step))
+
+    def decide(self, program, decision):
+        self.conclude(
+            Decision(index=program["index"], decision=decision, facts=_descriptions([program]))
+        )
+
+    def guide(self, guidance, *because):
+        self.conclude(
+            Guidance(id=guidance, because=_descriptions(because), rule=self._current_rule())
+        )
+
+
+def _descriptions(items):
+    """Facts become their descriptions; strings (cause ids) stay as they are."""
+    return tuple(item if isinstance(item, str) else describe(item) for item in items)

@@ -1,0 +1,211 @@
+"""What each rule is, read from the rules themselves: conditions, conclusions, sources.
+
+Conditions come from the experta patterns of each rule; conclusions from the calls
+its body makes to the engine's conclusion helpers (``self.recommend("education", …)``),
+read with ``ast``; the statement and ¶ sources from its docstring. The rule catalog,
+the explanations, the reasoning graph and the knowledge-base checks all build on this,
+so nothing about a rule is written twice.
+"""
+
+import ast
+import inspect
+import re
+import textwrap
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from experta import NOT
+from experta.fieldconstraint import ORFC, L, W
+
+PASSAGE = re.compile(r"¶(\d+)")
+CONCERNS = ("lifecycle", "cause", "strategy", "program", "guidance")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One key of a pattern: ``is`` a value, ``one_of`` several, or ``any`` value."""
+
+    key: str
+    kind: str  # is | one_of | any
+    values: tuple = ()
+
+    def allows(self, fact):
+        if self.key not in fact:
+            return False
+        if self.kind == "any":
+            return True
+        return fact[self.key] in self.values
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One pattern of a rule: a fact of class ``fact`` with these constraints
+    (``negated``: no such fact may exist)."""
+
+    fact: str
+    constraints: tuple
+    negated: bool = False
+
+    def get(self, key):
+        """The constraint on ``key``, if any."""
+        return next((c for c in self.constraints if c.key == key), None)
+
+    def matches(self, fact):
+        """Whether ``fact`` satisfies this pattern (ignoring ``negated``)."""
+        return type(fact).__name__ == self.fact and all(c.allows(fact) for c in self.constraints)
+
+    def holds(self, facts):
+        """Whether the condition holds in a working memory of ``facts``."""
+        found = any(self.matches(fact) for fact in facts)
+        return not found if self.negated else found
+
+    @property
+    def field_path(self):
+        """For a Field pattern, the case path it reads."""
+        path = self.get("path")
+        return path.values[0] if self.fact == "Field" and path else None
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """What one call in a rule's body concludes: ``kind`` and ``target`` id, with the
+    strategy it belongs to (caveats, steps) and, for evidence, the strength."""
+
+    # lifecycle, evidence, cause, recommendation, caveat, first-step, decision or guidance
+    kind: str
+    target: str  # an id from the knowledge, or "*" when the rule concludes a bound value
+    strategy: str = ""
+    strength: str = ""
+    cites: tuple = ()  # cause ids a recommendation cites
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    concern: str
+    salience: int
+    statement: str
+    sources: tuple
+    conditions: tuple
+    conclusions: tuple
+    mixin: str
+
+
+def _constraint(key, value):
+    if isinstance(value, W):
+        return Constraint(key, "any")
+    if isinstance(value, ORFC):
+        return Constraint(key, "one_of", tuple(part.value for part in value))
+    if isinstance(value, L):
+        return Constraint(key, "is", (value.value,))
+    return Constraint(key, "is", (value,))
+
+
+def _condition(pattern):
+    if isinstance(pattern, NOT):
+        (inner,) = pattern
+        return replace(_condition(inner), negated=True)
+    constraints = tuple(
+        _constraint(key, value) for key, value in pattern.items() if not str(key).startswith("__")
+    )
+    return Condition(fact=type(pattern).__name__, constraints=constraints)
+
+
+HELPER_KINDS = {
+    "evidence": "evidence",
+    "recommend": "recommendation",
+    "caveat": "caveat",
+    "first_step": "first-step",
+    "decide": "decision",
+    "guide": "guidance",
+}
+
+
+def _literal(node):
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _conclusions(function):
+    source = textwrap.dedent(inspect.getsource(function))
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if not (isinstance(node.func.value, ast.Name) and node.func.value.id == "self"):
+            continue
+        helper, args = node.func.attr, node.args
+        literals = [_literal(arg) for arg in args]
+        if helper == "conclude" and args and isinstance(args[0], ast.Call):
+            found.append(_concluded_fact(args[0]))
+        elif helper == "evidence":
+            found.append(Conclusion("evidence", literals[0] or "*", strength=literals[1] or ""))
+        elif helper == "recommend":
+            cites = tuple(text for text in literals[1:] if text)
+            found.append(Conclusion("recommendation", literals[0] or "*", cites=cites))
+        elif helper in ("caveat", "first_step"):
+            found.append(Conclusion(HELPER_KINDS[helper], literals[1] or "*", strategy=literals[0]))
+        elif helper == "decide":
+            found.append(Conclusion("decision", literals[1] or "*"))
+        elif helper == "guide":
+            found.append(Conclusion("guidance", literals[0] or "*"))
+    return tuple(found)
+
+
+def _concluded_fact(call):
+    name = call.func.id if isinstance(call.func, ast.Name) else ""
+    value = next((_literal(k.value) for k in call.keywords), None)
+    kind = {"Lifecycle": "lifecycle", "Cause": "cause"}.get(name, name.lower())
+    return Conclusion(kind, value or "*")
+
+
+def _mixin_of(engine_class, name):
+    for klass in engine_class.__mro__:
+        if name in vars(klass):
+            return klass.__name__
+    return ""
+
+
+@lru_cache(maxsize=1)
+def rule_catalog():
+    """Every rule of the composed engine, in the order of its mixins and their source."""
+    from perencana.engine.reasoning.inference import AdvisoryEngine
+    from perencana.rules import RULE_MIXINS
+
+    engine_class = AdvisoryEngine
+    rules = []
+    for mixin in RULE_MIXINS:
+        for name, member in vars(mixin).items():
+            if type(member).__name__ != "Rule":
+                continue
+            function = member._wrapped
+            doc = inspect.getdoc(function) or ""
+            rules.append(
+                RuleInfo(
+                    id=name,
+                    concern=name.split("_", 1)[0],
+                    salience=member.salience,
+                    statement=" ".join(doc.split()),
+                    sources=tuple(dict.fromkeys(int(n) for n in PASSAGE.findall(doc))),
+                    conditions=tuple(_condition(pattern) for pattern in member),
+                    conclusions=_conclusions(function),
+                    mixin=_mixin_of(engine_class, name),
+                )
+            )
+    return tuple(rules)
+
+
+def rules_by_id():
+    return {rule.id: rule for rule in rule_catalog()}
+
+
+def rules_concluding(kind, target):
+    """The rules whose body concludes ``kind`` about ``target`` (or any, ``*``)."""
+    return [
+        rule
+        for rule in rule_catalog()
+        for conclusion in rule.conclusions
+        if conclusion.kind == kind and conclusion.target in (target, "*")
+    ]
+
+
+ITEM_SECTIONS = {"Stakeholder": "stakeholders", "Program": "programs"}

@@ -1,0 +1,620 @@
+"""Explanations: how each conclusion of the advice was reached, or why one was not.
+
+``explain_case`` runs the rules on a case (on the advisor's reused engine), keeps
+the working memory of the run, and builds a plain data model (dicts and lists, the
+same for the same case): for a conclusion, the rules that fired to reach it, each
+with its statement, the facts it matched and its ¶ sources, and beneath a matched
+fact that an earlier rule concluded, the rules that concluded it, recursively; for
+something not concluded, every rule that could conclude it, with each of its
+conditions checked against the working memory. ``render_explanation`` shows the
+model as text (``templates/explain.text.j2``) or JSON. Every word comes from
+``knowledge/explain.yaml``; Indonesian rule statements from
+``knowledge/rule_statements.yaml`` when it has the rule, else they are made from
+the rule's conditions and conclusions.
+"""
+
+import difflib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from perencana.engine.case.schema import UNKNOWN
+from perencana.engine.errors import KnowledgeError, PerencanaError
+from perencana.engine.reasoning.advice_builder import build_advice
+from perencana.engine.reasoning.case_facts import case_facts
+from perencana.engine.reasoning.facts import describe, show_value
+from perencana.engine.reasoning.rule_catalog import rule_catalog, rules_by_id
+from perencana.engine.view.conditions import ConditionWriter
+from perencana.engine.view.memo import (
+    CAUSE_FACT,
+    CAVEAT_FACT,
+    EVIDENCE_FACT,
+    FIRST_STEP_FACT,
+    GUIDANCE_FACT,
+    FactReader,
+)
+
+FORMAT = "perencana-explanation/1"
+FORMATS = ("text", "json")
+TEMPLATE = "explain.text.j2"
+STATEMENTS_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "rule_statements.yaml"
+# A parenthesis that only cites passages, "(¶54, ¶59)": the sources are shown apart.
+CITATION = re.compile(r"\s*\(¶\d+(?:[–-]¶?\d+)?(?:,\s*¶\d+(?:[–-]¶?\d+)?)*\)")
+STAGE_WORD = "lifecycle"
+ITEM_FACTS = {"Stakeholder": "stakeholders", "Program": "programs"}
+
+
+class ExplainError(PerencanaError):
+    """An explain request that cannot be answered (an unknown id): its lines are
+    already worded in the user's language."""
+
+    def __init__(self, lines):
+        self.lines = list(lines)
+        super().__init__(" ".join(self.lines))
+
+    def messages(self):
+        return self.lines
+
+
+def run_case(advisor, case):
+    """Run the rules on ``case`` with ``advisor``'s engine: the advice (without the
+    unknown-answer check) and the facts in working memory after the run."""
+    facts = advisor.engine.infer(case_facts(case, advisor.knowledge.thresholds))
+    advice = build_advice(case, facts, advisor.engine.trace, advisor.knowledge)
+    return advice, facts
+
+
+@lru_cache(maxsize=4)
+def _read_statements(path, stamp):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except yaml.YAMLError as error:
+        raise KnowledgeError([f"{Path(path).name}: not valid YAML ({error})"]) from None
+    return data if isinstance(data, dict) else {}
+
+
+def rule_statements(path=STATEMENTS_FILE):
+    """The Indonesian rule statements (rule id -> statement), or none if the file
+    does not exist (yet)."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    return _read_statements(str(path), path.stat().st_mtime_ns)
+
+
+def strip_citations(text):
+    """``text`` without the parentheses that only cite passages."""
+    return " ".join(CITATION.sub("", text).split())
+
+
+def sources_text(sources):
+    return ", ".join(f"¶{number}" for number in sources)
+
+
+class Explainer:
+    """Builds explanations for one run of one case, in one language."""
+
+    def __init__(self, advice, facts, knowledge, lang="en", case_label="CASE"):
+        self.advice = advice
+        self.facts = list(facts)
+        self.knowledge = knowledge
+        self.lang = lang
+        self.case_label = case_label
+        self.case = advice.case or {}
+        self.reader = FactReader(advice, knowledge, lang)
+        self.labels = self.reader.labels
+        self.words = self.labels["explain"]
+        self.why_words = self.labels["explain_why_not"]
+        self.conclusion_words = self.labels["explain_conclusions"]
+        self.writer = ConditionWriter(knowledge, lang)
+        self.rules = rules_by_id()
+        self.trace = list(advice.trace)
+        self.concluded = {d for step in self.trace for d in step.concluded}
+        self.sections = {}
+
+    # -- what can be explained ----------------------------------------------------
+
+    def items(self):
+        """Every conclusion of the advice, in the memo's order; a stage or program
+        left undecided is included, explained by why not."""
+        items = [("lifecycle", self.advice.lifecycle)]
+        items += [("cause", cause.id) for cause in self.advice.causes]
+        items += [("strategy", strategy.id) for strategy in self.advice.strategies]
+        items += [("program", index) for index, _ in enumerate(self._programs())]
+        items += [("guidance", item.id) for item in self.advice.guidance]
+        return items
+
+    def _programs(self):
+        programs = self.case.get("programs")
+        return programs if isinstance(programs, list) else []
+
+    def valid_ids(self):
+        """Every id ``explain CASE ID`` accepts for this case."""
+        ids = [STAGE_WORD, *self.knowledge.lifecycle, *self.knowledge.causes]
+        ids += [*self.knowledge.strategies, *self.knowledge.decisions, *self.knowledge.guidance]
+        ids += [str(program["name"]) for program in self._programs()]
+        return list(dict.fromkeys(ids))
+
+    def resolve(self, item_id):
+        """The items an id names; an unknown id raises ``ExplainError``."""
+        wanted = str(item_id).strip()
+        key = wanted.casefold()
+        if key == STAGE_WORD:
+            return [("lifecycle", self.advice.lifecycle)]
+        for kind, table in (
+            ("lifecycle", self.knowledge.lifecycle),
+            ("cause", self.knowledge.causes),
+            ("strategy", self.knowledge.strategies),
+            ("guidance", self.knowledge.guidance),
+        ):
+            if key in table:
+                return [(kind, key)]
+        if key in self.knowledge.decisions:
+            decided = [p.index for p in self.advice.programs if p.decision == key]
+            return [("program", index) for index in decided] or [("decision", key)]
+        named = [
+            index
+            for index, program in enumerate(self._programs())
+            if " ".join(str(program["name"]).split()).casefold() == " ".join(key.split())
+        ]
+        if named:
+            return [("program", index) for index in named]
+        raise ExplainError(self._unknown_id_lines(wanted))
+
+    def _unknown_id_lines(self, wanted):
+        errors = self.labels["explain_errors"]
+        valid = self.valid_ids()
+        by_key = {v.casefold(): v for v in valid}
+        close = difflib.get_close_matches(wanted.casefold(), list(by_key), n=3, cutoff=0.6)
+        lines = [errors["unknown_id"].format(id=wanted)]
+        if close:
+            lines.append(errors["did_you_mean"].format(ids=", ".join(by_key[c] for c in close)))
+        lines.append(errors["valid_ids"].format(ids=", ".join(valid)))
+        return lines
+
+    # -- the model ----------------------------------------------------------------
+
+    def explain(self, item_id=None):
+        """The explanation model: every conclusion, or only what ``item_id`` names."""
+        targets = self.items() if item_id is None else self.resolve(item_id)
+        # Explaining everything, a conclusion that has its own section is referred to
+        # by its number where another one uses it, instead of being explained again.
+        self.sections = {}
+        if item_id is None:
+            for number, (kind, key) in enumerate(targets, start=1):
+                self.sections[_description_of(kind, key)] = number
+        items = []
+        for number, (kind, key) in enumerate(targets, start=1):
+            items.append({"number": number, **self.item(kind, key)})
+        return {
+            "format": FORMAT,
+            "organization": self.advice.organization,
+            "case": self.case_label,
+            "lang": self.lang,
+            "id": None if item_id is None else str(item_id).strip(),
+            "items": items,
+        }
+
+    def item(self, kind, key):
+        """One item: how it was reached, or (not concluded) why not."""
+        heading = self._heading(kind, key)
+        steps = self._steps_for(kind, key)
+        entry = {"kind": kind, "id": heading.pop("id"), **heading, "concluded": bool(steps)}
+        if steps:
+            # Its own description is explained here, not referred to.
+            seen = {_description_of(kind, key)}
+            entry["steps"] = [self.step(index, seen) for index in steps]
+            qualifiers = self._qualifier_steps(key) if kind == "strategy" else []
+            entry["qualifiers"] = [self.step(index, seen) for index in qualifiers]
+        else:
+            entry["detail"] = self.words["detail_not_concluded"]
+            entry["why_not"] = self.why_not(kind, key)
+        return entry
+
+    def _heading(self, kind, key):
+        words = self.words
+        heading = {"kind_label": words[f"kind_{kind}"], "detail": ""}
+        if kind == "lifecycle":
+            known = key in self.knowledge.lifecycle
+            heading["title"] = self.reader.title("lifecycle", key) if known else key
+            if not known:
+                heading["title"] = self.reader.terms["unknown"]
+                return {"id": STAGE_WORD, **heading}
+            return {"id": key, **heading}
+        if kind == "program":
+            program = self._programs()[key]
+            found = next((p for p in self.advice.programs if p.index == key), None)
+            heading["title"] = str(program["name"])
+            if found is not None:
+                decision = self.reader.decision(found.decision)
+                heading["detail"] = words["detail_decision"].format(decision=decision)
+            return {"id": str(program["name"]), "index": key, **heading}
+        if kind == "decision":
+            heading["title"] = self.reader.decision(key)
+            return {"id": key, **heading}
+        plural = {"cause": "causes", "strategy": "strategies", "guidance": "guidance"}[kind]
+        heading["title"] = self.reader.title(plural, key)
+        if kind == "cause":
+            found = next((c for c in self.advice.causes if c.id == key), None)
+            if found is not None:
+                strength = self.reader.strength(found.strength)
+                heading["detail"] = words["detail_strength"].format(strength=strength)
+        elif kind == "strategy":
+            found = next((s for s in self.advice.strategies if s.id == key), None)
+            if found is not None:
+                heading["detail"] = words["detail_rank"].format(rank=found.rank)
+        elif any(g.id == key for g in self.advice.guidance):
+            heading["detail"] = words["detail_given"]
+        return {"id": key, **heading}
+
+    # -- how: the trace steps behind a conclusion -----------------------------------
+
+    def _steps_where(self, wanted, before=None):
+        end = len(self.trace) if before is None else before
+        return [
+            index
+            for index in range(end)
+            if any(wanted(description) for description in self.trace[index].concluded)
+        ]
+
+    def _steps_for(self, kind, key):
+        if kind == "lifecycle":
+            return self._steps_where(lambda d: d == f"lifecycle = {key}")
+        if kind == "cause":
+            return self._steps_where(_about_cause(key))
+        if kind == "strategy":
+            return self._steps_where(lambda d: d == f"strategy {key} recommended")
+        if kind == "program":
+            return self._steps_where(lambda d: d.startswith(f"programs[{key}] decision = "))
+        if kind == "guidance":
+            return self._steps_where(lambda d: _guidance_id(d) == key)
+        return []
+
+    def _qualifier_steps(self, strategy):
+        def about(description):
+            match = CAVEAT_FACT.match(description) or FIRST_STEP_FACT.match(description)
+            return bool(match) and match["strategy"] == strategy
+
+        return self._steps_where(about)
+
+    def _support(self, description, before):
+        """The steps before ``before`` that concluded ``description``; for a cause,
+        every step that concluded evidence for it too."""
+        match = CAUSE_FACT.match(description)
+        if match and match["cause"] in self.knowledge.causes:
+            return self._steps_where(_about_cause(match["cause"]), before)
+        return self._steps_where(lambda d: d == description, before)
+
+    def step(self, index, seen):
+        """One rule firing, with the conclusions it matched explained beneath."""
+        trace_step = self.trace[index]
+        seen.update(trace_step.concluded)
+        facts = []
+        for description in trace_step.facts:
+            node = self.fact(description)
+            if description in self.concluded:
+                if description in seen:
+                    node["explained_above"] = True
+                elif description in self.sections:
+                    node["see_section"] = self.sections[description]
+                else:
+                    seen.add(description)
+                    node["reached_by"] = [
+                        self.step(earlier, seen) for earlier in self._support(description, index)
+                    ]
+            facts.append(node)
+        return {
+            **self.rule_heading(trace_step.rule),
+            "step": index + 1,
+            "facts": facts,
+            "concluded": [self.fact(d) for d in trace_step.concluded],
+        }
+
+    def fact(self, description):
+        line = self.reader.line(description)
+        return {"fact": description, "text": line["text"], "ref": line["ref"]}
+
+    def rule_heading(self, rule_id):
+        rule = self.rules.get(rule_id)
+        sources = list(rule.sources) if rule else []
+        return {
+            "rule": rule_id,
+            "statement": self.statement(rule) if rule else "",
+            "sources": sources,
+            "sources_text": sources_text(sources),
+        }
+
+    def statement(self, rule):
+        """What ``rule`` says, in the language."""
+        if self.lang == "en" and rule.statement:
+            return strip_citations(rule.statement)
+        if self.lang != "en":
+            written = rule_statements().get(rule.id)
+            if isinstance(written, dict):
+                written = written.get(self.lang)
+            if isinstance(written, str) and written.strip():
+                return strip_citations(written)
+        return self.generated_statement(rule)
+
+    def generated_statement(self, rule):
+        """A rule's statement made from its conditions and conclusions."""
+        words = self.conclusion_words
+        joiner = self.writer.words["and"]
+        conclusions = joiner.join(dict.fromkeys(self._conclusion(c) for c in rule.conclusions))
+        if not rule.conditions:
+            return words["always_then"].format(conclusions=conclusions)
+        conditions = joiner.join(self.writer.conditions(rule))
+        return words["if_then"].format(conditions=conditions, conclusions=conclusions)
+
+    def _conclusion(self, conclusion):
+        words, title = self.conclusion_words, self.reader.title
+        target = conclusion.target
+        if conclusion.kind == "lifecycle":
+            return self.writer.words["stage_is"].format(stage=title("lifecycle", target))
+        if conclusion.kind == "evidence":
+            cause = title("causes", target)
+            if conclusion.strength == "raise":
+                return words["evidence_raise"].format(cause=cause)
+            strength = self.reader.strength(conclusion.strength)
+            return words["evidence"].format(cause=cause, strength=strength)
+        if conclusion.kind == "cause":
+            if target == "*":
+                return words["cause_any"]
+            return self.writer.words["cause_is"].format(cause=title("causes", target))
+        if conclusion.kind == "recommendation":
+            return self.writer.words["recommended"].format(strategy=title("strategies", target))
+        if conclusion.kind == "caveat":
+            return words["caveat"].format(
+                caveat=title("caveats", target), strategy=title("strategies", conclusion.strategy)
+            )
+        if conclusion.kind == "first-step":
+            return words["first_step"].format(
+                step=title("steps", target), strategy=title("strategies", conclusion.strategy)
+            )
+        if conclusion.kind == "decision":
+            return words["decision"].format(decision=self.reader.decision(target))
+        if conclusion.kind == "guidance":
+            return words["guidance"].format(guidance=title("guidance", target))
+        return target
+
+    # -- why not: the rules that could have concluded it -----------------------------
+
+    def candidate_rules(self, kind, key):
+        """The rules that could conclude what ``kind``/``key`` names."""
+        catalog = rule_catalog()
+        if kind == "lifecycle":
+            if key in self.knowledge.lifecycle:
+                return _concluding(catalog, "lifecycle", key)
+            return [r for r in catalog if any(c.kind == "lifecycle" for c in r.conclusions)]
+        if kind == "cause":
+            # Supporting evidence that needs the cause already present cannot start it.
+            return [
+                rule
+                for rule in _concluding(catalog, "evidence", key)
+                if not any(
+                    c.fact == "Cause" and not c.negated and c.get("id").values == (key,)
+                    for c in rule.conditions
+                )
+            ]
+        if kind == "strategy":
+            return _concluding(catalog, "recommendation", key)
+        if kind == "guidance":
+            return _concluding(catalog, "guidance", key)
+        if kind == "decision":
+            return _concluding(catalog, "decision", key)
+        if kind == "program":
+            return [r for r in catalog if any(c.kind == "decision" for c in r.conclusions)]
+        return []
+
+    def why_not(self, kind, key):
+        facts = self.facts
+        if kind == "program":
+            # Only this program's fact counts: another program's decision is not its own.
+            facts = [f for f in facts if type(f).__name__ != "Program" or f["index"] == key]
+        program = key if kind == "program" else None
+        rules = [self.rule_check(r, facts, program) for r in self.candidate_rules(kind, key)]
+        intro = {"program": "intro_program", "lifecycle": "intro_lifecycle"}.get(kind, "intro")
+        if kind == "lifecycle" and key in self.knowledge.lifecycle:
+            intro = "intro"
+        return {"intro_key": intro, "rules": rules}
+
+    def rule_check(self, rule, facts, program=None):
+        conditions = [self.condition(c, facts, program) for c in rule.conditions]
+        failed = [c for c in conditions if not c["holds"]]
+        if not failed:
+            status = "all-met"
+        elif all(c["status"] == "unknown" for c in failed):
+            status = "blocked"
+        else:
+            status = "unmet"
+        return {**self.rule_heading(rule.id), "status": status, "conditions": conditions}
+
+    def condition(self, condition, facts, program=None):
+        """One condition of a rule checked on this case's working memory."""
+        holds = condition.holds(facts)
+        checked = {
+            "text": self.writer.condition(condition),
+            "holds": holds,
+            "status": "met" if holds else "unmet",
+            "note": "",
+            "path": "",
+            "answer": "",
+            "answers": [],
+            "see": "",
+            "items": [],
+        }
+        if holds:
+            return checked
+        if condition.negated:
+            checked["note"] = self.why_words["negated_fails"]
+        elif condition.fact == "Field":
+            self._field_failure(condition, checked)
+        elif condition.fact in ("Cause", "Recommended"):
+            key = "id" if condition.fact == "Cause" else "strategy"
+            values = condition.get(key).values
+            checked["status"] = "not-concluded"
+            checked["see"] = values[0] if len(values) == 1 else ""
+            checked["note"] = self.why_words["not_concluded_see"].format(
+                case=self.case_label, id=checked["see"]
+            )
+        elif condition.fact == "Lifecycle":
+            checked["see"] = STAGE_WORD
+            if self.advice.lifecycle in self.knowledge.lifecycle:
+                stage = self.reader.title("lifecycle", self.advice.lifecycle)
+                checked["note"] = self.why_words["stage_see"].format(
+                    stage=stage, case=self.case_label
+                )
+            else:
+                checked["status"] = "not-concluded"
+                checked["note"] = self.why_words["stage_unknown_see"].format(case=self.case_label)
+        elif condition.fact in ITEM_FACTS:
+            self._items_failure(condition, checked, facts, program)
+        return checked
+
+    def _case_value(self, path):
+        section, _, name = path.partition(".")
+        part = self.case.get(section)
+        return part.get(name, UNKNOWN) if isinstance(part, dict) else UNKNOWN
+
+    def _field_failure(self, condition, checked):
+        path = condition.field_path
+        value = self._case_value(path)
+        label = self.reader.field_label(path)
+        if value == UNKNOWN:
+            checked["status"] = "unknown"
+            checked["path"] = path
+            checked["answer"] = UNKNOWN
+            wanted = condition.get("value")
+            if wanted is not None and wanted.kind != "any" and condition.get("band") is None:
+                checked["answers"] = [show_value(v) for v in wanted.values]
+                answers = self.why_words["answers_or"].join(
+                    f"{path}: {answer}" for answer in checked["answers"]
+                )
+                checked["note"] = self.why_words["unknown_blocked"].format(
+                    field=label, path=path, answers=answers
+                )
+            else:
+                checked["note"] = self.why_words["unknown_blocked_any"].format(
+                    field=label, path=path, need=checked["text"]
+                )
+            return
+        if isinstance(value, list):
+            raw = "[" + ", ".join(show_value(v) for v in value) + "]"
+            text = ", ".join(self.reader.value_label(path, v) for v in value)
+            text = text or self.reader.terms["none_listed"]
+        else:
+            raw, text = show_value(value), self.reader.value_label(path, value)
+        checked["path"] = path
+        checked["answer"] = raw
+        answer = f"{path}: {raw}"
+        if text == raw:
+            checked["note"] = self.why_words["answered_plain"].format(answer=answer)
+        else:
+            checked["note"] = self.why_words["answered"].format(answer=answer, text=text)
+
+    def _items_failure(self, condition, checked, facts, program):
+        section = ITEM_FACTS[condition.fact]
+        listed = self.case.get(section)
+        checked["path"] = section
+        name = self.labels["list_sections"][section]
+        if listed == UNKNOWN or not isinstance(listed, list):
+            checked["status"] = "unknown"
+            checked["note"] = self.why_words["items_unknown"].format(section=name, path=section)
+            return
+        mine = [f for f in facts if type(f).__name__ == condition.fact]
+        if program is not None:
+            mine = [f for f in mine if f["index"] == program]
+        if not mine:
+            checked["note"] = self.why_words["items_none"].format(section=name, path=section)
+            return
+        checked["note"] = self.why_words["items_no_match"]
+        blocked = False
+        for fact in sorted(mine, key=lambda f: f["index"]):
+            line = self.reader.line(describe(fact))
+            unknown, fails = self._item_answers(condition, fact, section)
+            text = line["text"]
+            if unknown and not fails:
+                blocked = True
+                text = self.why_words["item_unknown"].format(item=text, paths=", ".join(unknown))
+            checked["items"].append({"text": text, "ref": line["ref"], "unknown": unknown})
+        if blocked:
+            checked["status"] = "unknown"
+
+    def _item_answers(self, condition, fact, section):
+        """The case paths of ``fact`` left unknown that the condition needs, and
+        whether some answered key fails it."""
+        unknown, fails = [], False
+        index = fact["index"]
+        for constraint in condition.constraints:
+            if constraint.kind == "any":
+                continue
+            value = fact.get(constraint.key)
+            if value == UNKNOWN:
+                if constraint.key == "performance":
+                    item = self.case[section][index]
+                    unknown += [
+                        f"{section}[{index}].{key}"
+                        for key in ("effectiveness", "efficiency")
+                        if item.get(key) == UNKNOWN
+                    ]
+                else:
+                    unknown.append(f"{section}[{index}].{constraint.key}")
+            elif value not in constraint.values:
+                fails = True
+        return unknown, fails
+
+
+def _about_cause(cause):
+    def about(description):
+        if description == f"cause {cause}":
+            return True
+        match = EVIDENCE_FACT.match(description)
+        return bool(match) and match["cause"] == cause
+
+    return about
+
+
+def _description_of(kind, key):
+    """The description of the fact that concludes an item, as the trace has it."""
+    if kind == "lifecycle":
+        return f"lifecycle = {key}"
+    if kind == "cause":
+        return f"cause {key}"
+    if kind == "strategy":
+        return f"strategy {key} recommended"
+    return f"{kind} {key}"
+
+
+def _guidance_id(description):
+    match = GUIDANCE_FACT.match(description)
+    return match["guidance"] if match else None
+
+
+def _concluding(catalog, kind, target):
+    return [
+        rule
+        for rule in catalog
+        if any(c.kind == kind and c.target in (target, "*") for c in rule.conclusions)
+    ]
+
+
+def explain_case(advisor, case, item_id=None, lang="en", case_label="CASE"):
+    """The explanation model for ``case``: every conclusion, or what ``item_id`` names."""
+    advice, facts = run_case(advisor, case)
+    return Explainer(advice, facts, advisor.knowledge, lang, case_label).explain(item_id)
+
+
+def render_explanation(model, knowledge, fmt="text"):
+    """The explanation model as text (80 columns) or JSON."""
+    if fmt == "json":
+        return json.dumps(model, ensure_ascii=False, indent=2) + "\n"
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    from perencana.engine.memo.templating import render_template
+
+    labels = FactReader(None, knowledge, model["lang"]).labels
+    text = render_template(TEMPLATE, {"mode": "explain", "model": model, "labels": labels})
+    return "\n".join(line.rstrip() for line in text.split("\n"))

@@ -1,0 +1,509 @@
+"""``perencana check``: the knowledge base and the rules checked against each other.
+
+Each check takes what it checks as parameters (the ``Knowledge``, the rule catalog of
+``engine.rule_catalog``, the rule mixins, the Indonesian statements, the case
+fields), so a test can feed it a broken copy, and returns a list of problems, each a
+one-line message that names the file, the rule or the id at fault:
+
+(a) ``load_problems``: the knowledge folder loads (``knowledge.loader.read_knowledge``);
+(b) ``coverage_problems``: every cause, strategy, caveat, first step, guidance item,
+    program decision and life-cycle stage can be concluded by some rule;
+(c) ``citation_problems`` and ``reference_problems``: every rule cites a ¶ that
+    exists, and every id a rule concludes or matches is in the knowledge;
+(d) ``reachability_problems``: every condition of every rule can hold for some case
+    (fields and answers of the case schema, bands of ``thresholds.yaml``, facts some
+    rule concludes);
+(e) ``mixin_problems``: no two rule mixins define the same name (experta would keep
+    only one of them, silently);
+(f) ``language_problems``: every rule has an English statement (its docstring) and
+    an Indonesian one in ``rule_statements.yaml``, which names no other rule.
+"""
+
+from dataclasses import dataclass
+from itertools import product
+from pathlib import Path
+
+from perencana.engine.case.schema import UNKNOWN, field_specs
+from perencana.engine.errors import CheckError, KnowledgeError
+from perencana.engine.reasoning.rule_catalog import PASSAGE
+from perencana.engine.teaching.catalog_view import (
+    STATEMENTS_FILE,
+    TARGET_KINDS,
+    read_rule_statements,
+)
+
+# The knowledge items a rule must be able to conclude: file -> conclusion kind.
+CONCLUDED_ITEMS = {
+    "causes": "cause",
+    "strategies": "recommendation",
+    "caveats": "caveat",
+    "steps": "first-step",
+    "guidance": "guidance",
+    "decisions": "decision",
+    "lifecycle": "lifecycle",
+}
+# Facts that rules conclude and other rules match: class -> (conclusion kind, id key).
+CONCLUDED_FACTS = {
+    "Lifecycle": ("lifecycle", "stage"),
+    "Evidence": ("evidence", "cause"),
+    "Cause": ("cause", "id"),
+    "Recommendation": ("recommendation", "strategy"),
+    "Recommended": ("recommendation", "strategy"),
+    "Caveat": ("caveat", "caveat"),
+    "FirstStep": ("first-step", "step"),
+    "Decision": ("decision", "decision"),
+    "Guidance": ("guidance", "id"),
+}
+# Concluded facts that belong to a strategy (their ``strategy`` key).
+OWNED_FACTS = ("Caveat", "FirstStep")
+# Facts made from the case: one per listed item, keyed like the case's list items.
+ITEM_FACTS = {"Stakeholder": "stakeholders", "Program": "programs"}
+FIELD_KEYS = ("path", "value", "band")
+WILDCARD = "*"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``perencana check`` found: counts, problems and scenario results."""
+
+    rules: int
+    items: int
+    problems: tuple
+    scenarios: tuple = ()  # results of the scenarios, each with .name and .mismatches
+    scenarios_run: bool = False
+
+    def lines(self):
+        """The lines shown on success (and the scenario summary in any case)."""
+        lines = []
+        if not self.problems:
+            lines.append(f"ok: {self.rules} rules, {self.items} knowledge items checked")
+        if self.scenarios_run:
+            failed = sum(1 for result in self.scenarios if result.mismatches)
+            passed = len(self.scenarios) - failed
+            lines.append(f"scenarios: {passed} passed, {failed} failed")
+        return lines
+
+    def raise_problems(self):
+        """Raise a ``CheckError`` listing every problem, if there is any."""
+        if self.problems:
+            raise CheckError(self.problems)
+
+
+def check_knowledge_base(knowledge_dir=None, scenarios_dir=None, run_scenarios=None):
+    """Every check on the knowledge in ``knowledge_dir`` (the shipped folder by
+    default) and the composed rules; with ``scenarios_dir``, the scenarios too."""
+    from perencana.engine.reasoning.rule_catalog import rule_catalog
+    from perencana.knowledge.loader import KNOWLEDGE_DIR
+    from perencana.rules import RULE_MIXINS
+
+    directory = Path(knowledge_dir) if knowledge_dir else KNOWLEDGE_DIR
+    knowledge, problems = load_problems(directory)
+    statements, statement_problems = statement_file_problems(directory)
+    catalog = rule_catalog()
+    problems += statement_problems
+    problems += run_checks(knowledge, catalog, RULE_MIXINS, statements)
+    results, scenarios_run = (), False
+    if scenarios_dir is not None:
+        results = tuple(scenario_results(scenarios_dir, run_scenarios))
+        scenarios_run = True
+        problems += scenario_problems(results)
+    items = count_items(knowledge) if knowledge is not None else 0
+    return CheckReport(len(catalog), items, tuple(problems), results, scenarios_run)
+
+
+def run_checks(knowledge, catalog, mixins, statements, specs=None):
+    """(b)–(f) on the given inputs; ``knowledge`` None (it did not load) skips the
+    checks that need it."""
+    specs = field_specs() if specs is None else specs
+    problems = []
+    if knowledge is not None:
+        problems += coverage_problems(knowledge, catalog)
+        problems += citation_problems(knowledge, catalog)
+        problems += reference_problems(knowledge, catalog)
+        problems += reachability_problems(catalog, specs, knowledge.thresholds)
+    problems += mixin_problems(mixins)
+    if statements is not None:
+        problems += language_problems(catalog, statements)
+    return problems
+
+
+def count_items(knowledge):
+    """How many knowledge items the checks cover (those a rule must conclude)."""
+    return sum(len(getattr(knowledge, name)) for name in CONCLUDED_ITEMS)
+
+
+# --------------------------------------------------------------------------- (a)
+
+
+def load_problems(directory):
+    """(a) The knowledge of ``directory`` and, if it does not load, its problems."""
+    from perencana.knowledge.loader import read_knowledge
+
+    try:
+        return read_knowledge(directory), []
+    except KnowledgeError as error:
+        return None, list(error.problems)
+
+
+def statement_file_problems(directory):
+    """The Indonesian rule statements of ``directory``, or the problem reading them."""
+    try:
+        return read_rule_statements(directory), []
+    except KnowledgeError as error:
+        return None, list(error.problems)
+
+
+# --------------------------------------------------------------------------- (b)
+
+
+def concludable(catalog, kind):
+    """The ids some rule of ``catalog`` concludes as ``kind`` (``*`` if one concludes
+    a bound value). A cause concluded from bound evidence (``cause_present``) stands
+    for every cause some rule gives evidence for."""
+    targets = {c.target for rule in catalog for c in rule.conclusions if c.kind == kind}
+    if kind == "cause" and WILDCARD in targets:
+        targets.discard(WILDCARD)
+        targets |= concludable(catalog, "evidence")
+    return targets
+
+
+def coverage_problems(knowledge, catalog):
+    """(b) Knowledge items that no rule can conclude."""
+    problems = []
+    for name, kind in CONCLUDED_ITEMS.items():
+        targets = concludable(catalog, kind)
+        if WILDCARD in targets:
+            continue
+        for item_id in getattr(knowledge, name):
+            if item_id not in targets:
+                problems.append(f"{name}.yaml: {item_id}: no rule concludes it ({kind})")
+    return problems
+
+
+# --------------------------------------------------------------------------- (c)
+
+
+def citation_problems(knowledge, catalog):
+    """(c) Rules that cite no ¶, or a ¶ the source does not have."""
+    last = knowledge.source.get("passages", 0)
+    problems = []
+    for rule in catalog:
+        if not rule.sources:
+            problems.append(f"rule {rule.id}: cites no ¶ of the source")
+        problems += [
+            f"rule {rule.id}: cites ¶{number}, which is not between 1 and {last}"
+            for number in rule.sources
+            if not 1 <= number <= last
+        ]
+    return problems
+
+
+def reference_problems(knowledge, catalog):
+    """(c) Ids that rules conclude or match but the knowledge does not have."""
+    problems = []
+    for rule in catalog:
+        for conclusion in rule.conclusions:
+            problems += _conclusion_references(knowledge, rule, conclusion)
+        for condition in rule.conditions:
+            kind, key = CONCLUDED_FACTS.get(condition.fact, (None, None))
+            constraint = condition.get(key) if kind else None
+            if constraint is not None:
+                problems += _missing(knowledge, rule, TARGET_KINDS[kind], constraint.values)
+            strategy = condition.get("strategy") if condition.fact in OWNED_FACTS else None
+            if strategy is not None:
+                problems += _missing(knowledge, rule, "strategies", strategy.values)
+    return problems
+
+
+def _conclusion_references(knowledge, rule, conclusion):
+    kind = TARGET_KINDS.get(conclusion.kind)
+    if kind is None:
+        return [f"rule {rule.id}: concludes '{conclusion.kind}', a kind of fact unknown here"]
+    problems = _missing(knowledge, rule, kind, [conclusion.target])
+    problems += _missing(knowledge, rule, "causes", conclusion.cites)
+    if conclusion.strategy:
+        problems += _missing(knowledge, rule, "strategies", [conclusion.strategy])
+        item = getattr(knowledge, kind).get(conclusion.target)
+        owner = item.get("strategy") if item else None
+        if owner and owner != conclusion.strategy:
+            problems.append(
+                f"rule {rule.id}: gives {conclusion.target} to strategy "
+                f"'{conclusion.strategy}', but {kind}.yaml gives it to '{owner}'"
+            )
+    return problems
+
+
+def _missing(knowledge, rule, kind, ids):
+    items = getattr(knowledge, kind)
+    return [
+        f"rule {rule.id}: names {kind} id '{item_id}', which is not in {kind}.yaml"
+        for item_id in ids
+        if item_id != WILDCARD and item_id not in items
+    ]
+
+
+# --------------------------------------------------------------------------- (d)
+
+
+def reachability_problems(catalog, specs, thresholds):
+    """(d) Conditions that no case can satisfy: a Field path that is not a case field
+    the engine makes facts of, an answer the field cannot take, a band that
+    ``thresholds.yaml`` does not define, a stakeholder or program value the case cannot
+    give, or a concluded fact that no rule concludes."""
+    fields = {spec.path: spec for spec in specs}
+    bands = {
+        entry["path"]: [band["band"] for band in entry["bands"]]
+        for entry in (thresholds or {}).get("bands", [])
+    }
+    problems = []
+    for rule in catalog:
+        for condition in rule.conditions:
+            where = f"rule {rule.id}: {condition.fact}"
+            if condition.fact == "Field":
+                problems += _field_problems(where, condition, fields, bands)
+            elif condition.fact in ITEM_FACTS:
+                problems += _item_problems(where, condition, fields)
+            elif condition.fact in CONCLUDED_FACTS:
+                if not condition.negated:
+                    problems += _produced_problems(where, condition, catalog)
+            else:
+                problems.append(f"{where}: no rule or case makes {condition.fact} facts")
+        problems += _contradictions(rule, fields)
+    return problems
+
+
+def _field_problems(where, condition, fields, bands):
+    problems = [
+        f"{where}: has a key '{c.key}', which Field facts do not have"
+        for c in condition.constraints
+        if c.key not in FIELD_KEYS
+    ]
+    path_constraint = condition.get("path")
+    if path_constraint is None or path_constraint.kind == "any":
+        return problems
+    for path in path_constraint.values:
+        spec = fields.get(path)
+        if spec is None:
+            problems.append(f"{where}: '{path}' is not a case field")
+            continue
+        if "[]" in path or spec.kind == "text":
+            problems.append(f"{where}: '{path}' is never made a Field fact ({spec.kind} field)")
+            continue
+        value = condition.get("value")
+        if value is not None and value.kind != "any":
+            problems += [
+                f"{where}: {path} can never be {show(v)} (allowed: {allowed(spec)})"
+                for v in value.values
+                if not answer_allowed(spec, v)
+            ]
+        band = condition.get("band")
+        if band is not None and band.kind != "any":
+            if path not in bands:
+                problems.append(f"{where}: {path} has no bands in thresholds.yaml")
+                continue
+            problems += [
+                f"{where}: {path} has no band '{v}' in thresholds.yaml "
+                f"(bands: {', '.join(bands[path])})"
+                for v in band.values
+                if v not in bands[path]
+            ]
+    return problems
+
+
+def answer_allowed(spec, value):
+    """Whether a Field fact of ``spec`` can carry ``value`` (unknown answers make no
+    fact; a list field makes one fact per member)."""
+    if spec.kind == "boolean":
+        return isinstance(value, bool)
+    if spec.kind == "enum":
+        return value in spec.choices and value != UNKNOWN
+    if spec.kind == "enum-list":
+        return value in spec.choices
+    if spec.kind == "count":
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return True
+
+
+def allowed(spec):
+    if spec.kind == "boolean":
+        return "true, false"
+    if spec.kind == "count":
+        return "whole numbers"
+    return ", ".join(str(choice) for choice in spec.choices if choice != UNKNOWN)
+
+
+def show(value):
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"'{value}'"
+
+
+def item_answers(fields, fact):
+    """Key -> the values a Stakeholder or Program fact can carry (None: any value)."""
+    from perencana.engine.reasoning.case_facts import performance
+
+    section = ITEM_FACTS[fact]
+    answers = {"index": None}
+    for path, spec in fields.items():
+        prefix = f"{section}[]."
+        if path.startswith(prefix):
+            answers[path[len(prefix) :]] = spec.answers if spec.kind != "text" else None
+    if fact == "Program":
+        levels = [fields[f"programs[].{name}"].answers for name in ("effectiveness", "efficiency")]
+        results = {performance({"effectiveness": a, "efficiency": b}) for a, b in product(*levels)}
+        answers["performance"] = tuple(sorted(results - {UNKNOWN}))
+    return answers
+
+
+def _item_problems(where, condition, fields):
+    answers = item_answers(fields, condition.fact)
+    problems = []
+    for constraint in condition.constraints:
+        if constraint.key not in answers:
+            problems.append(f"{where}: has a key '{constraint.key}', which the case does not give")
+            continue
+        possible = answers[constraint.key]
+        if constraint.kind == "any" or possible is None:
+            continue
+        problems += [
+            f"{where}: {constraint.key} can never be {show(v)}"
+            f" (allowed: {', '.join(show(p) for p in possible)})"
+            for v in constraint.values
+            if not any(v == p and type(v) is type(p) for p in possible)
+        ]
+    return problems
+
+
+def _produced_problems(where, condition, catalog):
+    kind, key = CONCLUDED_FACTS[condition.fact]
+    targets = concludable(catalog, kind)
+    if not targets:
+        return [f"{where}: no rule concludes {condition.fact} facts"]
+    constraint = condition.get(key)
+    problems = []
+    if constraint is not None and constraint.kind != "any" and WILDCARD not in targets:
+        problems += [
+            f"{where}: no rule concludes {condition.fact} '{value}'"
+            for value in constraint.values
+            if value not in targets
+        ]
+    strength = condition.get("strength") if condition.fact == "Evidence" else None
+    if strength is not None and strength.kind != "any":
+        strengths = {c.strength for rule in catalog for c in rule.conclusions if c.kind == kind}
+        problems += [
+            f"{where}: no rule gives evidence of strength '{value}'"
+            for value in strength.values
+            if value not in strengths
+        ]
+    return problems
+
+
+def _contradictions(rule, fields):
+    """Two Field conditions that need one single-valued field to hold two answers."""
+    wanted = {}
+    problems = []
+    for condition in rule.conditions:
+        path = condition.field_path
+        spec = fields.get(path)
+        if condition.negated or spec is None or spec.kind == "enum-list":
+            continue
+        for key in ("value", "band"):
+            constraint = condition.get(key)
+            if constraint is None or constraint.kind == "any":
+                continue
+            before = wanted.get((path, key))
+            values = set(constraint.values)
+            if before is not None and not before & values:
+                problems.append(
+                    f"rule {rule.id}: needs {path} to be both "
+                    f"{' or '.join(map(show, sorted(before, key=str)))} and "
+                    f"{' or '.join(map(show, sorted(values, key=str)))}"
+                )
+            wanted[(path, key)] = values if before is None else before & values
+    return problems
+
+
+# --------------------------------------------------------------------------- (e)
+
+
+def mixin_problems(mixins):
+    """(e) Names defined by two mixins: experta keeps only one of two same-named rules
+    (and Python one of two same-named methods)."""
+    owners = {}
+    problems = []
+    for mixin in mixins:
+        for name, member in vars(mixin).items():
+            if name.startswith("__") or not _is_rule_or_method(member):
+                continue
+            if name in owners:
+                problems.append(
+                    f"rules: '{name}' is defined in both {owners[name]} and "
+                    f"{mixin.__name__}; experta keeps only one of them"
+                )
+            else:
+                owners[name] = mixin.__name__
+    return problems
+
+
+def _is_rule_or_method(member):
+    return type(member).__name__ == "Rule" or callable(member)
+
+
+# --------------------------------------------------------------------------- (f)
+
+
+def language_problems(catalog, statements):
+    """(f) Rules without an English statement (docstring) or an Indonesian one; ids
+    in rule_statements.yaml that are no rule; statements out of the catalog's order
+    or citing other ¶ than the rule."""
+    ids = [rule.id for rule in catalog]
+    problems = []
+    for rule in catalog:
+        if not rule.statement.strip():
+            problems.append(f"rule {rule.id}: has no docstring (its English statement)")
+        text = statements.get(rule.id)
+        if not isinstance(text, str) or not text.strip():
+            problems.append(f"{STATEMENTS_FILE}: {rule.id}: has no Indonesian statement")
+            continue
+        cited = {int(number) for number in PASSAGE.findall(text)}
+        if cited != set(rule.sources):
+            problems.append(
+                f"{STATEMENTS_FILE}: {rule.id}: cites {_passages(cited)}, "
+                f"but the rule cites {_passages(rule.sources)}"
+            )
+    problems += [
+        f"{STATEMENTS_FILE}: {name}: there is no rule of that name"
+        for name in statements
+        if name not in ids
+    ]
+    known = [name for name in statements if name in ids]
+    expected = [name for name in ids if name in statements]
+    if known != expected:
+        first = next(a for a, b in zip(known, expected, strict=True) if a != b)
+        problems.append(
+            f"{STATEMENTS_FILE}: not in the order of the rule catalog (first out of place: {first})"
+        )
+    return problems
+
+
+def _passages(numbers):
+    return ", ".join(f"¶{n}" for n in sorted(numbers)) or "no ¶"
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def scenario_results(directory, run_scenarios=None):
+    """The results of ``perencana.engine.teaching.scenarios.run_scenarios`` on ``directory``."""
+    if run_scenarios is None:
+        from perencana.engine.teaching.scenarios import run_scenarios
+    return run_scenarios(directory)
+
+
+def scenario_problems(results):
+    """One problem per mismatch of each scenario."""
+    return [
+        f"scenario {result.name}: {mismatch}"
+        for result in results
+        for mismatch in result.mismatches
+    ]

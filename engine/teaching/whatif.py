@@ -1,0 +1,670 @@
+"""What if the case were different? Run it as it is and as changed, and compare.
+
+``perencana whatif CASE --set PATH=VALUE`` answers a planner's or a trainer's
+question: which conclusions does this one fact carry? Each ``--set`` names a dotted
+case path (``funding.funds_for_change``, ``stakeholders[0].impact``) and a value
+read as YAML (``sufficient``, ``true``, ``12``, ``[facilities, equipment]``,
+``unknown``). The sets are applied, in order, to a copy of the case data (the case
+as read, which ``normalize_case`` has only completed with ``unknown``); the result is
+checked with ``validate_case`` exactly like a case file, so a bad value gets the same
+message, and both cases run on one ``Advisor``: each run resets the engine and
+declares the case's facts afresh (nothing is modified in a running engine), so
+neither run sees the other's facts.
+
+``what_if`` returns a ``WhatIf``: a plain diff of the two advices (life-cycle stage,
+causes and their evidence, strategies and their ranks, caveats, first steps, program
+decisions, guidance, the unknowns that matter). ``to_json`` is its deterministic JSON
+form; ``render_what_if`` shows it as text in English or Indonesian through
+``templates/whatif.text.j2``. Every word comes from ``knowledge/whatif.yaml``.
+"""
+
+import copy
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from perencana.engine.case.loader import CaseYamlLoader
+from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, field_specs
+from perencana.engine.case.validation import case_schema, normalize_case, validate_case
+from perencana.engine.errors import CaseError
+from perencana.engine.view.memo import FactReader, clean, generic_path, in_language
+
+FORMAT = "perencana-whatif/1"
+FORMATS = ("text", "json")
+TEMPLATE = "whatif.text.j2"
+
+_SEGMENT = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*)(?P<indices>(?:\[\d+\])*)$")
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass
+class WhatIf:
+    """What changing the case does to the advice. Each list holds plain dicts:
+
+    - ``changes``: ``{path, before, after}``, the values as in a case file;
+    - ``lifecycle``: ``{before, after}`` when the stage changes, else ``None``;
+    - ``causes``: ``{id, change, before, after, evidence_gained, evidence_lost}``,
+      ``change`` one of ``appeared``, ``disappeared``, ``stronger``, ``weaker``,
+      ``evidence`` (same strength, other evidence); a missing strength is ``None``;
+    - ``strategies``: ``{id, change, before, after}`` with ranks, ``change`` one of
+      ``added``, ``dropped``, ``reranked``;
+    - ``caveats`` and ``first_steps``: ``{strategy, id, change}`` (``added`` or
+      ``dropped``) on strategies recommended in both runs;
+    - ``programs``: ``{index, name, before, after}``, a decision, ``undecided``, or
+      ``None`` when the program is not listed;
+    - ``guidance``: ``{id, change}``; ``unknowns``: ``{path, change}``.
+    """
+
+    organization: str
+    changes: list
+    lifecycle: dict | None = None
+    causes: list = field(default_factory=list)
+    strategies: list = field(default_factory=list)
+    caveats: list = field(default_factory=list)
+    first_steps: list = field(default_factory=list)
+    programs: list = field(default_factory=list)
+    guidance: list = field(default_factory=list)
+    unknowns: list = field(default_factory=list)
+    before: object = field(default=None, repr=False)
+    after: object = field(default=None, repr=False)
+
+    @property
+    def changed(self):
+        """Whether the change makes any difference to the advice."""
+        return bool(
+            self.lifecycle
+            or self.causes
+            or self.strategies
+            or self.caveats
+            or self.first_steps
+            or self.programs
+            or self.guidance
+            or self.unknowns
+        )
+
+    def to_json(self):
+        return {
+            "format": FORMAT,
+            "organization": self.organization,
+            "changes": self.changes,
+            "changed": self.changed,
+            "lifecycle": self.lifecycle,
+            "causes": self.causes,
+            "strategies": self.strategies,
+            "caveats": self.caveats,
+            "first_steps": self.first_steps,
+            "programs": self.programs,
+            "guidance": self.guidance,
+            "unknowns": self.unknowns,
+        }
+
+
+# ----------------------------------------------------------------------- the sets
+
+
+def parse_assignment(text, errors):
+    """``(path, value)`` from ``PATH=VALUE``; ``value`` is read as a YAML value."""
+    path, equals, value_text = str(text).partition("=")
+    path = path.strip()
+    if not equals or not path:
+        raise CaseError(errors["source"], [errors["not_an_assignment"].format(text=text)])
+    try:
+        # CaseYamlLoader is the case files' SafeLoader: dates stay text, aliases refused.
+        value = yaml.load(value_text, Loader=CaseYamlLoader)
+    except yaml.MarkedYAMLError as error:
+        problem = " ".join(f"{error.context or ''} {error.problem or ''}".split())
+        message = errors["bad_value"].format(path=path, value=value_text, problem=problem)
+        raise CaseError(errors["source"], [message]) from None
+    except Exception as error:  # the loader refuses an alias by raising as it meets it
+        problem = errors["alias"] if hasattr(error, "event") else " ".join(str(error).split())
+        message = errors["bad_value"].format(path=path, value=value_text, problem=problem)
+        raise CaseError(errors["source"], [message]) from None
+    return path, value
+
+
+def apply_sets(case, assignments, lang="en", knowledge=None):
+    """A new validated, normalized case: ``case`` with each ``(path, value)`` set.
+
+    Raises ``CaseError`` (source ``--set``) naming a path that is not in the case
+    format (with the field it probably meant), an item past the end of a list, or
+    every problem the changed case has, in the words of ``validate_case``.
+    """
+    errors = _errors(knowledge, lang)
+    data = copy.deepcopy(case)
+    for path, value in assignments:
+        container, key = _locate(data, path, errors)
+        container[key] = value
+    problems = validate_case(data)
+    if problems:
+        raise CaseError(errors["source"], problems)
+    return normalize_case(data)
+
+
+def _locate(data, path, errors):
+    """The container and key that ``path`` names in ``data``, checked against the
+    case schema; each problem is a ``CaseError`` with a clear message."""
+    steps = _steps(path, errors)
+    _check_position(path, steps, errors)
+    node, value, where = case_schema(), data, ""
+    container, key = None, None
+    for position, (kind, step) in enumerate(steps):
+        if kind == "key":
+            node = _option(node, "object")
+            if node is None or not isinstance(value, dict):
+                raise _error(errors, "not_a_section", path=path, parent=where)
+            properties = node.get("properties", {})
+            if step not in properties:
+                found = _unknown_field(steps, position, where, properties, errors)
+                raise _error(errors, *found)
+            container, key = value, step
+            node, value = properties[step], value.get(step, UNKNOWN)
+            where = f"{where}.{step}" if where else step
+        else:
+            array = _option(node, "array")
+            if array is None:
+                raise _error(errors, "not_a_list", path=path, parent=where)
+            item = f"{where}[{step}]"
+            items = value if isinstance(value, list) else []
+            if step >= len(items):
+                found = _past_the_end(path, where, item, len(items), errors["sections"])
+                raise _error(errors, *found)
+            container, key = items, step
+            node, value, where = array.get("items", {}), items[step], item
+    return container, key
+
+
+def _steps(path, errors):
+    """``stakeholders[0].impact`` -> ``[("key", "stakeholders"), ("index", 0),
+    ("key", "impact")]``."""
+    steps = []
+    for segment in path.split("."):
+        match = _SEGMENT.match(segment)
+        if not match:
+            raise _error(errors, "bad_path", path=path)
+        steps.append(("key", match["key"]))
+        steps += [("index", int(number)) for number in _INDEX.findall(match["indices"])]
+    return steps
+
+
+def _check_position(path, steps, errors):
+    """A field of a list item needs the item's position (``stakeholders.impact``)."""
+    for position, (kind, step) in enumerate(steps[:-1]):
+        if kind == "key" and step in LIST_SECTIONS and steps[position + 1][0] == "key":
+            rest = ".".join(str(s) for _, s in steps[position + 1 :])
+            raise _error(
+                errors, "needs_position", path=path, parent=step, example=f"{step}[0].{rest}"
+            )
+
+
+def _option(node, kind):
+    """The schema option of ``node`` of type ``kind`` (looking through ``anyOf``)."""
+    for option in node.get("anyOf", [node]):
+        if option.get("type") == kind:
+            return option
+    return None
+
+
+def _unknown_field(steps, position, where, properties, errors):
+    """The message for the unknown key at ``steps[position]``: the path with the
+    field it probably meant, else the fields allowed there."""
+    path = _path_text(steps)
+    step = steps[position][1]
+    close = difflib.get_close_matches(step, list(properties), n=1)
+    if close:
+        fixed = [*steps[:position], ("key", close[0]), *steps[position + 1 :]]
+        return "unknown_field", {"path": path, "meant": _path_text(fixed)}
+    guess = _closest_path(path)
+    if guess:
+        return "unknown_field", {"path": path, "meant": guess}
+    return "unknown_field_no_guess", {
+        "path": path,
+        "where": where or errors["top_level"],
+        "allowed": ", ".join(properties),
+    }
+
+
+def _path_text(steps):
+    text = ""
+    for kind, step in steps:
+        if kind == "index":
+            text += f"[{step}]"
+        else:
+            text += f".{step}" if text else step
+    return text
+
+
+def _closest_path(path):
+    """The case path most like ``path`` (``funds_for_change`` -> ``funding.funds_for_change``),
+    keeping the user's item positions."""
+    given = generic_path(path)
+    candidates = [spec.path for spec in field_specs()]
+    close = difflib.get_close_matches(given, candidates, n=1, cutoff=0.7)
+    if not close:  # the field's own name, given without its section (``pace``)
+        names = {spec.path.rpartition(".")[2]: spec.path for spec in reversed(field_specs())}
+        name = difflib.get_close_matches(given.rpartition(".")[2], list(names), n=1, cutoff=0.8)
+        close = [names[name[0]]] if name else []
+    if not close:
+        return None
+    positions = iter(_INDEX.findall(path))
+    return re.sub(r"\[\]", lambda _: f"[{next(positions, '0')}]", close[0])
+
+
+def _past_the_end(path, where, item, count, sections):
+    section = where.rpartition(".")[2] or where
+    section = sections.get(section, section).lower()
+    if count == 0:
+        return "empty_list", {"path": path, "section": section, "item": item}
+    return "past_the_end", {
+        "path": path,
+        "count": count,
+        "section": section,
+        "first": f"{where}[0]",
+        "last": f"{where}[{count - 1}]",
+        "item": item,
+    }
+
+
+def _error(errors, name, values=None, **more):
+    message = errors[name].format(**(values or {}), **more)
+    return CaseError(errors["source"], [message])
+
+
+# ------------------------------------------------------------------------ running
+
+
+def what_if(advisor, case, assignments, lang="en"):
+    """The ``WhatIf`` of changing ``case`` (validated, normalized) by ``assignments``
+    (``(path, value)`` pairs, or ``PATH=VALUE`` texts), run on one ``advisor``."""
+    errors = _errors(advisor.knowledge, lang)
+    pairs = [
+        parse_assignment(item, errors) if isinstance(item, str) else tuple(item)
+        for item in assignments
+    ]
+    changed_case = apply_sets(case, pairs, lang, advisor.knowledge)
+    before = advisor.advise(case)
+    after = advisor.advise(changed_case)
+    return compare(before, after, _changes(case, changed_case, pairs))
+
+
+def _changes(case, changed_case, pairs):
+    """Each path set, with its value before and after (as normalized)."""
+    seen = {}
+    for path, _ in pairs:
+        seen[path] = {
+            "path": path,
+            "before": _value_at(case, path),
+            "after": _value_at(changed_case, path),
+        }
+    return list(seen.values())
+
+
+def _value_at(case, path):
+    value = case
+    for segment in path.split("."):
+        match = _SEGMENT.match(segment)
+        value = value.get(match["key"], UNKNOWN) if isinstance(value, dict) else UNKNOWN
+        for number in _INDEX.findall(match["indices"]):
+            value = value[int(number)] if isinstance(value, list) else UNKNOWN
+    return copy.deepcopy(value)
+
+
+def compare(before, after, changes):
+    """The ``WhatIf`` from two advices (``before`` as is, ``after`` changed)."""
+    result = WhatIf(organization=after.organization, changes=changes, before=before, after=after)
+    if before.lifecycle != after.lifecycle:
+        result.lifecycle = {"before": before.lifecycle, "after": after.lifecycle}
+    result.causes = _compare_causes(before, after)
+    result.strategies = _compare_strategies(before, after)
+    result.caveats = _compare_attached(before, after, "caveats")
+    result.first_steps = _compare_attached(before, after, "first_steps")
+    result.programs = _compare_programs(before, after)
+    old_guidance = [g.id for g in before.guidance]
+    new_guidance = [g.id for g in after.guidance]
+    result.guidance = _added_dropped(old_guidance, new_guidance, "id")
+    old_unknowns = [u.path for u in before.unknowns]
+    new_unknowns = [u.path for u in after.unknowns]
+    result.unknowns = _added_dropped(old_unknowns, new_unknowns, "path")
+    return result
+
+
+def _compare_causes(before, after):
+    old = {c.id: c for c in before.causes}
+    new = {c.id: c for c in after.causes}
+    levels = ("weak", "moderate", "strong")
+    found = []
+    for cause_id in _union_in_order(new, old):
+        was, now = old.get(cause_id), new.get(cause_id)
+        gained = [e for e in now.evidence if e not in was.evidence] if was and now else []
+        lost = [e for e in was.evidence if e not in now.evidence] if was and now else []
+        if was is None:
+            change = "appeared"
+        elif now is None:
+            change = "disappeared"
+        elif was.strength != now.strength:
+            up = levels.index(now.strength) > levels.index(was.strength)
+            change = "stronger" if up else "weaker"
+        elif gained or lost:
+            change = "evidence"
+        else:
+            continue
+        found.append(
+            {
+                "id": cause_id,
+                "change": change,
+                "before": was.strength if was else None,
+                "after": now.strength if now else None,
+                "evidence_gained": gained if was else list(now.evidence),
+                "evidence_lost": lost if now else list(was.evidence),
+            }
+        )
+    return found
+
+
+def _compare_strategies(before, after):
+    old = {s.id: s.rank for s in before.strategies}
+    new = {s.id: s.rank for s in after.strategies}
+    found = []
+    for strategy in after.strategies:
+        if strategy.id not in old:
+            found.append(
+                {"id": strategy.id, "change": "added", "before": None, "after": strategy.rank}
+            )
+        elif old[strategy.id] != strategy.rank:
+            found.append(
+                {
+                    "id": strategy.id,
+                    "change": "reranked",
+                    "before": old[strategy.id],
+                    "after": strategy.rank,
+                }
+            )
+    for strategy in before.strategies:
+        if strategy.id not in new:
+            found.append(
+                {"id": strategy.id, "change": "dropped", "before": strategy.rank, "after": None}
+            )
+    return found
+
+
+def _compare_attached(before, after, attribute):
+    """Caveats or first steps added or dropped on strategies recommended in both."""
+    old = {s.id: getattr(s, attribute) for s in before.strategies}
+    found = []
+    for strategy in after.strategies:
+        if strategy.id not in old:
+            continue
+        for item in _added_dropped(old[strategy.id], getattr(strategy, attribute), "id"):
+            found.append({"strategy": strategy.id, **item})
+    return found
+
+
+def _compare_programs(before, after):
+    old = {p.index: p.decision for p in before.programs}
+    new = {p.index: p.decision for p in after.programs}
+    old_names = _program_names(before.case)
+    new_names = _program_names(after.case)
+    found = []
+    for index in sorted(set(old_names) | set(new_names)):
+        was = old.get(index, "undecided") if index in old_names else None
+        now = new.get(index, "undecided") if index in new_names else None
+        if was != now:
+            name = new_names.get(index, old_names.get(index))
+            found.append({"index": index, "name": name, "before": was, "after": now})
+    return found
+
+
+def _program_names(case):
+    programs = (case or {}).get("programs")
+    if not isinstance(programs, list):
+        return {}
+    return {index: program["name"] for index, program in enumerate(programs)}
+
+
+def _added_dropped(old, new, key):
+    return [{key: item, "change": "added"} for item in new if item not in old] + [
+        {key: item, "change": "dropped"} for item in old if item not in new
+    ]
+
+
+def _union_in_order(first, second):
+    return list(dict.fromkeys([*first, *second]))
+
+
+# ---------------------------------------------------------------------- rendering
+
+
+def render_what_if(result, knowledge, fmt="text", lang="en"):
+    """``result`` as ``text`` (in ``lang``) or ``json`` (the same in any language)."""
+    if fmt == "json":
+        return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    from perencana.engine.memo.templating import render_template
+
+    text = render_template(TEMPLATE, whatif_view(result, knowledge, lang))
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def whatif_view(result, knowledge, lang):
+    """The plain view of ``result`` that ``templates/whatif.text.j2`` arranges: the
+    changes made, then one section per kind of difference, each line
+    ``{"text", "details"}``, in ``lang``."""
+    now = FactReader(result.after, knowledge, lang)
+    was = FactReader(result.before, knowledge, lang, now.labels)
+    words = now.labels["whatif"]
+    sections = [
+        (words["lifecycle"], _lifecycle_lines(result, now, words)),
+        (words["causes"], _cause_lines(result, now, was, words)),
+        (words["strategies"], _strategy_lines(result, now, words)),
+        (words["caveats"], _attached_lines(result.caveats, "caveat", knowledge, now, words)),
+        (words["first_steps"], _attached_lines(result.first_steps, "step", knowledge, now, words)),
+        (words["programs"], _program_lines(result, now, words)),
+        (words["guidance"], _guidance_lines(result, now, words)),
+        (words["unknowns"], _unknown_lines(result, now, was, words)),
+    ]
+    view = {
+        "title": words["title"].format(organization=result.organization),
+        "intro": words["intro"],
+        "changes_heading": words["changes"],
+        "changes": [_change_line(now, was, words, change) for change in result.changes],
+        "changed": result.changed,
+        "nothing_changes": words["nothing_changes"],
+        "sections": [{"heading": head, "lines": lines} for head, lines in sections if lines],
+    }
+    return _clean(view)
+
+
+def _lifecycle_lines(result, reader, words):
+    if not result.lifecycle:
+        return []
+    before, after = (_stage(reader, result.lifecycle[key]) for key in ("before", "after"))
+    return [_line(words["stage_changed"].format(before=before, after=after))]
+
+
+def _cause_lines(result, now, was, words):
+    lines = []
+    for item in result.causes:
+        before, after = item["before"], item["after"]
+        text = words[f"cause_{item['change']}"].format(
+            cause=now.title("causes", item["id"]),
+            strength=now.strength(after or before),
+            before=now.strength(before) if before else "",
+            after=now.strength(after) if after else "",
+        )
+        if item["change"] == "appeared":
+            details = [_readable(now, e) for e in item["evidence_gained"]]
+        elif item["change"] == "disappeared":
+            details = [_readable(was, e) for e in item["evidence_lost"]]
+        else:
+            details = [
+                f"{words['evidence_lost']}: {_readable(was, e)}" for e in item["evidence_lost"]
+            ]
+            details += [
+                f"{words['evidence_gained']}: {_readable(now, e)}" for e in item["evidence_gained"]
+            ]
+        lines.append(_line(text, details))
+    return lines
+
+
+def _strategy_lines(result, reader, words):
+    return [
+        _line(
+            words[f"strategy_{item['change']}"].format(
+                strategy=reader.title("strategies", item["id"]),
+                rank=item["after"] or item["before"],
+                before=item["before"],
+                after=item["after"],
+            )
+        )
+        for item in result.strategies
+    ]
+
+
+def _attached_lines(items, kind, knowledge, reader, words):
+    """Caveats (``kind`` ``caveat``) or first steps (``step``) added or dropped."""
+    table = knowledge.caveats if kind == "caveat" else knowledge.steps
+    return [
+        _line(
+            words[f"{kind}_{item['change']}"].format(
+                strategy=reader.title("strategies", item["strategy"]),
+                **{kind: in_language(table[item["id"]]["text"], reader.lang)},
+            )
+        )
+        for item in items
+    ]
+
+
+def _program_lines(result, reader, words):
+    return [
+        _line(
+            words["program_changed"].format(
+                program=item["name"],
+                before=_decision(reader, words, item["before"]),
+                after=_decision(reader, words, item["after"]),
+            )
+        )
+        for item in result.programs
+    ]
+
+
+def _guidance_lines(result, reader, words):
+    return [
+        _line(
+            words[f"guidance_{item['change']}"].format(
+                guidance=reader.title("guidance", item["id"])
+            )
+        )
+        for item in result.guidance
+    ]
+
+
+def _unknown_lines(result, now, was, words):
+    lines = []
+    for item in result.unknowns:
+        reader = now if item["change"] == "added" else was
+        label = _item_label(reader, item["path"], reader.field_label(item["path"]))
+        text = words[f"unknown_{item['change']}"].format(field=label, path=item["path"])
+        lines.append(_line(text))
+    return lines
+
+
+def _item_label(reader, path, label):
+    """``label`` with the name of the stakeholder or program ``path`` is about."""
+    head = path.rpartition(".")[0]
+    if "[" not in head:
+        return label
+    section, _, index = head.partition("[")
+    name = reader.item_name(section, int(index.rstrip("]")))
+    return f"{label} ({name})" if name else label
+
+
+def _line(text, details=()):
+    return {"text": text, "details": list(details)}
+
+
+def _readable(reader, description):
+    line = reader.line(description)
+    return f"{line['text']} ({line['ref']})" if line["ref"] else line["text"]
+
+
+def _stage(reader, stage):
+    if stage == UNKNOWN:
+        return reader.terms["unknown"]
+    return reader.title("lifecycle", stage)
+
+
+def _decision(reader, words, decision):
+    if decision is None:
+        return words["program_not_listed"]
+    if decision == "undecided":
+        return reader.terms["undecided"]
+    return reader.decision(decision)
+
+
+def _change_line(reader, old_reader, words, change):
+    path = change["path"]
+    label = _path_label(reader, old_reader, words, path)
+    field_name = f"{label} ({path})" if label != path else path
+    return _line(
+        words["change_line"].format(
+            field=field_name,
+            before=_shown(old_reader, words, path, change["before"]),
+            after=_shown(reader, words, path, change["after"]),
+        )
+    )
+
+
+def _path_label(reader, old_reader, words, path):
+    """A readable name for a set path: the field's label, with the item's name; a
+    whole list item is named by its section and position."""
+    if path.endswith("]"):
+        section, _, index = path.partition("[")
+        number = int(index.partition("]")[0]) + 1
+        listed = reader.labels["list_sections"].get(section, section)
+        return f"{listed}, {words['item'].format(number=number)}"
+    label = reader.field_label(path)
+    if label == path:
+        return path
+    named = _item_label(reader, path, label)
+    return named if named != label else _item_label(old_reader, path, label)
+
+
+def _shown(reader, words, path, value):
+    """A value as a planner reads it: labelled from fields.yaml where it can be."""
+    if isinstance(value, list):
+        if not value:
+            return words["empty_list"]
+        if all(isinstance(item, str) for item in value):
+            return ", ".join(reader.value_label(path, item) for item in value)
+    if isinstance(value, (list, dict)):
+        return yaml.safe_dump(
+            value, default_flow_style=True, allow_unicode=True, sort_keys=False
+        ).strip()
+    return reader.value_label(path, value)
+
+
+def _errors(knowledge, lang):
+    """The error wording in ``lang``, with the names of the list sections."""
+    labels = _labels(knowledge, lang)
+    return {**labels["whatif_errors"], "sections": labels["list_sections"]}
+
+
+def _labels(knowledge, lang):
+    from perencana.knowledge import load_knowledge
+
+    return FactReader(None, knowledge or load_knowledge(), lang).labels
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
