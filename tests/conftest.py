@@ -14,8 +14,10 @@ from dataclasses import field as dataclass_field
 import pytest
 from perencana.engine.case.validation import normalize_case, validate_case
 from perencana.engine.reasoning.advisor import Advisor
-from perencana.engine.reasoning.facts import Field, Program, Stakeholder
+from perencana.engine.reasoning.facts import FactRef, Field, Program, Stakeholder
 from perencana.engine.reasoning.inference import AdvisoryEngine
+from perencana.engine.reasoning.trace import TraceStep
+from perencana.engine.view.advice_json import answer_text, fact_text, texts
 from perencana.knowledge import load_knowledge
 
 # --------------------------------------------------------------------------- facts
@@ -61,7 +63,12 @@ def established():
 
 @dataclass
 class Run:
-    """What one run of the engine left: working memory, trace, fired rule names."""
+    """What one run of the engine left: working memory, trace, fired rule names.
+
+    The fact references that evidence, reasons and trace steps hold are read as the
+    JSON advice writes them (``funding.funds_for_change = none``), so that a rule
+    test states its expectations as a user reads them in ``--format json``.
+    """
 
     facts: list
     trace: list
@@ -80,7 +87,11 @@ class Run:
     def of(self, kind, **where):
         """The facts of exactly type ``kind`` in working memory, as plain dicts,
         keeping those whose fields equal ``where``."""
-        found = [fact.as_dict() for fact in self.facts if type(fact) is kind]
+        found = [
+            {key: written(value) for key, value in fact.as_dict().items()}
+            for fact in self.facts
+            if type(fact) is kind
+        ]
         return [item for item in found if all(item.get(k) == v for k, v in where.items())]
 
     def steps(self, rule):
@@ -110,9 +121,27 @@ def run(engine, rule_names):
 
     def run_facts(*facts):
         memory = engine.infer([fact.copy() for fact in facts])
-        return Run(facts=memory, trace=list(engine.trace), rules=rule_names)
+        trace = [
+            TraceStep(rule=step.rule, facts=texts(step.facts), concluded=texts(step.concluded))
+            for step in engine.trace
+        ]
+        return Run(facts=memory, trace=trace, rules=rule_names)
 
     return run_facts
+
+
+def written(value):
+    """A fact value with the fact references in it as the JSON advice writes them."""
+    if isinstance(value, FactRef):
+        return fact_text(value)
+    if isinstance(value, tuple):
+        return tuple(map(written, value))
+    return value
+
+
+def answers_written(advice):
+    """{path: the answers that change the advice, as the JSON advice writes them}."""
+    return {u.path: [answer_text(a) for a in u.changing_answers] for u in advice.unknowns}
 
 
 # --------------------------------------------------------------------------- cases

@@ -14,8 +14,8 @@ from perencana.engine.reasoning.advisor import Advisor
 from perencana.engine.reasoning.facts import Cause, Program, Stakeholder
 from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.engine.reasoning.unknowns import (
+    ONE_ITEM,
     candidate_answers,
-    show_answer,
     unknown_paths,
     with_answer,
 )
@@ -34,7 +34,7 @@ def every_answer_tried(advisor, case):
     for path in unknown_paths(case):
         spec = None if "." not in path else spec_for(path)
         changing = [
-            show_answer(answer)
+            answer
             for answer in candidate_answers(path, spec, advisor.knowledge.thresholds)
             if advisor.infer(with_answer(case, path, answer)).signature() != signature
         ]
@@ -179,4 +179,4 @@ def test_a_list_left_unknown_is_tried_with_one_item_about_which_nothing_is_known
     advice = advisor.advise(case)
     assert advice.unknowns == every_answer_tried(advisor, case)
     # One program, even one about which nothing is known, is reviewed (¶72).
-    assert {u.path: u.changing_answers for u in advice.unknowns}["programs"] == ["one-item"]
+    assert {u.path: u.changing_answers for u in advice.unknowns}["programs"] == [ONE_ITEM]

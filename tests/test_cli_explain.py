@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from perencana.engine.case.loader import load_case
 from perencana.engine.reasoning.advisor import Advisor
+from perencana.engine.view.advice_json import fact_text
 from perencana.knowledge import load_knowledge
 
 from tests.helpers import EXAMPLE_CASES, EXAMPLES, run_perencana
@@ -43,11 +44,12 @@ def test_explain_names_the_rules_and_facts_behind_every_strategy(path):
         for rule in strategy.rules:
             assert f"Rule {rule} (firing " in part, (strategy.id, rule)
         for reason in strategy.because:
-            if reason in load_knowledge().causes:
-                assert f"- cause {reason}: Cause of resistance present:" in part
+            if reason.kind == "cause-id":
+                assert f"- cause {reason.value}: Cause of resistance present:" in part
             else:
                 # As written in the case, maybe wrapped over lines.
-                assert " ".join(reason.split()) in " ".join(part.split()), reason
+                written = fact_text(reason)
+                assert " ".join(written.split()) in " ".join(part.split()), reason
         assert "Sources: ¶" in part
 
 

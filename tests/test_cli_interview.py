@@ -16,6 +16,7 @@ import yaml
 from perencana.engine.api import read_case
 from perencana.engine.interview.session import Interview
 from perencana.engine.reasoning.advisor import Advisor
+from perencana.engine.view.advice_json import advice_json
 from perencana.knowledge import load_knowledge
 
 from tests.helpers import EXAMPLE_CASES, EXAMPLES, run_perencana
@@ -37,8 +38,8 @@ def written(path):
     return yaml.safe_load(text), comments
 
 
-def advice_json(case):
-    return Advisor().advise(case).to_json()
+def advised_json(case):
+    return advice_json(Advisor().advise(case))
 
 
 # --------------------------------------------------------------- piped answers
@@ -53,7 +54,7 @@ def test_a_piped_interview_writes_the_case_and_prints_the_advice(tmp_path, path)
         "interview", "-o", target, "--format", "json", stdin=lines(run.lines), cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == advice_json(case)
+    assert json.loads(result.stdout) == advised_json(case)
     data, comments = written(target)
     assert data == run.interview.case_data()
     assert comments[0] == "Case written by perencana interview."
@@ -122,7 +123,7 @@ def test_the_end_of_input_keeps_the_answers_and_resume_finishes(tmp_path):
         cwd=tmp_path,
     )
     assert second.returncode == 0, second.stderr
-    assert json.loads(second.stdout) == advice_json(case)
+    assert json.loads(second.stdout) == advised_json(case)
     assert written(target)[0] == run.interview.case_data()
     assert second.stderr.splitlines()[0].startswith("18. ")  # numbering goes on
 
@@ -302,7 +303,7 @@ def test_a_terminal_interview_with_every_command(tmp_path):
     assert data == terminal.mirror.case_data()
     assert data["organization"]["sector"] == "unknown"
     assert data["organization"]["type"] == "community"
-    expected = advice_json(terminal.mirror.final_case())
+    expected = advised_json(terminal.mirror.final_case())
     assert json.loads(child.before[child.before.index("{") :].split("\r\nCase written")[0]) == (
         expected
     )

@@ -1,6 +1,7 @@
 """``perencana advise --format docx``: a real Word document from the same view as the
 other memo formats, built from ``templates/memo.docx`` (``scripts/make_docx_template.py``)."""
 
+import io
 import json
 import sys
 import zipfile
@@ -211,3 +212,19 @@ def test_a_file_that_is_not_a_word_document_is_a_clear_error(tmp_path):
 
     with pytest.raises(TemplateError, match="not a usable Word document"):
         render_docx({}, folder / "memo.docx")
+
+
+def test_the_same_case_gives_the_same_word_bytes_at_any_time(monkeypatch, advisor, knowledge):
+    import time
+
+    from perencana.engine.case.loader import load_case
+    from perencana.engine.memo.render import render
+
+    advice = advisor.advise(load_case(EXAMPLES / "young-community-group.yaml"))
+    first = render(advice, knowledge, "docx", "id")
+    later = time.time() + 3 * 3600  # python-docx stamps the zip entries with the time
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(time, "localtime", lambda secs=None: time.gmtime(later))
+    assert render(advice, knowledge, "docx", "id") == first
+    with zipfile.ZipFile(io.BytesIO(first)) as document:
+        assert {info.date_time for info in document.infolist()} == {(1980, 1, 1, 0, 0, 0)}

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from perencana.engine.case.loader import load_case
+from perencana.engine.reasoning.facts import FactRef
 from perencana.engine.reasoning.rule_catalog import rules_by_id
 from perencana.engine.teaching.explanation import (
     Explainer,
@@ -14,6 +15,7 @@ from perencana.engine.teaching.explanation import (
     run_case,
     strip_citations,
 )
+from perencana.engine.view.advice_json import fact_text
 
 from tests.conftest import make_case
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
@@ -71,8 +73,9 @@ def test_every_strategy_is_explained_by_its_rules_and_facts(advisor, path):
         assert list(dict.fromkeys(step["rule"] for step in item["steps"])) == strategy.rules
         facts_matched = matched(item["steps"])
         for reason in strategy.because:
-            expected = f"cause {reason}" if reason in advisor.knowledge.causes else reason
-            assert expected in facts_matched, (strategy.id, reason)
+            # A cause named as a reason is matched as the Cause fact it stands for.
+            expected = FactRef("cause", value=reason.value) if reason.kind == "cause-id" else reason
+            assert fact_text(expected) in facts_matched, (strategy.id, reason)
         assert all(step["statement"] and step["sources"] for step in item["steps"])
 
 
@@ -93,7 +96,7 @@ def test_every_conclusion_of_the_advice_has_a_section(advisor, path):
         rules = [step["rule"] for step in item["steps"]]
         assert set(cause.rules) <= set(rules) and "cause_present" in rules
         for evidence in cause.evidence:
-            assert evidence in matched(item["steps"])
+            assert fact_text(evidence) in matched(item["steps"])
 
 
 def test_a_strategy_on_a_cause_shows_the_rules_behind_the_cause_beneath_it(advisor):

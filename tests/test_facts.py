@@ -2,7 +2,7 @@
 
 import pytest
 from experta import Fact, KnowledgeEngine
-from perencana.engine.reasoning.facts import Evidence, Field, PlainFact, describe
+from perencana.engine.reasoning.facts import Evidence, FactRef, Field, PlainFact
 
 CONTENTS = [
     {"path": "change.proposed_by", "value": "external"},
@@ -39,7 +39,7 @@ def test_a_declared_fact_cannot_be_changed_and_equal_facts_are_declared_once():
     assert again is None  # experta keeps one of two equal facts
     with pytest.raises(RuntimeError):
         first["value"] = "internal"
-    assert describe(first) == "change.proposed_by = external"
+    assert first.ref() == FactRef("field", path="change.proposed_by", value="external")
 
 
 def test_every_fact_class_of_perencana_is_a_plain_fact():

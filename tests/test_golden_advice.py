@@ -25,6 +25,7 @@ def advice_digest(advisor, number):
     from perencana.engine.case.schema import field_specs
     from perencana.engine.case.validation import normalize_case, validate_case
     from perencana.engine.errors import PerencanaError
+    from perencana.engine.view.advice_json import advice_json_text
 
     raw = varied_case(number, field_specs())
     problems = validate_case(raw)
@@ -32,7 +33,7 @@ def advice_digest(advisor, number):
         text = json.dumps([str(p) for p in problems], ensure_ascii=False)
     else:
         try:
-            text = advisor.advise(normalize_case(raw)).to_json_text()
+            text = advice_json_text(advisor.advise(normalize_case(raw)))
         except PerencanaError as error:
             text = json.dumps(error.messages(), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

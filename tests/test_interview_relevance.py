@@ -16,6 +16,7 @@ from perencana.engine.interview.relevance import Relevance, asked_regardless, re
 from perencana.engine.reasoning.advisor import Advisor
 from perencana.engine.reasoning.rule_catalog import rule_catalog
 from perencana.engine.reasoning.unknowns import candidate_answers
+from perencana.engine.view.advice_json import advice_json
 from perencana.knowledge import load_knowledge
 
 from tests.helpers import EXAMPLE_CASES
@@ -188,7 +189,7 @@ def _ids(found):
 
 def _said(advice):
     """Everything the advice says, without how it got there."""
-    data = advice.to_json()
+    data = advice_json(advice)
     data.pop("trace")
     return advice.signature(), data
 

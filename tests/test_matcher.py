@@ -22,7 +22,7 @@ from perencana.engine.experta_ext.matcher import (
     _all_nodes,
 )
 from perencana.engine.reasoning.case_facts import case_facts
-from perencana.engine.reasoning.facts import Field, describe
+from perencana.engine.reasoning.facts import Field, ref_of
 from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.engine.reasoning.unknowns import candidate_answers
 from perencana.engine.teaching.scenarios import load_scenario
@@ -106,7 +106,7 @@ def answer_facts(thresholds):
 
 def agenda(engine):
     return sorted(
-        (activation.rule.__name__, sorted(map(describe, activation.facts)))
+        (activation.rule.__name__, sorted(map(repr, map(ref_of, activation.facts))))
         for activation in engine.agenda.activations
     )
 

@@ -2,6 +2,7 @@
 
 import pytest
 from perencana.engine.reasoning.facts import Cause, Evidence
+from perencana.engine.view.advice_json import texts
 
 from tests.conftest import established, field, make_case, maturing
 
@@ -464,7 +465,7 @@ def test_cause_finding_lists_its_evidence_and_rules(advisor):
     (financial,) = advisor.infer(case).causes
 
     assert financial.id == "financial"
-    assert set(financial.evidence) == {
+    assert set(texts(financial.evidence)) == {
         "funding.funds_for_change = partial",
         "funding.allocation = fixed",
     }

@@ -3,6 +3,7 @@
 
 import pytest
 from perencana.engine.reasoning.facts import Guidance
+from perencana.engine.view.advice_json import texts
 
 from tests.conftest import established, field, make_case, maturing, program, stakeholder, young
 
@@ -267,7 +268,7 @@ def test_guidance_on_several_grounds_is_one_item_with_every_reason(advisor):
 
     guidance = {g.id: g for g in advisor.infer(case).guidance}
 
-    assert set(guidance["facilitator"].because) == {
+    assert set(texts(guidance["facilitator"].because)) == {
         "resources.problems_acknowledged = false",
         "resources.limited = true",
     }

@@ -3,7 +3,7 @@
 import pytest
 from perencana.engine.reasoning.facts import Decision
 
-from tests.conftest import make_case, program
+from tests.conftest import answers_written, make_case, program
 
 
 def describe(index, name, viable, performance):
@@ -118,7 +118,7 @@ def test_decision_cites_its_source(advice):
 
 
 def test_unknown_viability_is_listed_with_the_answers_that_change_the_decision(advice):
-    found = {u.path: u.changing_answers for u in advice.unknowns}
+    found = answers_written(advice)
 
     # peer groups: efficiency unknown too, so only "not viable" decides (replace)
     assert found["programs[5].viable"] == ["false"]
@@ -136,7 +136,7 @@ def test_unknown_viability_with_known_performance_would_change_both_ways(advisor
     advice = advisor.advise(make_case(programs=programs))
 
     assert advice.programs == []
-    assert {u.path: u.changing_answers for u in advice.unknowns}["programs[0].viable"] == [
+    assert answers_written(advice)["programs[0].viable"] == [
         "true",
         "false",
     ]

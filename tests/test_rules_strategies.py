@@ -3,8 +3,10 @@ and first steps; with the ranking and the unknowns of the combined advice."""
 
 import pytest
 from perencana.engine.reasoning.facts import Caveat, FirstStep, Recommendation, Recommended
+from perencana.engine.view.advice_json import texts
 
 from tests.conftest import (
+    answers_written,
     established,
     field,
     make_case,
@@ -584,7 +586,7 @@ def test_shake_up_always_carries_its_not_permanent_caveat(advisor):
         shake_up = strategies(advisor.infer(case))["shake-up"]
 
         assert shake_up.caveats == ["shake-up-not-permanent"]
-        assert shake_up.because == [
+        assert texts(shake_up.because) == [
             "lifecycle = established",
             "resources.problems_acknowledged = false",
         ]
@@ -739,7 +741,7 @@ def test_a_strong_cause_outranks_facts_that_come_first_in_the_source(advisor):
 
 
 def unknown_answers(advice):
-    return {u.path: u.changing_answers for u in advice.unknowns}
+    return answers_written(advice)
 
 
 def test_an_unknown_that_would_add_a_caveat_is_listed_with_the_answer(advisor):

@@ -4,6 +4,7 @@ import pytest
 from perencana.engine.case.loader import load_case
 from perencana.engine.teaching.explanation import ExplainError
 from perencana.engine.teaching.stepper import Stepper
+from perencana.engine.view.advice_json import texts
 
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
@@ -21,7 +22,7 @@ def test_stepping_fires_the_rules_of_the_normal_run_in_its_order(advisor, path):
     normal = advisor.infer(case)
     firings = list(Stepper(advisor, case).firings())
     assert [as_trace(f) for f in firings] == [
-        (step.rule, step.facts, step.concluded) for step in normal.trace
+        (step.rule, texts(step.facts), texts(step.concluded)) for step in normal.trace
     ]
     assert [f.number for f in firings] == list(range(1, len(normal.trace) + 1))
     assert {f.total for f in firings} == {len(normal.trace)}

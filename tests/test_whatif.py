@@ -8,6 +8,7 @@ from perencana.cli import main
 from perencana.engine.case.loader import load_case
 from perencana.engine.errors import CaseError, PerencanaError
 from perencana.engine.teaching.whatif import WhatIf, render_what_if, what_if
+from perencana.engine.view.advice_json import texts
 from perencana.knowledge import load_knowledge
 
 from tests.helpers import EXAMPLES, run_perencana
@@ -42,7 +43,7 @@ def test_sufficient_funds_remove_the_no_funds_evidence_and_demote_adapting(advis
     # keeps the cause strong: only its evidence changes.
     assert financial["change"] == "evidence"
     assert financial["before"] == financial["after"] == "strong"
-    assert financial["evidence_lost"] == ["funding.funds_for_change = none"]
+    assert texts(financial["evidence_lost"]) == ["funding.funds_for_change = none"]
     adapt = by_id(result.strategies)["adapt-to-resources"]
     assert adapt == {"id": "adapt-to-resources", "change": "reranked", "before": 3, "after": 7}
     assert {"id": "community-donor", "change": "dropped"} in result.guidance
@@ -63,7 +64,7 @@ def test_a_fully_funded_cheap_change_with_enough_resources_loses_financial_resis
     financial = by_id(result.causes)["financial"]
     assert financial["change"] == "disappeared"
     assert financial["before"] == "strong" and financial["after"] is None
-    assert "funding.funds_for_change = none" in financial["evidence_lost"]
+    assert "funding.funds_for_change = none" in texts(financial["evidence_lost"])
     strategies = by_id(result.strategies)
     assert strategies["adapt-to-resources"]["change"] == "dropped"
     assert strategies["adapt-to-resources"]["before"] == 3
@@ -77,7 +78,10 @@ def test_an_internal_proposal_weakens_outsider_origin(advisor, office):
     outsider = by_id(result.causes)["outsider-origin"]
     assert outsider["change"] == "weaker"
     assert (outsider["before"], outsider["after"]) == ("strong", "weak")
-    assert outsider["evidence_lost"] == ["change.proposed_by = external", "lifecycle = established"]
+    assert texts(outsider["evidence_lost"]) == [
+        "change.proposed_by = external",
+        "lifecycle = established",
+    ]
     stance = by_id(result.strategies)["collaborative-stance"]
     assert (stance["change"], stance["before"], stance["after"]) == ("reranked", 2, 7)
 

@@ -32,10 +32,6 @@ from dataclasses import dataclass, replace
 
 from perencana.engine.reasoning.rule_catalog import rule_catalog
 from perencana.engine.view.memo import (
-    CAUSE_FACT,
-    FIELD_FACT,
-    PROGRAM_FACT,
-    STAKEHOLDER_FACT,
     FactReader,
     clean,
     generic_path,
@@ -100,19 +96,26 @@ READS = {
 ITEMS = {"Stakeholder": "stakeholders", "Program": "programs"}
 ANY = "any:case"
 
-# What the engine's descriptions of concluded facts name (see engine/facts.py).
-CONCLUDED = (
-    (re.compile(r"^lifecycle = (\S+)$"), "stage"),
-    (re.compile(r"^evidence for (\S+) \("), "cause"),
-    (CAUSE_FACT, "cause"),
-    (re.compile(r"^strategy (\S+) "), "strategy"),
-    (re.compile(r"^caveat (\S+) on "), "caveat"),
-    (re.compile(r"^first step (\S+) for "), "first-step"),
-    (re.compile(r"^programs\[\d+\] decision = (\S+)$"), "decision"),
-    (re.compile(r"^guidance (\S+)"), "guidance"),
-)
-STRATEGY_READ = re.compile(r"^strategy (\S+) recommended$")
-STAGE_READ = re.compile(r"^lifecycle = (\S+)$")
+# The node kind of each kind of concluded fact (see ``reasoning.facts.FactRef``).
+CONCLUDED = {
+    "lifecycle": "stage",
+    "evidence": "cause",
+    "cause": "cause",
+    "recommendation": "strategy",
+    "recommended": "strategy",
+    "caveat": "caveat",
+    "first-step": "first-step",
+    "decision": "decision",
+    "guidance": "guidance",
+}
+# The node kind of each kind of fact a rule reads, besides the case's fields.
+READ = {
+    "stakeholder": "stakeholders",
+    "program": "programs",
+    "lifecycle": "stage",
+    "cause": "cause",
+    "recommended": "strategy",
+}
 
 
 def node_id(kind, key):
@@ -323,56 +326,40 @@ def _order_key(knowledge):
 # -- reading the trace ----------------------------------------------------------------
 
 
-def _read_nodes(description):
-    """The node a fact description (as matched by a rule) stands for, or None."""
-    for pattern, kind in (
-        (STAKEHOLDER_FACT, "stakeholders"),
-        (PROGRAM_FACT, "programs"),
-    ):
-        if pattern.match(description):
-            return node_id(kind, kind)
-    match = STAGE_READ.match(description)
-    if match:
-        return node_id("stage", match[1])
-    match = CAUSE_FACT.match(description)
-    if match:
-        return node_id("cause", match["cause"])
-    match = STRATEGY_READ.match(description)
-    if match:
-        return node_id("strategy", match[1])
-    match = FIELD_FACT.match(description)
-    if match:
-        return node_id("field", generic_path(match["path"]))
-    return None
+def _read_node(ref):
+    """The node a fact a rule matched stands for, or None."""
+    if ref.kind == "field":
+        return node_id("field", generic_path(ref.path))
+    kind = READ.get(ref.kind)
+    if kind in ("stakeholders", "programs"):
+        return node_id(kind, kind)
+    return node_id(kind, ref.value) if kind else None
 
 
-def _concluded_nodes(description):
-    for pattern, kind in CONCLUDED:
-        match = pattern.match(description)
-        if match:
-            return node_id(kind, match[1])
-    return None
+def _concluded_node(ref):
+    kind = CONCLUDED.get(ref.kind)
+    return node_id(kind, ref.value) if kind else None
 
 
 def _fired_links(trace, links):
-    """{(source, target): (rule ids, descriptions of the source)} of the links that
-    took part in the run, from the steps of the trace."""
+    """{(source, target): (rule ids, the facts read at the source)} of the links
+    that took part in the run, from the steps of the trace."""
     fired = {}
     for step in trace:
         read = {}
-        for description in map(str, step.facts):
-            source = _read_nodes(description)
+        for ref in step.facts:
+            source = _read_node(ref)
             if source is not None:
-                read.setdefault(source, []).append(description)
+                read.setdefault(source, []).append(ref)
         if not step.facts:
             read = {ANY: []}
-        targets = {_concluded_nodes(str(d)) for d in step.concluded} - {None}
-        for source, descriptions in read.items():
+        targets = {_concluded_node(ref) for ref in step.concluded} - {None}
+        for source, refs in read.items():
             for target in targets:
                 if step.rule in links.get((source, target), ()):
                     rules, seen = fired.setdefault((source, target), ([], []))
                     rules.append(step.rule)
-                    seen.extend(descriptions)
+                    seen.extend(refs)
     return {
         key: (tuple(dict.fromkeys(rules)), tuple(dict.fromkeys(seen)))
         for key, (rules, seen) in fired.items()
@@ -425,16 +412,13 @@ class _Labeller:
         return reader.title(TABLES[kind], key)
 
 
-def _value(reader, description):
-    """What a fact description says of its node, readable: a field's answer, or the
-    name of a stakeholder or program."""
-    for pattern, kind in ((STAKEHOLDER_FACT, "stakeholders"), (PROGRAM_FACT, "programs")):
-        match = pattern.match(description)
-        if match:
-            return reader.item_name(kind, int(match["index"]), match["name"])
-    match = FIELD_FACT.match(description)
-    if match:
-        return reader.value_label(match["path"], match["value"])
+def _value(reader, ref):
+    """What a fact says of its node, readable: a field's answer, or the name of a
+    stakeholder or program."""
+    if ref.kind in ("stakeholder", "program"):
+        return reader.item_name(READ[ref.kind], ref.index, ref.name)
+    if ref.kind == "field":
+        return reader.value_label(ref.path, ref.value)
     return None
 
 
@@ -487,7 +471,7 @@ def reasoning_graph(knowledge, lang="en", advice=None):
         links.items(), key=lambda item: (order(item[0][1]), order(item[0][0]))
     ):
         fired_rules, seen = fired_links.get((source, target), ((), ()))
-        values = (_value(labeller.reader, description) for description in seen)
+        values = (_value(labeller.reader, ref) for ref in seen)
         edges.append(
             Edge(
                 source=source,

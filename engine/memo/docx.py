@@ -63,7 +63,25 @@ def render_docx(view, template=None):
         if type(error).__module__.startswith(("docx", "lxml")):
             raise TemplateError(f"template {path}: not a usable Word document ({error})") from None
         raise
-    return buffer.getvalue()
+    return _with_fixed_dates(buffer.getvalue())
+
+
+# The date every part of a Word memo carries in its zip entry: python-docx stamps the
+# time of saving, which would make the same memo come out as other bytes each minute.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _with_fixed_dates(data):
+    """The Word document ``data`` with every zip entry dated ``_ZIP_DATE``, so the
+    same input gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            entry.compress_type = info.compress_type
+            entry.external_attr = info.external_attr
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
 
 
 # The document properties docxtpl renders (those python-docx can write as text), and

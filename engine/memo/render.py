@@ -3,6 +3,7 @@ or Word, from the memo's view (``perencana.engine.view.memo``) and the shipped o
 user's templates (``templating``, ``custom_templates``)."""
 
 from perencana.engine.memo.templating import FORMATS, TEMPLATES, render_template
+from perencana.engine.view.advice_json import advice_json_text
 from perencana.engine.view.memo import memo_view
 
 __all__ = ["FORMATS", "TEMPLATES", "render", "render_advice"]
@@ -13,7 +14,7 @@ def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
     bytes) in ``lang``. A template for ``fmt`` in ``template_dir`` replaces the shipped
     one (see ``engine.custom_templates``)."""
     if fmt == "json":
-        return advice.to_json_text()
+        return advice_json_text(advice)
     if fmt not in TEMPLATES and fmt != "docx":
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
     from perencana.engine.memo.custom_templates import custom_template, render_custom
@@ -41,7 +42,7 @@ def render_advice(advice, fmt="md", lang="en", template_dir=None):
     ``template_dir`` replace the shipped ones of the same name."""
     if fmt == "json":
         # JSON needs no templates: skip loading the knowledge and the memo view.
-        return advice.to_json_text()
+        return advice_json_text(advice)
     from perencana.knowledge import load_knowledge
 
     return render(advice, load_knowledge(), fmt, lang, template_dir=template_dir)

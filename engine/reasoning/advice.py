@@ -1,14 +1,11 @@
-"""The advice: a plain data model of what the engine concluded, and its JSON form.
+"""The advice: a plain data model of what the engine concluded.
 
-Templates render it; ``to_json`` gives the public ``perencana-advice/1`` object of
-``case-format.md`` (with a few added keys: first steps, reasons for guidance, what
-each rule concluded, and which answers to unknown questions would change the advice).
+Evidence, reasons and trace steps hold ``FactRef``s, not text. The view
+(``perencana.engine.view.memo``) words it for the templates; ``view.advice_json``
+writes the public ``perencana-advice/1`` object of ``case-format.md``.
 """
 
-import json
 from dataclasses import dataclass, field
-
-FORMAT = "perencana-advice/1"
 
 
 @dataclass
@@ -50,7 +47,9 @@ class GuidanceFinding:
 
 @dataclass
 class UnknownFinding:
-    """A field left unknown whose answer would change the advice, and which answers."""
+    """A field left unknown whose answer would change the advice, and which answers
+    (as typed: a boolean, a number, an enum value, a tuple for a list, or
+    ``unknowns.ONE_ITEM`` for a whole list)."""
 
     path: str
     changing_answers: list
@@ -78,42 +77,3 @@ class Advice:
             tuple((p.name, p.decision) for p in self.programs),
             tuple(g.id for g in self.guidance),
         )
-
-    def to_json_text(self):
-        """The JSON advice as text: the same bytes for the same advice."""
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
-
-    def to_json(self):
-        return {
-            "format": FORMAT,
-            "organization": self.organization,
-            "lifecycle": self.lifecycle,
-            "causes": [
-                {"id": c.id, "strength": c.strength, "evidence": c.evidence, "sources": c.sources}
-                for c in self.causes
-            ],
-            "strategies": [
-                {
-                    "id": s.id,
-                    "rank": s.rank,
-                    "because": s.because,
-                    "caveats": s.caveats,
-                    "first_steps": s.first_steps,
-                    "sources": s.sources,
-                }
-                for s in self.strategies
-            ],
-            "programs": [
-                {"name": p.name, "decision": p.decision, "sources": p.sources}
-                for p in self.programs
-            ],
-            "guidance": [
-                {"id": g.id, "because": g.because, "sources": g.sources} for g in self.guidance
-            ],
-            "unknowns": [u.path for u in self.unknowns],
-            "unknown_answers": [
-                {"field": u.path, "answers_that_change_advice": u.changing_answers}
-                for u in self.unknowns
-            ],
-            "trace": [step.to_json() for step in self.trace],
-        }

@@ -80,7 +80,13 @@ def build_strategies(facts, knowledge, causes):
             continue
         score = 0
         for rule in _unique(r["rule"] for r in mine):
-            cited = [b for r in mine if r["rule"] == rule for b in r["because"] if b in strength]
+            cited = [
+                b.value
+                for r in mine
+                if r["rule"] == rule
+                for b in r["because"]
+                if b.kind == "cause-id" and b.value in strength
+            ]
             weights = [ranking["cause_weight"][strength[c]] for c in cited]
             score += max(weights) if weights else ranking["fact"]
         strategies.append(
@@ -115,7 +121,8 @@ def build_strategies(facts, knowledge, causes):
 
 def _causes_first(reasons, causes):
     """Reasons with the causes first (in the source's order), then the facts as found."""
-    return [c for c in causes if c in reasons] + [r for r in reasons if r not in causes]
+    named = {r.value: r for r in reasons if r.kind == "cause-id"}
+    return [named[c] for c in causes if c in named] + [r for r in reasons if r.kind != "cause-id"]
 
 
 def _in_knowledge_order(ids, table):

@@ -13,7 +13,6 @@ from perencana.engine.reasoning.case_facts import case_facts, contents_holding, 
 from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.engine.reasoning.unknowns import (
     candidate_answers,
-    show_answer,
     unknown_paths,
     with_answer,
 )
@@ -108,7 +107,7 @@ class Advisor:
         found = {}
         for path, answer, decided_by in tried:
             if decided_by in changing:
-                found.setdefault(path, []).append(show_answer(answer))
+                found.setdefault(path, []).append(answer)
         return [
             UnknownFinding(path=path, changing_answers=answers) for path, answers in found.items()
         ]

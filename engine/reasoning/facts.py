@@ -1,21 +1,50 @@
-"""The fact classes the rules match and conclude.
+"""The fact classes the rules match and conclude, and the references that stand for them.
 
-Input facts are made from a validated case by ``engine.case_facts``; numbers are
+Input facts are made from a validated case by ``reasoning.case_facts``; numbers are
 banded there so rules can match literals. Conclusion facts are declared by rules.
-Each class can describe itself the way a user wrote the case
-(``funding.funds_for_change = none``), which is what the trace and the evidence show.
+Each class gives a ``FactRef``: plain data naming the fact (its kind, the case path
+it stands for, an item's index and name, a value, and further details), which is
+what the evidence, the reasons and the trace hold. Nothing here words a fact: the
+view (``perencana.engine.view``) and the JSON writer do, each in one place.
 """
+
+from dataclasses import dataclass
 
 from perencana.engine.experta_ext.plain_fact import PlainFact
 
 
-def show_value(value):
-    """A fact value written as in a YAML case file."""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value)
+@dataclass(frozen=True)
+class FactRef:
+    """A reference to one fact: what it is, not how it reads.
+
+    ``kind`` is the fact's kind (``field``, ``stakeholder``, ``program``,
+    ``lifecycle``, ``evidence``, ``cause``, ``recommendation``, ``recommended``,
+    ``caveat``, ``first-step``, ``decision``, ``guidance``) or ``cause-id`` for a
+    cause named as a reason. ``path`` is the case path it stands for (a field's
+    ``funding.allocation``, an item's ``stakeholders[0]``) or ``""``; ``index`` and
+    ``name`` are a listed item's; ``value`` is a field's answer or the id a
+    conclusion concludes (a stage, a cause, a strategy); ``details`` holds the rest
+    as (key, value) pairs in a fixed order. Hashable, so facts can hold it.
+    """
+
+    kind: str
+    path: str = ""
+    index: int | None = None
+    name: str | None = None
+    value: object = None
+    details: tuple = ()
+
+    def get(self, key, default=None):
+        """One of the ``details`` by its key."""
+        for name, value in self.details:
+            if name == key:
+                return value
+        return default
+
+
+def cause_reason(cause_id):
+    """A cause named as the reason for a recommendation."""
+    return FactRef("cause-id", value=cause_id)
 
 
 class Field(PlainFact):
@@ -24,18 +53,23 @@ class Field(PlainFact):
     A list field (triggers, sunk investments) gives one Field per member.
     """
 
-    def describe(self):
-        return f"{self['path']} = {show_value(self['value'])}"
+    def ref(self):
+        return FactRef("field", path=self["path"], value=self["value"])
 
 
 class Stakeholder(PlainFact):
     """One stakeholder of the case (``index`` is its position in the list)."""
 
-    def describe(self):
-        return (
-            f"stakeholders[{self['index']}] ({self['name']}): "
-            f"directly_affected = {show_value(self['directly_affected'])}, "
-            f"impact = {show_value(self['impact'])}"
+    def ref(self):
+        return FactRef(
+            "stakeholder",
+            path=f"stakeholders[{self['index']}]",
+            index=self["index"],
+            name=self["name"],
+            details=(
+                ("directly_affected", self["directly_affected"]),
+                ("impact", self["impact"]),
+            ),
         )
 
 
@@ -43,18 +77,21 @@ class Program(PlainFact):
     """One program of the case; ``performance`` is ``low`` when effectiveness or
     efficiency is low, ``adequate`` when both are adequate or high."""
 
-    def describe(self):
-        return (
-            f"programs[{self['index']}] ({self['name']}): "
-            f"viable = {show_value(self['viable'])}, performance = {self['performance']}"
+    def ref(self):
+        return FactRef(
+            "program",
+            path=f"programs[{self['index']}]",
+            index=self["index"],
+            name=self["name"],
+            details=(("viable", self["viable"]), ("performance", self["performance"])),
         )
 
 
 class Lifecycle(PlainFact):
     """Conclusion: the organization's life-cycle stage (¶59)."""
 
-    def describe(self):
-        return f"lifecycle = {self['stage']}"
+    def ref(self):
+        return FactRef("lifecycle", value=self["stage"])
 
 
 class Evidence(PlainFact):
@@ -62,64 +99,70 @@ class Evidence(PlainFact):
 
     ``strength`` is ``weak``, ``moderate`` or ``strong`` for base evidence, or
     ``raise`` for supporting evidence that lifts the cause one level.
-    ``facts`` are the descriptions of the facts it rests on.
+    ``facts`` are the references of the facts it rests on.
     """
 
-    def describe(self):
-        return f"evidence for {self['cause']} ({self['strength']})"
+    def ref(self):
+        return FactRef("evidence", value=self["cause"], details=(("strength", self["strength"]),))
 
 
 class Cause(PlainFact):
     """Conclusion: a cause of resistance is present."""
 
-    def describe(self):
-        return f"cause {self['id']}"
+    def ref(self):
+        return FactRef("cause", value=self["id"])
 
 
 class Recommendation(PlainFact):
-    """Conclusion: a strategy is recommended ``because`` of a cause id or a fact."""
+    """Conclusion: a strategy is recommended ``because`` of causes and facts (refs)."""
 
-    def describe(self):
-        return f"strategy {self['strategy']} (because {'; '.join(self['because'])})"
+    def ref(self):
+        return FactRef(
+            "recommendation", value=self["strategy"], details=(("because", self["because"]),)
+        )
 
 
 class Recommended(PlainFact):
     """Conclusion: a strategy is recommended (once, whatever the number of reasons)."""
 
-    def describe(self):
-        return f"strategy {self['strategy']} recommended"
+    def ref(self):
+        return FactRef("recommended", value=self["strategy"])
 
 
 class Caveat(PlainFact):
     """Conclusion: a caveat attached to a recommended strategy."""
 
-    def describe(self):
-        return f"caveat {self['caveat']} on {self['strategy']}"
+    def ref(self):
+        return FactRef("caveat", value=self["caveat"], details=(("strategy", self["strategy"]),))
 
 
 class FirstStep(PlainFact):
     """Conclusion: a first step for a recommended strategy, chosen by the case."""
 
-    def describe(self):
-        return f"first step {self['step']} for {self['strategy']}"
+    def ref(self):
+        return FactRef("first-step", value=self["step"], details=(("strategy", self["strategy"]),))
 
 
 class Decision(PlainFact):
     """Conclusion: keep, develop or replace one program (¶72)."""
 
-    def describe(self):
-        return f"programs[{self['index']}] decision = {self['decision']}"
+    def ref(self):
+        return FactRef(
+            "decision",
+            path=f"programs[{self['index']}]",
+            index=self["index"],
+            value=self["decision"],
+        )
 
 
 class Guidance(PlainFact):
-    """Conclusion: an item of guidance to the planner, ``because`` of a fact."""
+    """Conclusion: an item of guidance to the planner, ``because`` of facts (refs)."""
 
-    def describe(self):
-        because = "; ".join(self["because"])
-        return f"guidance {self['id']} (because {because})" if because else f"guidance {self['id']}"
+    def ref(self):
+        return FactRef("guidance", value=self["id"], details=(("because", self["because"]),))
 
 
-def describe(fact):
-    """Describe any fact; experta's InitialFact describes as nothing."""
-    method = getattr(fact, "describe", None)
+def ref_of(fact):
+    """The reference of any fact; experta's InitialFact has none."""
+    method = getattr(fact, "ref", None)
     return method() if method else None

@@ -20,7 +20,8 @@ from perencana.engine.reasoning.facts import (
     Guidance,
     Recommendation,
     Recommended,
-    describe,
+    cause_reason,
+    ref_of,
 )
 from perencana.engine.reasoning.trace import TraceStep
 from perencana.rules import RULE_MIXINS
@@ -147,7 +148,7 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         self.trace.append(
             TraceStep(
                 rule=activation.rule.__name__,
-                facts=[text for text in map(describe, matched) if text],
+                facts=[ref for ref in map(ref_of, matched) if ref is not None],
                 concluded=[],
             )
         )
@@ -165,7 +166,7 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         else:
             # An undeclared fact holds only its contents, already frozen (hashable).
             self.kept.setdefault((type(fact), frozenset(fact.items())), fact)
-        self.trace[-1].concluded.append(describe(fact))
+        self.trace[-1].concluded.append(fact.ref())
 
     def _current_rule(self):
         return self.trace[-1].rule
@@ -175,16 +176,14 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
             Evidence(
                 cause=cause,
                 strength=strength,
-                facts=_descriptions(facts),
+                facts=_refs(facts),
                 rule=self._current_rule(),
             )
         )
 
     def recommend(self, strategy, *because):
         self.conclude(
-            Recommendation(
-                strategy=strategy, because=_descriptions(because), rule=self._current_rule()
-            )
+            Recommendation(strategy=strategy, because=_refs(because), rule=self._current_rule())
         )
         self.conclude(Recommended(strategy=strategy))
 
@@ -195,16 +194,12 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         self.conclude(FirstStep(strategy=strategy, step=step))
 
     def decide(self, program, decision):
-        self.conclude(
-            Decision(index=program["index"], decision=decision, facts=_descriptions([program]))
-        )
+        self.conclude(Decision(index=program["index"], decision=decision, facts=_refs([program])))
 
     def guide(self, guidance, *because):
-        self.conclude(
-            Guidance(id=guidance, because=_descriptions(because), rule=self._current_rule())
-        )
+        self.conclude(Guidance(id=guidance, because=_refs(because), rule=self._current_rule()))
 
 
-def _descriptions(items):
-    """Facts become their descriptions; strings (cause ids) stay as they are."""
-    return tuple(item if isinstance(item, str) else describe(item) for item in items)
+def _refs(items):
+    """Facts become their references; strings (cause ids) become cause reasons."""
+    return tuple(cause_reason(item) if isinstance(item, str) else item.ref() for item in items)

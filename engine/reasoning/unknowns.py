@@ -7,6 +7,9 @@ asks the rules themselves, so it cannot drift from them.
 
 from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, field_specs
 
+# The answer tried for a whole list left unknown: one item about which nothing is known.
+ONE_ITEM = "one-item"
+
 
 def unknown_paths(case):
     """The concrete paths of every field the case leaves unknown, in schema order."""
@@ -32,7 +35,7 @@ def unknown_paths(case):
 def candidate_answers(path, spec, thresholds):
     """The answers to try for one unknown field: one per value the rules tell apart."""
     if spec is None:  # a whole list left unknown: try one item about which nothing is known
-        return ("one-item",)
+        return (ONE_ITEM,)
     if spec.kind == "count":
         for entry in thresholds["bands"]:
             if entry["path"] == spec.path:
@@ -59,11 +62,3 @@ def with_answer(case, path, answer):
         value = list(answer) if isinstance(answer, tuple) else answer
         changed[head] = changed[head] | {name: value}
     return changed
-
-
-def show_answer(answer):
-    if isinstance(answer, tuple):
-        return "[" + ", ".join(answer) + "]"
-    if isinstance(answer, bool):
-        return "true" if answer else "false"
-    return str(answer)

@@ -24,17 +24,11 @@ from perencana.engine.case.schema import UNKNOWN
 from perencana.engine.errors import KnowledgeError, PerencanaError
 from perencana.engine.reasoning.advice_builder import build_advice
 from perencana.engine.reasoning.case_facts import case_facts
-from perencana.engine.reasoning.facts import describe, show_value
+from perencana.engine.reasoning.facts import FactRef
 from perencana.engine.reasoning.rule_catalog import rule_catalog, rules_by_id
+from perencana.engine.view.advice_json import fact_text, show_value
 from perencana.engine.view.conditions import ConditionWriter
-from perencana.engine.view.memo import (
-    CAUSE_FACT,
-    CAVEAT_FACT,
-    EVIDENCE_FACT,
-    FIRST_STEP_FACT,
-    GUIDANCE_FACT,
-    FactReader,
-)
+from perencana.engine.view.memo import FactReader
 
 FORMAT = "perencana-explanation/1"
 FORMATS = ("text", "json")
@@ -112,7 +106,7 @@ class Explainer:
         self.writer = ConditionWriter(knowledge, lang)
         self.rules = rules_by_id()
         self.trace = list(advice.trace)
-        self.concluded = {d for step in self.trace for d in step.concluded}
+        self.concluded = {ref for step in self.trace for ref in step.concluded}
         self.sections = {}
 
     # -- what can be explained ----------------------------------------------------
@@ -185,7 +179,7 @@ class Explainer:
         self.sections = {}
         if item_id is None:
             for number, (kind, key) in enumerate(targets, start=1):
-                self.sections[_description_of(kind, key)] = number
+                self.sections[_concluding_ref(kind, key)] = number
         items = []
         for number, (kind, key) in enumerate(targets, start=1):
             items.append({"number": number, **self.item(kind, key)})
@@ -205,7 +199,7 @@ class Explainer:
         entry = {"kind": kind, "id": heading.pop("id"), **heading, "concluded": bool(steps)}
         if steps:
             # Its own description is explained here, not referred to.
-            seen = {_description_of(kind, key)}
+            seen = {_concluding_ref(kind, key)}
             entry["steps"] = [self.step(index, seen) for index in steps]
             qualifiers = self._qualifier_steps(key) if kind == "strategy" else []
             entry["qualifiers"] = [self.step(index, seen) for index in qualifiers]
@@ -255,55 +249,51 @@ class Explainer:
     def _steps_where(self, wanted, before=None):
         end = len(self.trace) if before is None else before
         return [
-            index
-            for index in range(end)
-            if any(wanted(description) for description in self.trace[index].concluded)
+            index for index in range(end) if any(wanted(ref) for ref in self.trace[index].concluded)
         ]
 
     def _steps_for(self, kind, key):
         if kind == "lifecycle":
-            return self._steps_where(lambda d: d == f"lifecycle = {key}")
+            return self._steps_where(lambda ref: ref == FactRef("lifecycle", value=key))
         if kind == "cause":
             return self._steps_where(_about_cause(key))
         if kind == "strategy":
-            return self._steps_where(lambda d: d == f"strategy {key} recommended")
+            return self._steps_where(lambda ref: ref == FactRef("recommended", value=key))
         if kind == "program":
-            return self._steps_where(lambda d: d.startswith(f"programs[{key}] decision = "))
+            return self._steps_where(lambda ref: ref.kind == "decision" and ref.index == key)
         if kind == "guidance":
-            return self._steps_where(lambda d: _guidance_id(d) == key)
+            return self._steps_where(lambda ref: ref.kind == "guidance" and ref.value == key)
         return []
 
     def _qualifier_steps(self, strategy):
-        def about(description):
-            match = CAVEAT_FACT.match(description) or FIRST_STEP_FACT.match(description)
-            return bool(match) and match["strategy"] == strategy
+        def about(ref):
+            return ref.kind in ("caveat", "first-step") and ref.get("strategy") == strategy
 
         return self._steps_where(about)
 
-    def _support(self, description, before):
-        """The steps before ``before`` that concluded ``description``; for a cause,
-        every step that concluded evidence for it too."""
-        match = CAUSE_FACT.match(description)
-        if match and match["cause"] in self.knowledge.causes:
-            return self._steps_where(_about_cause(match["cause"]), before)
-        return self._steps_where(lambda d: d == description, before)
+    def _support(self, fact, before):
+        """The steps before ``before`` that concluded ``fact``; for a cause, every step
+        that concluded evidence for it too."""
+        if fact.kind == "cause" and fact.value in self.knowledge.causes:
+            return self._steps_where(_about_cause(fact.value), before)
+        return self._steps_where(lambda ref: ref == fact, before)
 
     def step(self, index, seen):
         """One rule firing, with the conclusions it matched explained beneath."""
         trace_step = self.trace[index]
         seen.update(trace_step.concluded)
         facts = []
-        for description in trace_step.facts:
-            node = self.fact(description)
-            if description in self.concluded:
-                if description in seen:
+        for ref in trace_step.facts:
+            node = self.fact(ref)
+            if ref in self.concluded:
+                if ref in seen:
                     node["explained_above"] = True
-                elif description in self.sections:
-                    node["see_section"] = self.sections[description]
+                elif ref in self.sections:
+                    node["see_section"] = self.sections[ref]
                 else:
-                    seen.add(description)
+                    seen.add(ref)
                     node["reached_by"] = [
-                        self.step(earlier, seen) for earlier in self._support(description, index)
+                        self.step(earlier, seen) for earlier in self._support(ref, index)
                     ]
             facts.append(node)
         return {
@@ -313,9 +303,11 @@ class Explainer:
             "concluded": [self.fact(d) for d in trace_step.concluded],
         }
 
-    def fact(self, description):
-        line = self.reader.line(description)
-        return {"fact": description, "text": line["text"], "ref": line["ref"]}
+    def fact(self, ref):
+        """One fact as the explanation shows it: as the JSON advice writes it, and as a
+        readable line in the language."""
+        line = self.reader.line(ref)
+        return {"fact": fact_text(ref), "text": line["text"], "ref": line["ref"]}
 
     def rule_heading(self, rule_id):
         rule = self.rules.get(rule_id)
@@ -533,7 +525,7 @@ class Explainer:
         checked["note"] = self.why_words["items_no_match"]
         blocked = False
         for fact in sorted(mine, key=lambda f: f["index"]):
-            line = self.reader.line(describe(fact))
+            line = self.reader.line(fact.ref())
             unknown, fails = self._item_answers(condition, fact, section)
             text = line["text"]
             if unknown and not fails:
@@ -568,29 +560,23 @@ class Explainer:
 
 
 def _about_cause(cause):
-    def about(description):
-        if description == f"cause {cause}":
-            return True
-        match = EVIDENCE_FACT.match(description)
-        return bool(match) and match["cause"] == cause
+    def about(ref):
+        return ref.kind in ("cause", "evidence") and ref.value == cause
 
     return about
 
 
-def _description_of(kind, key):
-    """The description of the fact that concludes an item, as the trace has it."""
+def _concluding_ref(kind, key):
+    """The reference of the fact that concludes an item, as the trace has it (a
+    section is looked up by it); items concluded by no single fact get one of their
+    own that no trace step holds."""
     if kind == "lifecycle":
-        return f"lifecycle = {key}"
+        return FactRef("lifecycle", value=key)
     if kind == "cause":
-        return f"cause {key}"
+        return FactRef("cause", value=key)
     if kind == "strategy":
-        return f"strategy {key} recommended"
-    return f"{kind} {key}"
-
-
-def _guidance_id(description):
-    match = GUIDANCE_FACT.match(description)
-    return match["guidance"] if match else None
+        return FactRef("recommended", value=key)
+    return FactRef(f"item-{kind}", value=key)
 
 
 def _concluding(catalog, kind, target):

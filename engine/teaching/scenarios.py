@@ -49,6 +49,7 @@ from perencana.engine.case.loader import _decode, _parse, _read_file, _Refused
 from perencana.engine.case.schema import UNKNOWN
 from perencana.engine.case.validation import ROOT_LABEL, normalize_case, show_value, validate_case
 from perencana.engine.errors import ScenarioError
+from perencana.engine.view.advice_json import texts
 
 TOP_KEYS = ("name", "teaches", "given", "expect")
 EXPECT_KEYS = ("lifecycle", "causes", "strategies", "programs", "guidance", "rules_fired")
@@ -425,7 +426,7 @@ class _Comparison:
             text = self.words["expected_got"].format(
                 where=where, expected=expected, got=cause.strength
             )
-            evidence = "; ".join(cause.evidence)
+            evidence = "; ".join(texts(cause.evidence))
             self.found.append(self.words["with_evidence"].format(text=text, evidence=evidence))
 
     def strategies(self, expect):
@@ -473,7 +474,7 @@ class _Comparison:
                 self.say("guidance_missing", guidance=guidance)
         for guidance in expect.get("absent", []):
             if guidance in found:
-                because = "; ".join(found[guidance].because) or self.words["always"]
+                because = "; ".join(texts(found[guidance].because)) or self.words["always"]
                 self.say("guidance_unwanted", guidance=guidance, because=because)
 
 

@@ -14,8 +14,9 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from perencana.engine.reasoning.case_facts import case_facts
-from perencana.engine.reasoning.facts import describe
+from perencana.engine.reasoning.facts import ref_of
 from perencana.engine.teaching.explanation import Explainer, ExplainError, run_case
+from perencana.engine.view.advice_json import fact_text
 
 QUIT = "q"
 
@@ -102,10 +103,10 @@ class Stepper:
             "facts": [
                 {
                     "id": fact["__factid__"],
-                    "fact": describe(fact) or "",
-                    "start": not describe(fact),
+                    "fact": fact_text(ref) if ref is not None else "",
+                    "start": ref is None,
                 }
-                for fact in facts
+                for fact, ref in zip(facts, map(ref_of, facts), strict=True)
             ],
         }
 

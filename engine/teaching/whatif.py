@@ -29,6 +29,7 @@ from perencana.engine.case.loader import CaseYamlLoader
 from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, field_specs
 from perencana.engine.case.validation import case_schema, normalize_case, validate_case
 from perencana.engine.errors import CaseError
+from perencana.engine.view.advice_json import texts
 from perencana.engine.view.memo import FactReader, clean, generic_path, in_language
 
 FORMAT = "perencana-whatif/1"
@@ -94,7 +95,14 @@ class WhatIf:
             "changes": self.changes,
             "changed": self.changed,
             "lifecycle": self.lifecycle,
-            "causes": self.causes,
+            "causes": [
+                {
+                    **cause,
+                    "evidence_gained": texts(cause["evidence_gained"]),
+                    "evidence_lost": texts(cause["evidence_lost"]),
+                }
+                for cause in self.causes
+            ],
             "strategies": self.strategies,
             "caveats": self.caveats,
             "first_steps": self.first_steps,

@@ -2,10 +2,10 @@
 
 Every choice of language is made here: headings and labels come from
 ``knowledge/memo.yaml``, item texts from the knowledge files, field names and
-value names from ``knowledge/fields.yaml``. The descriptions the engine records
-(``funding.funds_for_change = none``) become readable lines
-(``Funds for the change: none``) that keep the raw path as ``ref``, so a reader can
-find it in the case file. Templates only arrange what is here.
+value names from ``knowledge/fields.yaml``. The fact references the engine records
+(a ``field`` at ``funding.funds_for_change`` answered ``none``) become readable
+lines (``Funds for the change: none``) that keep the case path as ``ref``, so a
+reader can find it in the case file. Templates only arrange what is here.
 
 A readable line is ``{"text": ..., "ref": ...}``; ``ref`` is a case path or ``""``.
 Case text is cleaned of control characters (newlines and tabs are kept).
@@ -14,30 +14,11 @@ Case text is cleaned of control characters (newlines and tabs are kept).
 import re
 from functools import lru_cache
 
-from perencana.engine.case.schema import UNKNOWN
+from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN
+from perencana.engine.reasoning.unknowns import ONE_ITEM
+from perencana.engine.view.advice_json import fact_text
 
 LANGUAGES = ("en", "id")
-
-FIELD_FACT = re.compile(r"^(?P<path>[a-z_]+(?:\[\d+\])?\.[a-z_]+) = (?P<value>.*)$", re.S)
-STAKEHOLDER_FACT = re.compile(
-    r"^stakeholders\[(?P<index>\d+)\] \((?P<name>.*)\): "
-    r"directly_affected = (?P<affected>\S+), impact = (?P<impact>\S+)$",
-    re.S,
-)
-PROGRAM_FACT = re.compile(
-    r"^programs\[(?P<index>\d+)\] \((?P<name>.*)\): "
-    r"viable = (?P<viable>\S+), performance = (?P<performance>\S+)$",
-    re.S,
-)
-LIFECYCLE_FACT = re.compile(r"^lifecycle = (?P<stage>\S+)$")
-EVIDENCE_FACT = re.compile(r"^evidence for (?P<cause>\S+) \((?P<strength>\w+)\)$")
-CAUSE_FACT = re.compile(r"^cause (?P<cause>\S+)$")
-RECOMMENDATION_FACT = re.compile(r"^strategy (?P<strategy>\S+) \(because (?P<because>.*)\)$", re.S)
-RECOMMENDED_FACT = re.compile(r"^strategy (?P<strategy>\S+) recommended$")
-CAVEAT_FACT = re.compile(r"^caveat (?P<caveat>\S+) on (?P<strategy>\S+)$")
-FIRST_STEP_FACT = re.compile(r"^first step (?P<step>\S+) for (?P<strategy>\S+)$")
-DECISION_FACT = re.compile(r"^programs\[(?P<index>\d+)\] decision = (?P<decision>\S+)$")
-GUIDANCE_FACT = re.compile(r"^guidance (?P<guidance>\S+)(?: \(because (?P<because>.*)\))?$", re.S)
 
 
 # Remembered for the same reason as render.md_escape: most texts recur in every memo.
@@ -144,7 +125,6 @@ class FactReader:
     def value_label(self, path, value):
         """The label of an answer to ``path``: from fields.yaml ``values`` when given,
         else yes/no for booleans, else the value as written in a case file."""
-        value = _typed(value)
         item = self.knowledge.fields.get(generic_path(path)) or {}
         values = item.get("values") or {}
         for key in _value_keys(value):
@@ -166,39 +146,22 @@ class FactReader:
 
     # -- readable lines ---------------------------------------------------------
 
-    def line(self, description):
-        """A fact description, or a cause id, as ``{"text", "ref"}``."""
-        description = str(description)
-        if description in self.knowledge.causes:
-            return self._because_cause(description)
-        for pattern, method in (
-            (STAKEHOLDER_FACT, self._stakeholder),
-            (PROGRAM_FACT, self._program),
-            (LIFECYCLE_FACT, self._lifecycle),
-            (EVIDENCE_FACT, self._evidence),
-            (CAUSE_FACT, self._cause),
-            (RECOMMENDATION_FACT, self._recommendation),
-            (RECOMMENDED_FACT, self._recommended),
-            (CAVEAT_FACT, self._caveat),
-            (FIRST_STEP_FACT, self._first_step),
-            (DECISION_FACT, self._decision),
-            (GUIDANCE_FACT, self._guidance),
-            (FIELD_FACT, self._field),
-        ):
-            match = pattern.match(description)
-            if match:
-                found = method(match)
-                if found is not None:
-                    return found
-        return {"text": description, "ref": ""}
+    def line(self, ref):
+        """A fact reference (or a cause named as a reason) as ``{"text", "ref"}``."""
+        method = self._LINES.get(ref.kind)
+        found = method(self, ref) if method else None
+        return found if found is not None else {"text": fact_text(ref), "ref": ""}
 
-    def lines(self, descriptions):
-        return [self.line(description) for description in descriptions]
+    def lines(self, refs):
+        return [self.line(ref) for ref in refs]
 
-    def _flat(self, descriptions):
-        return "; ".join(self.line(d)["text"] for d in descriptions)
+    def _flat(self, refs):
+        return "; ".join(self.line(ref)["text"] for ref in refs)
 
-    def _because_cause(self, cause_id):
+    def _because_cause(self, ref):
+        cause_id = ref.value
+        if cause_id not in self.knowledge.causes:
+            return None
         strength = next((c.strength for c in self.advice.causes if c.id == cause_id), None)
         title = self.title("causes", cause_id)
         if strength is None:
@@ -206,101 +169,93 @@ class FactReader:
         text = self.phrases["because_cause"].format(cause=title, strength=self.strength(strength))
         return {"text": text, "ref": ""}
 
-    def _field(self, match):
-        path = match["path"]
+    def _field(self, ref):
+        path = ref.path
         if generic_path(path) not in self.knowledge.fields:
             return None
         label = self.field_label(path)
-        value = self.value_label(path, match["value"])
-        head, _, _ = path.rpartition(".")
-        if "[" in head:
-            section, _, index = head.partition("[")
-            name = self.item_name(section, int(index.rstrip("]")))
-            if name:
-                label = f"{label} ({name})"
+        value = self.value_label(path, ref.value)
         return {"text": pair(label, value), "ref": path}
 
-    def _stakeholder(self, match):
-        index = int(match["index"])
-        name = self.item_name("stakeholders", index, match["name"])
-        affected = self.value_label("stakeholders[].directly_affected", match["affected"])
-        impact = self.value_label("stakeholders[].impact", match["impact"])
+    def _stakeholder(self, ref):
+        name = self.item_name("stakeholders", ref.index, ref.name)
+        affected = self.value_label(
+            "stakeholders[].directly_affected", ref.get("directly_affected")
+        )
+        impact = self.value_label("stakeholders[].impact", ref.get("impact"))
         text = (
             f"{self.terms['stakeholder']} “{name}”: "
             f"{pair(self.field_label('stakeholders[].directly_affected'), affected)}; "
             f"{pair(self.field_label('stakeholders[].impact'), impact)}"
         )
-        return {"text": text, "ref": f"stakeholders[{index}]"}
+        return {"text": text, "ref": ref.path}
 
-    def _program(self, match):
-        index = int(match["index"])
-        name = self.item_name("programs", index, match["name"])
-        viable = self.value_label("programs[].viable", match["viable"])
-        performance = self._performance(match["performance"])
+    def _program(self, ref):
+        name = self.item_name("programs", ref.index, ref.name)
+        viable = self.value_label("programs[].viable", ref.get("viable"))
+        performance = self._performance(ref.get("performance"))
         text = (
             f"{self.terms['program_item']} “{name}”: "
             f"{pair(self.field_label('programs[].viable'), viable)}; "
             f"{pair(self.terms['performance'], performance)}"
         )
-        return {"text": text, "ref": f"programs[{index}]"}
+        return {"text": text, "ref": ref.path}
 
     def _performance(self, performance):
         if performance == UNKNOWN:
             return self.terms["unknown"]
         return self.terms.get(f"performance_{performance}", performance)
 
-    def _lifecycle(self, match):
-        stage = self.title("lifecycle", match["stage"])
+    def _lifecycle(self, ref):
+        stage = self.title("lifecycle", ref.value)
         return {"text": self.phrases["stage_is"].format(stage=stage), "ref": ""}
 
-    def _evidence(self, match):
+    def _evidence(self, ref):
         text = self.phrases["evidence_for"].format(
-            cause=self.title("causes", match["cause"]), strength=self.strength(match["strength"])
+            cause=self.title("causes", ref.value), strength=self.strength(ref.get("strength"))
         )
         return {"text": text, "ref": ""}
 
-    def _cause(self, match):
-        if match["cause"] not in self.knowledge.causes:
+    def _cause(self, ref):
+        if ref.value not in self.knowledge.causes:
             return None
-        text = self.phrases["cause_present"].format(cause=self.title("causes", match["cause"]))
+        text = self.phrases["cause_present"].format(cause=self.title("causes", ref.value))
         return {"text": text, "ref": ""}
 
-    def _recommendation(self, match):
-        because = _as_tuple(match["because"])
+    def _recommendation(self, ref):
         text = self.phrases["strategy_because"].format(
-            strategy=self.title("strategies", match["strategy"]), because=self._flat(because)
+            strategy=self.title("strategies", ref.value), because=self._flat(ref.get("because"))
         )
         return {"text": text, "ref": ""}
 
-    def _recommended(self, match):
-        strategy = self.title("strategies", match["strategy"])
+    def _recommended(self, ref):
+        strategy = self.title("strategies", ref.value)
         return {"text": self.phrases["strategy_recommended"].format(strategy=strategy), "ref": ""}
 
-    def _caveat(self, match):
+    def _caveat(self, ref):
         text = self.phrases["caveat_on"].format(
-            strategy=self.title("strategies", match["strategy"]),
-            caveat=self.title("caveats", match["caveat"]),
+            strategy=self.title("strategies", ref.get("strategy")),
+            caveat=self.title("caveats", ref.value),
         )
         return {"text": text, "ref": ""}
 
-    def _first_step(self, match):
+    def _first_step(self, ref):
         text = self.phrases["first_step_for"].format(
-            strategy=self.title("strategies", match["strategy"]),
-            step=self.title("steps", match["step"]),
+            strategy=self.title("strategies", ref.get("strategy")),
+            step=self.title("steps", ref.value),
         )
         return {"text": text, "ref": ""}
 
-    def _decision(self, match):
-        index = int(match["index"])
+    def _decision(self, ref):
         text = self.phrases["program_decision"].format(
-            program=f"“{self.item_name('programs', index)}”",
-            decision=self.decision(match["decision"]),
+            program=f"“{self.item_name('programs', ref.index)}”",
+            decision=self.decision(ref.value),
         )
-        return {"text": text, "ref": f"programs[{index}]"}
+        return {"text": text, "ref": ref.path}
 
-    def _guidance(self, match):
-        because = _as_tuple(match["because"])
-        guidance = self.title("guidance", match["guidance"])
+    def _guidance(self, ref):
+        because = ref.get("because")
+        guidance = self.title("guidance", ref.value)
         if not because:
             return {"text": self.phrases["guidance_given"].format(guidance=guidance), "ref": ""}
         text = self.phrases["guidance_because"].format(
@@ -308,18 +263,32 @@ class FactReader:
         )
         return {"text": text, "ref": ""}
 
+    _LINES = {
+        "cause-id": _because_cause,
+        "field": _field,
+        "stakeholder": _stakeholder,
+        "program": _program,
+        "lifecycle": _lifecycle,
+        "evidence": _evidence,
+        "cause": _cause,
+        "recommendation": _recommendation,
+        "recommended": _recommended,
+        "caveat": _caveat,
+        "first-step": _first_step,
+        "decision": _decision,
+        "guidance": _guidance,
+    }
+
     # -- answers to unknown questions --------------------------------------------
 
     def answer(self, path, answer):
         """One answer of ``UnknownFinding.changing_answers``, readable."""
-        answer = str(answer)
-        if answer == "one-item":
+        if path in LIST_SECTIONS and answer == ONE_ITEM:
             return self.terms["one_item"]
-        if answer.startswith("[") and answer.endswith("]"):
-            members = [m.strip() for m in answer[1:-1].split(",") if m.strip()]
-            if not members:
+        if isinstance(answer, tuple):
+            if not answer:
                 return self.terms["none_listed"]
-            return ", ".join(self.value_label(path, member) for member in members)
+            return ", ".join(self.value_label(path, member) for member in answer)
         return self.value_label(path, answer)
 
 
@@ -331,24 +300,11 @@ def pair(label, value):
     return f"{label}: {value}"
 
 
-def _typed(value):
-    if value in ("true", "false"):
-        return value == "true"
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return value
-
-
 def _value_keys(value):
     keys = [value, str(value)]
     if isinstance(value, bool):
         keys.append("true" if value else "false")
     return keys
-
-
-def _as_tuple(text):
-    """The reasons of a recommendation or guidance description (``a; b``)."""
-    return tuple(text.split("; ")) if text else ()
 
 
 def _case_value(case, section, name):
