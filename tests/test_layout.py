@@ -66,6 +66,8 @@ def modules():
     found = {}
     for package, folder in shipped_packages().items():
         for path in sorted(folder.glob("*.py")):
+            if path == ROOT / "setup.py":
+                continue  # the build's, in the package's folder but not installed
             name = package if path.stem == "__init__" else f"{package}.{path.stem}"
             found[name] = path
     return found
