@@ -12,7 +12,7 @@ DEMO_CASE := examples/old-government-office.yaml
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): $(BIN)/python setup.cfg pyproject.toml
+$(INSTALLED): $(BIN)/python setup.cfg setup.py pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(INSTALLED)
 

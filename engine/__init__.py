@@ -3,8 +3,9 @@
 Its subpackages, lowest layer first (a package imports only those above it in this
 list, never one below):
 
-- ``experta_ext``: the Python 3.10+ shim, the fast matcher and ``PlainFact``; the
-  only code that touches experta's private names.
+- ``experta_ext``: the Python 3.10+ shim, the fast matcher, ``PlainFact``, the
+  agenda and conflict resolution; the only code that touches experta's private
+  names.
 - ``case``: the case file: its schema, the loader, validation and the vocabulary
   (paths, list sections, languages, reading one answer).
 - ``reasoning``: facts, the case's facts, the inference engine, the advisor, the

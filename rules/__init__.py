@@ -1,4 +1,4 @@
-"""perencana's rules, one mixin per concern, composed by ``engine.inference``.
+"""perencana's rules, one mixin per concern, composed by ``engine.reasoning.inference``.
 
 Every rule's method name is its id, prefixed by its concern (``lifecycle_``,
 ``cause_``, ``strategy_``, ``program_``, ``guidance_``), because experta keeps only

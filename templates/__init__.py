@@ -1,1 +1,1 @@
-"""The memo templates (one per format); engine/render.py renders them."""
+"""The memo templates (one per format); ``engine/memo/render.py`` renders them."""

@@ -1,9 +1,21 @@
-"""Installing perencana: the experta shim imports cleanly, and a plain wheel works."""
+"""Installing perencana: the experta shim imports cleanly, and a plain wheel works.
 
+An install adds one import name, ``perencana``, to site-packages, with its
+dist-info and ``perencana-experta-shim.pth`` (``setup.py``), which lets ``import
+experta`` work before perencana is imported, on Python 3.10+. The wheel and the
+editable install are each made in a fresh venv (slow: ``-m "not slow"`` skips them).
+"""
+
+import base64
+import hashlib
+import importlib.util
+import json
 import os
 import subprocess
 import sys
 import venv
+import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -31,7 +43,113 @@ def test_modules_import_without_warnings(module):
     assert result.returncode == 0, result.stderr
 
 
-def test_a_non_editable_wheel_in_a_fresh_venv_gives_a_working_command(tmp_path):
+@pytest.fixture(scope="module")
+def setup_module_():
+    """The project's setup.py, as a module (its ``setup()`` runs only as __main__)."""
+    spec = importlib.util.spec_from_file_location("perencana_setup", ROOT / "setup.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_pth_line_puts_back_the_alias_and_warns_of_nothing(setup_module_):
+    line = setup_module_.SHIM_LINE
+    assert line.startswith("import ") and line.count("\n") == 1  # site runs one line
+    # In a fresh interpreter without site-packages' .pth files (-S), the line alone
+    # lets frozendict's base class resolve, and nothing warns.
+    check = (
+        "import collections, collections.abc; assert collections.Mapping is collections.abc.Mapping"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-W", "error", "-c", f"{line.strip()}\n{check}"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_add_to_wheel_adds_the_file_and_its_record_line(setup_module_, tmp_path):
+    wheel = tmp_path / "demo-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as target:
+        target.writestr("demo/__init__.py", "")
+        target.writestr("demo-1.0.dist-info/RECORD", "demo/__init__.py,,0\n")
+    setup_module_.add_to_wheel(wheel, "x.pth", "import os\n")
+    setup_module_.add_to_wheel(wheel, "x.pth", "import os\n")  # once only
+    with zipfile.ZipFile(wheel) as source:
+        names = source.namelist()
+        record = source.read("demo-1.0.dist-info/RECORD").decode()
+        assert source.read("x.pth") == b"import os\n"
+    assert names.count("x.pth") == 1 and names[-1] == "demo-1.0.dist-info/RECORD"
+    digest = base64.urlsafe_b64encode(hashlib.sha256(b"import os\n").digest()).rstrip(b"=")
+    assert record.splitlines() == ["demo/__init__.py,,0", f"x.pth,sha256={digest.decode()},10"]
+
+
+def _fresh_venv(tmp_path):
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    return env_dir
+
+
+def _site_packages(env_dir):
+    python = env_dir / "bin" / "python"
+    out = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return Path(out.stdout.strip())
+
+
+def _pip(env_dir, *args):
+    result = subprocess.run(
+        [
+            env_dir / "bin" / "python",
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _run_elsewhere(tmp_path, *command):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(exist_ok=True)
+    return subprocess.run(
+        list(command),
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+
+
+def _assert_experta_imports_first(tmp_path, env_dir):
+    python = env_dir / "bin" / "python"
+    result = _run_elsewhere(
+        tmp_path,
+        python,
+        "-W",
+        "error",
+        "-c",
+        "import experta, perencana; print(perencana.__file__)",
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+SHIM_PTH = "perencana-experta-shim.pth"
+
+
+@pytest.mark.slow
+def test_a_non_editable_wheel_in_a_fresh_venv_adds_one_import_name_and_works(tmp_path):
     wheels = tmp_path / "wheels"
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, ROOT],
@@ -40,23 +158,45 @@ def test_a_non_editable_wheel_in_a_fresh_venv_gives_a_working_command(tmp_path):
     )
     assert build.returncode == 0, build.stderr
     (wheel,) = wheels.glob("perencana-*.whl")
-    env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    install = subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", wheel],
-        capture_output=True,
-        text=True,
+    env_dir = _fresh_venv(tmp_path)
+    site_packages = _site_packages(env_dir)
+    before = {path.name for path in site_packages.iterdir()}
+    _pip(env_dir, "--no-deps", wheel)
+    added = {path.name for path in site_packages.iterdir()} - before - {"__pycache__"}
+    assert added == {"perencana", "perencana-0.1.0.dist-info", SHIM_PTH}
+    assert not (site_packages / "perencana" / "setup.py").exists()
+    _pip(env_dir, wheel)  # now its dependencies
+
+    assert _assert_experta_imports_first(tmp_path, env_dir).startswith(str(site_packages))
+    result = _run_elsewhere(
+        tmp_path,
+        env_dir / "bin" / "perencana",
+        "advise",
+        EXAMPLES / "old-government-office.yaml",
+        "--format",
+        "json",
     )
-    assert install.returncode == 0, install.stderr
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    result = subprocess.run(
-        [env_dir / "bin" / "perencana", "advise", EXAMPLES / "young-community-group.yaml"],
-        capture_output=True,
-        text=True,
-        cwd=elsewhere,
-        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["organization"] == "Dinas Sosial Kabupaten Lembah Hijau"
+    result = _run_elsewhere(
+        tmp_path, env_dir / "bin" / "perencana", "advise", EXAMPLES / "young-community-group.yaml"
     )
     assert result.returncode == 0, result.stderr
     assert "Kelompok Peduli Remaja Sukamaju" in result.stdout
+
+
+@pytest.mark.slow
+def test_an_editable_install_in_a_fresh_venv_lets_experta_import_first(tmp_path):
+    env_dir = _fresh_venv(tmp_path)
+    _pip(env_dir, "-e", ROOT)
+    site_packages = _site_packages(env_dir)
+    assert (site_packages / SHIM_PTH).is_file()
+    assert _assert_experta_imports_first(tmp_path, env_dir) == str(ROOT / "__init__.py")
+    # pip uninstalls the .pth with the rest (it is in the editable wheel's RECORD)
+    result = subprocess.run(
+        [env_dir / "bin" / "python", "-m", "pip", "uninstall", "-y", "-q", "perencana"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (site_packages / SHIM_PTH).exists()

@@ -417,3 +417,13 @@ class IndexedReteMatcher(ReteMatcher):
             removed.extend(now_removed)
         self._dirty.clear()
         return added, removed
+
+
+def could_match(matcher, facts):
+    """Whether some of ``facts`` could match a pattern of ``matcher``'s rules.
+
+    The indexed matcher answers without touching its memory (``could_match``); any
+    other matcher, experta's own among them, cannot say, so every fact could.
+    """
+    ask = getattr(matcher, "could_match", None)
+    return ask is None or any(map(ask, facts))

@@ -5,13 +5,10 @@ case's facts at once and runs it. Every activation is recorded, in firing order,
 with the facts that matched it and what it concluded (``engine.trace``).
 """
 
-from functools import cache
-
 import perencana.engine.experta_ext  # noqa: F401  (the experta shim)
-from experta import KnowledgeEngine
-from experta.agenda import Agenda
-from experta.strategies import DepthStrategy
-from perencana.engine.experta_ext.matcher import IndexedReteMatcher
+from perencana.engine.experta_ext.agenda import CaseOrderStrategy, TracingAgenda
+from perencana.engine.experta_ext.engine import ReusableEngine
+from perencana.engine.experta_ext.matcher import IndexedReteMatcher, could_match
 from perencana.engine.reasoning.facts import (
     Caveat,
     Decision,
@@ -27,44 +24,7 @@ from perencana.engine.reasoning.trace import TraceStep
 from perencana.rules import RULE_MIXINS
 
 
-class CaseOrderStrategy(DepthStrategy):
-    """Conflict resolution: salience first, then the facts in the order they came.
-
-    experta's depth strategy fires the newest facts first, so a trace would list the
-    last stakeholder before the first; here, among rules of equal salience, the one
-    on the earliest facts fires first (salience already orders the phases), and the
-    rule's name breaks a remaining tie, which hashing would otherwise decide.
-    """
-
-    def get_key(self, activation):
-        salience = activation.rule.salience
-        facts = tuple(-fact_id for fact_id in sorted(f["__factid__"] for f in activation.facts))
-        # The agenda fires its largest key first: negated ids put older facts first,
-        # and the inverted name puts rules in alphabetical order on a tie.
-        return (salience, facts, _name_key(activation.rule.__name__))
-
-
-@cache
-def _name_key(name):
-    return tuple(-ord(char) for char in name)
-
-
-class TracingAgenda(Agenda):
-    """An agenda that tells the engine which activation fires next."""
-
-    def __init__(self, on_fire, activations):
-        super().__init__()
-        self.activations = activations
-        self.on_fire = on_fire
-
-    def get_next(self):
-        activation = super().get_next()
-        if activation is not None:
-            self.on_fire(activation)
-        return activation
-
-
-class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
+class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
     """All of perencana's rules in one engine, with the helpers the rules conclude with."""
 
     __strategy__ = CaseOrderStrategy
@@ -75,14 +35,6 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         self.trace = []
         self.used_fact_ids = set()
         self.kept = {}
-        self._deffacts = None
-
-    def get_deffacts(self):
-        # experta looks the deffacts up with inspect.getmembers on every reset, which
-        # costs more than a small run; a class's deffacts never change, so once will do.
-        if self._deffacts is None:
-            self._deffacts = super().get_deffacts()
-        return self._deffacts
 
     def reset(self, **kwargs):
         super().reset(**kwargs)
@@ -109,7 +61,7 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         After ``infer`` the agenda is empty, so any activation that declaring the
         facts puts on it is a rule that the facts would newly let fire.
         """
-        if not any(map(self.matcher.could_match, facts)):
+        if not could_match(self.matcher, facts):
             return False  # no pattern of any rule admits them: nothing to try
         declared = [self.declare(fact) for fact in facts]
         fires = bool(self.agenda.activations)
@@ -127,7 +79,7 @@ class AdvisoryEngine(*RULE_MIXINS, KnowledgeEngine):
         None when the facts let no rule fire (see ``could_fire``), which costs one
         declaration where asking ``could_fire`` first would cost two.
         """
-        if only_if_fires and not any(map(self.matcher.could_match, facts)):
+        if only_if_fires and not could_match(self.matcher, facts):
             return None
         first_new = self.facts.last_index
         trace_length, used, kept = len(self.trace), set(self.used_fact_ids), dict(self.kept)

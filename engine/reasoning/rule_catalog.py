@@ -14,8 +14,8 @@ import textwrap
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from experta import NOT
-from experta.fieldconstraint import ORFC, L, W
+from experta import NOT, L, W
+from perencana.engine.experta_ext.rules import OrConstraint, rule_function
 
 PASSAGE = re.compile(r"¶(\d+)")
 CONCERNS = ("lifecycle", "cause", "strategy", "program", "guidance")
@@ -94,7 +94,7 @@ class RuleInfo:
 def _constraint(key, value):
     if isinstance(value, W):
         return Constraint(key, "any")
-    if isinstance(value, ORFC):
+    if isinstance(value, OrConstraint):
         return Constraint(key, "one_of", tuple(part.value for part in value))
     if isinstance(value, L):
         return Constraint(key, "is", (value.value,))
@@ -177,7 +177,7 @@ def rule_catalog():
         for name, member in vars(mixin).items():
             if type(member).__name__ != "Rule":
                 continue
-            function = member._wrapped
+            function = rule_function(member)
             doc = inspect.getdoc(function) or ""
             rules.append(
                 RuleInfo(

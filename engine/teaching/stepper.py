@@ -13,6 +13,7 @@ The firings are the run's trace, step for step.
 import json
 from dataclasses import asdict, dataclass, field
 
+from perencana.engine.experta_ext.agenda import pending, refresh_agenda
 from perencana.engine.reasoning.case_facts import case_facts
 from perencana.engine.reasoning.facts import ref_of
 from perencana.engine.teaching.explanation import Explainer, ExplainError, run_case
@@ -42,17 +43,6 @@ class Firing:
 
 def _fact_ids(activation):
     return sorted(fact["__factid__"] for fact in activation.facts)
-
-
-def refresh_agenda(engine):
-    """Put on the agenda the activations of the facts declared since it was last
-    updated (``run`` does the same before it picks an activation)."""
-    engine.strategy.update_agenda(engine.agenda, *engine.get_activations())
-
-
-def pending(engine):
-    """The activations ready to fire, in the order they will fire."""
-    return list(reversed(engine.agenda.activations))
 
 
 class Stepper:
