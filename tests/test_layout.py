@@ -279,12 +279,7 @@ EXPERTA_PUBLIC_MODULES = {"experta", "experta.watchers"}
 EXTENSIONS = f"{ENGINE}.experta_ext"
 
 # Private names still used outside experta_ext, allowed for now: (module, name) -> why.
-EXPERTA_EXCEPTIONS = {
-    (f"{ENGINE}.reasoning.inference", "last_index"): (
-        "AdvisoryEngine.infer_added reads the next fact id to retract what it added; "
-        "inference.py is being rewritten elsewhere, move it to experta_ext after"
-    ),
-}
+EXPERTA_EXCEPTIONS = {}
 
 
 @cache

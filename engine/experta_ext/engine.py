@@ -19,3 +19,8 @@ class ReusableEngine(KnowledgeEngine):
         if self._deffacts is None:
             self._deffacts = super().get_deffacts()
         return self._deffacts
+
+    def next_fact_id(self):
+        """The id the next declared fact will get (experta's ``FactList.last_index``):
+        every fact from it on was declared after this call."""
+        return self.facts.last_index

@@ -81,7 +81,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         """
         if only_if_fires and not could_match(self.matcher, facts):
             return None
-        first_new = self.facts.last_index
+        first_new = self.next_fact_id()
         trace_length, used, kept = len(self.trace), set(self.used_fact_ids), dict(self.kept)
         self.declare(*facts)
         memory = None
