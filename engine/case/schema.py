@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+# UNKNOWN, LIST_SECTIONS and generic_path belong to the vocabulary (read them there);
+# this module only uses them.
+from perencana.engine.case.vocabulary import LIST_SECTIONS, UNKNOWN, generic_path
+
 SCHEMA_PATH = Path(__file__).with_name("case_schema.json")
-UNKNOWN = "unknown"
-LIST_SECTIONS = ("stakeholders", "programs")
 
 
 @lru_cache(maxsize=1)
@@ -107,11 +109,3 @@ def spec_for(path):
         if spec.path == generic:
             return spec
     raise KeyError(path)
-
-
-def generic_path(path):
-    """``programs[2].viable`` -> ``programs[].viable``; a whole list stays as it is."""
-    head, _, rest = path.partition("[")
-    if not rest:
-        return path
-    return f"{head}[]{rest.partition(']')[2]}"
