@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from experta import NOT
 from experta.fieldconstraint import ORFC, L, W
+from perencana.engine.case.vocabulary import ITEM_FACTS
 
 PASSAGE = re.compile(r"¶(\d+)")
 CONCERNS = ("lifecycle", "cause", "strategy", "program", "guidance")
@@ -208,4 +209,5 @@ def rules_concluding(kind, target):
     ]
 
 
-ITEM_SECTIONS = {"Stakeholder": "stakeholders", "Program": "programs"}
+# The list section each item fact kind comes from (the vocabulary's list, turned round).
+ITEM_SECTIONS = {kind: section for section, kind in ITEM_FACTS.items()}

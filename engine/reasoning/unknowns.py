@@ -5,22 +5,24 @@ take; the field is reported when some answer changes what the advice says. This
 asks the rules themselves, so it cannot drift from them.
 """
 
-from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, field_specs
+from perencana.engine.case.schema import field_specs
+from perencana.engine.case.vocabulary import UNKNOWN, CasePath
 
 
 def unknown_paths(case):
     """The concrete paths of every field the case leaves unknown, in schema order."""
     paths = []
     for spec in field_specs():
-        section, _, name = spec.path.partition(".")
-        if section.endswith("[]"):
-            items = case[section[:-2]]
+        place = CasePath.parse(spec.path)
+        section, name = place.section, place.name
+        if place.in_item:
+            items = case[section]
             if items == UNKNOWN:
                 if name == "name":  # the list itself, once, where its items would be
-                    paths.append(section[:-2])
+                    paths.append(section)
                 continue
             paths += [
-                f"{section[:-2]}[{index}].{name}"
+                str(CasePath.item(section, index, name))
                 for index, item in enumerate(items)
                 if item[name] == UNKNOWN
             ]
@@ -44,21 +46,13 @@ def candidate_answers(path, spec, thresholds):
 def with_answer(case, path, answer):
     """A copy of ``case`` with ``path`` answered; the parts it leaves alone are shared
     with ``case``, so neither may be changed in place afterwards."""
-    changed = dict(case)
-    if path in LIST_SECTIONS:
+    place = CasePath.parse(path)
+    if place.is_list:
         fields = [s.path.partition(".")[2] for s in field_specs() if s.path.startswith(f"{path}[]")]
-        changed[path] = [{name: UNKNOWN for name in fields} | {"name": "?"}]
-        return changed
-    head, _, name = path.rpartition(".")
-    if "[" in head:
-        section, _, index = head.partition("[")
-        items = changed[section] = list(changed[section])
-        position = int(index.rstrip("]"))
-        items[position] = items[position] | {name: answer}
-    else:
-        value = list(answer) if isinstance(answer, tuple) else answer
-        changed[head] = changed[head] | {name: value}
-    return changed
+        return place.replaced(case, [{name: UNKNOWN for name in fields} | {"name": "?"}])
+    if not place.in_item and isinstance(answer, tuple):
+        answer = list(answer)
+    return place.replaced(case, answer)
 
 
 def show_answer(answer):

@@ -340,7 +340,7 @@ def show(value):
 
 def item_answers(fields, fact):
     """Key -> the values a Stakeholder or Program fact can carry (None: any value)."""
-    from perencana.engine.reasoning.case_facts import performance
+    from perencana.engine.case.vocabulary import performance
 
     section = ITEM_FACTS[fact]
     answers = {"index": None}
