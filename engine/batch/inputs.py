@@ -226,11 +226,11 @@ def cell_value(column, cell):
     kind = spec.kind if spec is not None else None
     if kind == "enum-list" and text.startswith("["):
         return _json_value(text, "the cell")
-    if spec is not None:
+    if spec is not None and kind != "text":  # a text field keeps the words it is given
         value = read_answer(spec, text)
         if value is not NOT_READ:
             return value
-    elif text == UNKNOWN:
+    if text == UNKNOWN:
         return text
     if kind == "count":
         return _number(text)

@@ -48,11 +48,12 @@ class PathError(ValueError):
         super().__init__(f"{path!r} is not a case path ({code})")
 
 
-def path_steps(text):
+def path_steps(text, generic=True):
     """The steps of any dotted path, deeper than the case's if need be:
     ``stakeholders[0].impact`` -> ``[("key", "stakeholders"), ("index", 0),
-    ("key", "impact")]`` (a generic ``[]`` is the index ``None``). Raises
-    ``PathError`` (``bad-path``) when a segment is not ``name`` or ``name[n]``."""
+    ("key", "impact")]`` (a generic ``[]`` is the index ``None``, refused unless
+    ``generic``). Raises ``PathError`` (``bad-path``) when a segment is not ``name``
+    or ``name[n]``."""
     steps = []
     for segment in str(text).split("."):
         match = _SEGMENT.match(segment)
@@ -60,6 +61,8 @@ def path_steps(text):
             raise PathError(text, "bad-path")
         steps.append(("key", match["key"]))
         for number in _INDEX.findall(match["indices"]):
+            if not number and not generic:
+                raise PathError(text, "bad-path")
             steps.append(("index", int(number) if number else None))
     return steps
 
@@ -129,6 +132,11 @@ class CasePath:
         """Whether the path is about one list item (``programs[1].viable``)."""
         return self.listed
 
+    @property
+    def item_path(self):
+        """The path of the list item this path is in (``programs[1]``), else ``None``."""
+        return CasePath.item(self.section, self.index) if self.listed else None
+
     def get(self, case, default=UNKNOWN):
         """The value at this path in ``case`` (a case or a partial one), or ``default``
         where the case does not reach: a section, item or field left out, or an
@@ -185,11 +193,19 @@ class CasePath:
 
 def generic_path(path):
     """``programs[2].viable`` -> ``programs[].viable``; a whole list stays as it is.
-    A text that is no case path is given back as it is."""
+    A path deeper than the case's loses its positions too; a text that is no path
+    at all is given back as it is."""
     try:
-        return CasePath.parse(path).generic
+        steps = path_steps(path)
     except PathError:
         return str(path)
+    return steps_text([(kind, None if kind == "index" else step) for kind, step in steps])
+
+
+def section_of(path):
+    """The section a path starts with (``stakeholders`` of ``stakeholders[0].impact``),
+    for any text: the part before the first ``.`` or ``[``."""
+    return re.split(r"[.\[]", str(path), maxsplit=1)[0]
 
 
 def item_fact(section):

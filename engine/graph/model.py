@@ -30,6 +30,7 @@ Labels are in one language, from the knowledge (titles) and ``knowledge/fields.y
 import re
 from dataclasses import dataclass, replace
 
+from perencana.engine.case.vocabulary import INDEX_PATTERN
 from perencana.engine.reasoning.rule_catalog import rule_catalog
 from perencana.engine.view.memo import (
     CAUSE_FACT,
@@ -108,7 +109,7 @@ CONCLUDED = (
     (re.compile(r"^strategy (\S+) "), "strategy"),
     (re.compile(r"^caveat (\S+) on "), "caveat"),
     (re.compile(r"^first step (\S+) for "), "first-step"),
-    (re.compile(r"^programs\[\d+\] decision = (\S+)$"), "decision"),
+    (re.compile(rf"^programs{INDEX_PATTERN} decision = (\S+)$"), "decision"),
     (re.compile(r"^guidance (\S+)"), "guidance"),
 )
 STRATEGY_READ = re.compile(r"^strategy (\S+) recommended$")

@@ -15,10 +15,15 @@ import re
 from functools import lru_cache
 
 from perencana.engine.case.schema import UNKNOWN
+from perencana.engine.case.vocabulary import (
+    LANGUAGES,
+    PATH_PATTERN,
+    CasePath,
+    generic_path,
+    section_of,
+)
 
-LANGUAGES = ("en", "id")
-
-FIELD_FACT = re.compile(r"^(?P<path>[a-z_]+(?:\[\d+\])?\.[a-z_]+) = (?P<value>.*)$", re.S)
+FIELD_FACT = re.compile(rf"^(?P<path>{PATH_PATTERN}) = (?P<value>.*)$", re.S)
 STAKEHOLDER_FACT = re.compile(
     r"^stakeholders\[(?P<index>\d+)\] \((?P<name>.*)\): "
     r"directly_affected = (?P<affected>\S+), impact = (?P<impact>\S+)$",
@@ -96,11 +101,6 @@ def _sources_text(sources):
     return ", ".join(f"¶{number}" for number in sources)
 
 
-def generic_path(path):
-    """``programs[2].viable`` -> ``programs[].viable``."""
-    return re.sub(r"\[\d+\]", "[]", path)
-
-
 class FactReader:
     """Turns the engine's descriptions of facts into readable lines in one language.
 
@@ -135,7 +135,7 @@ class FactReader:
     def field_label(self, path):
         item = self.knowledge.fields.get(generic_path(path))
         if item is None:
-            section = path.partition("[")[0].partition(".")[0]
+            section = section_of(path)
             if path == section and section in self.labels["list_sections"]:
                 return self.labels["list_sections"][section]
             return path
@@ -212,10 +212,9 @@ class FactReader:
             return None
         label = self.field_label(path)
         value = self.value_label(path, match["value"])
-        head, _, _ = path.rpartition(".")
-        if "[" in head:
-            section, _, index = head.partition("[")
-            name = self.item_name(section, int(index.rstrip("]")))
+        place = CasePath.parse(path)
+        if place.in_item:
+            name = self.item_name(place.section, place.index)
             if name:
                 label = f"{label} ({name})"
         return {"text": pair(label, value), "ref": path}
@@ -579,10 +578,9 @@ def _text_or(value, fallback):
 
 def _unknown_label(reader, path):
     label = reader.field_label(path)
-    head, _, _ = path.rpartition(".")
-    if "[" in head:
-        section, _, index = head.partition("[")
-        name = reader.item_name(section, int(index.rstrip("]")))
+    place = CasePath.parse(path)
+    if place.in_item and place.name is not None:
+        name = reader.item_name(place.section, place.index)
         if name:
             label = f"{label} ({name})"
     return label
