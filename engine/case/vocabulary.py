@@ -18,6 +18,7 @@ layer above read it.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 UNKNOWN = "unknown"
 LANGUAGES = ("en", "id")
@@ -95,6 +96,10 @@ class CasePath:
     @classmethod
     def parse(cls, text):
         """The ``CasePath`` of ``text``; ``PathError`` when it is none."""
+        return _parse(str(text))
+
+    @classmethod
+    def _parse_text(cls, text):
         steps = path_steps(text)
         section = steps[0][1]
         rest = steps[1:]
@@ -189,6 +194,12 @@ class CasePath:
         else:
             changed[self.section] = changed[self.section] | {self.name: value}
         return changed
+
+
+@lru_cache(maxsize=4096)
+def _parse(text):
+    # The same few dozen paths are parsed again and again (each rule run, each row).
+    return CasePath._parse_text(text)
 
 
 def generic_path(path):

@@ -238,7 +238,7 @@ class Relevance:
         if path in LIST_SECTIONS:
             facts = {fact for fact, section in ITEM_SECTIONS.items() if section == path}
             return tuple(r for r in self.may_fire if any(c.fact in facts for c in r.conditions))
-        if "[" in path:
+        if CasePath.parse(path).in_item:
             return self._waiting_for_item(path)
         return tuple(
             rule

@@ -57,7 +57,7 @@ def _answer_fields():
     return [
         spec
         for spec in field_specs()
-        if not spec.path.partition(".")[0].endswith("[]") and spec.kind != "text"
+        if not CasePath.parse(spec.path).in_item and spec.kind != "text"
     ]
 
 
