@@ -4,7 +4,9 @@
 question: which conclusions does this one fact carry? Each ``--set`` names a dotted
 case path (``funding.funds_for_change``, ``stakeholders[0].impact``) and a value
 read as YAML (``sufficient``, ``true``, ``12``, ``[facilities, equipment]``,
-``unknown``). The sets are applied, in order, to a copy of the case data (the case
+``unknown``); a text the field would take as a typed answer is then read as the
+interview and the CSV cells read one (``ya``, ``Gradual``, ``facilities, equipment``:
+``typed_value``, the vocabulary's ``read_answer``). The sets are applied, in order, to a copy of the case data (the case
 as read, which ``normalize_case`` has only completed with ``unknown``); the result is
 checked with ``validate_case`` exactly like a case file, so a bad value gets the same
 message, and both cases run on one ``Advisor``: each run resets the engine and
