@@ -12,7 +12,7 @@ from pathlib import Path
 
 # UNKNOWN, LIST_SECTIONS and generic_path belong to the vocabulary (read them there);
 # this module only uses them.
-from perencana.engine.case.vocabulary import LIST_SECTIONS, UNKNOWN, generic_path
+from perencana.engine.case.vocabulary import LIST_SECTIONS, UNKNOWN, CasePath, generic_path
 
 SCHEMA_PATH = Path(__file__).with_name("case_schema.json")
 
@@ -34,6 +34,21 @@ class FieldSpec:
     choices: tuple = ()
     required: bool = False
     description: str = ""
+
+    @property
+    def place(self):
+        """The field's path as a ``CasePath`` (generic for a list item's field)."""
+        return CasePath.parse(self.path)
+
+    @property
+    def section(self):
+        """``programs`` of ``programs[].viable``."""
+        return self.place.section
+
+    @property
+    def name(self):
+        """``viable`` of ``programs[].viable``."""
+        return self.place.name
 
     @property
     def answers(self):
@@ -84,15 +99,15 @@ def field_specs():
     for section, node in schema["properties"].items():
         if section in LIST_SECTIONS:
             node = _item_schema(node)
-            prefix = f"{section}[]"
+            listed = True
         else:
-            prefix = section
+            listed = False
         required = set(node.get("required", ()))
         for name, child in node["properties"].items():
             kind, choices = _kind(child)
             specs.append(
                 FieldSpec(
-                    path=f"{prefix}.{name}",
+                    path=str(CasePath(section, None, name, listed)),
                     kind=kind,
                     choices=choices,
                     required=name in required,

@@ -38,13 +38,12 @@ _ADD_SPEC = FieldSpec(path="", kind="boolean")
 
 def sections():
     """The case's sections in the schema's order."""
-    return tuple(dict.fromkeys(CasePath.parse(spec.path).section for spec in field_specs()))
+    return tuple(dict.fromkeys(spec.section for spec in field_specs()))
 
 
 def section_specs(section):
     """The specs of one section (of its items, for a list), in the schema's order."""
-    prefix = f"{section}[]." if section in LIST_SECTIONS else f"{section}."
-    return tuple(spec for spec in field_specs() if spec.path.startswith(prefix))
+    return tuple(spec for spec in field_specs() if spec.section == section)
 
 
 @dataclass(frozen=True)
@@ -216,8 +215,8 @@ class Interview:
                 continue
             for index in range(len(items)):
                 for spec in section_specs(section):
-                    name = spec.path.rpartition(".")[2]
-                    yield Question(f"{section}[{index}].{name}", section, spec, index)
+                    path = str(CasePath.item(section, index, spec.name))
+                    yield Question(path, section, spec, index)
             if section not in self.closed:
                 yield Question(section, section, None, len(items))
 
@@ -484,10 +483,10 @@ class Interview:
                 continue
             value = self.data[section]
             if isinstance(value, dict):
-                names = [s.path.rpartition(".")[2] for s in section_specs(section)]
+                names = [s.name for s in section_specs(section)]
                 value = {name: value[name] for name in names if name in value}
             elif isinstance(value, list):
-                names = [s.path.rpartition(".")[2] for s in section_specs(section)]
+                names = [s.name for s in section_specs(section)]
                 value = [{name: item[name] for name in names if name in item} for item in value]
             ordered[section] = copy.deepcopy(value)
         return ordered

@@ -54,16 +54,11 @@ def _bands(thresholds):
 
 def _answer_fields():
     """The specs of the case's own fields that become facts (not list items, not text)."""
-    return [
-        spec
-        for spec in field_specs()
-        if not CasePath.parse(spec.path).in_item and spec.kind != "text"
-    ]
+    return [spec for spec in field_specs() if not spec.place.in_item and spec.kind != "text"]
 
 
 def _field_contents(spec, case, bands):
-    section, _, name = spec.path.partition(".")
-    value = case[section][name]
+    value = case[spec.section][spec.name]
     if value == UNKNOWN:
         return []
     if spec.kind == "enum-list":

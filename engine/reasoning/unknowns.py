@@ -13,9 +13,8 @@ def unknown_paths(case):
     """The concrete paths of every field the case leaves unknown, in schema order."""
     paths = []
     for spec in field_specs():
-        place = CasePath.parse(spec.path)
-        section, name = place.section, place.name
-        if place.in_item:
+        section, name = spec.section, spec.name
+        if spec.place.in_item:
             items = case[section]
             if items == UNKNOWN:
                 if name == "name":  # the list itself, once, where its items would be
@@ -48,7 +47,7 @@ def with_answer(case, path, answer):
     with ``case``, so neither may be changed in place afterwards."""
     place = CasePath.parse(path)
     if place.is_list:
-        fields = [s.path.partition(".")[2] for s in field_specs() if s.path.startswith(f"{path}[]")]
+        fields = [s.name for s in field_specs() if s.place.in_item and s.section == path]
         return place.replaced(case, [{name: UNKNOWN for name in fields} | {"name": "?"}])
     if not place.in_item and isinstance(answer, tuple):
         answer = list(answer)

@@ -351,10 +351,9 @@ def item_answers(fields, fact):
 
     section = ITEM_FACTS[fact]
     answers = {"index": None}
-    for path, spec in fields.items():
-        prefix = f"{section}[]."
-        if path.startswith(prefix):
-            answers[path[len(prefix) :]] = spec.answers if spec.kind != "text" else None
+    for spec in fields.values():
+        if spec.place.in_item and spec.section == section:
+            answers[spec.name] = spec.answers if spec.kind != "text" else None
     if fact == "Program":
         levels = [fields[f"programs[].{name}"].answers for name in ("effectiveness", "efficiency")]
         results = {performance({"effectiveness": a, "efficiency": b}) for a, b in product(*levels)}

@@ -6,12 +6,12 @@ case path (``funding.funds_for_change``, ``stakeholders[0].impact``) and a value
 read as YAML (``sufficient``, ``true``, ``12``, ``[facilities, equipment]``,
 ``unknown``); a text the field would take as a typed answer is then read as the
 interview and the CSV cells read one (``ya``, ``Gradual``, ``facilities, equipment``:
-``typed_value``, the vocabulary's ``read_answer``). The sets are applied, in order, to a copy of the case data (the case
-as read, which ``normalize_case`` has only completed with ``unknown``); the result is
-checked with ``validate_case`` exactly like a case file, so a bad value gets the same
-message, and both cases run on one ``Advisor``: each run resets the engine and
-declares the case's facts afresh (nothing is modified in a running engine), so
-neither run sees the other's facts.
+``typed_value``, the vocabulary's ``read_answer``). The sets are applied, in order,
+to a copy of the case data (the case as read, which ``normalize_case`` has only
+completed with ``unknown``); the result is checked with ``validate_case`` exactly
+like a case file, so a bad value gets the same message, and both cases run on one
+``Advisor``: each run resets the engine and declares the case's facts afresh
+(nothing is modified in a running engine), so neither run sees the other's facts.
 
 ``what_if`` returns a ``WhatIf``: a plain diff of the two advices (life-cycle stage,
 causes and their evidence, strategies and their ranks, caveats, first steps, program
@@ -257,7 +257,7 @@ def _closest_path(path):
     candidates = [spec.path for spec in field_specs()]
     close = difflib.get_close_matches(given, candidates, n=1, cutoff=0.7)
     if not close:  # the field's own name, given without its section (``pace``)
-        names = {spec.path.rpartition(".")[2]: spec.path for spec in reversed(field_specs())}
+        names = {spec.name: spec.path for spec in reversed(field_specs())}
         name = difflib.get_close_matches(given.rpartition(".")[2], list(names), n=1, cutoff=0.8)
         close = [names[name[0]]] if name else []
     if not close:
