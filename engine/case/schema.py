@@ -7,7 +7,7 @@ interview take the fields and their allowed values from it.
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 # UNKNOWN, LIST_SECTIONS and generic_path belong to the vocabulary (read them there);
@@ -35,17 +35,17 @@ class FieldSpec:
     required: bool = False
     description: str = ""
 
-    @property
+    @cached_property
     def place(self):
         """The field's path as a ``CasePath`` (generic for a list item's field)."""
         return CasePath.parse(self.path)
 
-    @property
+    @cached_property
     def section(self):
         """``programs`` of ``programs[].viable``."""
         return self.place.section
 
-    @property
+    @cached_property
     def name(self):
         """``viable`` of ``programs[].viable``."""
         return self.place.name
