@@ -311,6 +311,14 @@ def test_a_valid_minimal_case_has_no_problem():
         (lambda case: case["change"].update(pase="rapid"), "change.pase", "unknown-field"),
         (lambda case: case.update(colour="red"), "colour", "unknown-field"),
         (lambda case: case["change"].update(pace="swift"), "change.pace", "not-allowed"),
+        (lambda case: case["change"].update(pace=3), "change.pace", "type"),
+        (
+            lambda case: case["organization"].update(age_years="ten"),
+            "organization.age_years",
+            "type",
+        ),
+        (lambda case: case.update(stakeholders="staff"), "stakeholders", "not-allowed"),
+        (lambda case: case.update(stakeholders=7), "stakeholders", "type"),
         (
             lambda case: case["organization"].update(age_years=-1),
             "organization.age_years",

@@ -80,7 +80,9 @@ CODES = {
     "missing": "a required field is left out (allowed: what it takes)",
     "unknown-field": "a key the schema does not have (meant: the field it probably "
     "meant, or allowed: the fields allowed there)",
-    "not-allowed": "a value no option allows (value: as given; allowed: what is)",
+    "not-allowed": "a value of the right type that no option allows (value: as given; "
+    "allowed: what is)",
+    "type": "a value of a type no option takes, such as text for a number (value, allowed)",
     "too-long": "a text longer than allowed (value, length, longest)",
     "too-many": "a list with more items than allowed (count, what, most)",
     "duplicate": "a value listed twice where each is listed once (value)",
@@ -141,7 +143,7 @@ def _message(path, code, values):
             f"({values['length']:,} characters); "
             f"keep it to {values['longest']:,} characters or fewer"
         )
-    if code == "not-allowed":
+    if code in ("not-allowed", "type"):
         here = " here" if isinstance(values["value"], (list, dict)) else ""
         return (
             f"{where}: {show_value(values['value'])} is not allowed{here}; use {values['allowed']}"
@@ -333,7 +335,24 @@ def _not_allowed(value, node, path, name):
     longest = _longest_text(node)
     if isinstance(value, str) and len(value) > longest:
         return Problem(path, "too-long", value=value, length=len(value), longest=longest)
-    return Problem(path, "not-allowed", value=value, allowed=_allowed(node, name))
+    code = "type" if _wrong_type(value, node) else "not-allowed"
+    return Problem(path, code, value=value, allowed=_allowed(node, name))
+
+
+def _wrong_type(value, node):
+    """Whether no option of ``node`` takes a value of ``value``'s JSON type."""
+    kind = _canonical(value)[0]
+    for option in node.get("anyOf", [node]):
+        if "type" in option:
+            if _TYPE_CHECKS[option["type"]](value):
+                return False
+        elif "const" in option or "enum" in option:
+            listed = [option["const"]] if "const" in option else option["enum"]
+            if any(_canonical(choice)[0] == kind for choice in listed):
+                return False
+        else:
+            return False  # an option that takes any value
+    return True
 
 
 def _too_many(value, node, path, name):
