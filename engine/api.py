@@ -6,9 +6,9 @@
 import json
 
 from perencana.engine.case.schema import load_schema
+from perencana.engine.case.vocabulary import LANGUAGES as LANGUAGES  # for cli.py
 
 FORMATS = ("md", "html", "text", "json")
-LANGUAGES = ("en", "id")
 
 
 def read_case(source, text=None):

@@ -1,6 +1,7 @@
 """Checks run on the knowledge as it loads: a broken copy fails with file and id."""
 
-LANGUAGES = ("en", "id")
+from perencana.engine.case.vocabulary import LANGUAGES
+
 TEXT_KEYS = ("title", "summary", "first_step", "text", "label", "question")
 
 

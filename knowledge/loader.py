@@ -26,7 +26,6 @@ ITEM_FILES = {
     "lifecycle": "id",
     "fields": "path",
 }
-LANGUAGES = ("en", "id")
 # libyaml's safe loader when PyYAML has it: the knowledge is read on every command,
 # and the pure-Python parser takes most of a short command's time.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

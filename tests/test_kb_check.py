@@ -8,7 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from experta import MATCH, NOT, Rule
+from perencana.cli import main
 from perencana.engine.case.schema import field_specs
 from perencana.engine.errors import CheckError
 from perencana.engine.reasoning.facts import (
@@ -473,3 +475,71 @@ def test_passing_scenarios_keep_the_check_ok(tmp_path):
         "ok: 73 rules, 45 knowledge items checked",
         "scenarios: 1 passed, 0 failed",
     ]
+
+
+# --------------------------------------------------------------------------- (g) fields.yaml
+
+
+def by_path(items, path):
+    return next(item for item in items if item["path"] == path)
+
+
+def test_the_shipped_field_labels_cover_the_schema():
+    assert kb_check.field_label_problems(load_knowledge().fields, field_specs()) == []
+
+
+def test_a_field_without_an_entry_is_reported(kb_copy):
+    edit_yaml(
+        kb_copy / "fields.yaml",
+        lambda items: [item for item in items if item["path"] != "change.pace"],
+    )
+    assert problems_of(kb_copy) == [
+        "fields.yaml: change.pace: the field has no entry (it needs a label)"
+    ]
+
+
+def test_a_field_without_a_label_is_reported(kb_copy):
+    def drop(items):
+        del by_path(items, "staff.involved_in_design")["label"]
+
+    edit_yaml(kb_copy / "fields.yaml", drop)
+    assert problems_of(kb_copy) == [
+        "fields.yaml: staff.involved_in_design: has no label in 'en'",
+        "fields.yaml: staff.involved_in_design: has no label in 'id'",
+    ]
+
+
+def test_an_allowed_value_without_a_label_is_reported(kb_copy):
+    def drop(items):
+        del by_path(items, "change.pace")["values"]["rapid"]
+        del by_path(items, "programs[].viable")["values"][False]
+
+    edit_yaml(kb_copy / "fields.yaml", drop)
+    assert problems_of(kb_copy) == [
+        "fields.yaml: change.pace: the value 'rapid' has no label in 'en'",
+        "fields.yaml: change.pace: the value 'rapid' has no label in 'id'",
+        "fields.yaml: programs[].viable: the value false has no label in 'en'",
+        "fields.yaml: programs[].viable: the value false has no label in 'id'",
+    ]
+
+
+def test_a_label_for_what_the_schema_does_not_have_is_reported(kb_copy):
+    def add(items):
+        by_path(items, "change.pace")["values"]["swift"] = {"en": "Swift", "id": "Cepat sekali"}
+        items.append({"path": "change.colour", "label": {"en": "Colour", "id": "Warna"}})
+
+    edit_yaml(kb_copy / "fields.yaml", add)
+    assert problems_of(kb_copy) == [
+        "fields.yaml: change.pace: labels the value 'swift', which the field does not take",
+        "fields.yaml: change.colour: is not a field of the case schema",
+    ]
+
+
+def test_a_field_label_problem_fails_the_check_command(kb_copy):
+    def drop(items):
+        del by_path(items, "planner.origin")["values"]["external"]
+
+    edit_yaml(kb_copy / "fields.yaml", drop)
+    result = CliRunner().invoke(main, ["check", "--knowledge", str(kb_copy)])
+    assert result.exit_code == 1
+    assert "fields.yaml: planner.origin: the value 'external' has no label in 'en'" in result.output

@@ -207,13 +207,18 @@ def test_only_the_command_line_imports_the_api():
     assert set(importers) <= MAY_IMPORT_API, importers
 
 
+VOCABULARY = f"{ENGINE}.case.vocabulary"
+
+
 def test_errors_and_the_knowledge_import_nothing_above_them():
+    """The errors and the case vocabulary are leaves; the knowledge reads only them."""
     graph = import_graph()
     assert graph[ERRORS] == set()
+    assert graph[VOCABULARY] == set()
     for name, targets in graph.items():
         if name.startswith(f"{PACKAGE}.knowledge"):
             outside = {t for t in targets if not t.startswith(f"{PACKAGE}.knowledge")}
-            assert outside <= {ERRORS}, (name, outside)
+            assert outside <= {ERRORS, VOCABULARY}, (name, outside)
 
 
 def test_the_engine_has_few_modules_at_its_top_level():

@@ -22,15 +22,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from perencana.engine.case.loader import MAX_BYTES, load_case
-from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, field_specs
+from perencana.engine.case.schema import field_specs
 from perencana.engine.case.validation import normalize_case, validate_case
+from perencana.engine.case.vocabulary import NOT_READ, UNKNOWN, CasePath, read_answer
 from perencana.engine.errors import CaseError, PerencanaError
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-TRUE_WORDS = frozenset({"true", "yes"})
-FALSE_WORDS = frozenset({"false", "no"})
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LIST_SEPARATOR = re.compile(r"[;,]")
@@ -113,7 +112,7 @@ def load_source(source):
     problems = list(source.problems) + [
         problem
         for problem in validate_case(source.data)
-        if not any(_about(problem, column) for column in source.unread)
+        if not any(problem.about(column) for column in source.unread)
     ]
     if problems:
         raise CaseError(source.label, problems)
@@ -218,19 +217,24 @@ def row_case(columns, cells):
 
 
 def cell_value(column, cell):
-    """The value of one CSV cell in ``column`` (a dotted path), by the field's kind."""
+    """The value of one CSV cell in ``column`` (a dotted path), by the field's kind:
+    read as an answer to the field (``read_answer``, as the interview and ``--set``
+    read one); what does not read so is kept as written (a number as a number), for
+    the validator to say what is wrong with it."""
     text = cell.strip()
-    kind = _leaf_kinds().get(column)
+    spec = _leaf_specs().get(column)
+    kind = spec.kind if spec is not None else None
+    if kind == "enum-list" and text.startswith("["):
+        return _json_value(text, "the cell")
+    if spec is not None and kind != "text":  # a text field keeps the words it is given
+        value = read_answer(spec, text)
+        if value is not NOT_READ:
+            return value
     if text == UNKNOWN:
         return text
-    if kind == "boolean":
-        lowered = text.lower()
-        return True if lowered in TRUE_WORDS else False if lowered in FALSE_WORDS else text
     if kind == "count":
         return _number(text)
     if kind == "enum-list":
-        if text.startswith("["):
-            return _json_value(text, "the cell")
         return [part.strip() for part in _LIST_SEPARATOR.split(text) if part.strip()]
     if kind is None and text[:1] in "[{":
         return _json_value(text, "the cell")
@@ -263,13 +267,9 @@ def _sources_of(file):
 
 
 @lru_cache(maxsize=1)
-def _leaf_kinds():
-    """Dotted path -> kind of every field outside the lists (``change.triggers``...)."""
-    return {
-        spec.path: spec.kind
-        for spec in field_specs()
-        if spec.path.partition(".")[0] not in LIST_SECTIONS
-    }
+def _leaf_specs():
+    """Dotted path -> spec of every field outside the lists (``change.triggers``...)."""
+    return {spec.path: spec for spec in field_specs() if not CasePath.parse(spec.path).in_item}
 
 
 def _header_problem(columns):
@@ -302,11 +302,6 @@ def _put(data, column, value, owners):
     node[last] = value
     owners[column] = column
     return None
-
-
-def _about(problem, column):
-    """Whether a validation ``problem`` is about ``column`` or a field inside it."""
-    return problem.startswith((f"{column}:", f"{column}.", f"{column}["))
 
 
 def _number(text):

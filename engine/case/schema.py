@@ -7,12 +7,14 @@ interview take the fields and their allowed values from it.
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
+# UNKNOWN, LIST_SECTIONS and generic_path belong to the vocabulary (read them there);
+# this module only uses them.
+from perencana.engine.case.vocabulary import LIST_SECTIONS, UNKNOWN, CasePath, generic_path
+
 SCHEMA_PATH = Path(__file__).with_name("case_schema.json")
-UNKNOWN = "unknown"
-LIST_SECTIONS = ("stakeholders", "programs")
 
 
 @lru_cache(maxsize=1)
@@ -32,6 +34,21 @@ class FieldSpec:
     choices: tuple = ()
     required: bool = False
     description: str = ""
+
+    @cached_property
+    def place(self):
+        """The field's path as a ``CasePath`` (generic for a list item's field)."""
+        return CasePath.parse(self.path)
+
+    @cached_property
+    def section(self):
+        """``programs`` of ``programs[].viable``."""
+        return self.place.section
+
+    @cached_property
+    def name(self):
+        """``viable`` of ``programs[].viable``."""
+        return self.place.name
 
     @property
     def answers(self):
@@ -82,15 +99,15 @@ def field_specs():
     for section, node in schema["properties"].items():
         if section in LIST_SECTIONS:
             node = _item_schema(node)
-            prefix = f"{section}[]"
+            listed = True
         else:
-            prefix = section
+            listed = False
         required = set(node.get("required", ()))
         for name, child in node["properties"].items():
             kind, choices = _kind(child)
             specs.append(
                 FieldSpec(
-                    path=f"{prefix}.{name}",
+                    path=str(CasePath(section, None, name, listed)),
                     kind=kind,
                     choices=choices,
                     required=name in required,
@@ -107,11 +124,3 @@ def spec_for(path):
         if spec.path == generic:
             return spec
     raise KeyError(path)
-
-
-def generic_path(path):
-    """``programs[2].viable`` -> ``programs[].viable``; a whole list stays as it is."""
-    head, _, rest = path.partition("[")
-    if not rest:
-        return path
-    return f"{head}[]{rest.partition(']')[2]}"

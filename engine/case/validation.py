@@ -5,14 +5,18 @@ subset that ``case_schema.json`` uses), so the schema printed by ``perencana sch
 is the one enforced, and a field added to the schema is checked, described in
 messages and normalized without touching this file.
 
-Every message has the form ``path: problem; what is allowed``, where ``path`` is the
+Each problem is a ``Problem``: the ``path`` at fault, a ``code`` saying what is wrong
+and the ``values`` its message is made of. A ``Problem`` is also its message (a
+``str``), of the form ``path: problem; what is allowed``, where ``path`` is the
 dotted field path with list items as ``stakeholders[1].impact`` (counted from 0, as
-in the rest of perencana) and the value is shown as the user wrote it.
+in the rest of perencana) and the value is shown as the user wrote it. Code that
+needs to know what a problem is about reads ``path`` and ``code``, never the words.
 """
 
 from functools import lru_cache
 
-from perencana.engine.case.schema import UNKNOWN, load_schema
+from perencana.engine.case.schema import load_schema
+from perencana.engine.case.vocabulary import UNKNOWN
 
 ROOT_LABEL = "top level"
 
@@ -69,12 +73,97 @@ _TYPE_CHECKS = {
 }
 
 
+# -------------------------------------------------------------------------- problems
+
+# Every code a Problem may have, and what its ``values`` hold.
+CODES = {
+    "missing": "a required field is left out (allowed: what it takes)",
+    "unknown-field": "a key the schema does not have (meant: the field it probably "
+    "meant, or allowed: the fields allowed there)",
+    "not-allowed": "a value of the right type that no option allows (value: as given; "
+    "allowed: what is)",
+    "type": "a value of a type no option takes, such as text for a number (value, allowed)",
+    "too-long": "a text longer than allowed (value, length, longest)",
+    "too-many": "a list with more items than allowed (count, what, most)",
+    "duplicate": "a value listed twice where each is listed once (value)",
+}
+
+
+class Problem(str):
+    """One problem of a case: ``path`` (the dotted path at fault, ``''`` for the top
+    level), ``code`` (one of ``CODES``) and ``values`` (a dict). The problem is also
+    its message, made from these in one place (``_message``), so it can be shown,
+    joined and compared like the text it is."""
+
+    __slots__ = ("path", "code", "values")
+
+    def __new__(cls, path, code, **values):
+        if code not in CODES:
+            raise ValueError(f"no problem code {code!r}")
+        problem = super().__new__(cls, _message(path, code, values))
+        problem.path, problem.code, problem.values = path, code, values
+        return problem
+
+    @property
+    def message(self):
+        return str.__str__(self)
+
+    def at(self, path):
+        """The same problem, told about ``path`` instead (a field checked on its own
+        in a probe case, told where the user gave it)."""
+        return Problem(path, self.code, **self.values)
+
+    def about(self, path):
+        """Whether the problem is about ``path`` or a field or item inside it."""
+        return self.path == path or self.path.startswith((f"{path}.", f"{path}["))
+
+    def __repr__(self):
+        return f"Problem({self.path!r}, {self.code!r}, {self.values!r})"
+
+    def __reduce__(self):
+        return (_problem, (self.path, self.code, self.values))
+
+
+def _problem(path, code, values):
+    return Problem(path, code, **values)
+
+
+def _message(path, code, values):
+    """The words of a problem: the one place a problem becomes text."""
+    where = _label(path)
+    if code == "missing":
+        return f"{where}: missing; it is required ({values['allowed']})"
+    if code == "unknown-field":
+        if values.get("meant") is not None:
+            return f"{where}: unknown field; did you mean '{values['meant']}'?"
+        return f"{where}: unknown field; allowed here: {', '.join(values['allowed'])}"
+    if code == "too-long":
+        return (
+            f"{where}: {show_value(values['value'])} is too long "
+            f"({values['length']:,} characters); "
+            f"keep it to {values['longest']:,} characters or fewer"
+        )
+    if code in ("not-allowed", "type"):
+        here = " here" if isinstance(values["value"], (list, dict)) else ""
+        return (
+            f"{where}: {show_value(values['value'])} is not allowed{here}; use {values['allowed']}"
+        )
+    if code == "too-many":
+        return (
+            f"{where}: {values['count']:,} {values['what']} are too many; "
+            f"list at most {values['most']:,}"
+        )
+    # duplicate
+    return f"{where}: {show_value(values['value'])} is listed more than once; list each value once"
+
+
 # --------------------------------------------------------------------------- public
 
 
 def validate_case(data):
-    """Every problem of ``data`` (a parsed case) against the case schema, one message
-    each, in the order of the schema (and of list items); empty when it is valid."""
+    """Every problem of ``data`` (a parsed case) against the case schema, one
+    ``Problem`` each, in the order of the schema (and of list items); empty when it
+    is valid."""
     return _check(data, case_schema(), "", "")
 
 
@@ -223,10 +312,7 @@ def _duplicates(values, path):
         key = _canonical(value)
         if key in seen and key not in reported:
             reported.add(key)
-            problems.append(
-                f"{_label(path)}: {show_value(value)} is listed more than once; "
-                "list each value once"
-            )
+            problems.append(Problem(path, "duplicate", value=value))
         seen.add(key)
     return problems
 
@@ -248,18 +334,31 @@ def _closest(key, properties, given):
 def _not_allowed(value, node, path, name):
     longest = _longest_text(node)
     if isinstance(value, str) and len(value) > longest:
-        return (
-            f"{_label(path)}: {show_value(value)} is too long ({len(value):,} characters); "
-            f"keep it to {longest:,} characters or fewer"
-        )
-    here = " here" if isinstance(value, (list, dict)) else ""
-    return f"{_label(path)}: {show_value(value)} is not allowed{here}; use {_allowed(node, name)}"
+        return Problem(path, "too-long", value=value, length=len(value), longest=longest)
+    code = "type" if _wrong_type(value, node) else "not-allowed"
+    return Problem(path, code, value=value, allowed=_allowed(node, name))
+
+
+def _wrong_type(value, node):
+    """Whether no option of ``node`` takes a value of ``value``'s JSON type."""
+    kind = _canonical(value)[0]
+    for option in node.get("anyOf", [node]):
+        if "type" in option:
+            if _TYPE_CHECKS[option["type"]](value):
+                return False
+        elif "const" in option or "enum" in option:
+            listed = [option["const"]] if "const" in option else option["enum"]
+            if any(_canonical(choice)[0] == kind for choice in listed):
+                return False
+        else:
+            return False  # an option that takes any value
+    return True
 
 
 def _too_many(value, node, path, name):
     most = node["maxItems"]
     what = name if name and node.get("items", {}).get("type") == "object" else "items"
-    return f"{_label(path)}: {len(value):,} {what} are too many; list at most {most:,}"
+    return Problem(path, "too-many", count=len(value), what=what, most=most)
 
 
 def _longest_text(node):
@@ -273,14 +372,14 @@ def _longest_text(node):
 
 
 def _missing(path, node, name):
-    return f"{_label(path)}: missing; it is required ({_allowed(node, name)})"
+    return Problem(path, "missing", allowed=_allowed(node, name))
 
 
 def _unknown_field(path, key, meant, properties=None):
-    where = _label(join_path(path, key))
+    where = join_path(path, key)
     if meant is not None:
-        return f"{where}: unknown field; did you mean '{meant}'?"
-    return f"{where}: unknown field; allowed here: {', '.join(properties)}"
+        return Problem(where, "unknown-field", key=key, meant=meant)
+    return Problem(where, "unknown-field", key=key, meant=None, allowed=tuple(properties))
 
 
 def _label(path):

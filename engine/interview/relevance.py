@@ -38,8 +38,9 @@ import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, generic_path, spec_for
-from perencana.engine.reasoning.case_facts import DERIVED_FROM, band_for, performance
+from perencana.engine.case.schema import spec_for
+from perencana.engine.case.vocabulary import LIST_SECTIONS, UNKNOWN, CasePath, performance
+from perencana.engine.reasoning.case_facts import DERIVED_FROM, band_for
 from perencana.engine.reasoning.rule_catalog import ITEM_SECTIONS, rule_catalog
 
 MISSING = object()  # a question not answered yet
@@ -71,18 +72,7 @@ def asked_regardless(spec):
 def lookup(answers, path):
     """The answer at a concrete ``path`` (``funding.allocation``, ``programs[1].viable``
     or a whole list ``programs``) in a partial case, or ``MISSING``."""
-    head, _, name = path.rpartition(".")
-    if not head:
-        return answers.get(path, MISSING)
-    if "[" in head:
-        section, _, index = head.partition("[")
-        items = answers.get(section)
-        index = int(index.rstrip("]"))
-        if not isinstance(items, list) or index >= len(items):
-            return MISSING
-        return items[index].get(name, MISSING)
-    part = answers.get(head)
-    return part.get(name, MISSING) if isinstance(part, dict) else MISSING
+    return CasePath.parse(path).get(answers, MISSING)
 
 
 def _same(value, options):
@@ -248,7 +238,7 @@ class Relevance:
         if path in LIST_SECTIONS:
             facts = {fact for fact, section in ITEM_SECTIONS.items() if section == path}
             return tuple(r for r in self.may_fire if any(c.fact in facts for c in r.conditions))
-        if "[" in path:
+        if CasePath.parse(path).in_item:
             return self._waiting_for_item(path)
         return tuple(
             rule
@@ -257,12 +247,10 @@ class Relevance:
         )
 
     def _waiting_for_item(self, path):
-        head, _, name = path.rpartition(".")
-        section, _, index = head.partition("[")
-        items = self.answers.get(section)
-        index = int(index.rstrip("]"))
-        item = items[index] if isinstance(items, list) and index < len(items) else {}
-        derived = _derived_sources().get(generic_path(path))
+        place = CasePath.parse(path)
+        section, name = place.section, place.name
+        item = CasePath.item(section, place.index).get(self.answers, {})
+        derived = _derived_sources().get(place.generic)
         if derived is not None and not self._changes_derived(section, item, name, derived):
             return ()
         facts = {fact for fact, owner in ITEM_SECTIONS.items() if owner == section}

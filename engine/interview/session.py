@@ -14,30 +14,36 @@ reads back. The questions, field labels and value labels come from
 """
 
 import copy
-import re
 from dataclasses import dataclass
 
-from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, field_specs
+from perencana.engine.case.schema import FieldSpec, field_specs
 from perencana.engine.case.validation import normalize_case, show_value, validate_case
+from perencana.engine.case.vocabulary import (
+    LIST_SECTIONS,
+    NOT_READ,
+    UNKNOWN,
+    AnswerWords,
+    CasePath,
+    numbered_choices,
+    read_answer,
+)
 from perencana.engine.interview.relevance import MISSING, Relevance, asked_regardless, lookup
 from perencana.engine.view.memo import in_language
 
 WORDING = "interview"
 SECTIONS_WORDING = "interview_sections"
-MISSING_REQUIRED = ": missing; it is required"
-_SEPARATORS = re.compile(r"[,\s]+")
-_MOST_DIGITS = 4000
+# "Add a stakeholder?" is answered like a field that is true or false.
+_ADD_SPEC = FieldSpec(path="", kind="boolean")
 
 
 def sections():
     """The case's sections in the schema's order."""
-    return tuple(dict.fromkeys(spec.path.partition(".")[0].rstrip("[]") for spec in field_specs()))
+    return tuple(dict.fromkeys(spec.section for spec in field_specs()))
 
 
 def section_specs(section):
     """The specs of one section (of its items, for a list), in the schema's order."""
-    prefix = f"{section}[]." if section in LIST_SECTIONS else f"{section}."
-    return tuple(spec for spec in field_specs() if spec.path.startswith(prefix))
+    return tuple(spec for spec in field_specs() if spec.section == section)
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,7 @@ class Interview:
         """The answers listed with numbers: ``[(1, 'gradual', 'Gradual'), ...]``."""
         if question.kind not in ("enum", "enum-list"):
             return []
-        values = [value for value in question.spec.choices if value != UNKNOWN]
+        values = numbered_choices(question.spec)
         return [(n, v, self.meaning(question, v)) for n, v in enumerate(values, start=1)]
 
     def hint(self, question):
@@ -209,8 +215,8 @@ class Interview:
                 continue
             for index in range(len(items)):
                 for spec in section_specs(section):
-                    name = spec.path.rpartition(".")[2]
-                    yield Question(f"{section}[{index}].{name}", section, spec, index)
+                    path = str(CasePath.item(section, index, spec.name))
+                    yield Question(path, section, spec, index)
             if section not in self.closed:
                 yield Question(section, section, None, len(items))
 
@@ -285,16 +291,9 @@ class Interview:
             return None, self.word(key, path=question.path)
         if not text:
             return None, self.word("no_answer", path=question.path, allowed=self.allowed(question))
-        parser = {
-            "add": self._parse_boolean,
-            "boolean": self._parse_boolean,
-            "enum": self._parse_enum,
-            "count": self._parse_count,
-            "enum-list": self._parse_list,
-            "text": lambda question, text: text,
-        }[question.kind]
-        value = parser(question, text)
-        if value is MISSING:
+        spec = _ADD_SPEC if question.is_add else question.spec
+        value = read_answer(spec, text, self.answer_words(), numbered=True)
+        if value is NOT_READ:
             return None, self.not_allowed(question, text)
         return value, self._schema_problem(question, value)
 
@@ -314,8 +313,8 @@ class Interview:
         else:
             probe, where = {section: {question.name: value}}, question.path
         for problem in validate_case(probe):
-            if problem.startswith(f"{where}:"):
-                return question.path + problem[len(where) :]
+            if problem.path == where:
+                return problem.at(question.path)
         return None
 
     def not_allowed(self, question, text):
@@ -343,42 +342,14 @@ class Interview:
             allowed = self.word("allowed_text")
         return self.word("or_unknown", allowed=allowed) if question.allows_unknown else allowed
 
-    def _parse_boolean(self, question, text):
-        word = text.casefold()
-        if word in self.words("yes_words"):
-            return True
-        if word in self.words("no_words"):
-            return False
-        return MISSING
-
-    def _choice(self, question, part):
-        choices = self.choices(question)
-        if part.isdigit() and 1 <= int(part) <= len(choices):
-            return choices[int(part) - 1][1]
-        for _, value, _ in choices:
-            if part.casefold() == value.casefold():
-                return value
-        return MISSING
-
-    def _parse_enum(self, question, text):
-        return self._choice(question, text)
-
-    def _parse_count(self, question, text):
-        # Any whole number is allowed; Python refuses to read one of over 4300 digits.
-        if not text.isascii() or not text.isdigit() or len(text) > _MOST_DIGITS:
-            return MISSING
-        return int(text)
-
-    def _parse_list(self, question, text):
-        if text.casefold() in self.words("none_words"):
-            return []
-        chosen = set()
-        for part in _SEPARATORS.split(text.strip(", ")):
-            value = self._choice(question, part)
-            if value is MISSING:
-                return MISSING
-            chosen.add(value)
-        return [value for value in question.spec.choices if value in chosen]
+    def answer_words(self):
+        """The words every answer may be (yes, no, unknown, none), in both languages."""
+        return AnswerWords(
+            yes=frozenset(self.words("yes_words")),
+            no=frozenset(self.words("no_words")),
+            unknown=frozenset(self.words("unknown_words")),
+            none=frozenset(self.words("none_words")),
+        )
 
     def apply(self, question, value):
         """Record ``value`` (already checked) as the answer to ``question``."""
@@ -423,18 +394,11 @@ class Interview:
         return step.question
 
     def _set(self, path, value):
-        head, _, name = path.rpartition(".")
-        if "[" in head:
-            section, _, index = head.partition("[")
-            target = self.data[section][int(index.rstrip("]"))]
-        else:
-            target = self.data.setdefault(head, {})
+        place = CasePath.parse(path)
         if value is MISSING:
-            target.pop(name, None)
-            if not target and "[" not in head:
-                self.data.pop(head, None)
+            place.delete(self.data)
         else:
-            target[name] = value
+            place.set(self.data, value)
 
     # ---------------------------------------------------------------- ? and why
 
@@ -519,10 +483,10 @@ class Interview:
                 continue
             value = self.data[section]
             if isinstance(value, dict):
-                names = [s.path.rpartition(".")[2] for s in section_specs(section)]
+                names = [s.name for s in section_specs(section)]
                 value = {name: value[name] for name in names if name in value}
             elif isinstance(value, list):
-                names = [s.path.rpartition(".")[2] for s in section_specs(section)]
+                names = [s.name for s in section_specs(section)]
                 value = [{name: item[name] for name in names if name in item} for item in value]
             ordered[section] = copy.deepcopy(value)
         return ordered
@@ -622,4 +586,4 @@ def check_partial(data):
     finds except missing required answers (they are what the interview will ask)."""
     if data is None:
         return []
-    return [problem for problem in validate_case(data) if MISSING_REQUIRED not in problem]
+    return [problem for problem in validate_case(data) if problem.code != "missing"]

@@ -7,6 +7,7 @@ case itself and the what-if runs that find which unknown answers matter.
 from collections import defaultdict
 
 from perencana.engine.case.schema import spec_for
+from perencana.engine.case.vocabulary import CasePath
 from perencana.engine.reasoning.advice import UnknownFinding
 from perencana.engine.reasoning.advice_builder import build_advice
 from perencana.engine.reasoning.case_facts import case_facts, contents_holding, fact_contents
@@ -124,11 +125,11 @@ class Advisor:
 def _twin_key(case, path):
     """For a listed item's field, what its twins share: the list, the field and the
     item's other answers; None for any other path."""
-    head, _, name = path.partition(".")
-    if "[" not in head or not name:
+    place = CasePath.parse(path)
+    if not place.in_item or place.name is None:
         return None
-    section, _, index = head.partition("[")
-    item = case[section][int(index.rstrip("]"))]
+    section, name = place.section, place.name
+    item = CasePath.item(section, place.index).get(case)
     try:
         return section, name, frozenset((k, v) for k, v in item.items() if k != "name")
     except TypeError:  # a value that cannot be compared as a key: no twins

@@ -6,7 +6,8 @@ effectiveness and efficiency banded into one ``performance``. Unknown answers gi
 no fact: a rule that needs them cannot fire, and does not guess.
 """
 
-from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, field_specs, spec_for
+from perencana.engine.case.schema import field_specs, spec_for
+from perencana.engine.case.vocabulary import LIST_SECTIONS, UNKNOWN, CasePath, performance
 from perencana.engine.reasoning.facts import Field, Program, Stakeholder
 
 
@@ -38,13 +39,12 @@ def fact_contents(case, thresholds):
 def contents_holding(case, path, thresholds):
     """The fact contents of the part of ``case`` that holds ``path`` (a field, a
     list item's field or a whole list): what answering ``path`` can change."""
-    head, _, name = path.partition(".")
-    if not name:
-        return _list_contents(head, case)
-    if "[" in head:
-        section, _, index = head.partition("[")
-        position = int(index.rstrip("]"))
-        return [_item_contents(section, position, case[section][position])]
+    place = CasePath.parse(path)
+    if place.is_list:
+        return _list_contents(place.section, case)
+    if place.in_item:
+        item = CasePath.item(place.section, place.index).get(case)
+        return [_item_contents(place.section, place.index, item)]
     return _field_contents(spec_for(path), case, _bands(thresholds))
 
 
@@ -54,16 +54,11 @@ def _bands(thresholds):
 
 def _answer_fields():
     """The specs of the case's own fields that become facts (not list items, not text)."""
-    return [
-        spec
-        for spec in field_specs()
-        if not spec.path.partition(".")[0].endswith("[]") and spec.kind != "text"
-    ]
+    return [spec for spec in field_specs() if not spec.place.in_item and spec.kind != "text"]
 
 
 def _field_contents(spec, case, bands):
-    section, _, name = spec.path.partition(".")
-    value = case[section][name]
+    value = case[spec.section][spec.name]
     if value == UNKNOWN:
         return []
     if spec.kind == "enum-list":
@@ -113,14 +108,3 @@ def _items(case, section):
 # Item keys the facts derive from other answers: a rule on a program's performance
 # reads its effectiveness and efficiency.
 DERIVED_FROM = {"programs[].performance": ("programs[].effectiveness", "programs[].efficiency")}
-
-
-def performance(program):
-    """``low`` if effectiveness or efficiency is low; ``adequate`` if both are
-    adequate or high; otherwise ``unknown``."""
-    levels = (program["effectiveness"], program["efficiency"])
-    if "low" in levels:
-        return "low"
-    if UNKNOWN in levels:
-        return UNKNOWN
-    return "adequate"

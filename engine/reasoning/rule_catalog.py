@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from experta import NOT, L, W
+from perencana.engine.case.vocabulary import ITEM_FACTS
 from perencana.engine.experta_ext.rules import OrConstraint, rule_function
 
 PASSAGE = re.compile(r"¶(\d+)")
@@ -208,4 +209,5 @@ def rules_concluding(kind, target):
     ]
 
 
-ITEM_SECTIONS = {"Stakeholder": "stakeholders", "Program": "programs"}
+# The list section each item fact kind comes from (the vocabulary's list, turned round).
+ITEM_SECTIONS = {kind: section for section, kind in ITEM_FACTS.items()}

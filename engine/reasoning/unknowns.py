@@ -5,7 +5,8 @@ take; the field is reported when some answer changes what the advice says. This
 asks the rules themselves, so it cannot drift from them.
 """
 
-from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, field_specs
+from perencana.engine.case.schema import field_specs
+from perencana.engine.case.vocabulary import UNKNOWN, CasePath
 
 # The answer tried for a whole list left unknown: one item about which nothing is known.
 ONE_ITEM = "one-item"
@@ -15,15 +16,15 @@ def unknown_paths(case):
     """The concrete paths of every field the case leaves unknown, in schema order."""
     paths = []
     for spec in field_specs():
-        section, _, name = spec.path.partition(".")
-        if section.endswith("[]"):
-            items = case[section[:-2]]
+        section, name = spec.section, spec.name
+        if spec.place.in_item:
+            items = case[section]
             if items == UNKNOWN:
                 if name == "name":  # the list itself, once, where its items would be
-                    paths.append(section[:-2])
+                    paths.append(section)
                 continue
             paths += [
-                f"{section[:-2]}[{index}].{name}"
+                str(CasePath.item(section, index, name))
                 for index, item in enumerate(items)
                 if item[name] == UNKNOWN
             ]
@@ -47,18 +48,10 @@ def candidate_answers(path, spec, thresholds):
 def with_answer(case, path, answer):
     """A copy of ``case`` with ``path`` answered; the parts it leaves alone are shared
     with ``case``, so neither may be changed in place afterwards."""
-    changed = dict(case)
-    if path in LIST_SECTIONS:
-        fields = [s.path.partition(".")[2] for s in field_specs() if s.path.startswith(f"{path}[]")]
-        changed[path] = [{name: UNKNOWN for name in fields} | {"name": "?"}]
-        return changed
-    head, _, name = path.rpartition(".")
-    if "[" in head:
-        section, _, index = head.partition("[")
-        items = changed[section] = list(changed[section])
-        position = int(index.rstrip("]"))
-        items[position] = items[position] | {name: answer}
-    else:
-        value = list(answer) if isinstance(answer, tuple) else answer
-        changed[head] = changed[head] | {name: value}
-    return changed
+    place = CasePath.parse(path)
+    if place.is_list:
+        fields = [s.name for s in field_specs() if s.place.in_item and s.section == path]
+        return place.replaced(case, [{name: UNKNOWN for name in fields} | {"name": "?"}])
+    if not place.in_item and isinstance(answer, tuple):
+        answer = list(answer)
+    return place.replaced(case, answer)

@@ -16,14 +16,20 @@ one-line message that names the file, the rule or the id at fault:
 (e) ``mixin_problems``: no two rule mixins define the same name (experta would keep
     only one of them, silently);
 (f) ``language_problems``: every rule has an English statement (its docstring) and
-    an Indonesian one in ``rule_statements.yaml``, which names no other rule.
+    an Indonesian one in ``rule_statements.yaml``, which names no other rule;
+(g) ``field_label_problems``: ``fields.yaml`` held against the case schema: every
+    field has an entry with a label in each language, every answer of a closed
+    field (each choice, true and false where values are labelled, and unknown) has a
+    label in each language, and nothing is labelled that the schema does not have.
 """
 
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 
-from perencana.engine.case.schema import UNKNOWN, field_specs
+from perencana.engine.case.schema import field_specs
+from perencana.engine.case.vocabulary import ITEM_FACTS as SECTION_FACTS
+from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN
 from perencana.engine.errors import CheckError, KnowledgeError
 from perencana.engine.reasoning.rule_catalog import PASSAGE
 from perencana.engine.teaching.catalog_view import (
@@ -57,7 +63,7 @@ CONCLUDED_FACTS = {
 # Concluded facts that belong to a strategy (their ``strategy`` key).
 OWNED_FACTS = ("Caveat", "FirstStep")
 # Facts made from the case: one per listed item, keyed like the case's list items.
-ITEM_FACTS = {"Stakeholder": "stakeholders", "Program": "programs"}
+ITEM_FACTS = {kind: section for section, kind in SECTION_FACTS.items()}
 FIELD_KEYS = ("path", "value", "band")
 WILDCARD = "*"
 
@@ -112,7 +118,7 @@ def check_knowledge_base(knowledge_dir=None, scenarios_dir=None, run_scenarios=N
 
 
 def run_checks(knowledge, catalog, mixins, statements, specs=None):
-    """(b)–(f) on the given inputs; ``knowledge`` None (it did not load) skips the
+    """(b)–(g) on the given inputs; ``knowledge`` None (it did not load) skips the
     checks that need it."""
     specs = field_specs() if specs is None else specs
     problems = []
@@ -121,6 +127,7 @@ def run_checks(knowledge, catalog, mixins, statements, specs=None):
         problems += citation_problems(knowledge, catalog)
         problems += reference_problems(knowledge, catalog)
         problems += reachability_problems(catalog, specs, knowledge.thresholds)
+        problems += field_label_problems(knowledge.fields, specs)
     problems += mixin_problems(mixins)
     if statements is not None:
         problems += language_problems(catalog, statements)
@@ -340,14 +347,13 @@ def show(value):
 
 def item_answers(fields, fact):
     """Key -> the values a Stakeholder or Program fact can carry (None: any value)."""
-    from perencana.engine.reasoning.case_facts import performance
+    from perencana.engine.case.vocabulary import performance
 
     section = ITEM_FACTS[fact]
     answers = {"index": None}
-    for path, spec in fields.items():
-        prefix = f"{section}[]."
-        if path.startswith(prefix):
-            answers[path[len(prefix) :]] = spec.answers if spec.kind != "text" else None
+    for spec in fields.values():
+        if spec.place.in_item and spec.section == section:
+            answers[spec.name] = spec.answers if spec.kind != "text" else None
     if fact == "Program":
         levels = [fields[f"programs[].{name}"].answers for name in ("effectiveness", "efficiency")]
         results = {performance({"effectiveness": a, "efficiency": b}) for a, b in product(*levels)}
@@ -491,6 +497,68 @@ def _passages(numbers):
 
 
 # --------------------------------------------------------------------------- scenarios
+
+
+# --------------------------------------------------------------------------- (g)
+
+FIELDS_FILE = "fields.yaml"
+
+
+def field_label_problems(fields, specs):
+    """(g) ``fields`` (``knowledge.fields``: path -> entry) held against the case
+    fields ``specs``: a field with no entry or no label in a language, an answer
+    with no label in a language, and an entry or a value the schema does not have."""
+    problems = []
+    known = {spec.path for spec in specs}
+    for spec in specs:
+        where = f"{FIELDS_FILE}: {spec.path}"
+        entry = fields.get(spec.path)
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: the field has no entry (it needs a label)")
+            continue
+        problems += [
+            f"{where}: has no label in '{language}'"
+            for language in LANGUAGES
+            if not _has_text(entry.get("label"), language)
+        ]
+        values = entry.get("values") if isinstance(entry.get("values"), dict) else {}
+        answers = labelled_answers(spec, values)
+        for answer in answers:
+            problems += [
+                f"{where}: the value {show(answer)} has no label in '{language}'"
+                for language in LANGUAGES
+                if not _has_text(values.get(answer), language)
+            ]
+        problems += [
+            f"{where}: labels the value {show(value)}, which the field does not take"
+            for value in values
+            if not any(_same_answer(value, answer) for answer in answers)
+        ]
+    problems += [
+        f"{FIELDS_FILE}: {path}: is not a field of the case schema"
+        for path in fields
+        if path not in known
+    ]
+    return problems
+
+
+def labelled_answers(spec, values):
+    """The answers of ``spec`` that need a label: every choice of a closed field and
+    ``unknown``; ``true``, ``false`` and ``unknown`` of a true-or-false field when its
+    entry labels values at all (texts and numbers are shown as they are)."""
+    if spec.kind in ("enum", "enum-list"):
+        return (*spec.choices, *(() if UNKNOWN in spec.choices else (UNKNOWN,)))
+    if spec.kind == "boolean" and values:
+        return (True, False, UNKNOWN)
+    return ()
+
+
+def _same_answer(value, answer):
+    return value == answer and isinstance(value, bool) == isinstance(answer, bool)
+
+
+def _has_text(text, language):
+    return isinstance(text, dict) and isinstance(text.get(language), str) and text[language].strip()
 
 
 def scenario_results(directory, run_scenarios=None):

@@ -263,10 +263,8 @@ class _Checker:
             return None
         problems = validate_case(given)
         for problem in problems:
-            if problem.startswith(f"{ROOT_LABEL}:"):
-                self.problems.append("given" + problem[len(ROOT_LABEL) :])
-            else:
-                self.problems.append(f"given.{problem}")
+            where = f"given.{problem.path}" if problem.path else "given"
+            self.problems.append(problem.at(where))
         return None if problems else normalize_case(given)
 
     # -- the expectations -----------------------------------------------------------

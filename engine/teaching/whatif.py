@@ -4,12 +4,14 @@
 question: which conclusions does this one fact carry? Each ``--set`` names a dotted
 case path (``funding.funds_for_change``, ``stakeholders[0].impact``) and a value
 read as YAML (``sufficient``, ``true``, ``12``, ``[facilities, equipment]``,
-``unknown``). The sets are applied, in order, to a copy of the case data (the case
-as read, which ``normalize_case`` has only completed with ``unknown``); the result is
-checked with ``validate_case`` exactly like a case file, so a bad value gets the same
-message, and both cases run on one ``Advisor``: each run resets the engine and
-declares the case's facts afresh (nothing is modified in a running engine), so
-neither run sees the other's facts.
+``unknown``); a text the field would take as a typed answer is then read as the
+interview and the CSV cells read one (``ya``, ``Gradual``, ``facilities, equipment``:
+``typed_value``, the vocabulary's ``read_answer``). The sets are applied, in order,
+to a copy of the case data (the case as read, which ``normalize_case`` has only
+completed with ``unknown``); the result is checked with ``validate_case`` exactly
+like a case file, so a bad value gets the same message, and both cases run on one
+``Advisor``: each run resets the engine and declares the case's facts afresh
+(nothing is modified in a running engine), so neither run sees the other's facts.
 
 ``what_if`` returns a ``WhatIf``: a plain diff of the two advices (life-cycle stage,
 causes and their evidence, strategies and their ranks, caveats, first steps, program
@@ -21,23 +23,30 @@ form; ``render_what_if`` shows it as text in English or Indonesian through
 import copy
 import difflib
 import json
-import re
 from dataclasses import dataclass, field
 
 import yaml
 from perencana.engine.case.loader import CaseYamlLoader
-from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, field_specs
+from perencana.engine.case.schema import field_specs, spec_for
 from perencana.engine.case.validation import case_schema, normalize_case, validate_case
+from perencana.engine.case.vocabulary import (
+    LIST_SECTIONS,
+    NOT_READ,
+    UNKNOWN,
+    CasePath,
+    PathError,
+    generic_path,
+    path_steps,
+    read_answer,
+    steps_text,
+)
 from perencana.engine.errors import CaseError
 from perencana.engine.view.advice_json import texts
-from perencana.engine.view.memo import FactReader, clean, generic_path, in_language
+from perencana.engine.view.memo import FactReader, clean, in_language
 
 FORMAT = "perencana-whatif/1"
 FORMATS = ("text", "json")
 TEMPLATE = "whatif.text.j2"
-
-_SEGMENT = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*)(?P<indices>(?:\[\d+\])*)$")
-_INDEX = re.compile(r"\[(\d+)\]")
 
 
 # --------------------------------------------------------------------------- model
@@ -146,11 +155,28 @@ def apply_sets(case, assignments, lang="en", knowledge=None):
     data = copy.deepcopy(case)
     for path, value in assignments:
         container, key = _locate(data, path, errors)
-        container[key] = value
+        container[key] = typed_value(path, value)
     problems = validate_case(data)
     if problems:
         raise CaseError(errors["source"], problems)
     return normalize_case(data)
+
+
+def typed_value(path, value):
+    """``value`` (as YAML read it) as an answer to the field at ``path``: a text is
+    read like a typed answer (``read_answer``: ``ya``, ``Gradual``, ``facilities,
+    equipment``, ``tidak tahu``); anything else, a text field's text, a text that
+    reads as no answer, or a path that is no field, is kept as it is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        spec = spec_for(generic_path(path))
+    except KeyError:
+        return value
+    if spec.kind == "text":  # a text field keeps the words it is given
+        return value
+    answer = read_answer(spec, value)
+    return value if answer is NOT_READ else answer
 
 
 def _locate(data, path, errors):
@@ -189,14 +215,10 @@ def _locate(data, path, errors):
 def _steps(path, errors):
     """``stakeholders[0].impact`` -> ``[("key", "stakeholders"), ("index", 0),
     ("key", "impact")]``."""
-    steps = []
-    for segment in path.split("."):
-        match = _SEGMENT.match(segment)
-        if not match:
-            raise _error(errors, "bad_path", path=path)
-        steps.append(("key", match["key"]))
-        steps += [("index", int(number)) for number in _INDEX.findall(match["indices"])]
-    return steps
+    try:
+        return path_steps(path, generic=False)
+    except PathError:
+        raise _error(errors, "bad_path", path=path) from None
 
 
 def _check_position(path, steps, errors):
@@ -220,12 +242,12 @@ def _option(node, kind):
 def _unknown_field(steps, position, where, properties, errors):
     """The message for the unknown key at ``steps[position]``: the path with the
     field it probably meant, else the fields allowed there."""
-    path = _path_text(steps)
+    path = steps_text(steps)
     step = steps[position][1]
     close = difflib.get_close_matches(step, list(properties), n=1)
     if close:
         fixed = [*steps[:position], ("key", close[0]), *steps[position + 1 :]]
-        return "unknown_field", {"path": path, "meant": _path_text(fixed)}
+        return "unknown_field", {"path": path, "meant": steps_text(fixed)}
     guess = _closest_path(path)
     if guess:
         return "unknown_field", {"path": path, "meant": guess}
@@ -236,16 +258,6 @@ def _unknown_field(steps, position, where, properties, errors):
     }
 
 
-def _path_text(steps):
-    text = ""
-    for kind, step in steps:
-        if kind == "index":
-            text += f"[{step}]"
-        else:
-            text += f".{step}" if text else step
-    return text
-
-
 def _closest_path(path):
     """The case path most like ``path`` (``funds_for_change`` -> ``funding.funds_for_change``),
     keeping the user's item positions."""
@@ -253,13 +265,18 @@ def _closest_path(path):
     candidates = [spec.path for spec in field_specs()]
     close = difflib.get_close_matches(given, candidates, n=1, cutoff=0.7)
     if not close:  # the field's own name, given without its section (``pace``)
-        names = {spec.path.rpartition(".")[2]: spec.path for spec in reversed(field_specs())}
+        names = {spec.name: spec.path for spec in reversed(field_specs())}
         name = difflib.get_close_matches(given.rpartition(".")[2], list(names), n=1, cutoff=0.8)
         close = [names[name[0]]] if name else []
     if not close:
         return None
-    positions = iter(_INDEX.findall(path))
-    return re.sub(r"\[\]", lambda _: f"[{next(positions, '0')}]", close[0])
+    positions = iter(step for kind, step in path_steps(path) if kind == "index")
+    return steps_text(
+        [
+            (kind, next(positions, 0) if kind == "index" else step)
+            for kind, step in path_steps(close[0])
+        ]
+    )
 
 
 def _past_the_end(path, where, item, count, sections):
@@ -312,13 +329,7 @@ def _changes(case, changed_case, pairs):
 
 
 def _value_at(case, path):
-    value = case
-    for segment in path.split("."):
-        match = _SEGMENT.match(segment)
-        value = value.get(match["key"], UNKNOWN) if isinstance(value, dict) else UNKNOWN
-        for number in _INDEX.findall(match["indices"]):
-            value = value[int(number)] if isinstance(value, list) else UNKNOWN
-    return copy.deepcopy(value)
+    return copy.deepcopy(CasePath.parse(path).get(case))
 
 
 def compare(before, after, changes):
@@ -583,11 +594,10 @@ def _unknown_lines(result, now, was, words):
 
 def _item_label(reader, path, label):
     """``label`` with the name of the stakeholder or program ``path`` is about."""
-    head = path.rpartition(".")[0]
-    if "[" not in head:
+    place = CasePath.parse(path)
+    if not place.in_item or place.name is None:
         return label
-    section, _, index = head.partition("[")
-    name = reader.item_name(section, int(index.rstrip("]")))
+    name = reader.item_name(place.section, place.index)
     return f"{label} ({name})" if name else label
 
 
@@ -630,9 +640,9 @@ def _change_line(reader, old_reader, words, change):
 def _path_label(reader, old_reader, words, path):
     """A readable name for a set path: the field's label, with the item's name; a
     whole list item is named by its section and position."""
-    if path.endswith("]"):
-        section, _, index = path.partition("[")
-        number = int(index.partition("]")[0]) + 1
+    place = CasePath.parse(path)
+    if place.in_item and place.name is None:
+        section, number = place.section, place.index + 1
         listed = reader.labels["list_sections"].get(section, section)
         return f"{listed}, {words['item'].format(number=number)}"
     label = reader.field_label(path)

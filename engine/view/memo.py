@@ -14,11 +14,16 @@ Case text is cleaned of control characters (newlines and tabs are kept).
 import re
 from functools import lru_cache
 
-from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN
+from perencana.engine.case.vocabulary import (
+    LANGUAGES,
+    LIST_SECTIONS,
+    UNKNOWN,
+    CasePath,
+    generic_path,
+    section_of,
+)
 from perencana.engine.reasoning.unknowns import ONE_ITEM
 from perencana.engine.view.advice_json import fact_text
-
-LANGUAGES = ("en", "id")
 
 
 # Remembered for the same reason as render.md_escape: most texts recur in every memo.
@@ -77,11 +82,6 @@ def _sources_text(sources):
     return ", ".join(f"¶{number}" for number in sources)
 
 
-def generic_path(path):
-    """``programs[2].viable`` -> ``programs[].viable``."""
-    return re.sub(r"\[\d+\]", "[]", path)
-
-
 class FactReader:
     """Turns the engine's descriptions of facts into readable lines in one language.
 
@@ -116,7 +116,7 @@ class FactReader:
     def field_label(self, path):
         item = self.knowledge.fields.get(generic_path(path))
         if item is None:
-            section = path.partition("[")[0].partition(".")[0]
+            section = section_of(path)
             if path == section and section in self.labels["list_sections"]:
                 return self.labels["list_sections"][section]
             return path
@@ -175,6 +175,11 @@ class FactReader:
             return None
         label = self.field_label(path)
         value = self.value_label(path, ref.value)
+        place = CasePath.parse(path)
+        if place.in_item:
+            name = self.item_name(place.section, place.index)
+            if name:
+                label = f"{label} ({name})"
         return {"text": pair(label, value), "ref": path}
 
     def _stakeholder(self, ref):
@@ -535,10 +540,9 @@ def _text_or(value, fallback):
 
 def _unknown_label(reader, path):
     label = reader.field_label(path)
-    head, _, _ = path.rpartition(".")
-    if "[" in head:
-        section, _, index = head.partition("[")
-        name = reader.item_name(section, int(index.rstrip("]")))
+    place = CasePath.parse(path)
+    if place.in_item and place.name is not None:
+        name = reader.item_name(place.section, place.index)
         if name:
             label = f"{label} ({name})"
     return label
