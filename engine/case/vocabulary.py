@@ -28,11 +28,6 @@ LANGUAGES = ("en", "id")
 ITEM_FACTS = {"stakeholders": "Stakeholder", "programs": "Program"}
 LIST_SECTIONS = tuple(ITEM_FACTS)
 
-# A list item's position in a path, for the few patterns that find paths inside a
-# longer text (a fact's line ``programs[2].viable = true``).
-INDEX_PATTERN = r"\[\d+\]"
-PATH_PATTERN = r"[a-z_]+(?:\[\d+\])?\.[a-z_]+"
-
 _KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
 _SEGMENT = re.compile(rf"^(?P<key>{_KEY})(?P<indices>(?:\[\d*\])*)$")
 _INDEX = re.compile(r"\[(\d*)\]")
