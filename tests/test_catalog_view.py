@@ -14,7 +14,7 @@ from perencana.engine.teaching.catalog_view import (
     render_catalog,
 )
 from perencana.engine.view.conditions import ConditionWriter
-from perencana.engine.view.memo import in_language
+from perencana.engine.view.words import in_language
 from perencana.knowledge import load_knowledge
 
 KNOWLEDGE = load_knowledge()

@@ -14,7 +14,7 @@ import pytest
 from perencana.engine.case.validation import normalize_case, validate_case
 from perencana.engine.memo.render import render
 from perencana.engine.reasoning.advisor import Advisor
-from perencana.engine.view.memo import clean
+from perencana.engine.view.words import clean
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 NAME = "<script>alert(1)</script> **Yayasan** \u202eKCATTA\u202c {{ 7*7 }} {_{ x }_}\x07"

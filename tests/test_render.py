@@ -19,7 +19,8 @@ from perencana.engine.memo.templating import (
     wrap,
 )
 from perencana.engine.view.advice_json import advice_json
-from perencana.engine.view.memo import clean, memo_view
+from perencana.engine.view.memo import memo_view
+from perencana.engine.view.words import clean
 
 U = "unknown"
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 from perencana.engine.batch.charts import Bar, Series, bar_chart
-from perencana.engine.view.memo import clean, in_language
+from perencana.engine.view.words import clean, in_language
 
 FORMAT = "perencana-batch/1"
 STRENGTHS = ("strong", "moderate", "weak")

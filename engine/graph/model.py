@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, replace
 
 from perencana.engine.reasoning.rule_catalog import rule_catalog
-from perencana.engine.view.memo import (
+from perencana.engine.view.words import (
     FactReader,
     clean,
     generic_path,

@@ -28,7 +28,7 @@ from perencana.engine.case.vocabulary import (
     read_answer,
 )
 from perencana.engine.interview.relevance import MISSING, Relevance, asked_regardless, lookup
-from perencana.engine.view.memo import in_language
+from perencana.engine.view.words import in_language
 
 WORDING = "interview"
 SECTIONS_WORDING = "interview_sections"

@@ -1,7 +1,7 @@
 """The advice: a plain data model of what the engine concluded.
 
 Evidence, reasons and trace steps hold ``FactRef``s, not text. The view
-(``perencana.engine.view.memo``) words it for the templates; ``view.advice_json``
+(``perencana.engine.view.words``, ``view.memo``) words it for the templates; ``view.advice_json``
 writes the public ``perencana-advice/1`` object of ``case-format.md``.
 """
 

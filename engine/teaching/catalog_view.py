@@ -17,7 +17,7 @@ import yaml
 from perencana.engine.errors import KnowledgeError
 from perencana.engine.reasoning.rule_catalog import CONCERNS, rule_catalog
 from perencana.engine.view.conditions import ConditionWriter
-from perencana.engine.view.memo import in_language
+from perencana.engine.view.words import in_language
 
 FORMATS = ("md", "json")
 TEMPLATE = "rules.md.j2"

@@ -28,7 +28,7 @@ from perencana.engine.reasoning.facts import FactRef
 from perencana.engine.reasoning.rule_catalog import rule_catalog, rules_by_id
 from perencana.engine.view.advice_json import fact_text, show_value
 from perencana.engine.view.conditions import ConditionWriter
-from perencana.engine.view.memo import FactReader
+from perencana.engine.view.words import FactReader
 
 FORMAT = "perencana-explanation/1"
 FORMATS = ("text", "json")

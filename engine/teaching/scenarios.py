@@ -491,7 +491,7 @@ def _knowledge():
 
 
 def _words(knowledge, lang):
-    from perencana.engine.view.memo import FactReader
+    from perencana.engine.view.words import FactReader
 
     labels = FactReader(None, knowledge, lang).labels
     return {**labels["scenario_messages"], "kinds": labels["scenario_kinds"]}

@@ -42,7 +42,7 @@ from perencana.engine.case.vocabulary import (
 )
 from perencana.engine.errors import CaseError
 from perencana.engine.view.advice_json import texts
-from perencana.engine.view.memo import FactReader, clean, in_language
+from perencana.engine.view.words import FactReader, clean, in_language
 
 FORMAT = "perencana-whatif/1"
 FORMATS = ("text", "json")

@@ -5,7 +5,7 @@ value labels of ``knowledge/fields.yaml``; the conditions themselves from
 ``engine.rule_catalog``.
 """
 
-from perencana.engine.view.memo import FactReader
+from perencana.engine.view.words import FactReader
 
 ITEM_FACTS = {"Stakeholder": "stakeholders", "Program": "programs"}
 

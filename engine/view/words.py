@@ -1,0 +1,295 @@
+"""Words, made once: the case's facts and the knowledge's ids as text a reader reads.
+
+``FactReader`` words a ``FactRef`` (a fact the rules matched or concluded) as a
+readable line in English or Indonesian, ``{"text": ..., "ref": ...}``, where ``ref``
+is the case path a reader can look up in the case file, or ``""``. Labels come from
+``knowledge/memo.yaml`` and ``knowledge/fields.yaml``, titles from the knowledge
+files. Case text is cleaned of control characters (newlines and tabs are kept).
+The memo's view, the graph, explanations and what-if all read facts through here.
+"""
+
+import re
+from functools import lru_cache
+
+from perencana.engine.case.vocabulary import (
+    LANGUAGES,
+    LIST_SECTIONS,
+    UNKNOWN,
+    CasePath,
+    generic_path,
+    section_of,
+)
+from perencana.engine.reasoning.unknowns import ONE_ITEM
+from perencana.engine.view.advice_json import fact_text
+
+
+# Remembered for the same reason as render.md_escape: most texts recur in every memo.
+@lru_cache(maxsize=4096, typed=True)
+def clean(text):
+    """``text`` without control characters (newlines and tabs kept); line and
+    paragraph separators become newlines. The bidirectional embedding, override and
+    isolate controls (U+202A to U+202E, U+2066 to U+2069), which can make a line read
+    differently from what it holds, are dropped too, as are the noncharacters U+FFFE
+    and U+FFFF, which XML (HTML, Word) does not allow."""
+    text = str(text)
+    if not _UNCLEAN.search(text):
+        return text
+    return _DROPPED.sub("", _SEPARATORS.sub("\n", text))
+
+
+# Unicode's line and paragraph separators (categories Zl and Zp), and what is dropped:
+# the controls (category Cc) but tab and newline, and the hidden characters above.
+_SEPARATORS = re.compile("[\u2028\u2029]")
+_DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+_UNCLEAN = re.compile(f"{_SEPARATORS.pattern}|{_DROPPED.pattern}")
+
+
+def in_language(text, lang):
+    """One language of a ``{en, id}`` text (a plain string is returned as is)."""
+    if isinstance(text, dict):
+        for choice in (lang, "en", *LANGUAGES):
+            if isinstance(text.get(choice), str):
+                return text[choice]
+        return ""
+    return "" if text is None else str(text)
+
+
+def translate(memo, lang):
+    """memo.yaml in one language, keeping its one level of groups."""
+    out = {}
+    for key, value in memo.items():
+        if isinstance(value, dict) and not set(value) <= set(LANGUAGES):
+            out[key] = {name: in_language(text, lang) for name, text in value.items()}
+        else:
+            out[key] = in_language(value, lang)
+    return out
+
+
+class FactReader:
+    """Turns the engine's descriptions of facts into readable lines in one language.
+
+    ``advice`` (optional) lends the names of the case's stakeholders and programs.
+    """
+
+    def __init__(self, advice, knowledge, lang, labels=None):
+        self.advice = advice
+        self.knowledge = knowledge
+        self.lang = lang
+        self.labels = labels if labels is not None else translate(knowledge.memo, lang)
+        self.terms = self.labels["terms"]
+        self.phrases = self.labels["phrases"]
+        self.case = (advice.case if advice is not None else None) or {}
+
+    # -- names of things --------------------------------------------------------
+
+    def title(self, kind, key):
+        item = getattr(self.knowledge, kind).get(key)
+        if item is None:
+            return key
+        return in_language(item.get("title") or item.get("text") or key, self.lang)
+
+    def strength(self, strength):
+        if strength == "raise":
+            return self.terms["supporting"]
+        return self.labels["strength"].get(strength, strength)
+
+    def decision(self, decision):
+        return self.labels["decision"].get(decision, decision)
+
+    def field_label(self, path):
+        item = self.knowledge.fields.get(generic_path(path))
+        if item is None:
+            section = section_of(path)
+            if path == section and section in self.labels["list_sections"]:
+                return self.labels["list_sections"][section]
+            return path
+        return in_language(item.get("label"), self.lang) or path
+
+    def value_label(self, path, value):
+        """The label of an answer to ``path``: from fields.yaml ``values`` when given,
+        else yes/no for booleans, else the value as written in a case file."""
+        item = self.knowledge.fields.get(generic_path(path)) or {}
+        values = item.get("values") or {}
+        for key in _value_keys(value):
+            if key in values:
+                return in_language(values[key], self.lang)
+        if value == UNKNOWN:
+            return self.terms["unknown"]
+        if value is True:
+            return self.terms["answer_yes"]
+        if value is False:
+            return self.terms["answer_no"]
+        return str(value)
+
+    def item_name(self, section, index, fallback=""):
+        items = self.case.get(section)
+        if isinstance(items, list) and 0 <= index < len(items):
+            return str(items[index].get("name", fallback))
+        return fallback
+
+    # -- readable lines ---------------------------------------------------------
+
+    def line(self, ref):
+        """A fact reference (or a cause named as a reason) as ``{"text", "ref"}``."""
+        method = self._LINES.get(ref.kind)
+        found = method(self, ref) if method else None
+        return found if found is not None else {"text": fact_text(ref), "ref": ""}
+
+    def lines(self, refs):
+        return [self.line(ref) for ref in refs]
+
+    def _flat(self, refs):
+        return "; ".join(self.line(ref)["text"] for ref in refs)
+
+    def _because_cause(self, ref):
+        cause_id = ref.value
+        if cause_id not in self.knowledge.causes:
+            return None
+        strength = next((c.strength for c in self.advice.causes if c.id == cause_id), None)
+        title = self.title("causes", cause_id)
+        if strength is None:
+            return {"text": title, "ref": ""}
+        text = self.phrases["because_cause"].format(cause=title, strength=self.strength(strength))
+        return {"text": text, "ref": ""}
+
+    def _field(self, ref):
+        path = ref.path
+        if generic_path(path) not in self.knowledge.fields:
+            return None
+        label = self.field_label(path)
+        value = self.value_label(path, ref.value)
+        place = CasePath.parse(path)
+        if place.in_item:
+            name = self.item_name(place.section, place.index)
+            if name:
+                label = f"{label} ({name})"
+        return {"text": pair(label, value), "ref": path}
+
+    def _stakeholder(self, ref):
+        name = self.item_name("stakeholders", ref.index, ref.name)
+        affected = self.value_label(
+            "stakeholders[].directly_affected", ref.get("directly_affected")
+        )
+        impact = self.value_label("stakeholders[].impact", ref.get("impact"))
+        text = (
+            f"{self.terms['stakeholder']} “{name}”: "
+            f"{pair(self.field_label('stakeholders[].directly_affected'), affected)}; "
+            f"{pair(self.field_label('stakeholders[].impact'), impact)}"
+        )
+        return {"text": text, "ref": ref.path}
+
+    def _program(self, ref):
+        name = self.item_name("programs", ref.index, ref.name)
+        viable = self.value_label("programs[].viable", ref.get("viable"))
+        performance = self._performance(ref.get("performance"))
+        text = (
+            f"{self.terms['program_item']} “{name}”: "
+            f"{pair(self.field_label('programs[].viable'), viable)}; "
+            f"{pair(self.terms['performance'], performance)}"
+        )
+        return {"text": text, "ref": ref.path}
+
+    def _performance(self, performance):
+        if performance == UNKNOWN:
+            return self.terms["unknown"]
+        return self.terms.get(f"performance_{performance}", performance)
+
+    def _lifecycle(self, ref):
+        stage = self.title("lifecycle", ref.value)
+        return {"text": self.phrases["stage_is"].format(stage=stage), "ref": ""}
+
+    def _evidence(self, ref):
+        text = self.phrases["evidence_for"].format(
+            cause=self.title("causes", ref.value), strength=self.strength(ref.get("strength"))
+        )
+        return {"text": text, "ref": ""}
+
+    def _cause(self, ref):
+        if ref.value not in self.knowledge.causes:
+            return None
+        text = self.phrases["cause_present"].format(cause=self.title("causes", ref.value))
+        return {"text": text, "ref": ""}
+
+    def _recommendation(self, ref):
+        text = self.phrases["strategy_because"].format(
+            strategy=self.title("strategies", ref.value), because=self._flat(ref.get("because"))
+        )
+        return {"text": text, "ref": ""}
+
+    def _recommended(self, ref):
+        strategy = self.title("strategies", ref.value)
+        return {"text": self.phrases["strategy_recommended"].format(strategy=strategy), "ref": ""}
+
+    def _caveat(self, ref):
+        text = self.phrases["caveat_on"].format(
+            strategy=self.title("strategies", ref.get("strategy")),
+            caveat=self.title("caveats", ref.value),
+        )
+        return {"text": text, "ref": ""}
+
+    def _first_step(self, ref):
+        text = self.phrases["first_step_for"].format(
+            strategy=self.title("strategies", ref.get("strategy")),
+            step=self.title("steps", ref.value),
+        )
+        return {"text": text, "ref": ""}
+
+    def _decision(self, ref):
+        text = self.phrases["program_decision"].format(
+            program=f"“{self.item_name('programs', ref.index)}”",
+            decision=self.decision(ref.value),
+        )
+        return {"text": text, "ref": ref.path}
+
+    def _guidance(self, ref):
+        because = ref.get("because")
+        guidance = self.title("guidance", ref.value)
+        if not because:
+            return {"text": self.phrases["guidance_given"].format(guidance=guidance), "ref": ""}
+        text = self.phrases["guidance_because"].format(
+            guidance=guidance, because=self._flat(because)
+        )
+        return {"text": text, "ref": ""}
+
+    _LINES = {
+        "cause-id": _because_cause,
+        "field": _field,
+        "stakeholder": _stakeholder,
+        "program": _program,
+        "lifecycle": _lifecycle,
+        "evidence": _evidence,
+        "cause": _cause,
+        "recommendation": _recommendation,
+        "recommended": _recommended,
+        "caveat": _caveat,
+        "first-step": _first_step,
+        "decision": _decision,
+        "guidance": _guidance,
+    }
+
+    # -- answers to unknown questions --------------------------------------------
+
+    def answer(self, path, answer):
+        """One answer of ``UnknownFinding.changing_answers``, readable."""
+        if path in LIST_SECTIONS and answer == ONE_ITEM:
+            return self.terms["one_item"]
+        if isinstance(answer, tuple):
+            if not answer:
+                return self.terms["none_listed"]
+            return ", ".join(self.value_label(path, member) for member in answer)
+        return self.value_label(path, answer)
+
+
+def pair(label, value):
+    """``label: value``, or the value alone when it already says what the label does
+    (``Seen as too costly: Seen as too costly`` reads ``Seen as too costly``)."""
+    if value.casefold().startswith(label.casefold()):
+        return value
+    return f"{label}: {value}"
+
+
+def _value_keys(value):
+    keys = [value, str(value)]
+    if isinstance(value, bool):
+        keys.append("true" if value else "false")
+    return keys
