@@ -9,7 +9,7 @@ so a reader can find it in the case file. Templates only arrange what is here.
 """
 
 from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN, CasePath
-from perencana.engine.view.words import FactReader, translate, clean, in_language
+from perencana.engine.view.words import FactReader, clean, in_language, translate
 
 
 def _sources_text(sources):
