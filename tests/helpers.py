@@ -62,13 +62,14 @@ def _text(data):
     return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=None).read()
 
 
-def invoke(*args, stdin=None, env=None, cwd=None):
+def invoke(*args, stdin=None, env=None, cwd=None, color=False):
     """``perencana ARGS`` run in this process by click's ``CliRunner``, as
     ``run_perencana`` runs it in a real one: the same ``CompletedProcess`` back.
 
     ``stdin`` (text or bytes) is standard input, empty and not a terminal if None;
     ``env`` is added to the environment and ``cwd`` is the current folder while the
-    command runs (both are put back after). An exception the command does not turn
+    command runs (both are put back after); ``color`` keeps click's ANSI styles, as on
+    a terminal (a pipe, like the default, loses them). An exception the command does not turn
     into a message and an exit code is raised here, as the traceback it would be.
     """
     arguments = [str(arg) for arg in args]
@@ -79,6 +80,7 @@ def invoke(*args, stdin=None, env=None, cwd=None):
             input=stdin,
             env=env,
             catch_exceptions=False,
+            color=color,
             prog_name="perencana",
         )
     return subprocess.CompletedProcess(
