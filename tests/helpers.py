@@ -49,8 +49,7 @@ def _runner():
 def _current_folder(folder):
     """``folder`` as the current folder while the block runs (contextlib.chdir is 3.11+)."""
     before = os.getcwd()
-    if folder:
-        os.chdir(folder)
+    os.chdir(folder)
     try:
         yield
     finally:
@@ -67,13 +66,14 @@ def invoke(*args, stdin=None, env=None, cwd=None, color=False):
     ``run_perencana`` runs it in a real one: the same ``CompletedProcess`` back.
 
     ``stdin`` (text or bytes) is standard input, empty and not a terminal if None;
-    ``env`` is added to the environment and ``cwd`` is the current folder while the
-    command runs (both are put back after); ``color`` keeps click's ANSI styles, as on
+    ``env`` is added to the environment and ``cwd`` (the project's root by default, as
+    for ``run_perencana``) is the current folder while the command runs (both are put
+    back after); ``color`` keeps click's ANSI styles, as on
     a terminal (a pipe, like the default, loses them). An exception the command does not turn
     into a message and an exit code is raised here, as the traceback it would be.
     """
     arguments = [str(arg) for arg in args]
-    with _current_folder(cwd):
+    with _current_folder(cwd or ROOT):
         result = _runner().invoke(
             main,
             arguments,

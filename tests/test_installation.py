@@ -31,6 +31,7 @@ def test_modules_import_without_warnings(module):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow  # builds a wheel and installs it in a fresh venv
 def test_a_non_editable_wheel_in_a_fresh_venv_gives_a_working_command(tmp_path):
     wheels = tmp_path / "wheels"
     build = subprocess.run(

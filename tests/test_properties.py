@@ -37,7 +37,7 @@ from perencana.engine.errors import CaseError
 from perencana.engine.memo.render import render
 from perencana.engine.reasoning.advisor import Advisor
 
-from tests.helpers import run_perencana
+from tests.helpers import invoke
 
 settings.register_profile(
     "perencana-properties",
@@ -432,7 +432,7 @@ def test_a_huge_but_whole_age_is_read_and_advised_on(advisor, knowledge, age):
     assert not math.isnan(float(case["organization"]["age_years"]))
 
 
-# ---------------------------------------------------------- the real command line
+# ---------------------------------------------------------- the command line
 
 
 @CLI_SAMPLE
@@ -455,7 +455,7 @@ def test_the_command_refuses_bad_input_with_exit_1_and_no_traceback(
         assume(False)  # valid after all: not this test's business
     case = tmp_path_factory.mktemp("case") / "case.yaml"
     case.write_bytes(data)
-    result = run_perencana(command, case)
+    result = invoke(command, case)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
