@@ -22,6 +22,11 @@ from perencana.knowledge import load_knowledge
 
 # --------------------------------------------------------------------------- isolation
 
+# A suite started in the background by a script (``pytest &``) inherits Ctrl-C ignored,
+# and so would every command it starts; the Ctrl-C tests need it as a terminal gives it.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 SIGNALS = [
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 ]
