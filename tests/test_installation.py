@@ -1,6 +1,7 @@
 """Installing perencana: the experta shim imports cleanly, and a plain wheel works."""
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -8,6 +9,17 @@ import venv
 import pytest
 
 from tests.helpers import EXAMPLES, ROOT
+
+NOT_SOURCE = (
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".*cache",
+    ".hypothesis",
+)
 
 
 @pytest.mark.parametrize(
@@ -33,9 +45,13 @@ def test_modules_import_without_warnings(module):
 
 @pytest.mark.slow  # builds a wheel and installs it in a fresh venv
 def test_a_non_editable_wheel_in_a_fresh_venv_gives_a_working_command(tmp_path):
+    # Built from a copy of the project, so that the build's own files (build/,
+    # *.egg-info) are not written into the tree while other tests read it.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCE))
     wheels = tmp_path / "wheels"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, ROOT],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, source],
         capture_output=True,
         text=True,
     )
