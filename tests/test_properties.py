@@ -48,9 +48,8 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 PROFILE = settings.get_profile("perencana-properties")
-# Tests whose every example is slow (a process start, a full engine run on a tiny
-# case, a parse of 60,000 brackets) take a smaller sample.
-CLI_SAMPLE = settings(PROFILE, max_examples=max(4, PROFILE.max_examples // 8))
+# Tests whose every example is slow (a full engine run on a tiny case, a parse of
+# 60,000 brackets) take a smaller sample.
 SMALL_SAMPLE = settings(PROFILE, max_examples=max(8, PROFILE.max_examples // 4))
 
 SCHEMA = load_schema()
@@ -435,7 +434,7 @@ def test_a_huge_but_whole_age_is_read_and_advised_on(advisor, knowledge, age):
 # ---------------------------------------------------------- the command line
 
 
-@CLI_SAMPLE
+@SMALL_SAMPLE  # the command runs in this process now, not one process per example
 @given(
     data=st.one_of(
         st.binary(min_size=1, max_size=200),
