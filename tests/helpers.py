@@ -65,12 +65,12 @@ def invoke(*args, stdin=None, env=None, cwd=None, color=False):
     """``perencana ARGS`` run in this process by click's ``CliRunner``, as
     ``run_perencana`` runs it in a real one: the same ``CompletedProcess`` back.
 
-    ``stdin`` (text or bytes) is standard input, empty and not a terminal if None;
-    ``env`` is added to the environment and ``cwd`` (the project's root by default, as
-    for ``run_perencana``) is the current folder while the command runs (both are put
-    back after); ``color`` keeps click's ANSI styles, as on
-    a terminal (a pipe, like the default, loses them). An exception the command does not turn
-    into a message and an exit code is raised here, as the traceback it would be.
+    ``stdin`` (text or bytes) is standard input: empty, and not a terminal, if None.
+    ``env`` is added to the environment, and ``cwd`` (the project's root by default,
+    as for ``run_perencana``) is the current folder, while the command runs; both are
+    put back after. ``color`` keeps click's ANSI styles, as a terminal would (a pipe
+    loses them). An exception that the command does not turn into a message and an
+    exit code is raised here, as the traceback it would be.
     """
     arguments = [str(arg) for arg in args]
     with _current_folder(cwd or ROOT):
