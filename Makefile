@@ -19,14 +19,18 @@ $(INSTALLED): $(BIN)/python setup.cfg setup.py pyproject.toml
 demo: $(INSTALLED)
 	$(BIN)/perencana advise $(DEMO_CASE)
 
-# Lint (ruff check, ruff format --check), then the whole suite with coverage of the
-# code perencana ships (the coverage data file is kept inside .venv).
+# Lint (ruff check, ruff format --check), then the whole suite, the `slow` tests too,
+# in parallel (pytest-xdist, one worker per CPU), with coverage of the code perencana
+# ships (the coverage data files are kept inside .venv). PYTEST_ARGS adds to pytest's
+# arguments, e.g. PYTEST_ARGS='-m "not slow"' to leave out the builds, browsers and
+# pseudo-terminals, or PYTEST_ARGS=-n0 to run in one process.
 COVERAGE := --cov=perencana.engine --cov=perencana.rules --cov=perencana.knowledge \
 	--cov=perencana.cli \
 	--cov-report=term-missing:skip-covered
+PYTEST_ARGS ?=
 
 test: $(INSTALLED) lint
-	COVERAGE_FILE=$(VENV)/.coverage $(BIN)/python -m pytest $(COVERAGE)
+	COVERAGE_FILE=$(VENV)/.coverage $(BIN)/python -m pytest -n auto $(COVERAGE) $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

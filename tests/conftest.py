@@ -8,6 +8,8 @@ the facts and cases the tests feed it; test modules import them from here.
 """
 
 import copy
+import os
+import signal
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -19,6 +21,33 @@ from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.engine.reasoning.trace import TraceStep
 from perencana.engine.view.advice_json import answer_text, fact_text, texts
 from perencana.knowledge import load_knowledge
+
+# --------------------------------------------------------------------------- isolation
+
+# A suite started in the background by a script (``pytest &``) inherits Ctrl-C ignored,
+# and so would every command it starts; the Ctrl-C tests need it as a terminal gives it.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+SIGNALS = [
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+]
+
+
+def _global_state():
+    environment = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    return environment, os.getcwd(), {number: signal.getsignal(number) for number in SIGNALS}
+
+
+@pytest.fixture(autouse=True)
+def _global_state_is_put_back():
+    """Many tests share a process (one per xdist worker), and the command runs in it
+    (``tests.helpers.invoke``): a test may change the environment, the current folder
+    or a signal handler only if it puts them back."""
+    before = _global_state()
+    yield
+    assert _global_state() == before, "the test left the environment, folder or signals changed"
+
 
 # --------------------------------------------------------------------------- facts
 

@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -102,7 +103,10 @@ def test_a_signal_while_the_temporary_is_created_is_held_until_cleanup_is_ready(
 
     def mkstemp_then_ctrl_c(*args, **kwargs):
         made = real_mkstemp(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGINT)  # blocked: delivered when mkstemp is done
+        # Ctrl-C to this thread, as it reaches the one thread of the command: blocked,
+        # so delivered when mkstemp is done. (A signal to the whole process could go to
+        # another thread of the test runner, e.g. an xdist worker's, that blocks none.)
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
         return made
 
     monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_ctrl_c)

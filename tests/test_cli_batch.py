@@ -1,5 +1,5 @@
-"""``perencana batch`` as a user runs it: real processes, exit codes, messages on
-standard error, Ctrl-C in the middle and ``--resume``."""
+"""``perencana batch`` as a user runs it: exit codes, messages on standard error (in
+this process), and in real processes Ctrl-C in the middle, ``--resume``, a terminal."""
 
 import json
 import os
@@ -10,16 +10,15 @@ import time
 from pathlib import Path
 
 import pexpect
+import pytest
 
-from tests.helpers import EXAMPLES, ROOT, run_perencana
+from tests.helpers import EXAMPLES, PERENCANA, ROOT, invoke
 from tests.test_batch import generated_case, memo_files, write_mixed_inputs
-
-PERENCANA = str(Path(sys.executable).with_name("perencana"))
 
 
 def test_a_mixed_batch_reports_each_bad_case_and_exits_1(tmp_path):
     inputs, good, broken = write_mixed_inputs(tmp_path / "in", valid=20)
-    result = run_perencana("batch", *inputs, "-o", tmp_path / "out", "--format", "json")
+    result = invoke("batch", *inputs, "-o", tmp_path / "out", "--format", "json")
     assert result.returncode == 1, result.stderr
     lines = result.stderr.splitlines()
     assert all(line.startswith("Error: ") for line in lines), lines  # and no progress bar
@@ -36,7 +35,7 @@ def test_a_mixed_batch_reports_each_bad_case_and_exits_1(tmp_path):
 
 
 def test_a_clean_batch_exits_0_with_html_memos_and_the_summary_page(tmp_path):
-    result = run_perencana("batch", EXAMPLES, "-o", tmp_path, "--format", "html", "--lang", "id")
+    result = invoke("batch", EXAMPLES, "-o", tmp_path, "--format", "html", "--lang", "id")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert len(list(tmp_path.glob("*.html"))) == len(list(EXAMPLES.glob("*.yaml"))) + 1
@@ -55,7 +54,7 @@ def test_usage_errors_exit_2(tmp_path):
         ["batch", EXAMPLES, "-o", tmp_path / "out", "--jobs", "0"],
         ["batch", EXAMPLES, "-o", tmp_path / "out", "--format", "pdf"],
     ):
-        result = run_perencana(*args)
+        result = invoke(*args)
         assert result.returncode == 2, (args, result.stderr)
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
@@ -114,6 +113,7 @@ def test_ctrl_c_keeps_finished_memos_whole_and_resume_finishes_the_rest(tmp_path
     assert json.loads((outdir / "summary.json").read_text())["complete"] is True
 
 
+@pytest.mark.slow  # a pseudo-terminal
 def test_on_a_terminal_a_progress_bar_is_drawn_on_standard_error(tmp_path):
     child = pexpect.spawn(
         PERENCANA,

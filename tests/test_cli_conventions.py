@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from perencana.cli import PerencanaGroup, main
 
-from tests.helpers import EXAMPLES, ROOT, run_perencana
+from tests.helpers import EXAMPLES, ROOT, invoke, run_perencana
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -22,14 +22,14 @@ def test_version():
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_shell_completion_scripts_are_generated_and_documented(shell):
-    result = run_perencana(env={"_PERENCANA_COMPLETE": f"{shell}_source"})
+    result = invoke(env={"_PERENCANA_COMPLETE": f"{shell}_source"})
     assert result.returncode == 0, result.stderr
     assert "_perencana_completion" in result.stdout
     assert f"_PERENCANA_COMPLETE={shell}_source perencana" in README
 
 
 def test_completion_offers_commands_and_format_values():
-    words = run_perencana(
+    words = invoke(
         env={
             "_PERENCANA_COMPLETE": "bash_complete",
             "COMP_WORDS": "perencana adv",
@@ -37,7 +37,7 @@ def test_completion_offers_commands_and_format_values():
         }
     )
     assert "plain,advise" in words.stdout
-    formats = run_perencana(
+    formats = invoke(
         env={
             "_PERENCANA_COMPLETE": "bash_complete",
             "COMP_WORDS": "perencana advise case.yaml --format ",
@@ -69,10 +69,14 @@ def test_no_color_strips_colour_even_on_a_terminal(monkeypatch):
 
 
 def test_perencana_itself_prints_no_colour():
-    source = "\n".join(p.read_text() for p in [ROOT / "cli.py", *(ROOT / "engine").glob("*.py")])
+    source = "\n".join(p.read_text() for p in [ROOT / "cli.py", *(ROOT / "engine").rglob("*.py")])
     assert not re.search(r"\b(secho|style)\(", source.replace("click.echo", ""))
-    result = run_perencana("advise", EXAMPLES / "old-government-office.yaml", env={"NO_COLOR": "1"})
-    assert result.returncode == 0 and not ANSI.search(result.stdout + result.stderr)
+    # As on a terminal (click would keep any style), without NO_COLOR.
+    for args in (["advise"], ["explain"], ["whatif", "--set", "change.pace=rapid"]):
+        command, *options = args
+        result = invoke(command, EXAMPLES / "old-government-office.yaml", *options, color=True)
+        assert result.returncode == 0, result.stderr
+        assert not ANSI.search(result.stdout + result.stderr), command
 
 
 def test_the_language_default_and_no_color_are_documented():

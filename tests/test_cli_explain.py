@@ -2,6 +2,7 @@
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from perencana.engine.reasoning.advisor import Advisor
 from perencana.engine.view.advice_json import fact_text
 from perencana.knowledge import load_knowledge
 
-from tests.helpers import EXAMPLE_CASES, EXAMPLES, run_perencana
+from tests.helpers import EXAMPLE_CASES, EXAMPLES, PERENCANA, invoke
 
 YOUNG = EXAMPLES / "young-community-group.yaml"
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"
@@ -19,7 +20,7 @@ EXPLAIN_GROUPS = ("explain", "explain_why_not", "explain_conclusions", "explain_
 
 
 def explain(*args, stdin=None):
-    result = run_perencana("explain", *args, stdin=stdin)
+    result = invoke("explain", *args, stdin=stdin)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     return result.stdout
@@ -140,7 +141,7 @@ def test_explain_in_indonesian_uses_no_english_wording():
 
 
 def test_an_unknown_id_is_refused_with_a_suggestion():
-    result = run_perencana("explain", YOUNG, "shakeup")
+    result = invoke("explain", YOUNG, "shakeup")
     assert result.returncode == 1
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -160,13 +161,11 @@ def test_explain_json_is_the_model():
 
 
 def trace_rules(path):
-    advice = run_perencana("advise", path, "--format", "json")
+    advice = invoke("advise", path, "--format", "json")
     return [step["rule"] for step in json.loads(advice.stdout)["trace"]]
 
 
-@pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda p: p.stem)
-def test_step_at_the_end_of_the_input_prints_the_whole_walk_through(path):
-    text = explain(path, "--step", stdin="")
+def check_whole_walk_through(text, path):
     rules = trace_rules(path)
     fired = re.findall(r"^Fires: (\S+)$", text, re.M)
     assert fired == rules
@@ -176,6 +175,22 @@ def test_step_at_the_end_of_the_input_prints_the_whole_walk_through(path):
         f"End of the run: {len(rules)} rule firings, and the agenda is empty."
     )
     assert "Enter: next step" not in text
+
+
+@pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda p: p.stem)
+def test_step_at_the_end_of_the_input_prints_the_whole_walk_through(path):
+    check_whole_walk_through(explain(path, "--step", stdin=""), path)
+
+
+def test_step_with_standard_input_closed_in_a_real_process():
+    # As in ``perencana explain CASE --step < /dev/null``: a real file descriptor 0.
+    command = [PERENCANA, "explain", OLD_OFFICE, "--step"]
+    result = subprocess.run(
+        command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    check_whole_walk_through(result.stdout, OLD_OFFICE)
 
 
 def test_step_with_q_stops_after_the_first_firing():
@@ -201,13 +216,13 @@ def test_step_json_lists_every_firing_in_trace_order():
 
 
 def test_step_takes_no_id():
-    result = run_perencana("explain", YOUNG, "financial", "--step", stdin="")
+    result = invoke("explain", YOUNG, "financial", "--step", stdin="")
     assert result.returncode == 1
     assert "--step" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_explain_help_has_examples():
-    result = run_perencana("explain", "--help")
+    result = invoke("explain", "--help")
     assert result.returncode == 0
     assert "Example" in result.stdout and "perencana explain" in result.stdout
     assert "--step" in result.stdout
@@ -220,7 +235,7 @@ def test_a_path_in_a_command_to_run_next_is_never_broken_at_a_hyphen(tmp_path):
     case = Path("member-cases-of-the-network") / "program-review-2026.yaml"
     (tmp_path / case.parent).mkdir()
     (tmp_path / case).write_text(PROGRAM_REVIEW.read_text(encoding="utf-8"), encoding="utf-8")
-    result = run_perencana("explain", case, "education", cwd=tmp_path)
+    result = invoke("explain", case, "education", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = [line.strip() for line in result.stdout.splitlines()]
     assert any(line.startswith(str(case)) or line.endswith(str(case)) for line in lines)

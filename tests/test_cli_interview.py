@@ -19,10 +19,9 @@ from perencana.engine.reasoning.advisor import Advisor
 from perencana.engine.view.advice_json import advice_json
 from perencana.knowledge import load_knowledge
 
-from tests.helpers import EXAMPLE_CASES, EXAMPLES, run_perencana
+from tests.helpers import EXAMPLE_CASES, EXAMPLES, PERENCANA, invoke, run_perencana
 from tests.test_interview import answer_line, run_scripted
 
-PERENCANA = str(Path(sys.executable).with_name("perencana"))
 YOUNG = EXAMPLES / "young-community-group.yaml"
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"
 
@@ -50,7 +49,7 @@ def test_a_piped_interview_writes_the_case_and_prints_the_advice(tmp_path, path)
     case = read_case(path)
     run = run_scripted(case)
     target = tmp_path / "case.yaml"
-    result = run_perencana(
+    result = invoke(
         "interview", "-o", target, "--format", "json", stdin=lines(run.lines), cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
@@ -67,6 +66,7 @@ def test_a_piped_interview_writes_the_case_and_prints_the_advice(tmp_path, path)
 
 
 def test_the_memo_is_markdown_by_default_and_goes_to_standard_output(tmp_path):
+    # A real process: the answers come through a real pipe on standard input.
     run = run_scripted(read_case(YOUNG))
     result = run_perencana("interview", stdin=lines(run.lines), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -87,7 +87,7 @@ def test_help_why_unknown_back_and_a_wrong_answer_in_piped_input(tmp_path):
     assert script[mission] == case["organization"]["mission"]
     script[mission] = "unknown"
     target = tmp_path / "case.yaml"
-    result = run_perencana("interview", "-o", target, stdin=lines(script), cwd=tmp_path)
+    result = invoke("interview", "-o", target, stdin=lines(script), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     err = result.stderr
     assert "4. community — Community organization" in err  # ?
@@ -103,7 +103,7 @@ def test_the_end_of_input_keeps_the_answers_and_resume_finishes(tmp_path):
     case = read_case(OLD_OFFICE)
     run = run_scripted(case)
     target = tmp_path / "office.yaml"
-    first = run_perencana("interview", "-o", target, stdin=lines(run.lines[:17]), cwd=tmp_path)
+    first = invoke("interview", "-o", target, stdin=lines(run.lines[:17]), cwd=tmp_path)
     assert first.returncode == 1
     assert "The input ended before the interview was finished" in first.stderr
     assert f"perencana interview --resume {target}" in first.stderr
@@ -113,7 +113,7 @@ def test_the_end_of_input_keeps_the_answers_and_resume_finishes(tmp_path):
     data, comments = written(target)
     assert data == partial.case_data()
     assert comments[0].startswith("Partial case written by perencana interview (17 answers")
-    second = run_perencana(
+    second = invoke(
         "interview",
         "--resume",
         target,
@@ -132,12 +132,12 @@ def test_an_existing_file_is_never_overwritten_unasked(tmp_path):
     target = tmp_path / "case.yaml"
     target.write_text("mine\n", encoding="utf-8")
     run = run_scripted(read_case(YOUNG))
-    refused = run_perencana("interview", stdin=lines(run.lines), cwd=tmp_path)
+    refused = invoke("interview", stdin=lines(run.lines), cwd=tmp_path)
     assert refused.returncode == 1
     assert "case.yaml: already exists; use --force" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert target.read_text(encoding="utf-8") == "mine\n"
-    forced = run_perencana("interview", "--force", stdin=lines(run.lines), cwd=tmp_path)
+    forced = invoke("interview", "--force", stdin=lines(run.lines), cwd=tmp_path)
     assert forced.returncode == 0, forced.stderr
     assert written(target)[0] == run.interview.case_data()
 
@@ -145,11 +145,11 @@ def test_an_existing_file_is_never_overwritten_unasked(tmp_path):
 def test_a_broken_file_is_not_resumed(tmp_path):
     target = tmp_path / "case.yaml"
     target.write_text("change:\n  pace: fast\n", encoding="utf-8")
-    result = run_perencana("interview", "--resume", target, stdin="", cwd=tmp_path)
+    result = invoke("interview", "--resume", target, stdin="", cwd=tmp_path)
     assert result.returncode == 1
     assert "change.pace: 'fast' is not allowed" in result.stderr
     assert target.read_text(encoding="utf-8") == "change:\n  pace: fast\n"
-    missing = run_perencana("interview", "--resume", tmp_path / "none.yaml", stdin="")
+    missing = invoke("interview", "--resume", tmp_path / "none.yaml", stdin="")
     assert missing.returncode == 1 and "file not found" in missing.stderr
 
 
@@ -159,7 +159,7 @@ def test_an_indonesian_interview_says_nothing_in_english(tmp_path):
     script = list(run.lines)
     script[1:2] = ["?", "gereja", "mengapa", script[1], "kembali", script[1]]
     target = tmp_path / "kasus.yaml"
-    result = run_perencana(
+    result = invoke(
         "interview", "-o", target, "--lang", "id", stdin=lines(script[:30]), cwd=tmp_path
     )
     assert result.returncode == 1
@@ -196,7 +196,7 @@ def _english_fragments():
 
 
 def test_the_interview_command_has_help_with_an_example():
-    result = run_perencana("interview", "--help")
+    result = invoke("interview", "--help")
     assert result.returncode == 0
     assert "Example" in result.stdout and "perencana interview" in result.stdout
     assert "--resume" in result.stdout
@@ -269,6 +269,7 @@ class Terminal:
             self.answer()
 
 
+@pytest.mark.slow  # a pseudo-terminal
 def test_a_terminal_interview_with_every_command(tmp_path):
     case = read_case(YOUNG)
     child = spawn("interview", "-o", "young.yaml", "--format", "json", cwd=tmp_path)
@@ -309,6 +310,7 @@ def test_a_terminal_interview_with_every_command(tmp_path):
     )
 
 
+@pytest.mark.slow  # a pseudo-terminal
 def test_ctrl_c_keeps_the_answers_and_resume_continues_in_the_terminal(tmp_path):
     case = read_case(OLD_OFFICE)
     child = spawn("interview", "-o", "office.yaml", cwd=tmp_path)
@@ -337,6 +339,7 @@ def test_ctrl_c_keeps_the_answers_and_resume_continues_in_the_terminal(tmp_path)
     assert written(tmp_path / "office.yaml")[0] == run_scripted(case).interview.case_data()
 
 
+@pytest.mark.slow  # a pseudo-terminal
 def test_an_existing_file_is_overwritten_only_when_the_terminal_says_so(tmp_path):
     target = tmp_path / "case.yaml"
     target.write_text("mine\n", encoding="utf-8")
@@ -349,6 +352,7 @@ def test_an_existing_file_is_overwritten_only_when_the_terminal_says_so(tmp_path
     assert target.read_text(encoding="utf-8") == "mine\n"
 
 
+@pytest.mark.slow  # a pseudo-terminal
 def test_a_terminal_interview_in_indonesian_says_nothing_in_english(tmp_path):
     import io
 
@@ -387,18 +391,18 @@ def test_a_file_of_comments_only_resumes_from_the_first_question(tmp_path):
     target = tmp_path / "case.yaml"
     target.write_text("# nothing yet\n", encoding="utf-8")
     assert read_partial(target) == {}
-    result = run_perencana("interview", "--resume", target, stdin="Yayasan Uji\n", cwd=tmp_path)
+    result = invoke("interview", "--resume", target, stdin="Yayasan Uji\n", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("1. What is the organization called?")
     assert written(target)[0] == {"organization": {"name": "Yayasan Uji"}}
 
 
 def test_a_case_file_that_cannot_be_written_is_refused_before_any_question(tmp_path):
-    folder = run_perencana("interview", "-o", tmp_path, stdin="Yayasan Uji\n")
+    folder = invoke("interview", "-o", tmp_path, stdin="Yayasan Uji\n")
     assert folder.returncode == 2  # click refuses a folder for -o
     assert "is a directory" in folder.stderr
     assert "1. What is" not in folder.stderr
-    nowhere = run_perencana("interview", "-o", tmp_path / "no" / "case.yaml", stdin="X\n")
+    nowhere = invoke("interview", "-o", tmp_path / "no" / "case.yaml", stdin="X\n")
     assert nowhere.returncode == 1
     assert "does not exist" in nowhere.stderr
 

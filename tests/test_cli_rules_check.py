@@ -7,18 +7,12 @@ import types
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from perencana.cli import main
 from perencana.engine.reasoning.rule_catalog import rule_catalog
 from perencana.knowledge.loader import KNOWLEDGE_DIR
 
-from tests.helpers import run_perencana
+from tests.helpers import invoke, run_perencana
 
 RULE_IDS = [rule.id for rule in rule_catalog()]
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture
@@ -33,50 +27,50 @@ def kb_copy(tmp_path):
 
 def test_rules_prints_every_rule_in_english_markdown_by_default():
     result = invoke("rules")
-    assert result.exit_code == 0, result.output
-    assert result.output.startswith("# Rule catalog\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# Rule catalog\n")
     for rule_id in RULE_IDS:
-        assert f"### `{rule_id}`" in result.output
-    assert "- **IF** Funds for the change is No funds" in result.output
-    assert "- **THEN** evidence (strong) for Cost and funding" in result.output
-    assert "¶55 (Resistance: cost and funding)" in result.output
+        assert f"### `{rule_id}`" in result.stdout
+    assert "- **IF** Funds for the change is No funds" in result.stdout
+    assert "- **THEN** evidence (strong) for Cost and funding" in result.stdout
+    assert "¶55 (Resistance: cost and funding)" in result.stdout
 
 
 def test_rules_in_indonesian_uses_the_indonesian_statements_and_words():
     result = invoke("rules", "--lang", "id")
-    assert result.exit_code == 0, result.output
+    assert result.returncode == 0, result.stderr
     statements = yaml.safe_load((KNOWLEDGE_DIR / "rule_statements.yaml").read_text("utf-8"))
     for rule_id in RULE_IDS:
-        assert f"### `{rule_id}`" in result.output
-    assert " ".join(statements["program_replace"].split()) in result.output
-    assert "- **JIKA** Dana untuk perubahan adalah" in result.output
-    assert "- **MAKA** bukti (kuat) untuk Biaya dan pendanaan" in result.output
+        assert f"### `{rule_id}`" in result.stdout
+    assert " ".join(statements["program_replace"].split()) in result.stdout
+    assert "- **JIKA** Dana untuk perubahan adalah" in result.stdout
+    assert "- **MAKA** bukti (kuat) untuk Biaya dan pendanaan" in result.stdout
     for english in ("# Rule catalog", "**IF**", "**THEN**", "Causes of resistance", "Sources"):
-        assert english not in result.output
+        assert english not in result.stdout
     for rule in rule_catalog():
-        assert rule.statement not in result.output
+        assert rule.statement not in result.stdout
 
 
 def test_rules_as_json_has_one_entry_per_rule_with_sources_in_the_source():
     result = invoke("rules", "--format", "json")
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
     assert [entry["id"] for entry in data["rules"]] == RULE_IDS
     for entry in data["rules"]:
         assert entry["statement"] and entry["conditions"] and entry["conclusions"]
         assert all(1 <= source["passage"] <= 75 for source in entry["sources"])
-    assert invoke("rules", "--format", "json").output == result.output
+    assert invoke("rules", "--format", "json").stdout == result.stdout
 
 
 def test_rules_json_in_indonesian_reads_conditions_in_indonesian():
-    data = json.loads(invoke("rules", "--format", "json", "--lang", "id").output)
+    data = json.loads(invoke("rules", "--format", "json", "--lang", "id").stdout)
     young = next(entry for entry in data["rules"] if entry["id"] == "lifecycle_young")
     assert young["conditions"][0].startswith("Usia organisasi (tahun) adalah di bawah 5")
     assert data["lang"] == "id"
 
 
 def test_rules_takes_the_language_from_the_environment():
-    result = run_perencana("rules", env={"PERENCANA_LANG": "id"})
+    result = invoke("rules", env={"PERENCANA_LANG": "id"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# Katalog aturan\n")
 
@@ -85,7 +79,7 @@ def test_rules_takes_the_language_from_the_environment():
 
 
 def test_check_passes_on_the_shipped_knowledge():
-    result = run_perencana("check")
+    result = invoke("check")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "ok: 73 rules, 45 knowledge items checked\n"
     assert result.stderr == ""
@@ -93,7 +87,7 @@ def test_check_passes_on_the_shipped_knowledge():
 
 def test_check_passes_on_an_unchanged_copy(kb_copy):
     result = invoke("check", "--knowledge", kb_copy)
-    assert result.exit_code == 0, result.output
+    assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok: 73 rules")
 
 
@@ -128,7 +122,7 @@ def test_check_reports_a_strategy_no_rule_recommends(kb_copy):
     )
     (kb_copy / "strategies.yaml").write_text(yaml.safe_dump(strategies, allow_unicode=True))
     result = invoke("check", "--knowledge", kb_copy)
-    assert result.exit_code == 1
+    assert result.returncode == 1
     assert result.stderr == (
         "Error: strategies.yaml: write-a-manifesto: no rule concludes it (recommendation)\n"
     )
@@ -136,7 +130,7 @@ def test_check_reports_a_strategy_no_rule_recommends(kb_copy):
 
 def test_check_on_a_missing_folder_is_a_usage_error(tmp_path):
     result = invoke("check", "--knowledge", tmp_path / "nowhere")
-    assert result.exit_code == 2
+    assert result.returncode == 2
 
 
 @pytest.fixture
@@ -164,7 +158,7 @@ def fake_scenarios(monkeypatch):
 def test_check_with_scenarios_reports_each_mismatch_and_a_summary(tmp_path, fake_scenarios):
     result = invoke("check", "--scenarios", tmp_path)
     assert fake_scenarios == [str(tmp_path)]
-    assert result.exit_code == 1
+    assert result.returncode == 1
     assert result.stdout == "scenarios: 1 passed, 1 failed\n"
     assert result.stderr.splitlines() == [
         "Error: scenario young-group: strategy education: expected rank 1, got 2",
@@ -178,7 +172,7 @@ def test_check_with_passing_scenarios_stays_ok(tmp_path, monkeypatch, fake_scena
         module, "run_scenarios", lambda d: [types.SimpleNamespace(name="a", mismatches=[])]
     )
     result = invoke("check", "--scenarios", tmp_path)
-    assert result.exit_code == 0, result.output
+    assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "ok: 73 rules, 45 knowledge items checked",
         "scenarios: 1 passed, 0 failed",
@@ -188,5 +182,5 @@ def test_check_with_passing_scenarios_stays_ok(tmp_path, monkeypatch, fake_scena
 @pytest.mark.parametrize("command", ["rules", "check"])
 def test_the_new_commands_have_help_with_an_example(command):
     result = invoke(command, "--help")
-    assert result.exit_code == 0
-    assert "Example" in result.output and f"perencana {command}" in result.output
+    assert result.returncode == 0
+    assert "Example" in result.stdout and f"perencana {command}" in result.stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import EXAMPLE_CASES, ROOT, run_perencana
+from tests.helpers import EXAMPLE_CASES, ROOT, invoke
 
 MODELINE = "# yaml-language-server: $schema=../engine/case/case_schema.json"
 
@@ -51,7 +51,7 @@ def test_check_jsonschema_accepts_every_example():
 
 def test_the_printed_schema_catches_what_perencana_catches(tmp_path):
     schema = tmp_path / "case.schema.json"
-    schema.write_text(run_perencana("schema").stdout)
+    schema.write_text(invoke("schema").stdout)
     assert json.loads(schema.read_text())["$id"]
     bad = tmp_path / "bad.yaml"
     bad.write_text(
@@ -66,4 +66,4 @@ def test_the_printed_schema_catches_what_perencana_catches(tmp_path):
     )
     assert done.returncode == 1
     assert "propsed_by" in done.stdout + done.stderr
-    assert run_perencana("validate", bad).returncode == 1
+    assert invoke("validate", bad).returncode == 1

@@ -11,7 +11,7 @@ import pytest
 from perencana.engine.case.loader import load_case
 from perencana.engine.errors import CaseError
 
-from tests.helpers import ROOT, run_perencana
+from tests.helpers import ROOT, invoke
 
 REGRESSIONS = sorted(p for p in (ROOT / "tests" / "fuzz_regressions").iterdir() if p.is_file())
 
@@ -42,11 +42,12 @@ def test_a_former_crash_is_a_clear_error_on_the_command_line(path):
         expected = 0
     except CaseError:
         expected = 1
-    result = run_perencana("validate", path)
+    result = invoke("validate", path)
     assert result.returncode == expected, result.stderr
     assert "Traceback" not in result.stderr
     if expected:
-        assert all(line.startswith(f"Error: {path}: ") for line in result.stderr.splitlines())
+        lines = result.stderr.splitlines()
+        assert lines and all(line.startswith(f"Error: {path}: ") for line in lines)
 
 
 def test_the_fuzzer_explains_how_to_get_atheris(monkeypatch):

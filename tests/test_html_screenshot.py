@@ -14,6 +14,7 @@ CHROMIUM = shutil.which("chromium")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow  # a browser
 @pytest.mark.skipif(
     CHROMIUM is None,
     reason="chromium is not installed (apt-get install chromium) to screenshot the memo",

@@ -11,6 +11,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -146,13 +147,42 @@ def _assert_experta_imports_first(tmp_path, env_dir):
 
 
 SHIM_PTH = "perencana-experta-shim.pth"
+# What a build or an install reads from a copy of the project (not its caches).
+NOT_SOURCE = (
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".*cache",
+    ".hypothesis",
+)
+
+
+def _source_copy(tmp_path):
+    """A copy of the project: a build writes build/ and *.egg-info beside its
+    source, which must not appear in the tree while other tests read it."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCE))
+    return source
 
 
 @pytest.mark.slow
 def test_a_non_editable_wheel_in_a_fresh_venv_adds_one_import_name_and_works(tmp_path):
     wheels = tmp_path / "wheels"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, ROOT],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            wheels,
+            _source_copy(tmp_path),
+        ],
         capture_output=True,
         text=True,
     )
@@ -188,10 +218,11 @@ def test_a_non_editable_wheel_in_a_fresh_venv_adds_one_import_name_and_works(tmp
 @pytest.mark.slow
 def test_an_editable_install_in_a_fresh_venv_lets_experta_import_first(tmp_path):
     env_dir = _fresh_venv(tmp_path)
-    _pip(env_dir, "-e", ROOT)
+    source = _source_copy(tmp_path)
+    _pip(env_dir, "-e", source)
     site_packages = _site_packages(env_dir)
     assert (site_packages / SHIM_PTH).is_file()
-    assert _assert_experta_imports_first(tmp_path, env_dir) == str(ROOT / "__init__.py")
+    assert _assert_experta_imports_first(tmp_path, env_dir) == str(source / "__init__.py")
     # pip uninstalls the .pth with the rest (it is in the editable wheel's RECORD)
     result = subprocess.run(
         [env_dir / "bin" / "python", "-m", "pip", "uninstall", "-y", "-q", "perencana"],

@@ -12,7 +12,7 @@ import tempfile
 import pytest
 from perencana.knowledge import load_knowledge
 
-from tests.helpers import EXAMPLES, run_perencana
+from tests.helpers import EXAMPLES, invoke
 
 CHROMIUM = next(
     (found for name in ("chromium", "chromium-browser", "google-chrome")
@@ -22,9 +22,12 @@ CHROMIUM = next(
 PDFTOTEXT = shutil.which("pdftotext")
 PUNCTUATION = ".,;:()“”\"'"
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="no headless Chromium here (apt-get install chromium)"
-)
+pytestmark = [
+    pytest.mark.slow,  # a browser
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="no headless Chromium here (apt-get install chromium)"
+    ),
+]
 
 
 def print_to_pdf(html, pdf):
@@ -61,7 +64,7 @@ def page_texts(pdf):
 def test_the_html_memo_prints_to_a_pdf_with_whole_strategy_rows(tmp_path, case):
     source = EXAMPLES / f"{case}.yaml"
     html = tmp_path / "memo.html"
-    made = run_perencana("advise", source, "--format", "html", "-o", html)
+    made = invoke("advise", source, "--format", "html", "-o", html)
     assert made.returncode == 0, made.stderr
     pdf = tmp_path / "memo.pdf"
     print_to_pdf(html, pdf)
@@ -74,7 +77,7 @@ def test_the_html_memo_prints_to_a_pdf_with_whole_strategy_rows(tmp_path, case):
     pages = page_texts(pdf)
     assert len(pages) >= 2
     text = " ".join(pages)
-    advice = json.loads(run_perencana("advise", source, "--format", "json").stdout)
+    advice = json.loads(invoke("advise", source, "--format", "json").stdout)
     assert advice["organization"] in pages[0]
     for heading in ("1. Bottom line", "4. Recommended strategies, in rank order", "8. Sources"):
         assert heading in text

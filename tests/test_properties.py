@@ -37,7 +37,7 @@ from perencana.engine.errors import CaseError
 from perencana.engine.memo.render import render
 from perencana.engine.reasoning.advisor import Advisor
 
-from tests.helpers import run_perencana
+from tests.helpers import invoke
 
 settings.register_profile(
     "perencana-properties",
@@ -48,9 +48,8 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 PROFILE = settings.get_profile("perencana-properties")
-# Tests whose every example is slow (a process start, a full engine run on a tiny
-# case, a parse of 60,000 brackets) take a smaller sample.
-CLI_SAMPLE = settings(PROFILE, max_examples=max(4, PROFILE.max_examples // 8))
+# Tests whose every example is slow (a full engine run on a tiny case, a parse of
+# 60,000 brackets) take a smaller sample.
 SMALL_SAMPLE = settings(PROFILE, max_examples=max(8, PROFILE.max_examples // 4))
 
 SCHEMA = load_schema()
@@ -432,10 +431,10 @@ def test_a_huge_but_whole_age_is_read_and_advised_on(advisor, knowledge, age):
     assert not math.isnan(float(case["organization"]["age_years"]))
 
 
-# ---------------------------------------------------------- the real command line
+# ---------------------------------------------------------- the command line
 
 
-@CLI_SAMPLE
+@SMALL_SAMPLE  # the command runs in this process now, not one process per example
 @given(
     data=st.one_of(
         st.binary(min_size=1, max_size=200),
@@ -455,7 +454,7 @@ def test_the_command_refuses_bad_input_with_exit_1_and_no_traceback(
         assume(False)  # valid after all: not this test's business
     case = tmp_path_factory.mktemp("case") / "case.yaml"
     case.write_bytes(data)
-    result = run_perencana(command, case)
+    result = invoke(command, case)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()

@@ -134,13 +134,17 @@ MINIMAL_NORMALIZED = {
 SECTIONS = list(load_schema()["properties"])
 
 
+_FULL_CASE = yaml.safe_load(FULL_CASE_YAML)  # parsed once: a thousand tests copy it
+_MINIMAL_CASE = yaml.safe_load(MINIMAL_CASE_YAML)
+
+
 def full_case():
     """A fresh copy of the contract's example case."""
-    return yaml.safe_load(FULL_CASE_YAML)
+    return copy.deepcopy(_FULL_CASE)
 
 
 def minimal_case():
-    return yaml.safe_load(MINIMAL_CASE_YAML)
+    return copy.deepcopy(_MINIMAL_CASE)
 
 
 def with_value(case, path, value):

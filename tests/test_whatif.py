@@ -3,15 +3,13 @@
 import json
 
 import pytest
-from click.testing import CliRunner
-from perencana.cli import main
 from perencana.engine.case.loader import load_case
 from perencana.engine.errors import CaseError, PerencanaError
 from perencana.engine.teaching.whatif import WhatIf, render_what_if, what_if
 from perencana.engine.view.advice_json import texts
 from perencana.knowledge import load_knowledge
 
-from tests.helpers import EXAMPLES, run_perencana
+from tests.helpers import EXAMPLES, invoke, run_perencana
 
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"
 YOUNG_GROUP = EXAMPLES / "young-community-group.yaml"
@@ -20,10 +18,6 @@ YOUNG_GROUP = EXAMPLES / "young-community-group.yaml"
 @pytest.fixture(scope="module")
 def office():
     return load_case(OLD_OFFICE)
-
-
-def invoke(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input)
 
 
 def by_id(items, key="id"):
@@ -238,32 +232,32 @@ def test_a_bad_set_is_a_clear_case_error(advisor, office, name):
 
 def test_whatif_prints_what_changes_as_text():
     result = invoke("whatif", OLD_OFFICE, "--set", "funding.funds_for_change=sufficient")
-    assert result.exit_code == 0, result.output
-    assert result.output.startswith("What if: Dinas Sosial Kabupaten Lembah Hijau\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("What if: Dinas Sosial Kabupaten Lembah Hijau\n")
     assert "Funds for the change (funding.funds_for_change): No funds → Sufficient funds" in (
-        result.output
+        result.stdout
     )
-    assert "re-ranked: Adapt to limited resources, rank 3 → 7" in result.output
-    assert "dropped: Between community and donor" in result.output
-    assert all(len(line) <= 80 for line in result.output.splitlines())
+    assert "re-ranked: Adapt to limited resources, rank 3 → 7" in result.stdout
+    assert "dropped: Between community and donor" in result.stdout
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
 
 
 def test_whatif_in_indonesian():
     result = invoke("whatif", OLD_OFFICE, "--set", "change.proposed_by=internal", "--lang", "id")
-    assert result.exit_code == 0, result.output
-    assert result.output.startswith("Bagaimana jika: Dinas Sosial Kabupaten Lembah Hijau")
-    assert "Perubahan dari luar: melemah, kuat → lemah" in result.output
-    assert "peringkat berubah: Bersikap sebagai mitra, peringkat 2 → 7" in result.output
-    assert "What if" not in result.output and "re-ranked" not in result.output
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Bagaimana jika: Dinas Sosial Kabupaten Lembah Hijau")
+    assert "Perubahan dari luar: melemah, kuat → lemah" in result.stdout
+    assert "peringkat berubah: Bersikap sebagai mitra, peringkat 2 → 7" in result.stdout
+    assert "What if" not in result.stdout and "re-ranked" not in result.stdout
 
 
 def test_whatif_json_is_deterministic_and_language_free():
     args = ("whatif", OLD_OFFICE, "--set", "change.proposed_by=internal", "--format", "json")
     first, second = invoke(*args), invoke(*args)
     indonesian = invoke(*args, "--lang", "id")
-    assert first.exit_code == 0, first.output
-    assert first.output == second.output == indonesian.output
-    data = json.loads(first.output)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout == indonesian.stdout
+    data = json.loads(first.stdout)
     assert data["format"] == "perencana-whatif/1"
     assert data["changed"] is True
     assert list(data) == [
@@ -283,20 +277,20 @@ def test_whatif_json_is_deterministic_and_language_free():
 
 
 def test_whatif_reads_the_case_from_standard_input():
-    result = invoke("whatif", "-", "--set", "planner.origin=internal", input=OLD_OFFICE.read_text())
-    assert result.exit_code == 0, result.output
-    assert "Planner's origin (planner.origin): From outside the organization" in result.output
-    assert "Change from outside: still strong, on other evidence" in result.output
+    result = invoke("whatif", "-", "--set", "planner.origin=internal", stdin=OLD_OFFICE.read_text())
+    assert result.returncode == 0, result.stderr
+    assert "Planner's origin (planner.origin): From outside the organization" in result.stdout
+    assert "Change from outside: still strong, on other evidence" in result.stdout
 
 
 def test_whatif_needs_at_least_one_set():
     result = invoke("whatif", OLD_OFFICE)
-    assert result.exit_code == 2
-    assert "--set" in result.output
+    assert result.returncode == 2
+    assert "--set" in result.stderr
 
 
 def test_whatif_command_reports_a_bad_path_and_exits_1():
-    result = run_perencana("whatif", OLD_OFFICE, "--set", "funding.fund_for_change=sufficient")
+    result = invoke("whatif", OLD_OFFICE, "--set", "funding.fund_for_change=sufficient")
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == (
@@ -306,12 +300,12 @@ def test_whatif_command_reports_a_bad_path_and_exits_1():
 
 
 def test_whatif_command_reports_a_bad_value_and_an_item_past_the_end():
-    result = run_perencana(
+    result = invoke(
         "whatif", OLD_OFFICE, "--set", "funding.funds_for_change=plenty", "--lang", "id"
     )
     assert result.returncode == 1
     assert "'plenty' is not allowed" in result.stderr and "Traceback" not in result.stderr
-    past = run_perencana("whatif", OLD_OFFICE, "--set", "stakeholders[2].impact=neutral")
+    past = invoke("whatif", OLD_OFFICE, "--set", "stakeholders[2].impact=neutral")
     assert past.returncode == 1
     assert "there is no stakeholders[2]" in past.stderr
 
@@ -328,6 +322,6 @@ def test_whatif_command_in_a_real_process():
 
 
 def test_a_bad_case_file_is_reported_before_any_set():
-    result = run_perencana("whatif", EXAMPLES / "nowhere.yaml", "--set", "a.b=1")
+    result = invoke("whatif", EXAMPLES / "nowhere.yaml", "--set", "a.b=1")
     assert result.returncode == 1
     assert "nowhere.yaml: file not found" in result.stderr
