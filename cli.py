@@ -8,6 +8,7 @@ import os
 import sys
 
 import click
+
 from perencana.engine import api
 from perencana.engine.errors import PerencanaError
 from perencana.engine.memo.output import exit_on_termination

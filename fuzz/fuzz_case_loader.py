@@ -33,6 +33,7 @@ if str(ROOT) not in sys.path:
 
 with atheris.instrument_imports() if atheris else contextlib.nullcontext():
     import yaml  # noqa: F401  (instrumented: the pure-Python parser is what we drive)
+
     from perencana.engine.case.loader import load_case
     from perencana.engine.case.validation import validate_case
     from perencana.engine.errors import CaseError

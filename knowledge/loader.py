@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
 from perencana.engine.errors import KnowledgeError
 
 KNOWLEDGE_DIR = Path(__file__).parent

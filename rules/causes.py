@@ -6,6 +6,7 @@ strength of a cause is worked out from its evidence in ``engine.advice_builder``
 """
 
 from experta import AS, MATCH, NOT, L, Rule
+
 from perencana.engine.reasoning.facts import Cause, Evidence, Field, Lifecycle
 from perencana.rules import phases
 

@@ -1,6 +1,7 @@
 """Guidance to the planner beyond the eleven strategies (¶23–¶34, ¶52, ¶58–¶61)."""
 
 from experta import AS, L, Rule
+
 from perencana.engine.reasoning.facts import Field, Lifecycle, Stakeholder
 from perencana.rules import phases
 

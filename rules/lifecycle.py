@@ -5,6 +5,7 @@ from the thresholds in ``knowledge/thresholds.yaml``.
 """
 
 from experta import Rule
+
 from perencana.engine.reasoning.facts import Field, Lifecycle
 from perencana.rules import phases
 

@@ -4,6 +4,7 @@
 """
 
 from experta import AS, Rule
+
 from perencana.engine.reasoning.facts import Program
 from perencana.rules import phases
 

@@ -6,6 +6,7 @@ from the reasons in ``engine.advice_builder``.
 """
 
 from experta import AS, L, Rule
+
 from perencana.engine.reasoning.facts import (
     Cause,
     Field,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 import pytest
+
 from perencana.engine.case.validation import normalize_case, validate_case
 from perencana.engine.reasoning.advisor import Advisor
 from perencana.engine.reasoning.facts import FactRef, Field, Program, Stakeholder

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+
 from perencana.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

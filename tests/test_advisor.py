@@ -7,6 +7,7 @@ definition: run the rules again for every answer of every unknown field.
 
 import pytest
 from experta import AS, NOT, Fact, Rule
+
 from perencana.engine.case.loader import load_case
 from perencana.engine.case.schema import spec_for
 from perencana.engine.reasoning.advice import UnknownFinding
@@ -20,7 +21,6 @@ from perencana.engine.reasoning.unknowns import (
     with_answer,
 )
 from perencana.engine.teaching.scenarios import load_scenario
-
 from tests.conftest import make_case
 from tests.helpers import EXAMPLE_CASES, ROOT
 

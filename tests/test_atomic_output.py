@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from perencana.engine.errors import OutputError
 from perencana.engine.memo import output
 from perencana.engine.memo.output import exit_on_termination, write_atomically
-
 from tests.helpers import ROOT
 
 PERENCANA = str(Path(sys.executable).with_name("perencana"))

@@ -9,6 +9,7 @@ import random
 
 import pytest
 import yaml
+
 from perencana.engine import api
 from perencana.engine.batch.portfolio import case_digest
 from perencana.engine.batch.run import BatchInterrupted, memo_names, run_batch, slug
@@ -16,7 +17,6 @@ from perencana.engine.case.schema import field_specs
 from perencana.engine.case.validation import normalize_case
 from perencana.engine.errors import OutputError
 from perencana.engine.reasoning.advisor import Advisor
-
 from tests.helpers import EXAMPLE_CASES
 
 LEAF_COLUMNS = [

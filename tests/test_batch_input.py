@@ -4,6 +4,7 @@ Lines rows into raw cases, each told the messages ``perencana validate`` gives."
 import json
 
 import pytest
+
 from perencana.engine.batch.inputs import (
     BatchInputError,
     CaseSource,
@@ -15,7 +16,6 @@ from perencana.engine.batch.inputs import (
 )
 from perencana.engine.case.loader import load_case
 from perencana.engine.errors import CaseError
-
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
 HEADER = (

@@ -7,10 +7,10 @@ import time
 
 import pytest
 import yaml
+
 from perencana.engine.case import loader as case_loader
 from perencana.engine.case.loader import MAX_BYTES, load_case
 from perencana.engine.errors import CaseError
-
 from tests.helpers import EXAMPLE_CASES
 from tests.test_validation import FULL_CASE_YAML, MINIMAL_CASE_YAML, MINIMAL_NORMALIZED
 

@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+
 from perencana.engine.reasoning.rule_catalog import CONCERNS, Conclusion, rule_catalog
 from perencana.engine.teaching.catalog_view import (
     catalog_json,

@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from perencana.cli import main
 
+from perencana.cli import main
 from tests.helpers import EXAMPLES, ROOT, invoke
 
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"

@@ -6,8 +6,8 @@ import re
 import click
 import pytest
 from click.testing import CliRunner
-from perencana.cli import PerencanaGroup, main
 
+from perencana.cli import PerencanaGroup, main
 from tests.helpers import EXAMPLES, ROOT, invoke, run_perencana
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

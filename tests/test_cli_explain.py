@@ -6,11 +6,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from perencana.engine.case.loader import load_case
 from perencana.engine.reasoning.advisor import Advisor
 from perencana.engine.view.advice_json import fact_text
 from perencana.knowledge import load_knowledge
-
 from tests.helpers import EXAMPLE_CASES, EXAMPLES, PERENCANA, invoke
 
 YOUNG = EXAMPLES / "young-community-group.yaml"

@@ -13,12 +13,12 @@ from pathlib import Path
 import pexpect
 import pytest
 import yaml
+
 from perencana.engine.api import read_case
 from perencana.engine.interview.session import Interview
 from perencana.engine.reasoning.advisor import Advisor
 from perencana.engine.view.advice_json import advice_json
 from perencana.knowledge import load_knowledge
-
 from tests.helpers import EXAMPLE_CASES, EXAMPLES, PERENCANA, invoke, run_perencana
 from tests.test_interview import answer_line, run_scripted
 

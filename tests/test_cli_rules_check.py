@@ -7,9 +7,9 @@ import types
 
 import pytest
 import yaml
+
 from perencana.engine.reasoning.rule_catalog import rule_catalog
 from perencana.knowledge.loader import KNOWLEDGE_DIR
-
 from tests.helpers import invoke, run_perencana
 
 RULE_IDS = [rule.id for rule in rule_catalog()]

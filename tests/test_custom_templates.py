@@ -2,9 +2,9 @@
 from DIR when named like the shipped ones, rendered sandboxed."""
 
 import pytest
+
 from perencana.engine.errors import TemplateError
 from perencana.engine.memo.custom_templates import custom_template
-
 from tests.helpers import EXAMPLES, ROOT, invoke
 
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"

@@ -8,10 +8,10 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
+
 from perencana.cli import main
 from perencana.engine.errors import OutputError, TemplateError
 from perencana.knowledge import load_knowledge
-
 from tests.helpers import EXAMPLES, ROOT
 
 docx = pytest.importorskip("docx")

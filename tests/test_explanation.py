@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from perencana.engine.case.loader import load_case
 from perencana.engine.reasoning.facts import FactRef
 from perencana.engine.reasoning.rule_catalog import rules_by_id
@@ -16,7 +17,6 @@ from perencana.engine.teaching.explanation import (
     strip_citations,
 )
 from perencana.engine.view.advice_json import fact_text
-
 from tests.conftest import make_case
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 

@@ -13,11 +13,11 @@ import json
 import re
 
 import pytest
+
 from perencana.engine.case.validation import normalize_case, validate_case
 from perencana.engine.memo.render import render
 from perencana.engine.reasoning.facts import FactRef
 from perencana.engine.view.advice_json import advice_json_text, fact_text
-
 from tests.helpers import ROOT
 
 STAKEHOLDERS = ("clerks; cause financial", "a = b (c) [0]\nsecond line")

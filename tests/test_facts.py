@@ -2,6 +2,7 @@
 
 import pytest
 from experta import Fact, KnowledgeEngine
+
 from perencana.engine.reasoning.facts import Evidence, FactRef, Field, PlainFact
 
 CONTENTS = [

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from perencana.engine.case.loader import load_case
 from perencana.engine.errors import CaseError
-
 from tests.helpers import ROOT, invoke
 
 REGRESSIONS = sorted(p for p in (ROOT / "tests" / "fuzz_regressions").iterdir() if p.is_file())

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pydot
 import pytest
+
 from perencana.engine import api
 from perencana.engine.graph.dot import dot
 from perencana.engine.graph.layout import layout, text_width, wrap
@@ -12,7 +13,6 @@ from perencana.engine.graph.mermaid import mermaid
 from perencana.engine.graph.model import memo_graph, reasoning_graph, safe_ids
 from perencana.engine.graph.svg import memo_picture, svg
 from perencana.engine.memo.render import render
-
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
 SVG = "{http://www.w3.org/2000/svg}"

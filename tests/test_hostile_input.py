@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 import pytest
+
 from perencana.engine.case.validation import normalize_case, validate_case
 from perencana.engine.memo.render import render
 from perencana.engine.reasoning.advisor import Advisor

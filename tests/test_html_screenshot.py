@@ -6,8 +6,8 @@ import shutil
 import subprocess
 
 import pytest
-from perencana.engine import api
 
+from perencana.engine import api
 from tests.helpers import EXAMPLES
 
 CHROMIUM = shutil.which("chromium")

@@ -1,12 +1,12 @@
 """The engine's runs: a fresh run, a run on from the last one, a probe."""
 
 import pytest
+
 from perencana.engine.case.loader import load_case
 from perencana.engine.reasoning.case_facts import case_facts
 from perencana.engine.reasoning.facts import Field
 from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.knowledge import load_knowledge
-
 from tests.helpers import EXAMPLES
 
 

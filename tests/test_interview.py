@@ -7,13 +7,13 @@ the case would; the command-line tests use it to script the same answers.
 from dataclasses import dataclass
 
 import pytest
+
 from perencana.engine.api import read_case
 from perencana.engine.case.schema import LIST_SECTIONS, UNKNOWN, field_specs
 from perencana.engine.interview.relevance import lookup
 from perencana.engine.interview.session import Interview, check_partial
 from perencana.engine.view.advice_json import advice_json
 from perencana.knowledge import load_knowledge
-
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"

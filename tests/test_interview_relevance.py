@@ -10,6 +10,7 @@ import copy
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from perencana.engine.api import read_case
 from perencana.engine.case.schema import UNKNOWN, field_specs, spec_for
 from perencana.engine.interview.relevance import Relevance, asked_regardless, relevance
@@ -18,7 +19,6 @@ from perencana.engine.reasoning.rule_catalog import rule_catalog
 from perencana.engine.reasoning.unknowns import candidate_answers
 from perencana.engine.view.advice_json import advice_json
 from perencana.knowledge import load_knowledge
-
 from tests.helpers import EXAMPLE_CASES
 from tests.test_interview import run_scripted
 

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from experta import MATCH, NOT, Rule
+
 from perencana.cli import main
 from perencana.engine.case.schema import field_specs
 from perencana.engine.errors import CheckError

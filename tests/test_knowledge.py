@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 import yaml
+
 from perencana.engine.errors import KnowledgeError
 from perencana.knowledge import load_knowledge, loader
 from perencana.knowledge.loader import KNOWLEDGE_DIR, load_cached, read_knowledge

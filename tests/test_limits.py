@@ -6,6 +6,7 @@ import copy
 
 import jsonschema
 import pytest
+
 from perencana.engine.case import validation
 from perencana.engine.case.loader import MAX_BYTES, load_case
 from perencana.engine.case.schema import load_schema

@@ -11,6 +11,7 @@ import pytest
 from experta import watchers
 from experta.matchers import ReteMatcher
 from hypothesis import given
+
 from perencana.engine.case.loader import load_case
 from perencana.engine.case.schema import field_specs
 from perencana.engine.case.validation import normalize_case
@@ -27,7 +28,6 @@ from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.engine.reasoning.unknowns import candidate_answers
 from perencana.engine.teaching.scenarios import load_scenario
 from perencana.knowledge import load_knowledge
-
 from tests.helpers import EXAMPLE_CASES, ROOT
 from tests.test_properties import SMALL_SAMPLE, valid_cases
 

@@ -7,6 +7,7 @@ from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
+
 from perencana.engine import api
 from perencana.engine.batch.charts import Bar, Series, bar_chart
 from perencana.engine.batch.portfolio import (
@@ -20,7 +21,6 @@ from perencana.engine.batch.portfolio import (
 from perencana.engine.case.validation import normalize_case
 from perencana.engine.reasoning.advisor import Advisor
 from perencana.knowledge import load_knowledge
-
 from tests.helpers import EXAMPLE_CASES
 from tests.test_batch import generated_case
 

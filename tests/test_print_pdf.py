@@ -10,8 +10,8 @@ import subprocess
 import tempfile
 
 import pytest
-from perencana.knowledge import load_knowledge
 
+from perencana.knowledge import load_knowledge
 from tests.helpers import EXAMPLES, invoke
 
 CHROMIUM = next(

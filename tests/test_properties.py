@@ -29,6 +29,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
+
 from perencana.engine.case import loader as case_loader
 from perencana.engine.case.loader import load_case
 from perencana.engine.case.schema import UNKNOWN, field_specs, load_schema
@@ -36,7 +37,6 @@ from perencana.engine.case.validation import normalize_case, validate_case
 from perencana.engine.errors import CaseError
 from perencana.engine.memo.render import render
 from perencana.engine.reasoning.advisor import Advisor
-
 from tests.helpers import invoke
 
 settings.register_profile(

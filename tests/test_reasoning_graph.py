@@ -3,6 +3,7 @@
 import re
 
 import pytest
+
 from perencana.engine import api
 from perencana.engine.graph.model import (
     ANY,
@@ -13,7 +14,6 @@ from perencana.engine.graph.model import (
     safe_ids,
 )
 from perencana.engine.reasoning.rule_catalog import rule_catalog
-
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
 

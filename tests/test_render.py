@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+
 from perencana.engine.case.schema import field_specs
 from perencana.engine.errors import TemplateError
 from perencana.engine.memo.render import render

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from experta import KnowledgeEngine, Rule
+
 from perencana.rules import RULE_MIXINS
 
 # module of a mixin -> the prefix every one of its rules carries

@@ -1,9 +1,9 @@
 """rules/causes.py: the four causes of resistance (¶53–¶57), built from evidence."""
 
 import pytest
+
 from perencana.engine.reasoning.facts import Cause, Evidence
 from perencana.engine.view.advice_json import texts
-
 from tests.conftest import established, field, make_case, maturing
 
 EXTERNAL_PROPOSAL = field("change.proposed_by", "external")

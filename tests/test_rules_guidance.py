@@ -2,9 +2,9 @@
 (¶23–¶34, ¶52, ¶58–¶61)."""
 
 import pytest
+
 from perencana.engine.reasoning.facts import Guidance
 from perencana.engine.view.advice_json import texts
-
 from tests.conftest import established, field, make_case, maturing, program, stakeholder, young
 
 LOSER = "stakeholders[0] (shelter staff): directly_affected = true, impact = negative"

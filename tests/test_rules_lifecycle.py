@@ -1,8 +1,8 @@
 """rules/lifecycle.py: the organization's life-cycle stage (¶59, ¶51)."""
 
 import pytest
-from perencana.engine.reasoning.facts import Lifecycle
 
+from perencana.engine.reasoning.facts import Lifecycle
 from tests.conftest import field, make_case
 
 NEW = field("organization.age_years", 3, band="new")

@@ -1,8 +1,8 @@
 """rules/programs.py: keep, develop or replace each program (¶72, ¶71)."""
 
 import pytest
-from perencana.engine.reasoning.facts import Decision
 
+from perencana.engine.reasoning.facts import Decision
 from tests.conftest import answers_written, make_case, program
 
 

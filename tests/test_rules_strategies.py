@@ -2,9 +2,9 @@
 and first steps; with the ranking and the unknowns of the combined advice."""
 
 import pytest
+
 from perencana.engine.reasoning.facts import Caveat, FirstStep, Recommendation, Recommended
 from perencana.engine.view.advice_json import texts
-
 from tests.conftest import (
     answers_written,
     established,

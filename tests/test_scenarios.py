@@ -6,10 +6,10 @@ import textwrap
 
 import pytest
 import yaml
+
 from perencana.engine.errors import CaseError, PerencanaError, ScenarioError
 from perencana.engine.reasoning.rule_catalog import rule_catalog
 from perencana.engine.teaching.scenarios import ScenarioResult, load_scenario, run_scenarios
-
 from tests.helpers import ROOT
 
 SCENARIOS = ROOT / "scenarios"

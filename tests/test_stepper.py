@@ -1,11 +1,11 @@
 """perencana.engine.teaching.stepper: the run one firing at a time equals the normal run's trace."""
 
 import pytest
+
 from perencana.engine.case.loader import load_case
 from perencana.engine.teaching.explanation import ExplainError
 from perencana.engine.teaching.stepper import Stepper
 from perencana.engine.view.advice_json import texts
-
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"

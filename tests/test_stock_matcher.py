@@ -11,6 +11,7 @@ import copy
 
 import pytest
 from experta.matchers import ReteMatcher
+
 from perencana.engine.api import read_case
 from perencana.engine.case.schema import field_specs
 from perencana.engine.case.validation import normalize_case, validate_case
@@ -18,7 +19,6 @@ from perencana.engine.experta_ext.matcher import IndexedReteMatcher
 from perencana.engine.reasoning.advisor import Advisor
 from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.engine.view.advice_json import advice_json_text
-
 from tests.generated_cases import varied_case
 from tests.helpers import EXAMPLE_CASES
 

@@ -5,6 +5,7 @@ import copy
 import jsonschema
 import pytest
 import yaml
+
 from perencana.engine.case import validation
 from perencana.engine.case.schema import LIST_SECTIONS, field_specs, load_schema
 from perencana.engine.case.validation import normalize_case, validate_case

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from perencana.engine.case import vocabulary
 from perencana.engine.case.loader import load_case
 from perencana.engine.case.schema import field_specs, spec_for
@@ -25,7 +26,6 @@ from perencana.engine.errors import CaseError
 from perencana.engine.interview.session import Interview, Question, check_partial
 from perencana.engine.reasoning import case_facts
 from perencana.engine.teaching.whatif import apply_sets, typed_value
-
 from tests.helpers import EXAMPLES
 
 ENGINE = Path(vocabulary.__file__).resolve().parents[1]

@@ -3,12 +3,12 @@
 import json
 
 import pytest
+
 from perencana.engine.case.loader import load_case
 from perencana.engine.errors import CaseError, PerencanaError
 from perencana.engine.teaching.whatif import WhatIf, render_what_if, what_if
 from perencana.engine.view.advice_json import texts
 from perencana.knowledge import load_knowledge
-
 from tests.helpers import EXAMPLES, invoke, run_perencana
 
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"

@@ -18,6 +18,7 @@ import json
 from urllib.parse import quote
 
 from markupsafe import Markup
+
 from perencana.engine.batch.charts import Bar, Series, bar_chart
 from perencana.engine.view.words import clean, in_language
 

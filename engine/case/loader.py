@@ -12,6 +12,10 @@ import sys
 from pathlib import Path
 
 import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
+
 from perencana.engine.case.validation import (
     case_schema,
     item_path,
@@ -20,9 +24,6 @@ from perencana.engine.case.validation import (
     validate_case,
 )
 from perencana.engine.errors import CaseError
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-from yaml.reader import ReaderError
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"

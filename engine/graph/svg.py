@@ -16,6 +16,7 @@ the picture shrink to the page; it never grows past its own size (``max-width``)
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
+
 from perencana.engine.graph.layout import (
     HEADER_SIZE,
     LABEL_SIZE,

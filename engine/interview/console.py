@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import yaml
+
 from perencana.engine.errors import CaseError, OutputError
 from perencana.engine.interview.session import Interview, check_partial
 from perencana.engine.memo.output import write_atomically

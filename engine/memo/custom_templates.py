@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
 from perencana.engine.errors import TemplateError
 
 MEMO_TEMPLATES = {

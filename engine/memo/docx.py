@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SecurityError
+
 from perencana.engine.errors import OutputError, TemplateError
 from perencana.engine.memo.custom_templates import sandboxed_environment
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+
 from perencana.engine.errors import TemplateError
 
 FORMATS = ("md", "html", "text", "json")

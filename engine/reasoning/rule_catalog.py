@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from experta import NOT, L, W
+
 from perencana.engine.case.vocabulary import ITEM_FACTS
 from perencana.engine.experta_ext.rules import OrConstraint, rule_function
 

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import yaml
+
 from perencana.engine.errors import KnowledgeError
 from perencana.engine.reasoning.rule_catalog import CONCERNS, rule_catalog
 from perencana.engine.view.conditions import ConditionWriter

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
 from perencana.engine.case.schema import UNKNOWN
 from perencana.engine.errors import KnowledgeError, PerencanaError
 from perencana.engine.reasoning.advice_builder import build_advice

@@ -26,6 +26,7 @@ import json
 from dataclasses import dataclass, field
 
 import yaml
+
 from perencana.engine.case.loader import CaseYamlLoader
 from perencana.engine.case.schema import field_specs, spec_for
 from perencana.engine.case.validation import case_schema, normalize_case, validate_case
