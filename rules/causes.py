@@ -2,7 +2,7 @@
 
 Base evidence carries a strength (weak, moderate, strong); supporting evidence
 (``raise``) lifts the cause one level for each distinct supporting rule. The
-strength of a cause is worked out from its evidence in ``engine.advice_builder``.
+strength of a cause is worked out from its evidence in ``reasoning.advice_builder``.
 """
 
 from experta import AS, MATCH, NOT, L, Rule

@@ -1,6 +1,6 @@
 """The organization's life-cycle stage (¶59, ¶51).
 
-Ages arrive banded (``new``, ``mid``, ``long-standing``) by ``engine.case_facts``
+Ages arrive banded (``new``, ``mid``, ``long-standing``) by ``reasoning.case_facts``
 from the thresholds in ``knowledge/thresholds.yaml``.
 """
 

@@ -1,6 +1,6 @@
 """Per-program decisions: keep, develop or replace (¶72, ¶71).
 
-``performance`` is banded from effectiveness and efficiency by ``engine.case_facts``.
+``performance`` is banded from effectiveness and efficiency by ``reasoning.case_facts``.
 """
 
 from experta import AS, Rule

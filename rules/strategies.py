@@ -2,7 +2,7 @@
 
 A strategy is recommended by one or more rules, each giving its reasons; caveats
 and case-specific first steps attach to a recommended strategy. Ranking is done
-from the reasons in ``engine.advice_builder``.
+from the reasons in ``reasoning.advice_builder``.
 """
 
 from experta import AS, L, Rule

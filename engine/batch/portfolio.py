@@ -9,7 +9,7 @@ and which programs to replace. Nothing in it depends on time or on how many
 processes ran, so the same inputs give the same bytes.
 
 ``summary.html`` is the same portfolio as one standalone page: bar charts
-(``engine.charts_svg``) and a sortable table linking each memo, worded from
+(``batch.charts``) and a sortable table linking each memo, worded from
 ``knowledge/batch.yaml`` in the chosen language.
 """
 

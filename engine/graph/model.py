@@ -1,6 +1,6 @@
 """The reasoning network: which facts lead, by which rules, to which conclusions.
 
-Built from the rule catalog (``engine.rule_catalog``), never listed by hand: every
+Built from the rule catalog (``reasoning.rule_catalog``), never listed by hand: every
 rule becomes one or more edges from what its conditions read (case fields, the
 life-cycle stage, causes, recommended strategies) to what its body concludes
 (stage, cause, strategy, caveat or first step, program decision, guidance). Edges

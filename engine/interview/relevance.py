@@ -1,7 +1,7 @@
 """Which questions of the interview can still change the advice, read from the rules.
 
 Nothing here lists questions by hand: the rules' conditions come from
-``engine.rule_catalog`` and the answers so far decide, by a *possibility fixpoint*,
+``reasoning.rule_catalog`` and the answers so far decide, by a *possibility fixpoint*,
 which rules MAY still fire:
 
 - a rule MAY fire when each of its conditions may hold;

@@ -12,7 +12,7 @@ __all__ = ["FORMATS", "TEMPLATES", "render", "render_advice"]
 def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
     """The advice as ``fmt`` (``md``, ``html``, ``text`` or ``json``; ``docx`` gives
     bytes) in ``lang``. A template for ``fmt`` in ``template_dir`` replaces the shipped
-    one (see ``engine.custom_templates``)."""
+    one (see ``memo.custom_templates``)."""
     if fmt == "json":
         return advice_json_text(advice)
     if fmt not in TEMPLATES and fmt != "docx":

@@ -2,7 +2,7 @@
 
 The memo templates live in the top-level ``templates`` package, one per format
 (``memo.md.j2``, ``memo.html.j2``, ``memo.text.j2``); they arrange the view of
-``engine.memo_view`` and hold no wording of their own. Undefined names are errors
+``view.memo`` and hold no wording of their own. Undefined names are errors
 (``StrictUndefined``); every Jinja2 error becomes ``perencana.engine.errors.TemplateError``
 naming the template, the line and the problem. HTML is autoescaped; Markdown escapes
 case text with the ``md`` filter; plain text is wrapped at 80 columns by ``wrap``.

@@ -2,7 +2,7 @@
 
 Build one ``AdvisoryEngine`` and reuse it: ``infer`` resets it, declares all the
 case's facts at once and runs it. Every activation is recorded, in firing order,
-with the facts that matched it and what it concluded (``engine.trace``).
+with the facts that matched it and what it concluded (``reasoning.trace``).
 """
 
 import perencana.engine.experta_ext  # noqa: F401  (the experta shim)

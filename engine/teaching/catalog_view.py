@@ -1,9 +1,9 @@
 """The rule catalog (``perencana rules``) as plain data, in English or Indonesian.
 
 Nothing about a rule is written here: its id, concern, salience, conditions,
-conclusions and ¶ sources come from ``engine.rule_catalog``; its plain statement is
+conclusions and ¶ sources come from ``reasoning.rule_catalog``; its plain statement is
 its docstring in English and ``knowledge/rule_statements.yaml`` in Indonesian; the
-conditions read through ``engine.condition_text``; every other word (headings, IF,
+conditions read through ``view.conditions``; every other word (headings, IF,
 THEN, the names of the concerns, how a conclusion reads) comes from
 ``knowledge/teaching.yaml``, and the names of causes, strategies and the rest from
 the knowledge files. ``templates/rules.md.j2`` arranges the view as Markdown; the

@@ -1,7 +1,7 @@
 """``perencana check``: the knowledge base and the rules checked against each other.
 
 Each check takes what it checks as parameters (the ``Knowledge``, the rule catalog of
-``engine.rule_catalog``, the rule mixins, the Indonesian statements, the case
+``reasoning.rule_catalog``, the rule mixins, the Indonesian statements, the case
 fields), so a test can feed it a broken copy, and returns a list of problems, each a
 one-line message that names the file, the rule or the id at fault:
 

@@ -2,7 +2,7 @@
 
 The wording comes from ``knowledge/memo.yaml`` (``conditions``) and the field and
 value labels of ``knowledge/fields.yaml``; the conditions themselves from
-``engine.rule_catalog``.
+``reasoning.rule_catalog``.
 """
 
 from perencana.engine.view.words import FactReader
