@@ -198,7 +198,8 @@ Examples:
 def check_command(knowledge_dir, scenarios_dir):
     """Check the knowledge base against the rules: every item concludable, every ¶
     and id real, every condition reachable, both languages complete, every case
-    field and allowed value labelled in fields.yaml.
+    field and allowed value labelled in fields.yaml, and no text the memo shows
+    asserting what the case contradicts.
 
     Prints "ok: ..." and exits 0, or one "Error: ..." line per problem and exits 1.
     """

@@ -26,6 +26,7 @@ def check_knowledge(raw, item_files):
             seen.add(item[key])
             problems += _check_sources(where, item, last_passage, required=name != "fields")
             problems += _check_texts(where, item)
+            problems += _check_case_texts(where, item)
     problems += _check_references(raw)
     problems += _check_texts("memo.yaml", {"labels": raw.get("memo") or {}}, nested=True)
     problems += _check_texts("source.yaml", raw.get("source") or {})
@@ -60,6 +61,44 @@ def _check_texts(where, item, nested=False):
         for value_key, text in item["values"].items():
             problems += _check_texts(f"{where}: value {value_key}", {"label": text})
     return problems
+
+
+def _check_case_texts(where, item):
+    """``asserts`` and ``variants``: what an item's text says of the case, and the texts
+    shown instead when the case holds more (``perencana check`` holds their paths
+    against the case schema and proves them over the rules)."""
+    problems = []
+    if "asserts" in item:
+        problems += _check_when(f"{where}: asserts", item["asserts"])
+    variants = item.get("variants")
+    if variants is None:
+        return problems
+    if not isinstance(variants, list) or not variants:
+        return [*problems, f"{where}: variants must be a non-empty list"]
+    for number, variant in enumerate(variants, start=1):
+        here = f"{where}: variant {number}"
+        if not isinstance(variant, dict):
+            problems.append(f"{here}: must be a mapping with when and a text")
+            continue
+        problems += _check_when(f"{here}: when", variant.get("when"))
+        texts = [key for key in variant if key in TEXT_KEYS]
+        if not texts:
+            problems.append(f"{here}: has no text ({', '.join(TEXT_KEYS)})")
+        for key in texts:
+            if key not in item:
+                problems.append(f"{here}: replaces {key}, which the item itself lacks")
+        problems += _check_texts(here, {key: variant[key] for key in texts})
+    return problems
+
+
+def _check_when(where, when):
+    if not isinstance(when, dict) or not when:
+        return [f"{where}: must map case paths to the answers it needs"]
+    return [
+        f"{where}: {path}: must list the answers it needs"
+        for path, answers in when.items()
+        if not isinstance(answers, list) or not answers
+    ]
 
 
 def _is_text(value):

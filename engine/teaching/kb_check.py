@@ -20,7 +20,11 @@ one-line message that names the file, the rule or the id at fault:
 (g) ``field_label_problems``: ``fields.yaml`` held against the case schema: every
     field has an entry with a label in each language, every answer of a closed
     field (each choice, true and false where values are labelled, and unknown) has a
-    label in each language, and nothing is labelled that the schema does not have.
+    label in each language, and nothing is labelled that the schema does not have;
+(h) ``case_text_problems``: texts true to the case: what a text asserts of the case
+    (``asserts``) is required by every rule that makes the memo show it, or a
+    variant shown instead (``variants``, each shown only when the case holds its
+    ``when``) is; their paths and answers are the case schema's.
 """
 
 from dataclasses import dataclass
@@ -118,7 +122,7 @@ def check_knowledge_base(knowledge_dir=None, scenarios_dir=None, run_scenarios=N
 
 
 def run_checks(knowledge, catalog, mixins, statements, specs=None):
-    """(b)–(g) on the given inputs; ``knowledge`` None (it did not load) skips the
+    """(b)–(h) on the given inputs; ``knowledge`` None (it did not load) skips the
     checks that need it."""
     specs = field_specs() if specs is None else specs
     problems = []
@@ -128,6 +132,7 @@ def run_checks(knowledge, catalog, mixins, statements, specs=None):
         problems += reference_problems(knowledge, catalog)
         problems += reachability_problems(catalog, specs, knowledge.thresholds)
         problems += field_label_problems(knowledge.fields, specs)
+        problems += case_text_problems(knowledge, catalog, specs)
     problems += mixin_problems(mixins)
     if statements is not None:
         problems += language_problems(catalog, statements)
@@ -315,6 +320,113 @@ def _field_problems(where, condition, fields, bands):
                 if v not in bands[path]
             ]
     return problems
+
+
+# The knowledge texts that speak of a case, by table: the text key shown, and the kind
+# of conclusion that makes the memo show the item.
+CASE_TEXTS = {
+    "causes": ("summary", "evidence"),
+    "caveats": ("text", "caveat"),
+    "guidance": ("text", "guidance"),
+    "lifecycle": ("text", "lifecycle"),
+}
+
+
+def case_text_problems(knowledge, catalog, specs):
+    """(h) Texts true to the case. An item's ``asserts`` and each variant's ``when``
+    name case fields and answers they can take (a number by its band); and, over the
+    rules, every rule that can make the memo show an item with ``asserts`` either
+    requires what its text asserts, or requires the ``when`` of a variant that is
+    then shown instead. A variant is shown only when the case holds its ``when``, so
+    no text the memo shows can assert what the case contradicts."""
+    fields = {spec.path: spec for spec in specs}
+    bands = {
+        entry["path"]: [band["band"] for band in entry["bands"]]
+        for entry in (knowledge.thresholds or {}).get("bands", [])
+    }
+    problems = []
+    for table, (key, kind) in CASE_TEXTS.items():
+        for item_id, item in getattr(knowledge, table).items():
+            where = f"{table}.yaml: {item_id}"
+            variants = [v for v in item.get("variants") or () if key in v]
+            whens = [("asserts", item["asserts"])] if "asserts" in item else []
+            whens += [(f"variant {n}", v["when"]) for n, v in enumerate(variants, start=1)]
+            for label, when in whens:
+                problems += _when_problems(f"{where}: {label}", when, fields, bands)
+            if "asserts" not in item:
+                continue
+            for rule in _showing_rules(catalog, kind, item_id):
+                if _requires(rule, item["asserts"]):
+                    continue
+                if any(_requires(rule, variant["when"]) for variant in variants):
+                    continue
+                problems.append(
+                    f"{where}: its {key} asserts {_shown(item['asserts'])}, which rule "
+                    f"{rule.id} does not require, and no variant shown instead does"
+                )
+    return problems
+
+
+def _when_problems(where, when, fields, bands):
+    problems = []
+    for path, answers in when.items():
+        spec = fields.get(path)
+        if spec is None or "[]" in path or spec.kind == "text":
+            problems.append(f"{where}: '{path}' is not a case field it can read")
+            continue
+        for answer in answers:
+            fits = answer in bands[path] if path in bands else answer_allowed(spec, answer)
+            if not fits:
+                choices = ", ".join(bands[path]) if path in bands else allowed(spec)
+                problems.append(f"{where}: {path} can never be {show(answer)} ({choices})")
+    return problems
+
+
+def _showing_rules(catalog, kind, item_id):
+    """The rules whose conclusion makes the memo show the item. A cause is shown
+    when base evidence starts it: rules that need the cause present only raise it."""
+    rules = [
+        rule
+        for rule in catalog
+        if any(c.kind == kind and c.target in (item_id, "*") for c in rule.conclusions)
+    ]
+    if kind != "evidence":
+        return rules
+    return [
+        rule
+        for rule in rules
+        if not any(c.fact == "Cause" and not c.negated for c in rule.conditions)
+    ]
+
+
+def _requires(rule, when):
+    """Whether every case in which ``rule`` fires answers each path of ``when`` with
+    one of its answers (a Field condition on the path whose values, or bands, are
+    among them)."""
+    return all(
+        any(
+            condition.fact == "Field"
+            and not condition.negated
+            and condition.field_path == path
+            and _within(condition, answers)
+            for condition in rule.conditions
+        )
+        for path, answers in when.items()
+    )
+
+
+def _within(condition, answers):
+    for key in ("value", "band"):
+        constraint = condition.get(key)
+        if constraint is not None and constraint.kind in ("is", "one_of"):
+            return set(constraint.values) <= set(answers)
+    return False
+
+
+def _shown(when):
+    return "; ".join(
+        f"{path} = {', '.join(show(a) for a in answers)}" for path, answers in when.items()
+    )
 
 
 def answer_allowed(spec, value):

@@ -43,7 +43,7 @@ from perencana.engine.case.vocabulary import (
 )
 from perencana.engine.errors import CaseError
 from perencana.engine.view.advice_json import texts
-from perencana.engine.view.words import FactReader, clean, in_language
+from perencana.engine.view.words import FactReader, clean
 
 FORMAT = "perencana-whatif/1"
 FORMATS = ("text", "json")
@@ -481,8 +481,11 @@ def whatif_view(result, knowledge, lang):
         (words["lifecycle"], _lifecycle_lines(result, now, words)),
         (words["causes"], _cause_lines(result, now, was, words)),
         (words["strategies"], _strategy_lines(result, now, words)),
-        (words["caveats"], _attached_lines(result.caveats, "caveat", knowledge, now, words)),
-        (words["first_steps"], _attached_lines(result.first_steps, "step", knowledge, now, words)),
+        (words["caveats"], _attached_lines(result.caveats, "caveat", knowledge, now, was, words)),
+        (
+            words["first_steps"],
+            _attached_lines(result.first_steps, "step", knowledge, now, was, words),
+        ),
         (words["programs"], _program_lines(result, now, words)),
         (words["guidance"], _guidance_lines(result, now, words)),
         (words["unknowns"], _unknown_lines(result, now, was, words)),
@@ -545,18 +548,23 @@ def _strategy_lines(result, reader, words):
     ]
 
 
-def _attached_lines(items, kind, knowledge, reader, words):
-    """Caveats (``kind`` ``caveat``) or first steps (``step``) added or dropped."""
+def _attached_lines(items, kind, knowledge, now, was, words):
+    """Caveats (``kind`` ``caveat``) or first steps (``step``) added or dropped, each
+    worded true to the case that has it (the changed case, or for one dropped, the
+    case as it was)."""
     table = knowledge.caveats if kind == "caveat" else knowledge.steps
-    return [
-        _line(
-            words[f"{kind}_{item['change']}"].format(
-                strategy=reader.title("strategies", item["strategy"]),
-                **{kind: in_language(table[item["id"]]["text"], reader.lang)},
+    lines = []
+    for item in items:
+        reader = was if item["change"] == "dropped" else now
+        text = reader.case_text(table[item["id"]])
+        lines.append(
+            _line(
+                words[f"{kind}_{item['change']}"].format(
+                    strategy=reader.title("strategies", item["strategy"]), **{kind: text}
+                )
             )
         )
-        for item in items
-    ]
+    return lines
 
 
 def _program_lines(result, reader, words):

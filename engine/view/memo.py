@@ -55,7 +55,7 @@ def _organization(reader, case, advice, knowledge, lang):
         "stage": {
             "id": advice.lifecycle,
             "title": (in_language(stage.get("title"), lang) if stage else reader.terms["unknown"]),
-            "text": in_language(stage.get("text"), lang) if stage else "",
+            "text": reader.case_text(stage) if stage else "",
             "sources": list(stage.get("sources", [])) if stage else [],
             "sources_text": _sources_text(stage.get("sources", [])) if stage else "",
         },
@@ -74,7 +74,7 @@ def _strategy(reader, strategy, knowledge, lang):
         "title": reader.title("strategies", strategy.id),
         "summary": in_language(item.get("summary"), lang),
         "because": reader.lines(strategy.because),
-        "caveats": [in_language(knowledge.caveats[c]["text"], lang) for c in strategy.caveats],
+        "caveats": [reader.case_text(knowledge.caveats[c]) for c in strategy.caveats],
         "first_steps": steps,
         "sources": list(strategy.sources),
         "sources_text": _sources_text(strategy.sources),
@@ -137,7 +137,7 @@ def memo_view(advice, knowledge, lang):
         {
             "id": cause.id,
             "title": reader.title("causes", cause.id),
-            "summary": in_language(knowledge.causes.get(cause.id, {}).get("summary"), lang),
+            "summary": reader.case_text(knowledge.causes.get(cause.id, {}), "summary"),
             "strength": cause.strength,
             "strength_label": reader.strength(cause.strength),
             "evidence": reader.lines(cause.evidence),
@@ -191,7 +191,7 @@ def memo_view(advice, knowledge, lang):
         {
             "id": item.id,
             "title": reader.title("guidance", item.id),
-            "text": in_language(knowledge.guidance.get(item.id, {}).get("text"), lang),
+            "text": reader.case_text(knowledge.guidance.get(item.id, {})),
             "because": reader.lines(item.because),
             "sources": list(item.sources),
             "sources_text": _sources_text(item.sources),

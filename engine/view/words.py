@@ -19,6 +19,7 @@ from perencana.engine.case.vocabulary import (
     generic_path,
     section_of,
 )
+from perencana.engine.reasoning.case_facts import band_for
 from perencana.engine.reasoning.unknowns import ONE_ITEM
 from perencana.engine.view.advice_json import fact_text
 
@@ -79,6 +80,8 @@ class FactReader:
         self.terms = self.labels["terms"]
         self.phrases = self.labels["phrases"]
         self.case = (advice.case if advice is not None else None) or {}
+        thresholds = getattr(knowledge, "thresholds", None) or {}
+        self.bands = {entry["path"]: entry["bands"] for entry in thresholds.get("bands", ())}
 
     # -- names of things --------------------------------------------------------
 
@@ -86,7 +89,36 @@ class FactReader:
         item = getattr(self.knowledge, kind).get(key)
         if item is None:
             return key
-        return in_language(item.get("title") or item.get("text") or key, self.lang)
+        if item.get("title"):
+            return in_language(item["title"], self.lang)
+        # An item without a title (a caveat, a first step) goes by its text, true to
+        # the case.
+        return self.case_text(item) if item.get("text") else key
+
+    def case_text(self, item, key="text"):
+        """``item``'s ``key`` text in the language, true to the case: the first of its
+        ``variants`` whose ``when`` the case holds, else its own text, which asserts
+        nothing of the case that its rules do not (``perencana check`` proves it)."""
+        for variant in item.get("variants") or ():
+            if key in variant and self.case_holds(variant["when"]):
+                return in_language(variant[key], self.lang)
+        return in_language(item.get(key), self.lang)
+
+    def case_holds(self, when):
+        """Whether the case answers every path of ``when`` with one of its values (a
+        number by its band, a list by any member); an unknown answer holds nothing."""
+        return all(self._answer_in(path, wanted) for path, wanted in when.items())
+
+    def _answer_in(self, path, wanted):
+        value = CasePath.parse(path).get(self.case)
+        if value == UNKNOWN:
+            return False
+        if isinstance(value, list):
+            return any(member in wanted for member in value)
+        bands = self.bands.get(path)
+        if bands is not None and isinstance(value, int) and not isinstance(value, bool):
+            return band_for(value, bands) in wanted
+        return value in wanted
 
     def strength(self, strength):
         if strength == "raise":
