@@ -142,7 +142,7 @@ def test_every_command_has_help_with_an_example():
 def test_lang_defaults_from_the_environment():
     result = invoke("advise", OLD_OFFICE, env={"PERENCANA_LANG": "id"})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("# Memo saran: ")
+    assert result.stdout.startswith("# Memo Rekomendasi: ")
     english = invoke("advise", OLD_OFFICE, env={"PERENCANA_LANG": "en"})
     assert english.stdout.startswith("# Advisory memo: ")
     assert result.stdout == invoke("advise", OLD_OFFICE, "--lang", "id").stdout

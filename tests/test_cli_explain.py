@@ -133,7 +133,7 @@ def test_explain_in_indonesian_uses_no_english_wording():
     for text in outputs:
         flat = " ".join(text.split())
         assert not [fragment for fragment in english if fragment in flat]
-    assert outputs[0].startswith("Cara perencana sampai pada sarannya untuk")
+    assert outputs[0].startswith("Cara sistem pakar Perencana sampai pada sarannya untuk")
     assert "Cara kesimpulan ini dicapai:" in outputs[0]
     assert "Fakta yang cocok:" in outputs[0]
     assert "tidak disimpulkan untuk kasus ini" in outputs[1]

@@ -50,7 +50,7 @@ def test_mermaid_in_indonesian():
 def test_language_from_the_environment():
     result = invoke("graph", "--format", "svg", env={"PERENCANA_LANG": "id"})
     assert result.returncode == 0, result.stderr
-    assert "Jaringan penalaran perencana" in result.stdout
+    assert "Jaringan penalaran sistem pakar Perencana" in result.stdout
 
 
 def test_output_is_the_same_in_every_process():

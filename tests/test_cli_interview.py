@@ -164,7 +164,7 @@ def test_an_indonesian_interview_says_nothing_in_english(tmp_path):
     )
     assert result.returncode == 1
     err = result.stderr
-    assert "Apa nama organisasi ini?" in err
+    assert "Apa nama lembaga ini?" in err
     assert "Organisasi berbasis masyarakat" in err  # a value label, from ?
     assert "tidak diperbolehkan" in err
     assert "Masukan berakhir sebelum wawancara selesai" in err
@@ -361,8 +361,8 @@ def test_a_terminal_interview_in_indonesian_says_nothing_in_english(tmp_path):
     shown = io.StringIO()
     child.logfile_read = shown
     terminal = Terminal(child, case, Interview(lang="id"))
-    child.expect_exact("Wawancara perencana")
-    child.expect_exact("== Organisasi ==")
+    child.expect_exact("Wawancara Perencana")
+    child.expect_exact("== Lembaga ==")
     child.expect_exact("Pertanyaan 1")
     terminal.answer()
     terminal.type("?")

@@ -65,7 +65,7 @@ def test_rules_as_json_has_one_entry_per_rule_with_sources_in_the_source():
 def test_rules_json_in_indonesian_reads_conditions_in_indonesian():
     data = json.loads(invoke("rules", "--format", "json", "--lang", "id").stdout)
     young = next(entry for entry in data["rules"] if entry["id"] == "lifecycle_young")
-    assert young["conditions"][0].startswith("Usia organisasi (tahun) adalah di bawah 5")
+    assert young["conditions"][0].startswith("Usia lembaga (tahun) adalah di bawah 5")
     assert data["lang"] == "id"
 
 

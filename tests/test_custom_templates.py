@@ -16,7 +16,7 @@ def test_an_indonesian_memo_on_the_consultants_letterhead():
     assert result.returncode == 0, result.stderr
     memo = result.stdout
     assert memo.startswith("**KONSULTAN PERENCANAAN SOSIAL NUSANTARA**\n")
-    assert "# Memo saran: Dinas Sosial Kabupaten Lembah Hijau" in memo
+    assert "# Memo Rekomendasi: Dinas Sosial Kabupaten Lembah Hijau" in memo
     assert "## Intisari" in memo and "## Strategi yang disarankan, menurut peringkat" in memo
     assert "Advisory memo" not in memo and "Bottom line" not in memo
     ranks = [line.split(".")[0] for line in memo.splitlines() if line[:1].isdigit()]
@@ -32,7 +32,7 @@ def test_formats_without_a_custom_template_use_the_shipped_one():
     custom = invoke("advise", OLD_OFFICE, "--format", "text", "--lang", "id",
                     "--template-dir", LETTERHEAD)  # fmt: skip
     assert custom.returncode == 0, custom.stderr
-    assert custom.stdout == shipped.stdout and shipped.stdout.startswith("Memo saran: ")
+    assert custom.stdout == shipped.stdout and shipped.stdout.startswith("Memo Rekomendasi: ")
     assert custom_template(LETTERHEAD, "text") is None
     assert custom_template(LETTERHEAD, "md") == LETTERHEAD / "memo.md.j2"
 

@@ -230,7 +230,7 @@ class AnswerWords:
 
     yes: frozenset = frozenset({"yes", "y", "true", "ya"})
     no: frozenset = frozenset({"no", "n", "false", "tidak"})
-    unknown: frozenset = frozenset({"unknown", "tidak tahu", "tidak diketahui"})
+    unknown: frozenset = frozenset({"unknown", "tidak tahu", "tidak diketahui", "belum diketahui"})
     none: frozenset = frozenset({"none", "-", "tidak ada"})
 
 
