@@ -47,6 +47,10 @@ def generated_case(number, name=None, stakeholders=1, programs=1):
             value = rng.sample(spec.choices, rng.randrange(0, 3))
         case.setdefault(section, {})[field] = value
     case["organization"]["name"] = name or f"Yayasan Nomor {number}"
+    organization = case["organization"]  # never more years to its state than its age
+    organization["years_to_current_state"] = min(
+        organization["years_to_current_state"], organization["age_years"]
+    )
     levels = ["low", "adequate", "high"]
     case["stakeholders"] = [
         {

@@ -293,7 +293,8 @@ def test_a_whole_list_may_be_unknown(interview):
 
 
 def test_help_lists_the_allowed_answers_with_their_meaning(interview):
-    question = answer_until(interview, "change.pace", {"organization.years_to_current_state": "20"})
+    answers = {"organization.age_years": "30", "organization.years_to_current_state": "20"}
+    question = answer_until(interview, "change.pace", answers)
     text = interview.handle(question, "?").message
     assert "1. gradual — Gradual" in text
     assert "3. rapid — Rapid" in text

@@ -265,6 +265,13 @@ def _random_cases():
     def items(prefix):
         return st.one_of(st.just(UNKNOWN), st.lists(section(prefix), max_size=2))
 
+    def within_age(case):  # never more years to its present state than its age
+        organization = case["organization"]
+        years = organization["years_to_current_state"]
+        if years != UNKNOWN:
+            organization["years_to_current_state"] = min(years, organization["age_years"])
+        return case
+
     return st.fixed_dictionaries(
         {
             "organization": section("organization"),
@@ -277,7 +284,7 @@ def _random_cases():
             "partners": section("partners"),
             "planner": section("planner"),
         }
-    )
+    ).map(within_age)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

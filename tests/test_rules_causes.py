@@ -447,14 +447,24 @@ MATURING_ORG = {"organization.formalized_procedures": False}
     ],
 )
 def test_hard_won_status_quo_strong_only_when_rapid_and_established(advisor, answers, strength):
-    case = make_case({"organization.years_to_current_state": 15, **answers})
+    # 12 years to its present state (long), in an organization of 12 (mid-aged: its
+    # life-cycle stage is the answers', not its age's).
+    years = {"organization.age_years": 12, "organization.years_to_current_state": 12}
+    case = make_case({**years, **answers})
 
     assert strengths(advisor.infer(case)).get("hard-won-status-quo") == strength
 
 
 @pytest.mark.parametrize(("years", "present"), [(9, False), (10, True), (30, True)])
 def test_hard_won_status_quo_needs_ten_years_or_more(advisor, years, present):
-    case = make_case({"organization.years_to_current_state": years, "change.pace": "rapid"})
+    # An organization as old as the years it took to reach its present state.
+    case = make_case(
+        {
+            "organization.age_years": years,
+            "organization.years_to_current_state": years,
+            "change.pace": "rapid",
+        }
+    )
 
     assert ("hard-won-status-quo" in strengths(advisor.infer(case))) is present
 

@@ -340,6 +340,11 @@ def test_a_valid_minimal_case_has_no_problem():
             "stakeholders[0].impact",
             "not-allowed",
         ),
+        (
+            lambda case: case["organization"].update(age_years=3, years_to_current_state=20),
+            "organization.years_to_current_state",
+            "inconsistent",
+        ),
     ],
 )
 def test_each_problem_has_a_path_and_a_code(change, path, code):

@@ -156,13 +156,13 @@ def test_values_are_read_as_yaml(advisor, office):
         office,
         [
             "funding.sunk_investments=[facilities, equipment]",
-            "organization.age_years=12",
+            "organization.age_years=25",
             "partners.peer_institution_available=true",
         ],
     )
     changes = by_id(result.changes, "path")
     assert changes["funding.sunk_investments"]["after"] == ["facilities", "equipment"]
-    assert changes["organization.age_years"]["after"] == 12
+    assert changes["organization.age_years"]["after"] == 25
     assert changes["partners.peer_institution_available"]["after"] is True
 
 

@@ -11,12 +11,17 @@ and the ``values`` its message is made of. A ``Problem`` is also its message (a
 dotted field path with list items as ``stakeholders[1].impact`` (counted from 0, as
 in the rest of perencana) and the value is shown as the user wrote it. Code that
 needs to know what a problem is about reads ``path`` and ``code``, never the words.
+
+After the schema, a few checks that JSON Schema cannot say hold fields against each
+other (``AT_MOST``: ``organization.years_to_current_state`` is never more than
+``organization.age_years``); they run only on fields the schema found nothing wrong
+with, and only when both are answered (``unknown`` leaves nothing to compare).
 """
 
 from functools import lru_cache
 
 from perencana.engine.case.schema import load_schema
-from perencana.engine.case.vocabulary import UNKNOWN
+from perencana.engine.case.vocabulary import UNKNOWN, CasePath, generic_path
 
 ROOT_LABEL = "top level"
 
@@ -41,6 +46,16 @@ _KEYWORDS = frozenset(
         "uniqueItems",
     }
 )
+# Whole-number fields that may not be more than another field of the same case: the
+# field -> (the field that limits it, why, as the end of the message). Checked once
+# both are whole numbers the schema allows; a field's path is generic for list items.
+AT_MOST = {
+    "organization.years_to_current_state": (
+        "organization.age_years",
+        "the years to reach the present state cannot exceed the organization's age",
+    ),
+}
+
 _CONTAINER_TYPES = ("object", "array")
 _HUGE = 10**30
 # Keywords that this module applies only under the type they belong to.
@@ -86,6 +101,8 @@ CODES = {
     "too-long": "a text longer than allowed (value, length, longest)",
     "too-many": "a list with more items than allowed (count, what, most)",
     "duplicate": "a value listed twice where each is listed once (value)",
+    "inconsistent": "a value that contradicts another field of the case (value: as "
+    "given; other: the other field's path; other_value: its value; see AT_MOST)",
 }
 
 
@@ -153,6 +170,12 @@ def _message(path, code, values):
             f"{where}: {values['count']:,} {values['what']} are too many; "
             f"list at most {values['most']:,}"
         )
+    if code == "inconsistent":
+        _, reason = AT_MOST[generic_path(path)]
+        return (
+            f"{where}: {show_value(values['value'])} is more than {values['other']} "
+            f"({show_value(values['other_value'])}); {reason}"
+        )
     # duplicate
     return f"{where}: {show_value(values['value'])} is listed more than once; list each value once"
 
@@ -162,9 +185,28 @@ def _message(path, code, values):
 
 def validate_case(data):
     """Every problem of ``data`` (a parsed case) against the case schema, one
-    ``Problem`` each, in the order of the schema (and of list items); empty when it
-    is valid."""
-    return _check(data, case_schema(), "", "")
+    ``Problem`` each, in the order of the schema (and of list items), then those of
+    fields held against each other (``consistency_problems``); empty when it is
+    valid."""
+    problems = _check(data, case_schema(), "", "")
+    return problems + consistency_problems(data, problems)
+
+
+def consistency_problems(data, problems=()):
+    """The problems of fields of ``data`` (a case, or a partial one) held against
+    each other (``AT_MOST``), one ``inconsistent`` Problem each, about the field that
+    is too large. A pair is compared only when both are whole numbers and none of
+    ``problems`` (the schema's) is about either: a value the schema refuses is told
+    once, by the schema."""
+    found = []
+    for path, (other, _reason) in AT_MOST.items():
+        value, limit = CasePath.parse(path).get(data), CasePath.parse(other).get(data)
+        if not (_is_integer(value) and _is_integer(limit)) or value <= limit:
+            continue
+        if any(problem.about(path) or problem.about(other) for problem in problems):
+            continue
+        found.append(Problem(path, "inconsistent", value=value, other=other, other_value=limit))
+    return found
 
 
 def normalize_case(data):

@@ -17,13 +17,19 @@ import copy
 from dataclasses import dataclass
 
 from perencana.engine.case.schema import FieldSpec, field_specs
-from perencana.engine.case.validation import normalize_case, show_value, validate_case
+from perencana.engine.case.validation import (
+    consistency_problems,
+    normalize_case,
+    show_value,
+    validate_case,
+)
 from perencana.engine.case.vocabulary import (
     LIST_SECTIONS,
     NOT_READ,
     UNKNOWN,
     AnswerWords,
     CasePath,
+    generic_path,
     numbered_choices,
     read_answer,
 )
@@ -32,6 +38,7 @@ from perencana.engine.view.words import in_language
 
 WORDING = "interview"
 SECTIONS_WORDING = "interview_sections"
+INCONSISTENT_WORDING = "interview_inconsistent"
 # "Add a stakeholder?" is answered like a field that is true or false.
 _ADD_SPEC = FieldSpec(path="", kind="boolean")
 
@@ -295,7 +302,8 @@ class Interview:
         value = read_answer(spec, text, self.answer_words(), numbered=True)
         if value is NOT_READ:
             return None, self.not_allowed(question, text)
-        return value, self._schema_problem(question, value)
+        problem = self._schema_problem(question, value)
+        return value, problem or self._consistency_problem(question, value)
 
     def _schema_problem(self, question, value):
         """What the case schema itself says against ``value`` (a limit the parsing does
@@ -316,6 +324,45 @@ class Interview:
             if problem.path == where:
                 return problem.at(question.path)
         return None
+
+    def _consistency_problem(self, question, value):
+        """What ``value`` contradicts among the answers given (years to the present
+        state beyond the organization's age), in the interview's words; else ``None``.
+        It is told when the second of the two answers is given, whichever it is."""
+        if question.is_add:
+            return None
+        probe = copy.deepcopy(self.data)
+        CasePath.parse(question.path).set(probe, value)
+        for problem in consistency_problems(probe):
+            if question.path in (problem.path, problem.values["other"]):
+                return self.inconsistency(problem, question.path)
+        return None
+
+    def inconsistency(self, problem, path):
+        """An ``inconsistent`` problem told about the answer at ``path``, one of its
+        two fields: as the validator tells it when ``path`` is the field too large,
+        else from the side of the field that limits it."""
+        reason = in_language(
+            self.knowledge.memo[INCONSISTENT_WORDING][generic_path(problem.path)], self.lang
+        )
+        values = problem.values
+        if path == problem.path:
+            return self.word(
+                "inconsistent",
+                path=path,
+                value=show_value(values["value"]),
+                other=values["other"],
+                other_value=show_value(values["other_value"]),
+                reason=reason,
+            )
+        return self.word(
+            "inconsistent_limit",
+            path=path,
+            value=show_value(values["other_value"]),
+            other=problem.path,
+            other_value=show_value(values["value"]),
+            reason=reason,
+        )
 
     def not_allowed(self, question, text):
         return self.word(
