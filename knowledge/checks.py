@@ -115,4 +115,15 @@ def _check_references(raw):
                     f"{name}.yaml: {item.get('id')}: names strategy "
                     f"'{item.get('strategy')}', which is not in strategies.yaml"
                 )
+    caveats = [item for item in raw.get("caveats") or [] if isinstance(item, dict)]
+    strategy_of = {item.get("id"): item.get("strategy") for item in caveats}
+    for item in caveats:
+        replaced = item.get("replaces")
+        if replaced is not None and (
+            replaced == item.get("id") or strategy_of.get(replaced) != item.get("strategy")
+        ):
+            problems.append(
+                f"caveats.yaml: {item.get('id')}: replaces '{replaced}', which is not "
+                f"another caveat of strategy '{item.get('strategy')}'"
+            )
     return problems

@@ -1,4 +1,4 @@
-"""Guidance to the planner beyond the eleven strategies (¶23–¶34, ¶52, ¶58–¶61)."""
+"""Guidance to the planner beyond the eleven strategies (¶23–¶34, ¶52, ¶58–¶61, ¶65)."""
 
 from experta import AS, L, Rule
 
@@ -104,6 +104,12 @@ class GuidanceRules:
         """Warns a planner at executive level that they reach policy but not its
         implementation (¶23)."""
         self.guide("position-limits", f)
+
+    @Rule(AS.f << Field(path="change.triggers", value="policy-change"), salience=phases.GUIDANCE)
+    def guidance_mandated_change(self, f):
+        """Advises that a change imposed by law or policy must still be won: show its
+        benefits, go in stages within the mandate, never force it (¶65, ¶52)."""
+        self.guide("mandated-change", f)
 
     @Rule(AS.f << Field(path="change.triggers", value="funding-change"), salience=phases.GUIDANCE)
     def guidance_community_donor_funding_change(self, f):

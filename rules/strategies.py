@@ -140,6 +140,16 @@ class StrategyRules:
         wants unless told in detail which staff are needed (¶60)."""
         self.caveat("expand-expertise", "expand-agency-needs-detail")
 
+    @Rule(
+        Recommended(strategy="expand-expertise"),
+        Field(path="funding.funds_for_change", value=SHORT_FUNDS),
+        salience=phases.CAVEAT,
+    )
+    def strategy_expand_caveat_recruitment_cost(self):
+        """Cautions that recruiting takes considerable time and money, which a change
+        with no or partial funds does not have (¶60)."""
+        self.caveat("expand-expertise", "recruitment-cost")
+
     # S5 consultants (¶67)
 
     @Rule(
@@ -259,6 +269,18 @@ class StrategyRules:
         """Cautions that not every area needs to change: narrow an organization-wide
         change to where it is needed and keep what still works (¶71)."""
         self.caveat("gradual-change", "gradual-not-every-area")
+
+    @Rule(
+        Recommended(strategy="gradual-change"),
+        Field(path="change.scope", value="organization-wide"),
+        Field(path="change.triggers", value="policy-change"),
+        salience=phases.CAVEAT,
+    )
+    def strategy_gradual_caveat_scope_mandated(self):
+        """Cautions that a change required by law or policy cannot be narrowed: go in
+        stages within the mandate and keep what works where it leaves room; in the
+        advice this caveat replaces the one on narrowing (¶71, ¶65, ¶52)."""
+        self.caveat("gradual-change", "gradual-within-mandate")
 
     # S10 program review (¶72): the per-program decisions are in rules/programs.py
 

@@ -122,7 +122,11 @@ def test_chains_go_down_to_the_life_cycle_stage(advisor):
     assert "lifecycle_established_by_procedures" in rules
     assert "cause_status_quo_rapid_pace" in rules
     caveats = [step["rule"] for step in item["qualifiers"]]
-    assert caveats == ["strategy_gradual_caveat_scope"]
+    # The office carries out a policy change: the caveat worded for a mandate replaces
+    # the usual one, whose rule fired too and is explained as replaced.
+    assert caveats == ["strategy_gradual_caveat_scope_mandated", "strategy_gradual_caveat_scope"]
+    replaced = item["qualifiers"][1]["concluded"][0]["text"]
+    assert replaced.startswith("Caveat for Change step by step, left out of the advice")
 
 
 def test_the_full_explanation_refers_to_sections_instead_of_repeating_them(advisor):

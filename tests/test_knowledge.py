@@ -137,6 +137,21 @@ def test_a_caveat_for_a_strategy_that_does_not_exist_is_named(tmp_path):
     assert any("names strategy 'educaton', which is not in strategies.yaml" in p for p in problems)
 
 
+@pytest.mark.parametrize(
+    ("replaces", "why"),
+    [("gradual-not-evry-area", "no such caveat"), ("education-not-involved", "other strategy")],
+)
+def test_a_caveat_that_replaces_no_caveat_of_its_strategy_is_named(tmp_path, replaces, why):
+    def retarget(items):
+        next(i for i in items if i["id"] == "gradual-within-mandate")["replaces"] = replaces
+
+    copy = _broken_copy(tmp_path, "caveats", retarget)
+    assert (
+        f"knowledge: caveats.yaml: gradual-within-mandate: replaces '{replaces}', which is "
+        "not another caveat of strategy 'gradual-change'"
+    ) in _problems(copy)
+
+
 def test_an_item_without_sources_is_named(tmp_path):
     def drop_sources(items):
         del items[2]["sources"]

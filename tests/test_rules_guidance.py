@@ -1,11 +1,14 @@
 """rules/guidance.py: guidance to the planner beyond the eleven strategies
 (¶23–¶34, ¶52, ¶58–¶61)."""
 
+import json
+
 import pytest
 
 from perencana.engine.reasoning.facts import Guidance
-from perencana.engine.view.advice_json import texts
+from perencana.engine.view.advice_json import advice_json, texts
 from tests.conftest import established, field, make_case, maturing, program, stakeholder, young
+from tests.helpers import invoke
 
 LOSER = "stakeholders[0] (shelter staff): directly_affected = true, impact = negative"
 GAINER = "stakeholders[0] (children): directly_affected = true, impact = positive"
@@ -143,6 +146,13 @@ GUIDANCE = [
         ["change.new_staff_required = true", "change.recruitment_via_agency = true"],
     ),
     (
+        "guidance_mandated_change",
+        [field("change.triggers", "policy-change")],
+        "mandated-change",
+        ("change.triggers = policy-change",),
+        ["change.triggers = policy-change"],
+    ),
+    (
         "guidance_credibility_low",
         [field("planner.credibility", "low")],
         "credibility",
@@ -230,6 +240,12 @@ NEAREST_MISSES = [
     ),
     ("guidance_recruitment_spec", [VIA_AGENCY], "new staff unknown"),
     ("guidance_credibility_low", [field("planner.credibility", "medium")], "medium"),
+    (
+        "guidance_mandated_change",
+        [field("change.triggers", "funding-change"), field("change.triggers", "other")],
+        "other triggers",
+    ),
+    ("guidance_mandated_change", [], "triggers unknown"),
 ]
 
 
@@ -293,3 +309,61 @@ def test_advice_adapts_to_the_planners_ideology(advisor, ideology, present, abse
 
     assert present in ids
     assert absent not in ids
+
+
+# --------------------------------------------------------------------------- a mandated change
+
+MANDATED_CASE = {
+    "organization.age_years": 27,
+    "organization.formalized_procedures": True,
+    "change.triggers": ["policy-change"],
+    "change.scope": "organization-wide",
+}
+
+
+@pytest.mark.parametrize(
+    ("triggers", "given"),
+    [
+        (["policy-change"], True),
+        (["funding-change", "policy-change"], True),
+        (["funding-change", "other"], False),
+        ([], False),
+        ("unknown", False),
+    ],
+)
+def test_a_change_imposed_by_law_or_policy_must_still_be_won(advisor, triggers, given):
+    advice = advisor.infer(make_case({"change.triggers": triggers}))
+
+    assert ("mandated-change" in {g.id for g in advice.guidance}) is given
+
+
+def test_json_advice_of_a_mandated_change_holds_its_guidance_and_its_caveat(advisor):
+    written = advice_json(advisor.advise(make_case(MANDATED_CASE)))
+
+    guidance = {g["id"]: g for g in written["guidance"]}
+    assert guidance["mandated-change"]["because"] == ["change.triggers = policy-change"]
+    assert guidance["mandated-change"]["sources"] == [65, 52]
+    gradual = next(s for s in written["strategies"] if s["id"] == "gradual-change")
+    assert gradual["caveats"] == ["gradual-within-mandate"]
+
+
+def test_the_indonesian_memo_words_a_mandated_change_for_a_mandate(tmp_path, knowledge):
+    case = tmp_path / "mandated.json"
+    case.write_text(json.dumps(make_case(MANDATED_CASE)), encoding="utf-8")
+
+    result = invoke("advise", case, "--lang", "id")
+
+    assert result.returncode == 0, result.stderr
+    memo = " ".join(result.stdout.split())
+    for text in (
+        knowledge.guidance["mandated-change"]["title"]["id"],
+        knowledge.guidance["mandated-change"]["text"]["id"],
+        knowledge.caveats["gradual-within-mandate"]["text"]["id"],
+    ):
+        assert " ".join(text.split()) in memo
+    # The rule for the usual caveat fires too (the rules never retract): the advice
+    # leaves its caveat out, and the reasoning appendix says it was replaced.
+    usual = " ".join(knowledge.caveats["gradual-not-every-area"]["text"]["id"].split())
+    advice_part, appendix = memo.split(knowledge.memo["headings"]["appendix"]["id"])
+    assert usual not in advice_part
+    assert f"digantikan oleh catatan yang dirumuskan untuk kasus ini: {usual}" in appendix

@@ -45,6 +45,8 @@ NOT_STRONGER = field("partners.peer_stronger", False)
 LONG_ROAD = field("organization.years_to_current_state", 15, band="long")
 SHORT_ROAD = field("organization.years_to_current_state", 6, band="short")
 WHOLE_ORG = field("change.scope", "organization-wide")
+MANDATED = field("change.triggers", "policy-change")
+OTHER_TRIGGER = field("change.triggers", "other")
 PART_ORG = field("change.scope", "partial")
 
 LOSER = "stakeholders[0] (shelter staff): directly_affected = true, impact = negative"
@@ -317,6 +319,31 @@ CAVEATS = [
         "gradual-not-every-area",
         ["change.scope = organization-wide", "strategy gradual-change recommended"],
     ),
+    (
+        "strategy_gradual_caveat_scope_mandated",
+        [*established(), WHOLE_ORG, MANDATED],
+        "gradual-change",
+        "gradual-within-mandate",
+        [
+            "change.scope = organization-wide",
+            "change.triggers = policy-change",
+            "strategy gradual-change recommended",
+        ],
+    ),
+    (
+        "strategy_expand_caveat_recruitment_cost",
+        [NEW_STAFF, NO_FUNDS],
+        "expand-expertise",
+        "recruitment-cost",
+        ["funding.funds_for_change = none", "strategy expand-expertise recommended"],
+    ),
+    (
+        "strategy_expand_caveat_recruitment_cost",
+        [field("change.triggers", "service-area-expansion"), PARTIAL_FUNDS],
+        "expand-expertise",
+        "recruitment-cost",
+        ["funding.funds_for_change = partial", "strategy expand-expertise recommended"],
+    ),
 ]
 
 
@@ -486,6 +513,29 @@ NEAREST_MISSES = [
     ),
     ("strategy_gradual_caveat_scope", [*established(), PART_ORG], "partial scope"),
     ("strategy_gradual_caveat_scope", [*maturing(), WHOLE_ORG], "no gradual change"),
+    (
+        "strategy_gradual_caveat_scope_mandated",
+        [*established(), WHOLE_ORG, OTHER_TRIGGER],
+        "not mandated",
+    ),
+    ("strategy_gradual_caveat_scope_mandated", [*established(), WHOLE_ORG], "triggers unknown"),
+    (
+        "strategy_gradual_caveat_scope_mandated",
+        [*established(), PART_ORG, MANDATED],
+        "partial scope",
+    ),
+    (
+        "strategy_gradual_caveat_scope_mandated",
+        [*maturing(), WHOLE_ORG, MANDATED],
+        "no gradual change",
+    ),
+    (
+        "strategy_expand_caveat_recruitment_cost",
+        [NEW_STAFF, SUFFICIENT_FUNDS],
+        "sufficient funds",
+    ),
+    ("strategy_expand_caveat_recruitment_cost", [NEW_STAFF], "funds unknown"),
+    ("strategy_expand_caveat_recruitment_cost", [NO_NEW_STAFF, NO_FUNDS], "no expansion"),
     ("strategy_program_review", [stakeholder()], "no program"),
     ("strategy_collaborative_external_planner", [INTERNAL_PLANNER], "internal planner"),
     (
@@ -628,6 +678,82 @@ def test_expand_expertise_with_an_agency_is_told_to_specify_the_staff(advisor):
 
     assert strategies(advice)["expand-expertise"].caveats == ["expand-agency-needs-detail"]
     assert "recruitment-spec" in {g.id for g in advice.guidance}
+
+
+ESTABLISHED_WHOLE = {
+    "organization.age_years": 27,
+    "organization.formalized_procedures": True,
+    "change.scope": "organization-wide",
+}
+
+
+@pytest.mark.parametrize(
+    ("triggers", "caveat"),
+    [
+        (["policy-change"], "gradual-within-mandate"),
+        (["funding-change", "policy-change"], "gradual-within-mandate"),
+        (["other"], "gradual-not-every-area"),
+        ([], "gradual-not-every-area"),
+        ("unknown", "gradual-not-every-area"),
+    ],
+)
+def test_a_mandated_change_is_staged_within_the_mandate_instead_of_narrowed(
+    advisor, triggers, caveat
+):
+    # Not beside: a change the law requires cannot be narrowed (¶65, ¶52, ¶71).
+    case = make_case({**ESTABLISHED_WHOLE, "change.triggers": triggers})
+
+    assert strategies(advisor.infer(case))["gradual-change"].caveats == [caveat]
+
+
+def test_unknown_triggers_keep_the_usual_caveat_and_are_listed_as_changing_it(advisor):
+    found = unknown_answers(advisor.advise(make_case(ESTABLISHED_WHOLE)))
+
+    assert "[policy-change]" in found["change.triggers"]
+
+
+def test_a_mandated_change_in_part_of_the_organization_has_no_scope_caveat(advisor):
+    case = make_case(
+        {**ESTABLISHED_WHOLE, "change.scope": "partial", "change.triggers": ["policy-change"]}
+    )
+
+    assert strategies(advisor.infer(case))["gradual-change"].caveats == []
+
+
+@pytest.mark.parametrize(
+    ("funds", "caveats"),
+    [
+        ("none", ["recruitment-cost"]),
+        ("partial", ["recruitment-cost"]),
+        ("sufficient", []),
+    ],
+)
+def test_expanding_expertise_without_the_funds_is_told_recruiting_costs(advisor, funds, caveats):
+    case = make_case(
+        {
+            "change.new_staff_required": True,
+            "change.recruitment_via_agency": False,
+            "funding.funds_for_change": funds,
+        }
+    )
+
+    assert strategies(advisor.infer(case))["expand-expertise"].caveats == caveats
+    # A case must answer funds_for_change; unknown funds (no fact) are a near miss above.
+
+
+def test_recruitment_cost_comes_before_the_agency_caveat(advisor):
+    case = make_case(
+        {
+            "change.new_staff_required": True,
+            "change.recruitment_via_agency": True,
+            "funding.funds_for_change": "none",
+        }
+    )
+
+    assert strategies(advisor.infer(case))["expand-expertise"].caveats == [
+        "recruitment-cost",
+        "expand-agency-needs-detail",
+    ]
 
 
 # --------------------------------------------------------------------------- ranking

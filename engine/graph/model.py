@@ -449,6 +449,13 @@ def reasoning_graph(knowledge, lang="en", advice=None):
         identifiers |= {node_id(kind, key) for key in getattr(knowledge, TABLES[kind])}
     fired_links = _fired_links(advice.trace, links) if advice is not None else {}
     advised = _advised(advice) if advice is not None else set()
+    # A caveat that another replaces in the advice was concluded, but is not advised:
+    # the picture shows the advice, so no fired edge leads to it.
+    fired_links = {
+        link: found
+        for link, found in fired_links.items()
+        if not link[1].startswith("caveat:") or link[1] in advised
+    }
     details = _outcome_details(advice, labeller) if advice is not None else {}
     fired_sources = {source for source, _ in fired_links}
     nodes = []

@@ -99,8 +99,11 @@ def build_strategies(facts, knowledge, causes):
                     because=_causes_first(
                         _unique(b for r in mine for b in r["because"]), knowledge.causes
                     ),
-                    caveats=_in_knowledge_order(
-                        (c["caveat"] for c in caveats if c["strategy"] == strategy_id),
+                    caveats=_without_replaced(
+                        _in_knowledge_order(
+                            (c["caveat"] for c in caveats if c["strategy"] == strategy_id),
+                            knowledge.caveats,
+                        ),
                         knowledge.caveats,
                     ),
                     first_steps=_in_knowledge_order(
@@ -123,6 +126,14 @@ def _causes_first(reasons, causes):
     """Reasons with the causes first (in the source's order), then the facts as found."""
     named = {r.value: r for r in reasons if r.kind == "cause-id"}
     return [named[c] for c in causes if c in named] + [r for r in reasons if r.kind != "cause-id"]
+
+
+def _without_replaced(ids, table):
+    """``ids`` less those another of them ``replaces``: a caveat worded for a narrower
+    case (a mandated change) stands instead of the general one. The rules conclude
+    both, as they never retract; the choice is made here."""
+    replaced = {table[key].get("replaces") for key in ids}
+    return [key for key in ids if key not in replaced]
 
 
 def _in_knowledge_order(ids, table):

@@ -253,11 +253,23 @@ class FactReader:
         return {"text": self.phrases["strategy_recommended"].format(strategy=strategy), "ref": ""}
 
     def _caveat(self, ref):
-        text = self.phrases["caveat_on"].format(
+        phrase = "caveat_replaced" if self._replaced(ref) else "caveat_on"
+        text = self.phrases[phrase].format(
             strategy=self.title("strategies", ref.get("strategy")),
             caveat=self.title("caveats", ref.value),
         )
         return {"text": text, "ref": ""}
+
+    def _replaced(self, ref):
+        """Whether the advice leaves out this concluded caveat because another that it
+        carries replaces it (``replaces`` in caveats.yaml)."""
+        strategy = next(
+            (s for s in getattr(self.advice, "strategies", ()) if s.id == ref.get("strategy")),
+            None,
+        )
+        if strategy is None or ref.value in strategy.caveats:
+            return False
+        return any(self.knowledge.caveats[c].get("replaces") == ref.value for c in strategy.caveats)
 
     def _first_step(self, ref):
         text = self.phrases["first_step_for"].format(
