@@ -122,7 +122,10 @@ def test_a_lowered_cause_shows_the_young_stage_among_its_evidence_and_cites_59(a
     memo = render_advice(advice, "md", "en")
     section = memo[memo.index("### 3.") :]
     section = section[section.index("Disruption to management: moderate") :]
-    assert "- Life-cycle stage: Young organization" in section[: section.index("\n## ")]
+    assert (
+        "- Young organization: this cause counts 1 level lower (¶59)"
+        in section[: section.index("\n## ")]
+    )
 
 
 def test_a_weak_cause_stays_present_in_a_young_organization(advisor):

@@ -125,6 +125,25 @@ def _sources(advice, knowledge, lang, reader):
     }
 
 
+def _cause_evidence(reader, knowledge, cause):
+    """The evidence of a cause as lines; a life-cycle stage among it moved the cause's
+    strength (``advice_builder.build_causes``) and is read as that move."""
+    strength = knowledge.thresholds["strength"]
+    lines = reader.lines([ref for ref in cause.evidence if ref.kind != "lifecycle"])
+    for ref in cause.evidence:
+        if ref.kind != "lifecycle":
+            continue
+        step = (strength.get("lifecycle") or {}).get(ref.value, {}).get(cause.id, 0)
+        key = "stage_lowered" if step < 0 else "stage_raised"
+        text = reader.phrases[key].format(
+            stage=reader.title("lifecycle", ref.value),
+            count=abs(step),
+            sources=_sources_text(strength.get("lifecycle_sources", [])),
+        )
+        lines.append({"text": text, "ref": ""})
+    return lines
+
+
 def _scale_defaults(knowledge, reader):
     """The strength scale and the ranking weights, the project's own choices, as lines."""
     phrases = reader.phrases
@@ -192,7 +211,7 @@ def memo_view(advice, knowledge, lang):
             "summary": in_language(knowledge.causes.get(cause.id, {}).get("summary"), lang),
             "strength": cause.strength,
             "strength_label": reader.strength(cause.strength),
-            "evidence": reader.lines(cause.evidence),
+            "evidence": _cause_evidence(reader, knowledge, cause),
             "sources": list(cause.sources),
             "sources_text": _sources_text(cause.sources),
         }
