@@ -126,16 +126,17 @@ def _sources(advice, knowledge, lang, reader):
 
 
 def _cause_evidence(reader, knowledge, cause):
-    """The evidence of a cause as lines; a life-cycle stage among it moved the cause's
-    strength (``advice_builder.build_causes``) and is read as that move."""
+    """The evidence of a cause as lines; a life-cycle stage that moved the cause's
+    strength (``advice_builder.build_causes``) is read as that move."""
     strength = knowledge.thresholds["strength"]
-    lines = reader.lines([ref for ref in cause.evidence if ref.kind != "lifecycle"])
+    moves = strength.get("lifecycle") or {}
+    lines = []
     for ref in cause.evidence:
-        if ref.kind != "lifecycle":
+        step = moves.get(ref.value, {}).get(cause.id, 0) if ref.kind == "lifecycle" else 0
+        if not step:
+            lines.append(reader.line(ref))
             continue
-        step = (strength.get("lifecycle") or {}).get(ref.value, {}).get(cause.id, 0)
-        key = "stage_lowered" if step < 0 else "stage_raised"
-        text = reader.phrases[key].format(
+        text = reader.phrases["stage_lowered" if step < 0 else "stage_raised"].format(
             stage=reader.title("lifecycle", ref.value),
             count=abs(step),
             sources=_sources_text(strength.get("lifecycle_sources", [])),
