@@ -1,8 +1,9 @@
 """The four causes of resistance (¶53–¶57), each built from evidence.
 
 Base evidence carries a strength (weak, moderate, strong); supporting evidence
-(``raise``) lifts the cause one level for each distinct supporting rule. The
-strength of a cause is worked out from its evidence in ``reasoning.advice_builder``.
+(``raise``) lifts the cause, at most one level however many supporting rules fire.
+The strength of a cause is worked out from its evidence and the life-cycle stage in
+``reasoning.advice_builder``, with the settings of ``knowledge/thresholds.yaml``.
 """
 
 from experta import AS, MATCH, NOT, L, Rule

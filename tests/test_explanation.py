@@ -95,8 +95,10 @@ def test_every_conclusion_of_the_advice_has_a_section(advisor, path):
         item = next(i for i in model["items"] if i["kind"] == "cause" and i["id"] == cause.id)
         rules = [step["rule"] for step in item["steps"]]
         assert set(cause.rules) <= set(rules) and "cause_present" in rules
+        concluded = [f["fact"] for step in item["steps"] for f in step["concluded"]]
         for evidence in cause.evidence:
-            assert fact_text(evidence) in matched(item["steps"])
+            # A life-cycle stage that moved the strength is shown by the rule concluding it.
+            assert fact_text(evidence) in matched(item["steps"]) + concluded
 
 
 def test_a_strategy_on_a_cause_shows_the_rules_behind_the_cause_beneath_it(advisor):

@@ -121,8 +121,8 @@ def test_dot_marks_fired_and_idle(graph, office_dot):
         assert unquote(attributes["class"]) == ("fired" if edge.fired else "idle")
         rules = edge.fired_rules if edge.fired else edge.rules
         assert unquote(attributes["label"]).split("\\n") == list(rules)
-    gradual = nodes["strategy_gradual_change"]
-    assert unquote(gradual["label"]) == "Change step by step\\nrank 1"
+    affected = nodes["strategy_affected_parties"]
+    assert unquote(affected["label"]) == "Attend to those who lose\\nrank 3"
 
 
 def test_dot_without_a_case_is_neutral(network):

@@ -2,8 +2,8 @@
 
 The rules conclude evidence, recommendations, caveats, decisions and guidance; here
 they are gathered per item, cause strengths are worked out from their evidence and
-strategies ranked from their reasons, with the levels and weights of
-``knowledge/thresholds.yaml``.
+the life-cycle stage, and strategies ranked from the causes they answer and the
+source's emphasis, with the levels, weights and places of ``knowledge/thresholds.yaml``.
 """
 
 from perencana.engine.case.schema import UNKNOWN
@@ -33,38 +33,86 @@ def _of_type(facts, kind):
     return [fact for fact in facts if type(fact) is kind]
 
 
-def cause_strength(evidence, levels):
-    """The strongest base evidence, lifted one level per distinct supporting rule.
+def cause_strength(evidence, levels, max_raise=1, adjust=0):
+    """The strongest base evidence, raised at most ``max_raise`` levels by supporting
+    evidence (whatever the number of supporting rules), then moved ``adjust`` levels
+    (the life-cycle stage), never past either end of ``levels``.
 
-    With supporting evidence only, the cause starts below the weakest level, so one
-    supporting rule alone makes it weak.
+    With supporting evidence only, the cause is the weakest level.
     """
     base = [levels.index(e["strength"]) for e in evidence if e["strength"] != "raise"]
-    raising_rules = {e["rule"] for e in evidence if e["strength"] == "raise"}
-    level = (max(base) if base else -1) + len(raising_rules)
+    supported = any(e["strength"] == "raise" for e in evidence)
+    level = max(base) + (max_raise if supported else 0) if base else 0
+    level = min(level, len(levels) - 1) + adjust
     return levels[max(0, min(level, len(levels) - 1))]
 
 
-def build_causes(facts, knowledge):
-    levels = knowledge.thresholds["strength"]["levels"]
+def build_causes(facts, knowledge, stage=UNKNOWN):
+    """The causes with evidence, each as strong as ``knowledge.thresholds["strength"]``
+    says; when the life-cycle ``stage`` moves a cause, the stage joins its evidence."""
+    settings = knowledge.thresholds["strength"]
+    levels = settings["levels"]
+    moves = (settings.get("lifecycle") or {}).get(stage, {})
+    stages = [f.ref() for f in _of_type(facts, Lifecycle) if f["stage"] == stage]
     evidence = _of_type(facts, Evidence)
     causes = []
     for cause_id, item in knowledge.causes.items():
         mine = [e for e in evidence if e["cause"] == cause_id]
         if not mine:
             continue
+        adjust = moves.get(cause_id, 0)
         causes.append(
             CauseFinding(
                 id=cause_id,
-                strength=cause_strength(mine, levels),
-                evidence=_unique(fact for e in mine for fact in e["facts"]),
-                sources=list(item["sources"]),
+                strength=cause_strength(mine, levels, settings.get("max_raise", 1), adjust),
+                evidence=_unique(
+                    [fact for e in mine for fact in e["facts"]] + (stages if adjust else [])
+                ),
+                sources=_unique(
+                    list(item["sources"])
+                    + (settings.get("lifecycle_sources", []) if adjust else [])
+                ),
                 rules=_unique(e["rule"] for e in mine),
             )
         )
     # Strongest first; on a tie, the source's order (R1 to R4).
     causes.sort(key=lambda c: -levels.index(c.strength))
     return causes
+
+
+def strategy_score(recommendations, strategy_id, strength, ranking):
+    """The weight of the strongest cause the recommendations answer (``fact`` when they
+    answer facts only), plus the source's emphasis on ``strategy_id``: a bonus, and
+    more for each further directly affected stakeholder who loses."""
+    weights = [
+        ranking["cause_weight"][strength[b.value]] if b.kind == "cause-id" else ranking["fact"]
+        for r in recommendations
+        for b in r["because"]
+        if b.kind != "cause-id" or b.value in strength
+    ]
+    score = max(weights, default=ranking["fact"])
+    emphasis = (ranking.get("emphasis") or {}).get(strategy_id)
+    if emphasis:
+        losers = {
+            b.index
+            for r in recommendations
+            for b in r["because"]
+            if b.kind == "stakeholder"
+            and b.get("directly_affected") is True
+            and b.get("impact") == "negative"
+        }
+        score += emphasis.get("bonus", 0)
+        score += emphasis.get("per_further_loser", 0) * max(0, len(losers) - 1)
+    return score
+
+
+def _placed(ranked, min_place):
+    """``ranked`` with each strategy of ``min_place`` moved up to its place if lower."""
+    for strategy_id, place in min_place.items():
+        at = next((i for i, s in enumerate(ranked) if s.id == strategy_id), None)
+        if at is not None and at > place - 1:
+            ranked.insert(place - 1, ranked.pop(at))
+    return ranked
 
 
 def build_strategies(facts, knowledge, causes):
@@ -78,17 +126,7 @@ def build_strategies(facts, knowledge, causes):
         mine = [r for r in recommendations if r["strategy"] == strategy_id]
         if not mine:
             continue
-        score = 0
-        for rule in _unique(r["rule"] for r in mine):
-            cited = [
-                b.value
-                for r in mine
-                if r["rule"] == rule
-                for b in r["because"]
-                if b.kind == "cause-id" and b.value in strength
-            ]
-            weights = [ranking["cause_weight"][strength[c]] for c in cited]
-            score += max(weights) if weights else ranking["fact"]
+        score = strategy_score(mine, strategy_id, strength, ranking)
         strategies.append(
             (
                 -score,
@@ -116,7 +154,7 @@ def build_strategies(facts, knowledge, causes):
             )
         )
     strategies.sort(key=lambda entry: entry[:2])
-    ranked = [entry[2] for entry in strategies]
+    ranked = _placed([entry[2] for entry in strategies], ranking.get("min_place") or {})
     for rank, strategy in enumerate(ranked, start=1):
         strategy.rank = rank
     return ranked
@@ -172,11 +210,12 @@ def build_guidance(facts, knowledge):
 
 def build_advice(case, facts, trace, knowledge):
     """The advice for ``case`` from the facts a run left in working memory."""
-    causes = build_causes(facts, knowledge)
     stages = [fact["stage"] for fact in _of_type(facts, Lifecycle)]
+    stage = _in_knowledge_order(stages, knowledge.lifecycle)[-1] if stages else UNKNOWN
+    causes = build_causes(facts, knowledge, stage)
     return Advice(
         organization=case["organization"]["name"],
-        lifecycle=_in_knowledge_order(stages, knowledge.lifecycle)[-1] if stages else UNKNOWN,
+        lifecycle=stage,
         causes=causes,
         strategies=build_strategies(facts, knowledge, causes),
         programs=build_programs(facts, knowledge, case),

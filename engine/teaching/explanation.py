@@ -257,7 +257,12 @@ class Explainer:
         if kind == "lifecycle":
             return self._steps_where(lambda ref: ref == FactRef("lifecycle", value=key))
         if kind == "cause":
-            return self._steps_where(_about_cause(key))
+            # A life-cycle stage that moved the cause's strength is among its evidence:
+            # the rule that concluded the stage is shown with the cause.
+            found = next((c for c in self.advice.causes if c.id == key), None)
+            stages = {r for r in (found.evidence if found else []) if r.kind == "lifecycle"}
+            about = _about_cause(key)
+            return self._steps_where(lambda ref: about(ref) or ref in stages)
         if kind == "strategy":
             return self._steps_where(lambda ref: ref == FactRef("recommended", value=key))
         if kind == "program":

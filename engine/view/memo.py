@@ -113,6 +113,7 @@ def _sources(advice, knowledge, lang, reader):
             field=reader.field_label(entry["path"]), limits=limits
         )
         defaults.append({"text": text, "ref": entry["path"]})
+    defaults += [{"text": text, "ref": ""} for text in _scale_defaults(knowledge, reader)]
     return {
         "document": {
             "title": str(source.get("title", "")),
@@ -122,6 +123,77 @@ def _sources(advice, knowledge, lang, reader):
         "defaults_note": in_language(note, lang) if note else reader.terms["defaults_note"],
         "defaults": defaults,
     }
+
+
+def _cause_evidence(reader, knowledge, cause):
+    """The evidence of a cause as lines; a life-cycle stage that moved the cause's
+    strength (``advice_builder.build_causes``) is read as that move."""
+    strength = knowledge.thresholds["strength"]
+    moves = strength.get("lifecycle") or {}
+    lines = []
+    for ref in cause.evidence:
+        step = moves.get(ref.value, {}).get(cause.id, 0) if ref.kind == "lifecycle" else 0
+        if not step:
+            lines.append(reader.line(ref))
+            continue
+        text = reader.phrases["stage_lowered" if step < 0 else "stage_raised"].format(
+            stage=reader.title("lifecycle", ref.value),
+            count=abs(step),
+            sources=_sources_text(strength.get("lifecycle_sources", [])),
+        )
+        lines.append({"text": text, "ref": ""})
+    return lines
+
+
+def _scale_defaults(knowledge, reader):
+    """The strength scale and the ranking weights, the project's own choices, as lines."""
+    phrases = reader.phrases
+    strength = knowledge.thresholds["strength"]
+    lines = []
+    if strength.get("default"):
+        levels = ", ".join(reader.strength(level) for level in strength["levels"])
+        lines.append(
+            phrases["default_strength"].format(
+                levels=levels, max_raise=strength.get("max_raise", 1)
+            )
+        )
+        for stage, moves in (strength.get("lifecycle") or {}).items():
+            for step in sorted(set(moves.values())):
+                causes = ", ".join(
+                    reader.title("causes", cause) for cause, moved in moves.items() if moved == step
+                )
+                key = "default_stage_lowers" if step < 0 else "default_stage_raises"
+                lines.append(
+                    phrases[key].format(
+                        stage=reader.title("lifecycle", stage),
+                        causes=causes,
+                        count=abs(step),
+                        sources=_sources_text(strength.get("lifecycle_sources", [])),
+                    )
+                )
+    ranking = knowledge.thresholds["ranking"]
+    if ranking.get("default"):
+        weights = ", ".join(
+            f"{reader.strength(level)} {weight}"
+            for level, weight in ranking["cause_weight"].items()
+        )
+        lines.append(phrases["default_ranking"].format(weights=weights, fact=ranking["fact"]))
+        for strategy, emphasis in (ranking.get("emphasis") or {}).items():
+            lines.append(
+                phrases["default_emphasis"].format(
+                    strategy=reader.title("strategies", strategy),
+                    bonus=emphasis.get("bonus", 0),
+                    per=emphasis.get("per_further_loser", 0),
+                    sources=_sources_text(emphasis.get("sources", [])),
+                )
+            )
+        for strategy, place in (ranking.get("min_place") or {}).items():
+            lines.append(
+                phrases["default_min_place"].format(
+                    strategy=reader.title("strategies", strategy), place=place
+                )
+            )
+    return lines
 
 
 def memo_view(advice, knowledge, lang):
@@ -140,7 +212,7 @@ def memo_view(advice, knowledge, lang):
             "summary": reader.case_text(knowledge.causes.get(cause.id, {}), "summary"),
             "strength": cause.strength,
             "strength_label": reader.strength(cause.strength),
-            "evidence": reader.lines(cause.evidence),
+            "evidence": _cause_evidence(reader, knowledge, cause),
             "sources": list(cause.sources),
             "sources_text": _sources_text(cause.sources),
         }
