@@ -91,16 +91,20 @@ def _plan(strategies, advice, knowledge, lang):
     in rank order within a phase; and the tensions between recommended strategies,
     each with how they fit together."""
 
+    described = set()  # a phase's summary is shown the first time the phase is
+
     def by_phase(chosen):
         groups = []
         for phase_id, phase in knowledge.phases.items():
             mine = [s for s in chosen if s["phase"] == phase_id]
             if mine:
+                summary = "" if phase_id in described else in_language(phase.get("summary"), lang)
+                described.add(phase_id)
                 groups.append(
                     {
                         "id": phase_id,
                         "title": in_language(phase.get("title"), lang),
-                        "summary": in_language(phase.get("summary"), lang),
+                        "summary": summary,
                         "strategies": mine,
                     }
                 )
@@ -123,8 +127,9 @@ def _plan(strategies, advice, knowledge, lang):
                 "sources_text": _sources_text(tension.sources),
             }
         )
+    start_with = by_phase([s for s in strategies if s["start_with"]])
     return {
-        "start_with": by_phase([s for s in strategies if s["start_with"]]),
+        "start_with": start_with,
         "also_consider": by_phase([s for s in strategies if not s["start_with"]]),
         "tensions": tensions,
     }
