@@ -97,7 +97,9 @@ def _check_phases(raw, strategies):
         if item.get("phase") is None:
             problems.append(f"{where}: has no phase (one of {known})")
         else:
-            problems.append(f"{where}: phase '{item['phase']}' is not in phases.yaml ({known})")
+            problems.append(
+                f"{where}: phase '{item['phase']}' is not in phases.yaml (one of {known})"
+            )
     return problems
 
 
