@@ -126,4 +126,56 @@ def _check_references(raw):
                 f"caveats.yaml: {item.get('id')}: replaces '{replaced}', which is not "
                 f"another caveat of strategy '{item.get('strategy')}'"
             )
+    problems += _check_phases(raw, strategies)
+    problems += _check_tensions(raw, strategies)
+    return problems
+
+
+def _ids(items):
+    return {item.get("id") for item in items or [] if isinstance(item, dict)}
+
+
+def _check_phases(raw, strategies):
+    """Every strategy belongs to one of the phases of phases.yaml."""
+    phases = _ids(raw.get("phases"))
+    known = ", ".join(sorted(str(p) for p in phases))
+    problems = []
+    for item in raw.get("strategies") or []:
+        if not isinstance(item, dict) or item.get("phase") in phases:
+            continue
+        where = f"strategies.yaml: {item.get('id')}"
+        if item.get("phase") is None:
+            problems.append(f"{where}: has no phase (one of {known})")
+        else:
+            problems.append(
+                f"{where}: phase '{item['phase']}' is not in phases.yaml (one of {known})"
+            )
+    return problems
+
+
+def _check_tensions(raw, strategies):
+    """A tension names two or more strategies and, in ``when``, a known field and
+    values."""
+    fields = {item.get("path") for item in raw.get("fields") or [] if isinstance(item, dict)}
+    problems = []
+    for item in raw.get("tensions") or []:
+        if not isinstance(item, dict):
+            continue
+        where = f"tensions.yaml: {item.get('id')}"
+        named = item.get("strategies")
+        if not isinstance(named, list) or len(named) < 2:
+            problems.append(f"{where}: must name two or more strategies")
+            continue
+        problems += [
+            f"{where}: names strategy '{s}', which is not in strategies.yaml"
+            for s in named
+            if s not in strategies
+        ]
+        when = item.get("when")
+        if when is None:
+            continue
+        if not isinstance(when, dict) or when.get("path") not in fields:
+            problems.append(f"{where}: when must name a field of fields.yaml as its path")
+        elif not isinstance(when.get("values"), list) or not when["values"]:
+            problems.append(f"{where}: when must list the values it holds for")
     return problems

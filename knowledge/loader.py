@@ -26,6 +26,8 @@ ITEM_FILES = {
     "decisions": "id",
     "lifecycle": "id",
     "fields": "path",
+    "phases": "id",
+    "tensions": "id",
 }
 # libyaml's safe loader when PyYAML has it: the knowledge is read on every command,
 # and the pure-Python parser takes most of a short command's time.
@@ -50,6 +52,8 @@ class Knowledge:
     decisions: dict
     lifecycle: dict
     fields: dict
+    phases: dict
+    tensions: dict
 
     def item(self, kind, key):
         """The item ``key`` of ``kind`` (``causes``, ``strategies``...)."""
@@ -97,7 +101,7 @@ def load_knowledge():
 
 
 # Bump when Knowledge or what read_knowledge makes of the files changes shape.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def load_cached(directory):

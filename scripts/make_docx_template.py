@@ -114,6 +114,26 @@ def loop_table(document, headers, widths, loop, cells):
     return table
 
 
+def strategy_table(document, loop):
+    """The strategies of ``loop``: rank, title and summary, reasons, sources."""
+    return loop_table(
+        document,
+        [f"{{{{ {T}.rank }}}}", f"{{{{ {T}.strategy }}}}", f"{{{{ {T}.because }}}}", "¶"],
+        [1.6, 5.0, 8.4, 2.0],
+        loop,
+        [
+            [("{{ s.rank }}", "bold")],
+            [("{{ s.title }}", "bold"), ("{{ s.summary }}", None)],
+            [
+                ("{%p for f in s.because %}", None),
+                ("{{ f.text }}", "List Bullet"),
+                ("{%p endfor %}", None),
+            ],
+            [("{{ s.sources_text }}", None)],
+        ],
+    )
+
+
 def build():
     document = Document()
     section = document.sections[0]
@@ -196,25 +216,27 @@ def build():
     para(document, f"{{{{ {T}.no_causes }}}}")
     tag(document, "{%p endfor %}")
 
-    # -- 4. strategies: the ranked table, then each strategy's caveats and steps
+    # -- 4. strategies: those to start with, then the others, each grouped by phase
+    # in a table per phase; each strategy's caveats and steps; then how recommended
+    # strategies fit together
     document.add_heading(f"4. {{{{ {H}.strategies }}}}", level=1)
     tag(document, "{%p if strategies %}")
-    loop_table(
-        document,
-        [f"{{{{ {T}.rank }}}}", f"{{{{ {T}.strategy }}}}", f"{{{{ {T}.because }}}}", "¶"],
-        [1.6, 5.0, 8.4, 2.0],
-        "s in strategies",
-        [
-            [("{{ s.rank }}", "bold")],
-            [("{{ s.title }}", "bold"), ("{{ s.summary }}", None)],
-            [
-                ("{%p for f in s.because %}", None),
-                ("{{ f.text }}", "List Bullet"),
-                ("{%p endfor %}", None),
-            ],
-            [("{{ s.sources_text }}", None)],
-        ],
-    )
+    for groups, label in (
+        ("plan.start_with", "start_with"),
+        ("plan.also_consider", "also_consider"),
+    ):
+        tag(document, f"{{%p if {groups} %}}")
+        document.add_heading(f"{{{{ {T}.plan_{label} }}}}", level=2)
+        para(document, f"{{{{ {T}.plan_{label}_intro }}}}")
+        tag(document, f"{{%p for g in {groups} %}}")
+        document.add_heading(f"{{{{ {T}.phase }}}}: {{{{ g.title }}}}", level=3)
+        tag(document, "{%p if g.summary %}")
+        para(document, "{{ g.summary }}", italic=True)
+        tag(document, "{%p endif %}")
+        strategy_table(document, "s in g.strategies")
+        tag(document, "{%p endfor %}")
+        tag(document, "{%p endif %}")
+    document.add_heading(f"{{{{ {T}.plan_details }}}}", level=2)
     tag(document, "{%p for s in strategies %}")
     tag(document, "{%p if s.caveats or s.first_steps %}")
     document.add_heading("{{ s.rank }}. {{ s.title }}", level=3)
@@ -230,6 +252,20 @@ def build():
     tag(document, "{%p endif %}")
     tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
+    tag(document, "{%p if plan.tensions %}")
+    document.add_heading(f"{{{{ {T}.plan_fit_together }}}}", level=2)
+    tag(document, "{%p for x in plan.tensions %}")
+    document.add_heading("{{ x.title }}", level=3)
+    para(
+        document,
+        "{% for s in x.strategies %}{{ s.rank }}. {{ s.title }}"
+        "{% if not loop.last %}; {% endif %}{% endfor %}",
+        bold=True,
+    )
+    para(document, "{{ x.text }}")
+    cited(document, "x.sources_text")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_strategies }}}}")
     tag(document, "{%p endif %}")

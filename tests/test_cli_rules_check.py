@@ -116,6 +116,7 @@ def test_check_reports_a_strategy_no_rule_recommends(kb_copy):
     strategies.append(
         {
             "id": "write-a-manifesto",
+            "phase": "start",
             "sources": [62],
             "title": {"en": "Write a manifesto", "id": "Menulis manifesto"},
         }

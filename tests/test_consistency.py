@@ -24,9 +24,7 @@ from tests.test_interview import run_scripted
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"  # 38 years old, 20 years to its state
 YEARS, AGE = "organization.years_to_current_state", "organization.age_years"
 REASON_EN = "the years to reach the present state cannot exceed the organization's age"
-REASON_ID = (
-    "waktu untuk mencapai kondisi sekarang tidak mungkin lebih lama daripada usia organisasi"
-)
+REASON_ID = "waktu untuk mencapai kondisi sekarang tidak mungkin lebih lama daripada usia lembaga"
 
 
 def beyond(years, age):

@@ -17,7 +17,9 @@ def test_an_indonesian_memo_on_the_consultants_letterhead():
     memo = result.stdout
     assert memo.startswith("**KONSULTAN PERENCANAAN SOSIAL NUSANTARA**\n")
     assert "# Memo Rekomendasi: Dinas Sosial Kabupaten Lembah Hijau" in memo
-    assert "## Intisari" in memo and "## Strategi yang disarankan, menurut peringkat" in memo
+    assert (
+        "## Intisari" in memo and "## Strategi yang disarankan, menurut tahap dan peringkat" in memo
+    )
     assert "Advisory memo" not in memo and "Bottom line" not in memo
     ranks = [line.split(".")[0] for line in memo.splitlines() if line[:1].isdigit()]
     assert ranks == [str(n) for n in range(1, len(ranks) + 1)] and len(ranks) > 3

@@ -54,23 +54,41 @@ def test_the_word_memo_has_the_numbered_sections_in_order(tmp_path, memo_labels,
     assert title == "Dinas Sosial Kabupaten Lembah Hijau"
 
 
-def test_the_strategy_table_lists_the_strategies_in_rank_order(tmp_path):
+def test_the_strategy_tables_list_the_strategies_by_phase_and_rank(tmp_path, memo_labels):
     document = write_docx(tmp_path, OLD_OFFICE)
-    table = document.tables[0]
-    header, *rows = table.rows
-    assert [c.text for c in header.cells] == ["Rank", "Strategy", "Because", "¶"]
-    strategies = advice_json(OLD_OFFICE)["strategies"]
-    assert [r.cells[0].text for r in rows] == [str(s["rank"]) for s in strategies]
-    assert len(rows) == len(strategies) > 3
     knowledge = load_knowledge()
-    for row, strategy in zip(rows, strategies, strict=True):
-        title = knowledge.strategies[strategy["id"]]["title"]["en"]
-        assert row.cells[1].paragraphs[0].text == title
-        assert row.cells[2].text.strip(), "every strategy says why"
-        assert row.cells[3].text == ", ".join(f"¶{n}" for n in strategy["sources"])
-    # The header row repeats on every page; a row is never split across pages.
-    assert header._tr.xpath("./w:trPr/w:tblHeader")
-    assert all(r._tr.xpath("./w:trPr/w:cantSplit") for r in rows)
+    strategies = advice_json(OLD_OFFICE)["strategies"]
+    tables = [t for t in document.tables if t.rows[0].cells[0].text == "Rank"]
+    # One table per phase, first those to start with, then those to also consider.
+    expected = [
+        [s for s in strategies if s["start_with"] is start_with and s["phase"] == phase]
+        for start_with in (True, False)
+        for phase in knowledge.phases
+    ]
+    expected = [group for group in expected if group]
+    assert len(tables) == len(expected) > 1
+    headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 2", "Heading 3")]
+    terms = memo_labels["terms"]
+    also = headings.index(terms["plan_also_consider"]["en"])
+    assert headings.index(terms["plan_start_with"]["en"]) < also
+    named = [
+        f"{terms['phase']['en']}: {knowledge.phases[group[0]['phase']]['title']['en']}"
+        for group in expected
+    ]
+    assert [h for h in headings if h.startswith(terms["phase"]["en"] + ":")] == named
+    for table, group in zip(tables, expected, strict=True):
+        header, *rows = table.rows
+        assert [c.text for c in header.cells] == ["Rank", "Strategy", "Because", "¶"]
+        assert [r.cells[0].text for r in rows] == [str(s["rank"]) for s in group]
+        for row, strategy in zip(rows, group, strict=True):
+            title = knowledge.strategies[strategy["id"]]["title"]["en"]
+            assert row.cells[1].paragraphs[0].text == title
+            assert row.cells[2].text.strip(), "every strategy says why"
+            assert row.cells[3].text == ", ".join(f"¶{n}" for n in strategy["sources"])
+        # The header row repeats on every page; a row is never split across pages.
+        assert header._tr.xpath("./w:trPr/w:tblHeader")
+        assert all(r._tr.xpath("./w:trPr/w:cantSplit") for r in rows)
+    assert sum(len(group) for group in expected) == len(strategies) > 3
 
 
 def test_causes_programs_guidance_unknowns_and_sources_are_there(tmp_path):

@@ -108,6 +108,7 @@ def test_a_strategy_no_rule_recommends_is_reported(kb_copy):
     new = {
         "id": "write-a-manifesto",
         "code": "S12",
+        "phase": "start",
         "sources": [62],
         "title": {"en": "Write a manifesto", "id": "Menulis manifesto"},
         "summary": {"en": "Put the change in writing.", "id": "Tuliskan perubahannya."},

@@ -75,7 +75,8 @@ def test_cites_at_least_the_passages_the_brief_names():
 
 def test_every_text_is_written_in_both_languages():
     knowledge = load_knowledge()
-    for kind in ("causes", "strategies", "caveats", "steps", "guidance", "decisions", "lifecycle"):
+    kinds = ("causes", "strategies", "caveats", "steps", "guidance", "decisions", "lifecycle")
+    for kind in (*kinds, "phases", "tensions"):
         for item_id, item in getattr(knowledge, kind).items():
             for key in ("title", "summary", "text", "first_step"):
                 if key in item:
@@ -158,6 +159,38 @@ def test_an_item_without_sources_is_named(tmp_path):
 
     copy = _broken_copy(tmp_path, "strategies", drop_sources)
     assert "knowledge: strategies.yaml: negotiate-incentives: cites no sources" in _problems(copy)
+
+
+def test_a_strategy_without_a_known_phase_is_named(tmp_path):
+    def unphase(items):
+        del items[0]["phase"]
+        items[1]["phase"] = "later"
+
+    problems = _problems(_broken_copy(tmp_path, "strategies", unphase))
+    assert (
+        "knowledge: strategies.yaml: education: has no phase (one of prepare, start, sustain)"
+        in problems
+    )
+    assert (
+        "knowledge: strategies.yaml: adapt-to-resources: phase 'later' is not in phases.yaml "
+        "(one of prepare, start, sustain)"
+    ) in problems
+
+
+def test_a_tension_with_an_unknown_strategy_or_field_is_named(tmp_path):
+    def break_tensions(items):
+        items[0]["strategies"] = ["shake-up", "gradual-chnage"]
+        items[1]["when"]["path"] = "funding.funds"
+
+    problems = _problems(_broken_copy(tmp_path, "tensions", break_tensions))
+    assert (
+        "knowledge: tensions.yaml: shake-up-then-steps: names strategy 'gradual-chnage', "
+        "which is not in strategies.yaml"
+    ) in problems
+    assert (
+        "knowledge: tensions.yaml: experts-within-means: when must name a field of "
+        "fields.yaml as its path"
+    ) in problems
 
 
 # ------------------------------------------------------------------- the cache

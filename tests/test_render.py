@@ -179,9 +179,21 @@ def strategy_titles(advice, knowledge, lang):
     return [knowledge.strategies[s.id]["title"][lang] for s in advice.strategies]
 
 
+def plan_order(advice, knowledge):
+    """The strategies as the memo lists them: those to start with, then the others,
+    each by phase (in the order of knowledge/phases.yaml), by rank within a phase."""
+    order = []
+    for start_with in (True, False):
+        for phase in knowledge.phases:
+            order += [
+                s for s in advice.strategies if s.start_with is start_with and s.phase == phase
+            ]
+    return order
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_strategies_in_rank_order(advice, knowledge, fmt, lang):
+def test_strategies_by_start_with_then_phase_then_rank(advice, knowledge, fmt, lang):
     memo = render(advice, knowledge, fmt, lang)
     heading = headings(knowledge, lang)
     section = memo.split(heading_marker(fmt, 4, heading["strategies"]), 1)[1]
@@ -189,15 +201,20 @@ def test_strategies_in_rank_order(advice, knowledge, fmt, lang):
     view = memo_view(advice, knowledge, lang)
     assert [s["rank"] for s in view["strategies"]] == list(range(1, len(advice.strategies) + 1))
     positions = []
-    for strategy in view["strategies"]:
+    for strategy in plan_order(advice, knowledge):
         marker = {
-            "md": f"### {strategy['rank']}. ",
-            "text": f"\n{strategy['rank']}. ",
-            "html": f'id="strategy-{strategy["id"]}"',
+            "md": f"#### {strategy.rank}. ",
+            "text": f"\n{strategy.rank}. ",
+            "html": f'id="strategy-{strategy.id}"',
         }[fmt]
         positions.append(section.index(marker))
     assert positions == sorted(positions)
     assert len(advice.strategies) >= 3
+    # Each phase that has a strategy to start with is named before its strategies.
+    terms = knowledge.memo["terms"]
+    for phase in {s.phase for s in advice.strategies if s.start_with}:
+        title = knowledge.phases[phase]["title"][lang]
+        assert f"{terms['phase'][lang]}: {title}" in section
 
 
 def test_view_bottom_line_main_causes_and_first_strategies(advice, knowledge):

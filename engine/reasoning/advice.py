@@ -27,6 +27,8 @@ class StrategyFinding:
     first_steps: list = field(default_factory=list)
     score: int = 0
     rules: list = field(default_factory=list)
+    phase: str = ""  # prepare, start or sustain (knowledge/phases.yaml)
+    start_with: bool = False  # among the first by rank, the ones to start with
 
 
 @dataclass
@@ -43,6 +45,16 @@ class GuidanceFinding:
     id: str
     sources: list
     because: list = field(default_factory=list)
+
+
+@dataclass
+class TensionFinding:
+    """Two or more recommended strategies that pull against each other, and the
+    knowledge text (``knowledge/tensions.yaml``) that says how they fit together."""
+
+    id: str
+    strategies: list
+    sources: list
 
 
 @dataclass
@@ -66,6 +78,7 @@ class Advice:
     unknowns: list
     trace: list
     case: dict = field(default_factory=dict, repr=False)
+    tensions: list = field(default_factory=list)
 
     def signature(self):
         """What the advice says, without how it got there: two runs that agree on this
@@ -76,4 +89,5 @@ class Advice:
             tuple((s.id, s.rank, tuple(s.caveats), tuple(s.first_steps)) for s in self.strategies),
             tuple((p.name, p.decision) for p in self.programs),
             tuple(g.id for g in self.guidance),
+            tuple(t.id for t in self.tensions),
         )

@@ -13,11 +13,13 @@ from perencana.engine.reasoning.advice import (
     GuidanceFinding,
     ProgramFinding,
     StrategyFinding,
+    TensionFinding,
 )
 from perencana.engine.reasoning.facts import (
     Caveat,
     Decision,
     Evidence,
+    Field,
     FirstStep,
     Guidance,
     Lifecycle,
@@ -157,7 +159,38 @@ def build_strategies(facts, knowledge, causes):
     ranked = _placed([entry[2] for entry in strategies], ranking.get("min_place") or {})
     for rank, strategy in enumerate(ranked, start=1):
         strategy.rank = rank
+    mark_plan(ranked, knowledge)
     return ranked
+
+
+def mark_plan(ranked, knowledge):
+    """Each strategy's phase (``knowledge/phases.yaml``) and whether it is one to
+    start with: the first by rank, at most ``ranking.start_with_at_most``."""
+    at_most = knowledge.thresholds["ranking"]["start_with_at_most"]
+    for strategy in ranked:
+        strategy.phase = knowledge.strategies[strategy.id]["phase"]
+        strategy.start_with = strategy.rank <= at_most
+
+
+def build_tensions(facts, knowledge, strategies):
+    """The tensions of ``knowledge/tensions.yaml`` whose strategies are all
+    recommended and whose ``when``, if any, the case's facts hold; in the order of
+    the knowledge file."""
+    recommended = {s.id for s in strategies}
+    answers = {(f["path"], f["value"]) for f in _of_type(facts, Field)}
+    found = []
+    for tension_id, item in knowledge.tensions.items():
+        if not recommended.issuperset(item["strategies"]):
+            continue
+        when = item.get("when")
+        if when and not any((when["path"], value) in answers for value in when["values"]):
+            continue
+        found.append(
+            TensionFinding(
+                id=tension_id, strategies=list(item["strategies"]), sources=list(item["sources"])
+            )
+        )
+    return found
 
 
 def _causes_first(reasons, causes):
@@ -213,14 +246,16 @@ def build_advice(case, facts, trace, knowledge):
     stages = [fact["stage"] for fact in _of_type(facts, Lifecycle)]
     stage = _in_knowledge_order(stages, knowledge.lifecycle)[-1] if stages else UNKNOWN
     causes = build_causes(facts, knowledge, stage)
+    strategies = build_strategies(facts, knowledge, causes)
     return Advice(
         organization=case["organization"]["name"],
         lifecycle=stage,
         causes=causes,
-        strategies=build_strategies(facts, knowledge, causes),
+        strategies=strategies,
         programs=build_programs(facts, knowledge, case),
         guidance=build_guidance(facts, knowledge),
         unknowns=[],
         trace=list(trace),
         case=case,
+        tensions=build_tensions(facts, knowledge, strategies),
     )

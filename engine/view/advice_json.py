@@ -107,6 +107,8 @@ def advice_json(advice):
                 "caveats": s.caveats,
                 "first_steps": s.first_steps,
                 "sources": s.sources,
+                "phase": s.phase,
+                "start_with": s.start_with,
             }
             for s in advice.strategies
         ],
@@ -115,6 +117,9 @@ def advice_json(advice):
         ],
         "guidance": [
             {"id": g.id, "because": texts(g.because), "sources": g.sources} for g in advice.guidance
+        ],
+        "tensions": [
+            {"id": t.id, "strategies": t.strategies, "sources": t.sources} for t in advice.tensions
         ],
         "unknowns": [u.path for u in advice.unknowns],
         "unknown_answers": [

@@ -68,9 +68,13 @@ def _strategy(reader, strategy, knowledge, lang):
     general = in_language(item.get("first_step"), lang)
     if general:
         steps.append(general)
+    phase = knowledge.phases.get(strategy.phase, {})
     return {
         "id": strategy.id,
         "rank": strategy.rank,
+        "phase": strategy.phase,
+        "phase_title": in_language(phase.get("title"), lang),
+        "start_with": strategy.start_with,
         "title": reader.title("strategies", strategy.id),
         "summary": in_language(item.get("summary"), lang),
         "because": reader.lines(strategy.because),
@@ -81,9 +85,60 @@ def _strategy(reader, strategy, knowledge, lang):
     }
 
 
+def _plan(strategies, advice, knowledge, lang):
+    """The strategies as a plan: those to start with, then the others to also
+    consider, each grouped by phase (in the order of ``knowledge/phases.yaml``) and
+    in rank order within a phase; and the tensions between recommended strategies,
+    each with how they fit together."""
+
+    described = set()  # a phase's summary is shown the first time the phase is
+
+    def by_phase(chosen):
+        groups = []
+        for phase_id, phase in knowledge.phases.items():
+            mine = [s for s in chosen if s["phase"] == phase_id]
+            if mine:
+                summary = "" if phase_id in described else in_language(phase.get("summary"), lang)
+                described.add(phase_id)
+                groups.append(
+                    {
+                        "id": phase_id,
+                        "title": in_language(phase.get("title"), lang),
+                        "summary": summary,
+                        "strategies": mine,
+                    }
+                )
+        return groups
+
+    shown = {s["id"]: s for s in strategies}
+    tensions = []
+    for tension in advice.tensions:
+        item = knowledge.tensions[tension.id]
+        tensions.append(
+            {
+                "id": tension.id,
+                "title": in_language(item.get("title"), lang),
+                "text": in_language(item.get("text"), lang),
+                "strategies": [
+                    {"id": s, "rank": shown[s]["rank"], "title": shown[s]["title"]}
+                    for s in tension.strategies
+                ],
+                "sources": list(tension.sources),
+                "sources_text": _sources_text(tension.sources),
+            }
+        )
+    start_with = by_phase([s for s in strategies if s["start_with"]])
+    return {
+        "start_with": start_with,
+        "also_consider": by_phase([s for s in strategies if not s["start_with"]]),
+        "tensions": tensions,
+    }
+
+
 def _cited(advice, knowledge):
     numbers = set()
-    for finding in (*advice.causes, *advice.strategies, *advice.programs, *advice.guidance):
+    findings = (*advice.causes, *advice.strategies, *advice.programs, *advice.guidance)
+    for finding in (*findings, *advice.tensions):
         numbers.update(finding.sources)
     for strategy in advice.strategies:
         for caveat in strategy.caveats:
@@ -307,6 +362,7 @@ def memo_view(advice, knowledge, lang):
         "organization": _organization(reader, case, advice, knowledge, lang),
         "causes": causes,
         "strategies": strategies,
+        "plan": _plan(strategies, advice, knowledge, lang),
         "programs": programs,
         "guidance": guidance,
         "unknowns": unknowns,
