@@ -67,9 +67,11 @@ def translate(memo, lang):
 
 
 class FactReader:
-    """Turns the engine's descriptions of facts into readable lines in one language.
+    """Words fact references (``reasoning.facts.FactRef``) and knowledge items as
+    readable lines in one language, true to the case.
 
-    ``advice`` (optional) lends the names of the case's stakeholders and programs.
+    ``advice`` (optional) lends the case: its stakeholders' and programs' names and
+    the answers that choose a text's variant.
     """
 
     def __init__(self, advice, knowledge, lang, labels=None):
