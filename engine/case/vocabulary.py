@@ -214,11 +214,6 @@ def section_of(path):
     return re.split(r"[.\[]", str(path), maxsplit=1)[0]
 
 
-def item_fact(section):
-    """The fact kind the items of list ``section`` become (``Stakeholder``)."""
-    return ITEM_FACTS[section]
-
-
 # ------------------------------------------------------------------------ answers
 
 

@@ -30,7 +30,7 @@ Labels are in one language, from the knowledge (titles) and ``knowledge/fields.y
 import re
 from dataclasses import dataclass, replace
 
-from perencana.engine.reasoning.rule_catalog import rule_catalog
+from perencana.engine.reasoning.rule_catalog import ITEM_SECTIONS, rule_catalog
 from perencana.engine.view.words import (
     FactReader,
     clean,
@@ -93,21 +93,11 @@ READS = {
     "Cause": ("cause", "id"),
     "Recommended": ("strategy", "strategy"),
 }
-ITEMS = {"Stakeholder": "stakeholders", "Program": "programs"}
 ANY = "any:case"
 
-# The node kind of each kind of concluded fact (see ``reasoning.facts.FactRef``).
-CONCLUDED = {
-    "lifecycle": "stage",
-    "evidence": "cause",
-    "cause": "cause",
-    "recommendation": "strategy",
-    "recommended": "strategy",
-    "caveat": "caveat",
-    "first-step": "first-step",
-    "decision": "decision",
-    "guidance": "guidance",
-}
+# The node kind of each kind of concluded fact (see ``reasoning.facts.FactRef``): a
+# conclusion's own kind, and the two facts that stand for one already concluded.
+CONCLUDED = {**CONCLUDES, "cause": "cause", "recommended": "strategy"}
 # The node kind of each kind of fact a rule reads, besides the case's fields.
 READ = {
     "stakeholder": "stakeholders",
@@ -255,8 +245,9 @@ def _sources(rule, target):
             continue
         if condition.fact == "Field":
             found.append(node_id("field", condition.field_path))
-        elif condition.fact in ITEMS:
-            found.append(node_id(ITEMS[condition.fact], ITEMS[condition.fact]))
+        elif condition.fact in ITEM_SECTIONS:
+            section = ITEM_SECTIONS[condition.fact]
+            found.append(node_id(section, section))
         elif condition.fact in READS:
             kind, key = READS[condition.fact]
             constraint = condition.get(key)

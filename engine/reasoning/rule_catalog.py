@@ -200,13 +200,13 @@ def rules_by_id():
     return {rule.id: rule for rule in rule_catalog()}
 
 
-def rules_concluding(kind, target):
-    """The rules whose body concludes ``kind`` about ``target`` (or any, ``*``)."""
+def rules_concluding(catalog, kind, target):
+    """The rules of ``catalog`` whose body concludes ``kind`` about ``target`` (or a
+    bound value, ``*``), each once."""
     return [
         rule
-        for rule in rule_catalog()
-        for conclusion in rule.conclusions
-        if conclusion.kind == kind and conclusion.target in (target, "*")
+        for rule in catalog
+        if any(c.kind == kind and c.target in (target, "*") for c in rule.conclusions)
     ]
 
 

@@ -26,7 +26,7 @@ from perencana.engine.errors import KnowledgeError, PerencanaError
 from perencana.engine.reasoning.advice_builder import build_advice
 from perencana.engine.reasoning.case_facts import case_facts
 from perencana.engine.reasoning.facts import FactRef
-from perencana.engine.reasoning.rule_catalog import rule_catalog, rules_by_id
+from perencana.engine.reasoning.rule_catalog import rule_catalog, rules_by_id, rules_concluding
 from perencana.engine.view.advice_json import fact_text, show_value
 from perencana.engine.view.conditions import ConditionWriter
 from perencana.engine.view.words import FactReader
@@ -385,24 +385,24 @@ class Explainer:
         catalog = rule_catalog()
         if kind == "lifecycle":
             if key in self.knowledge.lifecycle:
-                return _concluding(catalog, "lifecycle", key)
+                return rules_concluding(catalog, "lifecycle", key)
             return [r for r in catalog if any(c.kind == "lifecycle" for c in r.conclusions)]
         if kind == "cause":
             # Supporting evidence that needs the cause already present cannot start it.
             return [
                 rule
-                for rule in _concluding(catalog, "evidence", key)
+                for rule in rules_concluding(catalog, "evidence", key)
                 if not any(
                     c.fact == "Cause" and not c.negated and c.get("id").values == (key,)
                     for c in rule.conditions
                 )
             ]
         if kind == "strategy":
-            return _concluding(catalog, "recommendation", key)
+            return rules_concluding(catalog, "recommendation", key)
         if kind == "guidance":
-            return _concluding(catalog, "guidance", key)
+            return rules_concluding(catalog, "guidance", key)
         if kind == "decision":
-            return _concluding(catalog, "decision", key)
+            return rules_concluding(catalog, "decision", key)
         if kind == "program":
             return [r for r in catalog if any(c.kind == "decision" for c in r.conclusions)]
         return []
@@ -583,14 +583,6 @@ def _concluding_ref(kind, key):
     if kind == "strategy":
         return FactRef("recommended", value=key)
     return FactRef(f"item-{kind}", value=key)
-
-
-def _concluding(catalog, kind, target):
-    return [
-        rule
-        for rule in catalog
-        if any(c.kind == kind and c.target in (target, "*") for c in rule.conclusions)
-    ]
 
 
 def explain_case(advisor, case, item_id=None, lang="en", case_label="CASE"):

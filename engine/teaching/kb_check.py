@@ -35,7 +35,7 @@ from perencana.engine.case.schema import field_specs
 from perencana.engine.case.vocabulary import ITEM_FACTS as SECTION_FACTS
 from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN
 from perencana.engine.errors import CheckError, KnowledgeError
-from perencana.engine.reasoning.rule_catalog import PASSAGE
+from perencana.engine.reasoning.rule_catalog import PASSAGE, rules_concluding
 from perencana.engine.teaching.catalog_view import (
     STATEMENTS_FILE,
     TARGET_KINDS,
@@ -257,16 +257,21 @@ def _missing(knowledge, rule, kind, ids):
 # --------------------------------------------------------------------------- (d)
 
 
+def band_names(thresholds):
+    """{path: the names of its bands} of ``thresholds.yaml``."""
+    return {
+        entry["path"]: [band["band"] for band in entry["bands"]]
+        for entry in (thresholds or {}).get("bands", [])
+    }
+
+
 def reachability_problems(catalog, specs, thresholds):
     """(d) Conditions that no case can satisfy: a Field path that is not a case field
     the engine makes facts of, an answer the field cannot take, a band that
     ``thresholds.yaml`` does not define, a stakeholder or program value the case cannot
     give, or a concluded fact that no rule concludes."""
     fields = {spec.path: spec for spec in specs}
-    bands = {
-        entry["path"]: [band["band"] for band in entry["bands"]]
-        for entry in (thresholds or {}).get("bands", [])
-    }
+    bands = band_names(thresholds)
     problems = []
     for rule in catalog:
         for condition in rule.conditions:
@@ -340,10 +345,7 @@ def case_text_problems(knowledge, catalog, specs):
     then shown instead. A variant is shown only when the case holds its ``when``, so
     no text the memo shows can assert what the case contradicts."""
     fields = {spec.path: spec for spec in specs}
-    bands = {
-        entry["path"]: [band["band"] for band in entry["bands"]]
-        for entry in (knowledge.thresholds or {}).get("bands", [])
-    }
+    bands = band_names(knowledge.thresholds)
     problems = []
     for table, (key, kind) in CASE_TEXTS.items():
         for item_id, item in getattr(knowledge, table).items():
@@ -385,11 +387,7 @@ def _when_problems(where, when, fields, bands):
 def _showing_rules(catalog, kind, item_id):
     """The rules whose conclusion makes the memo show the item. A cause is shown
     when base evidence starts it: rules that need the cause present only raise it."""
-    rules = [
-        rule
-        for rule in catalog
-        if any(c.kind == kind and c.target in (item_id, "*") for c in rule.conclusions)
-    ]
+    rules = rules_concluding(catalog, kind, item_id)
     if kind != "evidence":
         return rules
     return [

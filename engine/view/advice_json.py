@@ -64,11 +64,9 @@ def fact_text(ref):
         return f"{ref.path} decision = {ref.value}"
     if kind == "guidance":
         because = ref.get("because")
-        return (
-            f"guidance {ref.value} (because {_joined(because)})"
-            if because
-            else (f"guidance {ref.value}")
-        )
+        if not because:
+            return f"guidance {ref.value}"
+        return f"guidance {ref.value} (because {_joined(because)})"
     raise ValueError(f"no text for facts of kind {kind!r}")
 
 
