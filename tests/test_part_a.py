@@ -5,12 +5,13 @@ optional fields change nothing of the advice a case had before they existed."""
 
 import json
 
+import jsonschema
 import pytest
 
 from perencana.engine.case.validation import validate_case
 from perencana.engine.view.advice_json import advice_json
 from tests.conftest import BASE_CASE, make_case
-from tests.helpers import invoke
+from tests.helpers import ROOT, invoke
 
 PART_A_FIELDS = (
     "partners.other_agencies_same_area",
@@ -271,3 +272,11 @@ def test_a_wrong_role_names_the_field_and_the_roles():
         "policy-input, mobilize-support, internal-change, service-areas, "
         "community-development, unknown"
     ]
+
+
+def test_advice_with_every_part_a_answer_keeps_the_advice_format(advisor):
+    schema = json.loads((ROOT / "engine" / "view" / "advice_schema.json").read_text())
+    written = advice_of(advisor, BUSY_CASE | EVERY_ANSWER, LOSERS)
+
+    jsonschema.validate(written, schema)
+    assert written["format"] == "perencana-advice/1"
