@@ -181,7 +181,8 @@ def rules_command(fmt, lang):
 Examples:
   perencana check
   perencana check --knowledge my-knowledge-copy/
-  perencana check --scenarios scenarios/""",
+  perencana check --scenarios scenarios/
+  perencana check --passages""",
 )
 @click.option(
     "--knowledge",
@@ -195,17 +196,29 @@ Examples:
     type=click.Path(exists=True, file_okay=False),
     help="Also run the scenario cases in DIR and report where the advice differs.",
 )
-def check_command(knowledge_dir, scenarios_dir):
+@click.option(
+    "--passages",
+    "list_passages",
+    is_flag=True,
+    help="Also list each passage of the source (¶4-¶73) with the rules and knowledge "
+    "items that encode it, or why it is deliberately not encoded.",
+)
+def check_command(knowledge_dir, scenarios_dir, list_passages):
     """Check the knowledge base against the rules: every item concludable, every ¶
     and id real, every condition reachable, both languages complete, every case
     field and allowed value labelled in fields.yaml, and no text the memo shows
-    asserting what the case contradicts.
+    asserting what the case contradicts; and every passage ¶4-¶73 of the source either
+    encoded by a rule or knowledge item or listed in passages.yaml as deliberately not
+    encoded, with why.
 
     Prints "ok: ..." and exits 0, or one "Error: ..." line per problem and exits 1.
     """
     report = api.check_knowledge_base(knowledge_dir, scenarios_dir)
     for line in report.lines():
         click.echo(line)
+    if list_passages:
+        for status in report.passages:
+            click.echo(status.line())
     report.raise_problems()
 
 

@@ -27,6 +27,8 @@ def check_knowledge(raw, item_files):
             problems += _check_sources(where, item, last_passage, required=name != "fields")
             problems += _check_texts(where, item)
             problems += _check_case_texts(where, item)
+            if name == "fields" and not isinstance(item.get("report_if_unknown", True), bool):
+                problems.append(f"{where}: report_if_unknown must be true or false")
     problems += _check_references(raw)
     problems += _check_texts("memo.yaml", {"labels": raw.get("memo") or {}}, nested=True)
     problems += _check_texts("source.yaml", raw.get("source") or {})

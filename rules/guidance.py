@@ -1,4 +1,6 @@
-"""Guidance to the planner beyond the eleven strategies (¶23–¶34, ¶52, ¶58–¶61, ¶65)."""
+"""Guidance to the planner beyond the eleven strategies (¶23–¶34, ¶52, ¶58–¶61, ¶65),
+and from Part A of the source: the planner's role, coordination with other agencies,
+skills and background (¶6–¶22, ¶31, ¶36–¶48)."""
 
 from experta import AS, L, Rule
 
@@ -141,3 +143,118 @@ class GuidanceRules:
         """Warns a planner of low credibility to build it from knowledge, skill and
         experience before pressing for change (¶32)."""
         self.guide("credibility", f)
+
+    # Part A of the source: the planner's role, coordination, skills and background.
+
+    @Rule(
+        AS.f << Field(path="planner.role", value="sectoral-planning"),
+        salience=phases.GUIDANCE,
+    )
+    def guidance_role_sectoral_planning(self, f):
+        """Advises a planner who plans for a whole service sector or population to
+        weigh this organization's change against the sector's needs, as most
+        community-level planning is sectoral (¶12, ¶19, ¶22)."""
+        self.guide("role-sectoral-planning", f)
+
+    @Rule(AS.f << Field(path="planner.role", value="policy-input"), salience=phases.GUIDANCE)
+    def guidance_role_policy_input(self, f):
+        """Advises a planner whose role is input to legislation or policy to turn the
+        organization's experience of the change into evidence for policy, through an
+        advisory committee or policy board (¶13, ¶19, ¶6, ¶9)."""
+        self.guide("role-policy-input", f)
+
+    @Rule(
+        AS.f << Field(path="planner.role", value="mobilize-support"),
+        salience=phases.GUIDANCE,
+    )
+    def guidance_role_mobilize_support(self, f):
+        """Advises a planner who rallies support for a program, its funds or its ideas
+        that outside backing does not replace acceptance inside the organization
+        (¶15, ¶52)."""
+        self.guide("role-mobilize-support", f)
+
+    @Rule(AS.f << Field(path="planner.role", value="internal-change"), salience=phases.GUIDANCE)
+    def guidance_role_internal_change(self, f):
+        """Advises a planner who steers change inside the organization to plan staff
+        quality, experts, facilities and funding as one change (¶16)."""
+        self.guide("role-internal-change", f)
+
+    @Rule(AS.f << Field(path="planner.role", value="service-areas"), salience=phases.GUIDANCE)
+    def guidance_role_service_areas(self, f):
+        """Advises a planner who decides service areas or programs to base the choice
+        on an evaluation of the programs and on service models designed for the need
+        (¶17, ¶7, ¶8)."""
+        self.guide("role-service-areas", f)
+
+    @Rule(
+        AS.f << Field(path="planner.role", value="community-development"),
+        salience=phases.GUIDANCE,
+    )
+    def guidance_role_community_development(self, f):
+        """Advises a planner who develops a community or program beyond the
+        organization's own service area to say why the work matters there and to
+        work with the agencies already present (¶18, ¶10)."""
+        self.guide("role-community-development", f)
+
+    @Rule(
+        AS.f << Field(path="partners.other_agencies_same_area", value=True),
+        salience=phases.GUIDANCE,
+    )
+    def guidance_cross_sectoral_coordinator(self, f):
+        """Advises planning across sectors when other agencies serve the same area or
+        group, each with its own aims and population, under a coordinator who sees
+        the whole (¶22, ¶20, ¶21)."""
+        self.guide("cross-sectoral-coordinator", f)
+
+    @Rule(
+        AS.others << Field(path="partners.other_agencies_same_area", value=True),
+        AS.body << Field(path="partners.coordinating_body", value=True),
+        salience=phases.GUIDANCE,
+    )
+    def guidance_coordinating_body(self, others, body):
+        """Advises bringing the change before the coordinating body that brings the
+        agencies of the same area or group together (¶20)."""
+        self.guide("coordinating-body", others, body)
+
+    @Rule(AS.f << Field(path="planner.diagnosis_skill", value="low"), salience=phases.GUIDANCE)
+    def guidance_diagnosis_skill(self, f):
+        """Advises a planner with little skill in diagnosing problems to get that
+        skill beside them before defining the problem the change answers (¶31, ¶61)."""
+        self.guide("diagnosis-skill", f)
+
+    @Rule(AS.f << Field(path="planner.background", value="specialist"), salience=phases.GUIDANCE)
+    def guidance_background_specialist(self, f):
+        """Warns a planner who broadened out from one specialty that the change may be
+        seen through that specialty; a professional planner's gain is the wider view
+        (¶39, ¶36)."""
+        self.guide("background-specialist", f)
+
+    @Rule(
+        AS.f << Field(path="planner.background", value="administrator"),
+        salience=phases.GUIDANCE,
+    )
+    def guidance_background_administrator(self, f):
+        """Warns a planner from general administration or development planning that
+        the change may be treated as a matter of procedure and budget, and points to
+        social development and the roles of social planning (¶40, ¶44, ¶46)."""
+        self.guide("background-administrator", f)
+
+    @Rule(
+        AS.f << Field(path="planner.background", value="social-science"),
+        salience=phases.GUIDANCE,
+    )
+    def guidance_background_social_science(self, f):
+        """Warns a planner from the social sciences that analysis may run ahead of
+        planning practice, and points to government structure, planning methods and
+        the basic techniques (¶41, ¶45, ¶47)."""
+        self.guide("background-social-science", f)
+
+    @Rule(
+        AS.f << Field(path="planner.background", value="trained-planner"),
+        salience=phases.GUIDANCE,
+    )
+    def guidance_background_trained_planner(self, f):
+        """Warns a planner trained in social planning that general techniques need
+        this organization's particulars, and that specializing follows training
+        (¶42, ¶37, ¶48, ¶73)."""
+        self.guide("background-trained-planner", f)

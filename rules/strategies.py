@@ -108,6 +108,16 @@ class StrategyRules:
         harming the organization or community (¶65, ¶52)."""
         self.caveat("negotiate-incentives", "negotiate-never-force")
 
+    @Rule(
+        Recommended(strategy="negotiate-incentives"),
+        Field(path="planner.negotiation_skill", value="low"),
+        salience=phases.CAVEAT,
+    )
+    def strategy_negotiate_caveat_negotiation_skill(self):
+        """Cautions a planner with little negotiation skill that this strategy rests on
+        negotiating, and says how to make up for it (¶31, ¶65)."""
+        self.caveat("negotiate-incentives", "negotiation-skill")
+
     # S4 expand expertise (¶66, ¶60)
 
     @Rule(

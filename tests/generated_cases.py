@@ -18,30 +18,29 @@ HOSTILE_NAMES = (
     "Ibu Siti, kepala panti",
 )
 LEVELS = ("low", "adequate", "high", "unknown")
+# Fields added after the golden advice digests were recorded (Part A of the source:
+# the planner's role, background and skills, other agencies): drawn last, from a
+# random stream of their own, so the other fields of each case stay as they were;
+# ``later=False`` leaves them out, as the recorded cases did.
+LATER_FIELDS = (
+    "partners.other_agencies_same_area",
+    "partners.coordinating_body",
+    "planner.role",
+    "planner.background",
+    "planner.negotiation_skill",
+    "planner.diagnosis_skill",
+)
 
 
-def varied_case(number, specs):
+def varied_case(number, specs, later=True):
     """A raw case for ``number`` from the field ``specs`` of the case schema."""
     rng = random.Random(f"varied-{number}")
     case = {}
     for spec in specs:
         section, _, field = spec.path.partition(".")
-        if section.endswith("[]"):
+        if section.endswith("[]") or spec.path in LATER_FIELDS:
             continue
-        unknown = not spec.required and spec.kind != "text"
-        if spec.kind == "text":
-            value = f"{field} {number}"
-        elif unknown and rng.random() < 0.12:
-            value = "unknown"
-        elif spec.kind == "count":
-            value = rng.randrange(0, 45)
-        elif spec.kind == "boolean":
-            value = rng.random() < 0.5
-        elif spec.kind == "enum":
-            value = rng.choice([choice for choice in spec.choices if choice != "unknown"])
-        else:
-            value = rng.sample(spec.choices, rng.randrange(0, 3))
-        case.setdefault(section, {})[field] = value
+        case.setdefault(section, {})[field] = _value(rng, spec, number, field)
     organization = case["organization"]
     organization["name"] = f"Lembaga {number}"
     if isinstance(organization.get("age_years"), int) and isinstance(
@@ -52,7 +51,28 @@ def varied_case(number, specs):
         )
     case["stakeholders"] = _items(rng, number, "stakeholders", _stakeholder)
     case["programs"] = _items(rng, number, "programs", _program)
+    if later:
+        later_rng = random.Random(f"varied-later-{number}")
+        for spec in specs:
+            if spec.path in LATER_FIELDS:
+                section, _, field = spec.path.partition(".")
+                case[section][field] = _value(later_rng, spec, number, field)
     return case
+
+
+def _value(rng, spec, number, field):
+    unknown = not spec.required and spec.kind != "text"
+    if spec.kind == "text":
+        return f"{field} {number}"
+    if unknown and rng.random() < 0.12:
+        return "unknown"
+    if spec.kind == "count":
+        return rng.randrange(0, 45)
+    if spec.kind == "boolean":
+        return rng.random() < 0.5
+    if spec.kind == "enum":
+        return rng.choice([choice for choice in spec.choices if choice != "unknown"])
+    return rng.sample(spec.choices, rng.randrange(0, 3))
 
 
 def _items(rng, number, section, make):

@@ -17,7 +17,6 @@ from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.engine.reasoning.unknowns import (
     ONE_ITEM,
     candidate_answers,
-    unknown_paths,
     with_answer,
 )
 from perencana.engine.teaching.scenarios import load_scenario
@@ -28,10 +27,11 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
 def every_answer_tried(advisor, case):
-    """The unknowns that matter, by definition: a fresh run for each answer."""
+    """The unknowns that matter, by definition: a fresh run for each answer (of the
+    fields reported when unknown: see ``Advisor.reported_unknowns``)."""
     signature = advisor.infer(case).signature()
     found = []
-    for path in unknown_paths(case):
+    for path in advisor.reported_unknowns(case):
         spec = None if "." not in path else spec_for(path)
         changing = [
             answer

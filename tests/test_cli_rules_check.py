@@ -13,6 +13,10 @@ from perencana.knowledge.loader import KNOWLEDGE_DIR
 from tests.helpers import invoke, run_perencana
 
 RULE_IDS = [rule.id for rule in rule_catalog()]
+PASSAGES = (
+    "passages ¶4–¶73: 60 encoded, 10 deliberately not encoded "
+    "(perencana check --passages lists them)"
+)
 
 
 @pytest.fixture
@@ -81,14 +85,14 @@ def test_rules_takes_the_language_from_the_environment():
 def test_check_passes_on_the_shipped_knowledge():
     result = invoke("check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "ok: 76 rules, 48 knowledge items checked\n"
+    assert result.stdout.splitlines() == ["ok: 90 rules, 62 knowledge items checked", PASSAGES]
     assert result.stderr == ""
 
 
 def test_check_passes_on_an_unchanged_copy(kb_copy):
     result = invoke("check", "--knowledge", kb_copy)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: 76 rules")
+    assert result.stdout.startswith("ok: 90 rules")
 
 
 def test_check_reports_each_problem_of_a_broken_copy_on_its_own_line(kb_copy):
@@ -175,7 +179,8 @@ def test_check_with_passing_scenarios_stays_ok(tmp_path, monkeypatch, fake_scena
     result = invoke("check", "--scenarios", tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "ok: 76 rules, 48 knowledge items checked",
+        "ok: 90 rules, 62 knowledge items checked",
+        PASSAGES,
         "scenarios: 1 passed, 0 failed",
     ]
 

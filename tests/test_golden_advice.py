@@ -3,7 +3,9 @@
 The digests in ``tests/data/advice-digests.json`` were recorded before the path from
 facts to words was rebuilt (structured fact references instead of engine text), so
 this test holds every later change of that path to the ``perencana-advice/1`` bytes.
-An invalid generated case is recorded by its error messages instead.
+An invalid generated case is recorded by its error messages instead. The cases leave
+out the fields added after the digests were recorded (``LATER_FIELDS``), so a case
+without them is held to the advice it had before they existed.
 To accept a deliberate change of the advice, run
 ``PERENCANA_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden_advice.py``.
 """
@@ -27,7 +29,7 @@ def advice_digest(advisor, number):
     from perencana.engine.errors import PerencanaError
     from perencana.engine.view.advice_json import advice_json_text
 
-    raw = varied_case(number, field_specs())
+    raw = varied_case(number, field_specs(), later=False)
     problems = validate_case(raw)
     if problems:
         text = json.dumps([str(p) for p in problems], ensure_ascii=False)

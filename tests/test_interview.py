@@ -119,7 +119,7 @@ def test_questions_follow_the_schema_order(interview):
     asked = [q.section for q in run.questions]
     assert asked == sorted(asked, key=sections.index)
     assert run.questions[0].path == "organization.name"
-    assert run.questions[-1].path == "planner.organization_resists_intervention"
+    assert run.questions[-1].path == "planner.diagnosis_skill"
 
 
 def test_skipped_questions_are_named(advisor):

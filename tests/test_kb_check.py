@@ -77,9 +77,13 @@ def problems_of(directory):
 def test_the_shipped_knowledge_base_has_no_problems():
     report = kb_check.check_knowledge_base()
     assert report.problems == ()
-    assert report.rules == len(rule_catalog()) == 76
-    assert report.items == 48  # 4 causes, 11 strategies, 11 caveats, 1 step, 15 guidance...
-    assert report.lines() == ["ok: 76 rules, 48 knowledge items checked"]
+    assert report.rules == len(rule_catalog()) == 90
+    assert report.items == 62  # 4 causes, 11 strategies, 12 caveats, 1 step, 28 guidance...
+    assert report.lines() == [
+        "ok: 90 rules, 62 knowledge items checked",
+        "passages ¶4–¶73: 60 encoded, 10 deliberately not encoded "
+        "(perencana check --passages lists them)",
+    ]
     report.raise_problems()  # nothing to raise
 
 
@@ -474,7 +478,9 @@ def test_passing_scenarios_keep_the_check_ok(tmp_path):
 
     report = kb_check.check_knowledge_base(scenarios_dir=tmp_path, run_scenarios=run_scenarios)
     assert report.lines() == [
-        "ok: 76 rules, 48 knowledge items checked",
+        "ok: 90 rules, 62 knowledge items checked",
+        "passages ¶4–¶73: 60 encoded, 10 deliberately not encoded "
+        "(perencana check --passages lists them)",
         "scenarios: 1 passed, 0 failed",
     ]
 
@@ -545,3 +551,95 @@ def test_a_field_label_problem_fails_the_check_command(kb_copy):
     result = CliRunner().invoke(main, ["check", "--knowledge", str(kb_copy)])
     assert result.exit_code == 1
     assert "fields.yaml: planner.origin: the value 'external' has no label in 'en'" in result.output
+
+
+# --------------------------------------------------------------------------- (i) passages
+
+PASSAGES = "passages.yaml"
+
+
+def test_every_passage_from_4_to_73_is_encoded_or_deliberately_not():
+    report = kb_check.check_knowledge_base()
+    statuses = report.passages
+
+    assert [s.number for s in statuses] == list(range(4, 74))
+    not_encoded = [s.number for s in statuses if not s.encoded_by]
+    assert not_encoded == [4, 5, 11, 14, 24, 25, 35, 38, 43, 49]
+    assert all(s.why.strip() for s in statuses if not s.encoded_by)
+    assert all(not s.why for s in statuses if s.encoded_by)
+
+
+def test_what_encodes_a_passage_is_read_from_the_rules_and_the_knowledge():
+    encodings = kb_check.passage_encodings(load_knowledge(), rule_catalog())
+
+    assert encodings[31] == (
+        "rule strategy_negotiate_caveat_negotiation_skill",
+        "rule guidance_diagnosis_skill",
+        "caveats.yaml: negotiation-skill",
+        "guidance.yaml: diagnosis-skill",
+    )
+    assert encodings[20][-2:] == (
+        "guidance.yaml: cross-sectoral-coordinator",
+        "guidance.yaml: coordinating-body",
+    )
+    # A project default that cites the source encodes its passage too.
+    assert encodings[62] == ("thresholds.yaml: ranking",)
+
+
+def test_a_passage_neither_encoded_nor_listed_fails_the_check(kb_copy):
+    edit_yaml(kb_copy / PASSAGES, lambda data: data["not_encoded"].pop(24) and None)
+
+    assert problems_of(kb_copy) == [
+        "passages.yaml: ¶24: neither encoded (no rule or knowledge item cites it) "
+        "nor listed as deliberately not encoded, with why"
+    ]
+
+
+def test_a_passage_listed_as_not_encoded_that_a_rule_cites_fails_the_check(kb_copy):
+    edit_yaml(kb_copy / PASSAGES, lambda data: data["not_encoded"].update({31: "no reason"}))
+
+    assert problems_of(kb_copy) == [
+        "passages.yaml: ¶31: listed as not encoded, but rule "
+        "strategy_negotiate_caveat_negotiation_skill cites it"
+    ]
+
+
+def test_a_passage_not_encoded_must_say_why(kb_copy):
+    edit_yaml(kb_copy / PASSAGES, lambda data: data["not_encoded"].update({49: " "}))
+
+    assert problems_of(kb_copy) == ["passages.yaml: ¶49: says not why it is not encoded"]
+
+
+def test_a_passage_that_loses_its_only_citation_is_reported():
+    encodings = kb_check.passage_encodings(load_knowledge(), rule_catalog())
+    passages = {
+        "range": [4, 73],
+        "not_encoded": {n: "why" for n in range(4, 74) if n not in encodings},
+    }
+    assert kb_check.passage_problems(passages, encodings, 75) == []
+
+    del encodings[21]
+    assert kb_check.passage_problems(passages, encodings, 75) == [
+        "passages.yaml: ¶21: neither encoded (no rule or knowledge item cites it) "
+        "nor listed as deliberately not encoded, with why"
+    ]
+
+
+@pytest.mark.parametrize("span", [[4], [73, 4], [0, 73], [4, 80], "4-73"])
+def test_a_bad_range_is_reported(span):
+    assert kb_check.passage_problems({"range": span}, {}, 75) == [
+        "passages.yaml: range must be [first, last] passages between 1 and 75"
+    ]
+
+
+def test_check_lists_each_passage_on_request():
+    result = CliRunner().invoke(main, ["check", "--passages"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    listed = [line for line in lines if line.startswith("¶")]
+    assert [int(line[1:].partition(":")[0]) for line in listed] == list(range(4, 74))
+    assert "¶49: not encoded: The title of the second part of the source;" in result.output
+    assert any(
+        line.startswith("¶16: encoded by rule guidance_role_internal_change") for line in listed
+    )

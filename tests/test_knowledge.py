@@ -241,3 +241,27 @@ def test_a_damaged_cache_is_passed_over_and_written_anew(knowledge_copy):
 def test_a_folder_that_cannot_be_written_still_gives_the_knowledge(knowledge_copy):
     (knowledge_copy / "__pycache__").write_text("a file where the cache folder would be")
     assert load_cached(knowledge_copy) == read_knowledge(KNOWLEDGE_DIR)
+
+
+def test_a_field_whose_unknown_report_flag_is_not_true_or_false_is_named(tmp_path):
+    def spell_it_out(items):
+        next(i for i in items if i["path"] == "planner.role")["report_if_unknown"] = "no"
+
+    copy = _broken_copy(tmp_path, "fields", spell_it_out)
+    assert (
+        "knowledge: fields.yaml: planner.role: report_if_unknown must be true or false"
+        in _problems(copy)
+    )
+
+
+def test_only_the_part_a_fields_go_unreported_when_unknown():
+    fields = load_knowledge().fields
+    unreported = [path for path, entry in fields.items() if not entry.get("report_if_unknown", 1)]
+    assert unreported == [
+        "partners.other_agencies_same_area",
+        "partners.coordinating_body",
+        "planner.role",
+        "planner.background",
+        "planner.negotiation_skill",
+        "planner.diagnosis_skill",
+    ]

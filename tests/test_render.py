@@ -64,6 +64,8 @@ CASE = {
         "peer_institution_available": True,
         "peer_stronger": True,
         "consultant_available": False,
+        "other_agencies_same_area": "unknown",
+        "coordinating_body": "unknown",
     },
     "planner": {
         "origin": "external",
@@ -72,6 +74,10 @@ CASE = {
         "position": "executive",
         "credibility": "medium",
         "organization_resists_intervention": True,
+        "role": "unknown",
+        "background": "unknown",
+        "negotiation_skill": "unknown",
+        "diagnosis_skill": "unknown",
     },
 }
 

@@ -1,5 +1,5 @@
 """rules/guidance.py: guidance to the planner beyond the eleven strategies
-(¶23–¶34, ¶52, ¶58–¶61)."""
+(¶23–¶34, ¶52, ¶58–¶61), and from Part A of the source (¶6–¶22, ¶31, ¶36–¶48)."""
 
 import json
 
@@ -14,6 +14,7 @@ LOSER = "stakeholders[0] (shelter staff): directly_affected = true, impact = neg
 GAINER = "stakeholders[0] (children): directly_affected = true, impact = positive"
 NEW_STAFF = field("change.new_staff_required", True)
 VIA_AGENCY = field("change.recruitment_via_agency", True)
+OTHER_AGENCIES = field("partners.other_agencies_same_area", True)
 
 # rule, facts declared, guidance id, because (as the Guidance cites it), matched facts
 GUIDANCE = [
@@ -159,6 +160,97 @@ GUIDANCE = [
         ("planner.credibility = low",),
         ["planner.credibility = low"],
     ),
+    (
+        "guidance_role_sectoral_planning",
+        [field("planner.role", "sectoral-planning")],
+        "role-sectoral-planning",
+        ("planner.role = sectoral-planning",),
+        ["planner.role = sectoral-planning"],
+    ),
+    (
+        "guidance_role_policy_input",
+        [field("planner.role", "policy-input")],
+        "role-policy-input",
+        ("planner.role = policy-input",),
+        ["planner.role = policy-input"],
+    ),
+    (
+        "guidance_role_mobilize_support",
+        [field("planner.role", "mobilize-support")],
+        "role-mobilize-support",
+        ("planner.role = mobilize-support",),
+        ["planner.role = mobilize-support"],
+    ),
+    (
+        "guidance_role_internal_change",
+        [field("planner.role", "internal-change")],
+        "role-internal-change",
+        ("planner.role = internal-change",),
+        ["planner.role = internal-change"],
+    ),
+    (
+        "guidance_role_service_areas",
+        [field("planner.role", "service-areas")],
+        "role-service-areas",
+        ("planner.role = service-areas",),
+        ["planner.role = service-areas"],
+    ),
+    (
+        "guidance_role_community_development",
+        [field("planner.role", "community-development")],
+        "role-community-development",
+        ("planner.role = community-development",),
+        ["planner.role = community-development"],
+    ),
+    (
+        "guidance_background_specialist",
+        [field("planner.background", "specialist")],
+        "background-specialist",
+        ("planner.background = specialist",),
+        ["planner.background = specialist"],
+    ),
+    (
+        "guidance_background_administrator",
+        [field("planner.background", "administrator")],
+        "background-administrator",
+        ("planner.background = administrator",),
+        ["planner.background = administrator"],
+    ),
+    (
+        "guidance_background_social_science",
+        [field("planner.background", "social-science")],
+        "background-social-science",
+        ("planner.background = social-science",),
+        ["planner.background = social-science"],
+    ),
+    (
+        "guidance_background_trained_planner",
+        [field("planner.background", "trained-planner")],
+        "background-trained-planner",
+        ("planner.background = trained-planner",),
+        ["planner.background = trained-planner"],
+    ),
+    (
+        "guidance_cross_sectoral_coordinator",
+        [OTHER_AGENCIES],
+        "cross-sectoral-coordinator",
+        ("partners.other_agencies_same_area = true",),
+        ["partners.other_agencies_same_area = true"],
+    ),
+    (
+        "guidance_coordinating_body",
+        [OTHER_AGENCIES, field("partners.coordinating_body", True)],
+        "coordinating-body",
+        ("partners.other_agencies_same_area = true", "partners.coordinating_body = true"),
+        ["partners.other_agencies_same_area = true", "partners.coordinating_body = true"],
+    ),
+    (
+        "guidance_diagnosis_skill",
+        [field("planner.diagnosis_skill", "low")],
+        "diagnosis-skill",
+        ("planner.diagnosis_skill = low",),
+        ["planner.diagnosis_skill = low"],
+    ),
 ]
 
 
@@ -246,6 +338,76 @@ NEAREST_MISSES = [
         "other triggers",
     ),
     ("guidance_mandated_change", [], "triggers unknown"),
+    ("guidance_role_sectoral_planning", [field("planner.role", "policy-input")], "policy-input"),
+    (
+        "guidance_role_policy_input",
+        [field("planner.role", "sectoral-planning")],
+        "sectoral-planning",
+    ),
+    (
+        "guidance_role_mobilize_support",
+        [field("planner.role", "internal-change")],
+        "internal-change",
+    ),
+    (
+        "guidance_role_internal_change",
+        [field("planner.role", "mobilize-support")],
+        "mobilize-support",
+    ),
+    (
+        "guidance_role_service_areas",
+        [field("planner.role", "community-development")],
+        "community-development",
+    ),
+    (
+        "guidance_role_community_development",
+        [field("planner.role", "service-areas")],
+        "service-areas",
+    ),
+    (
+        "guidance_background_specialist",
+        [field("planner.background", "trained-planner")],
+        "trained-planner",
+    ),
+    (
+        "guidance_background_administrator",
+        [field("planner.background", "social-science")],
+        "social-science",
+    ),
+    (
+        "guidance_background_social_science",
+        [field("planner.background", "administrator")],
+        "administrator",
+    ),
+    (
+        "guidance_background_trained_planner",
+        [field("planner.background", "specialist")],
+        "specialist",
+    ),
+    (
+        "guidance_cross_sectoral_coordinator",
+        [
+            field("partners.other_agencies_same_area", False),
+            field("partners.coordinating_body", True),
+        ],
+        "no other agency",
+    ),
+    (
+        "guidance_coordinating_body",
+        [OTHER_AGENCIES, field("partners.coordinating_body", False)],
+        "no coordinating body",
+    ),
+    (
+        "guidance_coordinating_body",
+        [
+            field("partners.other_agencies_same_area", False),
+            field("partners.coordinating_body", True),
+        ],
+        "no other agency",
+    ),
+    ("guidance_coordinating_body", [OTHER_AGENCIES], "coordinating body unknown"),
+    ("guidance_diagnosis_skill", [field("planner.diagnosis_skill", "medium")], "medium"),
+    ("guidance_diagnosis_skill", [field("planner.negotiation_skill", "low")], "negotiation low"),
 ]
 
 

@@ -281,6 +281,13 @@ CAVEATS = [
         ["strategy negotiate-incentives recommended"],
     ),
     (
+        "strategy_negotiate_caveat_negotiation_skill",
+        [NO_FUNDS, field("planner.negotiation_skill", "low")],
+        "negotiate-incentives",
+        "negotiation-skill",
+        ["planner.negotiation_skill = low", "strategy negotiate-incentives recommended"],
+    ),
+    (
         "strategy_expand_caveat_agency",
         [NEW_STAFF, VIA_AGENCY],
         "expand-expertise",
@@ -444,6 +451,16 @@ NEAREST_MISSES = [
     (
         "strategy_negotiate_caveat_never_force",
         [SUFFICIENT_FUNDS, field("funding.seen_as_costly", False)],
+        "negotiation not recommended",
+    ),
+    (
+        "strategy_negotiate_caveat_negotiation_skill",
+        [NO_FUNDS, field("planner.negotiation_skill", "medium")],
+        "skilled enough",
+    ),
+    (
+        "strategy_negotiate_caveat_negotiation_skill",
+        [SUFFICIENT_FUNDS, field("planner.negotiation_skill", "low")],
         "negotiation not recommended",
     ),
     ("strategy_expand_new_staff", [NO_NEW_STAFF], "no new staff"),

@@ -7,7 +7,7 @@ case itself and the what-if runs that find which unknown answers matter.
 from collections import defaultdict
 
 from perencana.engine.case.schema import spec_for
-from perencana.engine.case.vocabulary import CasePath
+from perencana.engine.case.vocabulary import CasePath, generic_path
 from perencana.engine.reasoning.advice import UnknownFinding
 from perencana.engine.reasoning.advice_builder import build_advice
 from perencana.engine.reasoning.case_facts import case_facts, contents_holding, fact_contents
@@ -69,7 +69,7 @@ class Advisor:
         tried, changing, replacing = [], set(), defaultdict(list)
         first_of_twins = {}  # (twin key, answer) -> the first (path, answer) tried
         signature = advice.signature()
-        for path in unknown_paths(case):
+        for path in self.reported_unknowns(case):
             spec = None if "." not in path else spec_for(path)
             twins = _twin_key(case, path)
             before = {_key(*pair) for pair in contents_holding(case, path, thresholds)}
@@ -111,6 +111,17 @@ class Advisor:
                 found.setdefault(path, []).append(answer)
         return [
             UnknownFinding(path=path, changing_answers=answers) for path, answers in found.items()
+        ]
+
+    def reported_unknowns(self, case):
+        """The unknown paths of ``case`` worth reporting: all but the fields whose
+        entry in ``fields.yaml`` says ``report_if_unknown: false`` (details of the
+        planner that only sharpen the guidance, which most cases leave out)."""
+        fields = self.knowledge.fields
+        return [
+            path
+            for path in unknown_paths(case)
+            if (fields.get(generic_path(path)) or {}).get("report_if_unknown", True)
         ]
 
     def _signature_with(self, changed, added):

@@ -24,7 +24,12 @@ one-line message that names the file, the rule or the id at fault:
 (h) ``case_text_problems``: texts true to the case: what a text asserts of the case
     (``asserts``) is required by every rule that makes the memo show it, or a
     variant shown instead (``variants``, each shown only when the case holds its
-    ``when``) is; their paths and answers are the case schema's.
+    ``when``) is; their paths and answers are the case schema's;
+(i) ``passage_problems``: every passage of the source in the range of
+    ``passages.yaml`` (¶4–¶73) is encoded, that is cited by a rule's docstring or by
+    the ``sources`` of a knowledge item (read from them, see ``passage_encodings``),
+    or listed in ``passages.yaml`` as deliberately not encoded with a one-line why;
+    and nothing listed there is in fact cited.
 """
 
 from dataclasses import dataclass
@@ -81,12 +86,15 @@ class CheckReport:
     problems: tuple
     scenarios: tuple = ()  # results of the scenarios, each with .name and .mismatches
     scenarios_run: bool = False
+    passages: tuple = ()  # one PassageStatus per passage of the range, in order
 
     def lines(self):
         """The lines shown on success (and the scenario summary in any case)."""
         lines = []
         if not self.problems:
             lines.append(f"ok: {self.rules} rules, {self.items} knowledge items checked")
+            if self.passages:
+                lines.append(passage_summary(self.passages))
         if self.scenarios_run:
             failed = sum(1 for result in self.scenarios if result.mismatches)
             passed = len(self.scenarios) - failed
@@ -109,21 +117,25 @@ def check_knowledge_base(knowledge_dir=None, scenarios_dir=None, run_scenarios=N
     directory = Path(knowledge_dir) if knowledge_dir else KNOWLEDGE_DIR
     knowledge, problems = load_problems(directory)
     statements, statement_problems = statement_file_problems(directory)
+    passages, passage_file_problems = read_passages(directory)
     catalog = rule_catalog()
-    problems += statement_problems
-    problems += run_checks(knowledge, catalog, RULE_MIXINS, statements)
+    problems += statement_problems + passage_file_problems
+    problems += run_checks(knowledge, catalog, RULE_MIXINS, statements, passages=passages)
     results, scenarios_run = (), False
     if scenarios_dir is not None:
         results = tuple(scenario_results(scenarios_dir, run_scenarios))
         scenarios_run = True
         problems += scenario_problems(results)
     items = count_items(knowledge) if knowledge is not None else 0
-    return CheckReport(len(catalog), items, tuple(problems), results, scenarios_run)
+    statuses = ()
+    if knowledge is not None and passages is not None and not passage_file_problems:
+        statuses = passage_statuses(passages, passage_encodings(knowledge, catalog))
+    return CheckReport(len(catalog), items, tuple(problems), results, scenarios_run, statuses)
 
 
-def run_checks(knowledge, catalog, mixins, statements, specs=None):
-    """(b)–(h) on the given inputs; ``knowledge`` None (it did not load) skips the
-    checks that need it."""
+def run_checks(knowledge, catalog, mixins, statements, specs=None, passages=None):
+    """(b)–(i) on the given inputs; ``knowledge`` None (it did not load) skips the
+    checks that need it, and ``passages`` None (``passages.yaml``) skips (i)."""
     specs = field_specs() if specs is None else specs
     problems = []
     if knowledge is not None:
@@ -133,6 +145,9 @@ def run_checks(knowledge, catalog, mixins, statements, specs=None):
         problems += reachability_problems(catalog, specs, knowledge.thresholds)
         problems += field_label_problems(knowledge.fields, specs)
         problems += case_text_problems(knowledge, catalog, specs)
+        if passages is not None:
+            last = knowledge.source.get("passages", 0)
+            problems += passage_problems(passages, passage_encodings(knowledge, catalog), last)
     problems += mixin_problems(mixins)
     if statements is not None:
         problems += language_problems(catalog, statements)
@@ -606,9 +621,6 @@ def _passages(numbers):
     return ", ".join(f"¶{n}" for n in sorted(numbers)) or "no ¶"
 
 
-# --------------------------------------------------------------------------- scenarios
-
-
 # --------------------------------------------------------------------------- (g)
 
 FIELDS_FILE = "fields.yaml"
@@ -669,6 +681,145 @@ def _same_answer(value, answer):
 
 def _has_text(text, language):
     return isinstance(text, dict) and isinstance(text.get(language), str) and text[language].strip()
+
+
+# --------------------------------------------------------------------------- (i)
+
+PASSAGES_FILE = "passages.yaml"
+
+
+@dataclass(frozen=True)
+class PassageStatus:
+    """One passage of the range: what encodes it (rules, knowledge items) or, if
+    nothing does, why it is deliberately not encoded."""
+
+    number: int
+    encoded_by: tuple = ()
+    why: str = ""
+
+    def line(self):
+        if self.encoded_by:
+            return f"¶{self.number}: encoded by {', '.join(self.encoded_by)}"
+        return f"¶{self.number}: not encoded: {' '.join(self.why.split())}"
+
+
+def read_passages(directory):
+    """``passages.yaml`` of ``directory`` (None if it cannot be read) and the problems
+    reading it."""
+    from perencana.knowledge.loader import _read
+
+    try:
+        data = _read(directory, PASSAGES_FILE.removesuffix(".yaml"))
+    except KnowledgeError as error:
+        return None, list(error.problems)
+    if not isinstance(data, dict):
+        return None, [f"{PASSAGES_FILE}: must be a mapping with range and not_encoded"]
+    return data, []
+
+
+def passage_encodings(knowledge, catalog):
+    """{¶: what encodes it}, read from the data: each rule whose docstring cites the
+    passage, each knowledge item whose ``sources`` name it, and each entry of
+    ``thresholds.yaml`` that cites it."""
+    from perencana.knowledge.loader import ITEM_FILES
+
+    found = {}
+    for rule in catalog:
+        for number in rule.sources:
+            found.setdefault(number, []).append(f"rule {rule.id}")
+    for name in ITEM_FILES:
+        for item_id, item in getattr(knowledge, name).items():
+            for number in item.get("sources") or ():
+                found.setdefault(number, []).append(f"{name}.yaml: {item_id}")
+    for where, numbers in _cited_in(knowledge.thresholds):
+        for number in numbers:
+            found.setdefault(number, []).append(where)
+    return {number: tuple(dict.fromkeys(names)) for number, names in found.items()}
+
+
+def _cited_in(node, where=""):
+    """(where, ¶ numbers) for every ``sources`` (or ``..._sources``) list in the
+    thresholds ``node``; ``where`` names the entry (``ranking.emphasis``, ``bands
+    organization.age_years``)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("path"), str):
+            where = f"{where} {node['path']}"
+        for key, value in node.items():
+            if key == "sources" or str(key).endswith("_sources"):
+                if isinstance(value, list):
+                    yield f"thresholds.yaml: {where}", [n for n in value if isinstance(n, int)]
+            else:
+                yield from _cited_in(value, f"{where}.{key}" if where else str(key))
+    elif isinstance(node, list):
+        for entry in node:
+            yield from _cited_in(entry, where)
+
+
+def passage_range(passages):
+    """The first and last passage ``passages.yaml`` accounts for (None if malformed)."""
+    span = passages.get("range")
+    if (
+        isinstance(span, list)
+        and len(span) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in span)
+        and span[0] <= span[1]
+    ):
+        return span[0], span[1]
+    return None
+
+
+def passage_problems(passages, encodings, last):
+    """(i) Passages of the range neither encoded nor listed as not encoded (with a
+    why); passages listed as not encoded that something cites; a malformed file."""
+    span = passage_range(passages)
+    if span is None or not 1 <= span[0] <= span[1] <= last:
+        return [f"{PASSAGES_FILE}: range must be [first, last] passages between 1 and {last}"]
+    listed = passages.get("not_encoded") or {}
+    if not isinstance(listed, dict):
+        return [f"{PASSAGES_FILE}: not_encoded must map ¶ numbers to why each is not encoded"]
+    first, final = span
+    problems = []
+    for number, why in listed.items():
+        where = f"{PASSAGES_FILE}: ¶{number}"
+        if not isinstance(number, int) or not first <= number <= final:
+            problems.append(f"{where}: is not a passage of the range ¶{first}-¶{final}")
+        elif number in encodings:
+            problems.append(f"{where}: listed as not encoded, but {encodings[number][0]} cites it")
+        if not isinstance(why, str) or not why.strip():
+            problems.append(f"{where}: says not why it is not encoded")
+    problems += [
+        f"{PASSAGES_FILE}: ¶{number}: neither encoded (no rule or knowledge item cites "
+        "it) nor listed as deliberately not encoded, with why"
+        for number in range(first, final + 1)
+        if number not in encodings and number not in listed
+    ]
+    return problems
+
+
+def passage_statuses(passages, encodings):
+    """One ``PassageStatus`` per passage of the range, in order."""
+    span = passage_range(passages)
+    if span is None:
+        return ()
+    listed = passages.get("not_encoded") or {}
+    listed = listed if isinstance(listed, dict) else {}
+    return tuple(
+        PassageStatus(number, encodings.get(number, ()), str(listed.get(number) or ""))
+        for number in range(span[0], span[1] + 1)
+    )
+
+
+def passage_summary(statuses):
+    """One line: how many passages of the range are encoded, how many not."""
+    encoded = sum(1 for status in statuses if status.encoded_by)
+    first, final = statuses[0].number, statuses[-1].number
+    return (
+        f"passages ¶{first}–¶{final}: {encoded} encoded, {len(statuses) - encoded} "
+        "deliberately not encoded (perencana check --passages lists them)"
+    )
+
+
+# --------------------------------------------------------------------------- scenarios
 
 
 def scenario_results(directory, run_scenarios=None):
