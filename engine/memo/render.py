@@ -10,11 +10,16 @@ __all__ = ["FORMATS", "TEMPLATES", "render", "render_advice"]
 
 
 def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
-    """The advice as ``fmt`` (``md``, ``html``, ``text`` or ``json``; ``docx`` gives
-    bytes) in ``lang``. A template for ``fmt`` in ``template_dir`` replaces the shipped
-    one (see ``memo.custom_templates``)."""
+    """The advice as ``fmt`` (``md``, ``html``, ``text`` or ``json``; ``docx`` and
+    ``pdf`` give bytes) in ``lang``. A template for ``fmt`` in ``template_dir``
+    replaces the shipped one (see ``memo.custom_templates``); ``pdf`` prints the HTML
+    memo."""
     if fmt == "json":
         return advice_json_text(advice)
+    if fmt == "pdf":
+        from perencana.engine.memo.pdf import html_to_pdf
+
+        return html_to_pdf(render(advice, knowledge, "html", lang, template_dir))
     if fmt not in TEMPLATES and fmt != "docx":
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
     from perencana.engine.memo.custom_templates import custom_template, render_custom
