@@ -33,9 +33,12 @@ def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
         # escaped already) into str.
         view["reasoning_svg"] = memo_picture(advice, knowledge, lang)
     if fmt == "docx":
+        from perencana.engine.graph.svg import memo_picture
         from perencana.engine.memo.docx import render_docx
 
-        return render_docx(view, custom)
+        shows_graph = view.get("show", {}).get("graph", True)
+        picture = memo_picture(advice, knowledge, lang) if shows_graph else ""
+        return render_docx(view, custom, picture)
     text = render_custom(custom, view) if custom else render_template(TEMPLATES[fmt], view)
     if fmt == "text":
         text = "\n".join(line.rstrip() for line in text.split("\n"))
