@@ -182,3 +182,27 @@ def test_a_docx_file_is_a_word_document(tmp_path):
     assert invoke("advise", OLD_OFFICE, "--lang", "id", "-o", target).returncode == 0
     with zipfile.ZipFile(target) as document:
         assert "word/document.xml" in document.namelist()
+
+
+def test_pdf_prints_the_html_memo_of_a_custom_template_folder(tmp_path):
+    # The stand-in "prints" the page it is given: the PDF holds the HTML it printed.
+    browser = fake_chromium(
+        tmp_path,
+        'for arg in "$@"; do last="$arg"; done\n'
+        '{ printf "%%PDF-1.7\\n"; cat "${last#file://}"; } > "$out"\n',
+    )
+    folder = tmp_path / "letterhead"
+    folder.mkdir()
+    (folder / "memo.html.j2").write_text("<p>Kop surat: {{ header.organization }}</p>\n")
+    target = tmp_path / "memo.pdf"
+    done = invoke(
+        "advise",
+        OLD_OFFICE,
+        "--template-dir",
+        folder,
+        "-o",
+        target,
+        env={"PERENCANA_CHROMIUM": str(browser)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert target.read_text() == "%PDF-1.7\n<p>Kop surat: Dinas Sosial Kabupaten Lembah Hijau</p>\n"
