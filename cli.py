@@ -59,6 +59,16 @@ def memo_format_option(choices, help_text):
     )
 
 
+def _format_for(output, fmt, formats, default):
+    """The format a command writes: from ``-o FILE``'s extension when it has one (a
+    ``--format`` that contradicts it, or an extension of no format, is a usage
+    error), else ``--format``, else ``default``. Every command with ``-o`` asks here."""
+    try:
+        return api.output_format(output, fmt, formats, default)
+    except api.FormatConflict as conflict:
+        raise click.UsageError(str(conflict)) from None
+
+
 def _emit(text, output, force):
     """Write ``text`` to the file ``output`` (atomically), or else to standard output."""
     if output:
@@ -89,9 +99,10 @@ def main():
     epilog="""\b
 Examples:
   perencana advise examples/young-community-group.yaml
-  perencana advise case.yaml --format html --lang id -o memo.html
+  perencana advise case.yaml --lang id -o memo.html
   cat case.yaml | perencana advise - --format json
-  perencana advise case.yaml --format docx -o memo.docx
+  perencana advise case.yaml -o memo.docx
+  perencana advise case.yaml -o memo.pdf
   perencana advise case.yaml --lang id --template-dir letterhead/ -o memo.md"""
 )
 @case_argument
@@ -99,10 +110,10 @@ Examples:
     "--format",
     "fmt",
     type=click.Choice(api.ADVISE_FORMATS),
-    default="md",
-    show_default=True,
-    help="md (Markdown), html (standalone page), text (80 columns), json (the advice) "
-    "or docx (a Word document; needs -o FILE).",
+    help="md (Markdown, the default), html (standalone page), text (80 columns), json "
+    "(the advice), docx (a Word document) or pdf (the HTML memo printed by a headless "
+    "Chromium); docx and pdf need -o FILE. With -o, the file's extension (.md, .html, "
+    ".txt, .json, .docx, .pdf) decides and --format may be left out.",
 )
 @lang_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
@@ -119,6 +130,7 @@ def advise(case, fmt, lang, output, force, template_dir):
 
     CASE is a YAML or JSON case file, or - for standard input.
     """
+    fmt = _format_for(output, fmt, api.ADVISE_FORMATS, "md")
     if fmt in api.BINARY_FORMATS and not output:
         raise click.UsageError(f"--format {fmt} writes a file; name it with -o FILE")
     text = api.render_advice(api.advise(_read_case(case)), fmt, lang, template_dir)
@@ -265,7 +277,7 @@ def whatif(case, sets, fmt, lang):
     epilog="""\b
 Examples:
   perencana graph > network.dot
-  perencana graph examples/old-government-office.yaml --format svg -o reasoning.svg
+  perencana graph examples/old-government-office.yaml -o reasoning.svg
   perencana graph examples/program-review.yaml --format mermaid --lang id"""
 )
 @click.argument("case", metavar="[CASE]", required=False)
@@ -273,9 +285,8 @@ Examples:
     "--format",
     "fmt",
     type=click.Choice(api.GRAPH_FORMATS),
-    default="dot",
-    show_default=True,
-    help="dot (Graphviz), mermaid (flowchart for Markdown) or svg (a picture, no tools needed).",
+    help="dot (Graphviz, the default), mermaid (flowchart for Markdown) or svg (a picture, "
+    "no tools needed). With -o, the file's extension (.dot, .mmd, .svg) decides.",
 )
 @lang_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
@@ -287,6 +298,7 @@ def graph(case, fmt, lang, output, force):
     Without CASE, the whole network; with CASE (a YAML or JSON case file, or - for
     standard input), the paths that fired in it are highlighted and the rest greyed.
     """
+    fmt = _format_for(output, fmt, api.GRAPH_FORMATS, "dot")
     text = api.render_graph(_read_case(case) if case else None, fmt, lang)
     _emit(text, output, force)
 

@@ -4,6 +4,7 @@
 """
 
 import json
+import os
 
 from perencana.engine.case.schema import load_schema
 from perencana.engine.case.vocabulary import LANGUAGES as LANGUAGES  # for cli.py
@@ -26,12 +27,57 @@ def advise(case):
 
 
 # Formats of ``advise`` that are files, not text: they need ``-o FILE``.
-BINARY_FORMATS = ("docx",)
+BINARY_FORMATS = ("docx", "pdf")
 ADVISE_FORMATS = FORMATS + BINARY_FORMATS
+
+# What the extension of ``-o FILE`` says the file is: one table for every command
+# that writes a file (``output_format`` decides with it).
+EXTENSIONS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+    ".json": "json",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mermaid",
+    ".svg": "svg",
+}
+
+
+class FormatConflict(ValueError):
+    """``-o FILE``'s extension and ``--format`` disagree, or the extension names no
+    format the command writes; the message says which."""
+
+
+def output_format(output, fmt, formats, default):
+    """The format to write: what ``output``'s extension says (among ``formats``),
+    else ``fmt``, else ``default``. Raises ``FormatConflict`` for an extension that
+    names no format in ``formats`` or a ``fmt`` that contradicts it. A file name
+    without an extension takes ``fmt`` (or ``default``)."""
+    suffix = os.path.splitext(str(output))[1].lower() if output else ""
+    if not suffix:
+        return fmt or default
+    allowed = [ext for ext, name in EXTENSIONS.items() if name in formats]
+    by_extension = EXTENSIONS.get(suffix)
+    if by_extension not in formats:
+        raise FormatConflict(
+            f"{output}: unknown extension {suffix}; name the file with one of: "
+            + ", ".join(allowed)
+        )
+    if fmt and fmt != by_extension:
+        raise FormatConflict(
+            f"--format {fmt} contradicts {output}, a .{suffix[1:]} file ({by_extension}): "
+            "drop --format or name the file for it"
+        )
+    return by_extension
 
 
 def render_advice(advice, fmt="md", lang="en", template_dir=None):
-    """The memo (or JSON) for an advice, as text (``docx``: bytes); templates in
+    """The memo (or JSON) for an advice, as text (``docx``, ``pdf``: bytes); templates in
     ``template_dir`` replace the shipped ones of the same name."""
     from perencana.engine.memo.render import render_advice as render
 

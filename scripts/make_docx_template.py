@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -29,6 +29,11 @@ H = "labels.headings"
 T = "labels.terms"
 ACCENT = RGBColor(0x0B, 0x4F, 0x6C)
 MUTED = RGBColor(0x57, 0x60, 0x6A)
+# The language the template's styles declare; the memo's own language replaces it when
+# a memo is rendered (``engine/memo/docx.py``), so Word checks the spelling of Indonesian
+# as Indonesian.
+TEMPLATE_LANGUAGE = "en-GB"
+TEXT_WIDTH = 17.0  # cm: A4 less two margins of 2 cm
 
 
 def tag(document, text, style=None):
@@ -79,6 +84,27 @@ def set_cant_split(row):
     properties.append(OxmlElement("w:cantSplit"))
 
 
+def set_widths(table, widths):
+    """Fixed column widths in cm (Word reads the cells', LibreOffice the grid's), the
+    table as wide as the text."""
+    table.autofit = False
+    properties = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    properties.append(layout)
+    total = properties.find(qn("w:tblW"))
+    if total is None:
+        total = OxmlElement("w:tblW")
+        properties.append(total)
+    total.set(qn("w:w"), str(int(Cm(sum(widths)).twips)))
+    total.set(qn("w:type"), "dxa")
+    for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        column.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
 def loop_table(document, headers, widths, loop, cells):
     """A table: a repeated header row, then one row per item of ``loop``.
 
@@ -105,25 +131,36 @@ def loop_table(document, headers, widths, loop, cells):
             if style == "bold":
                 paragraph.add_run(text).bold = True
                 continue
+            if style == "italic":
+                paragraph.add_run(text).italic = True
+                continue
             if style:
                 paragraph.style = style
             paragraph.add_run(text)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width)
+    set_widths(table, widths)
     return table
 
 
 def strategy_table(document, loop):
-    """The strategies of ``loop``: rank, title and summary, reasons, sources."""
+    """The strategies of ``loop``: rank (narrow), title and summary with the
+    strategy's caveats beneath, reasons, sources."""
     return loop_table(
         document,
-        [f"{{{{ {T}.rank }}}}", f"{{{{ {T}.strategy }}}}", f"{{{{ {T}.because }}}}", "¶"],
-        [1.6, 5.0, 8.4, 2.0],
+        ["#", f"{{{{ {T}.strategy }}}}", f"{{{{ {T}.because }}}}", "¶"],
+        [0.9, 8.4, 6.1, 1.6],
         loop,
         [
             [("{{ s.rank }}", "bold")],
-            [("{{ s.title }}", "bold"), ("{{ s.summary }}", None)],
+            [
+                ("{{ s.title }}", "bold"),
+                ("{{ s.summary }}", None),
+                ("{%p if s.caveats %}", None),
+                (f"{{{{ {T}.caveats }}}}:", "italic"),
+                ("{%p for c in s.caveats %}", None),
+                ("{{ c }}", "List Bullet"),
+                ("{%p endfor %}", None),
+                ("{%p endif %}", None),
+            ],
             [
                 ("{%p for f in s.because %}", None),
                 ("{{ f.text }}", "List Bullet"),
@@ -134,24 +171,109 @@ def strategy_table(document, loop):
     )
 
 
+def set_language(document, tag):
+    """The language of every text in the document, declared once in the document's
+    default run properties (the styles inherit it)."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    language = run_properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        run_properties.append(language)
+    language.set(qn("w:val"), tag)
+
+
+def field(paragraph, instruction, shown):
+    """A Word field (PAGE, NUMPAGES) in ``paragraph``; ``shown`` until Word updates it."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
+                       ("text", shown), ("end", None)):  # fmt: skip
+        run = paragraph.add_run()
+        run.font.size = Pt(8.5)
+        run.font.color.rgb = MUTED
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        elif kind == "text":
+            element = OxmlElement("w:t")
+            element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+
+def document_footer_stops(section):
+    style = section.footer.paragraphs[0].style
+    return [stop.position for stop in style.paragraph_format.tab_stops]
+
+
+def header_and_footer(section):
+    """The organization's name at the head of each page; the memo's title and the page
+    number ("3 / 9") at its foot."""
+    head = section.header.paragraphs[0]
+    run = head.add_run("{{ header.organization }}")
+    run.font.size = Pt(8.5)
+    run.font.color.rgb = MUTED
+    foot = section.footer.paragraphs[0]
+    stops = foot.paragraph_format.tab_stops
+    for inherited in document_footer_stops(section):  # the Footer style's centre and right
+        stops.add_tab_stop(inherited, WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(Cm(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
+    run = foot.add_run("{{ header.title }}\t")
+    run.font.size = Pt(8.5)
+    run.font.color.rgb = MUTED
+    field(foot, "PAGE", "1")
+    run = foot.add_run(" / ")
+    run.font.size = Pt(8.5)
+    run.font.color.rgb = MUTED
+    field(foot, "NUMPAGES", "1")
+
+
+def properties(document):
+    """The document's properties, as tags: ``engine/memo/docx.py`` renders them, adds
+    the author and date when the memo gives them, and fixes the rest."""
+    core = document.core_properties
+    core.title = "{{ header.title }}: {{ header.organization }}"
+    core.subject = "{{ header.change }}"
+    core.author = ""
+    core.comments = ""
+    core.keywords = ""
+    core.language = TEMPLATE_LANGUAGE
+    core.last_modified_by = ""
+    core.revision = 1
+
+
+def reasoning_picture(document):
+    """The reasoning graph as a picture (``reasoning_picture``, set by
+    ``engine/memo/docx.py`` when the edition shows it and a program can draw it)."""
+    tag(document, "{%p if reasoning_picture is not none %}")
+    document.add_heading("{{ labels.graph.heading }}", level=2)
+    tag(document, "{%p if reasoning_picture %}")
+    para(document, "{{ labels.graph.intro_picture }}").paragraph_format.keep_with_next = True
+    para(document, "{{ reasoning_picture }}").alignment = 1  # centred
+    tag(document, "{%p else %}")
+    para(document, "{{ labels.graph.no_picture }}", italic=True, color=MUTED)
+    tag(document, "{%p endif %}")
+    tag(document, "{%p endif %}")
+
+
 def build():
     document = Document()
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
     section.left_margin = section.right_margin = Cm(2.0)
     section.top_margin = section.bottom_margin = Cm(2.0)
+    section.header_distance = section.footer_distance = Cm(1.0)
     normal = document.styles["Normal"]
     normal.font.name = "Georgia"
     normal.font.size = Pt(10.5)
+    set_language(document, TEMPLATE_LANGUAGE)
     for level in (1, 2, 3):
         document.styles[f"Heading {level}"].font.color.rgb = ACCENT
         document.styles[f"Heading {level}"].paragraph_format.keep_with_next = True
-
-    core = document.core_properties
-    core.title = "{{ header.title }}: {{ header.organization }}"
-    core.subject = "{{ header.subtitle }}"
-    core.author = "perencana"
-    core.comments = ""
+    header_and_footer(section)
+    properties(document)
 
     # -- header
     para(document, "{{ header.title }}", bold=True, size=10, color=ACCENT)
@@ -238,18 +360,12 @@ def build():
         tag(document, "{%p endif %}")
     document.add_heading(f"{{{{ {T}.plan_details }}}}", level=2)
     tag(document, "{%p for s in strategies %}")
-    tag(document, "{%p if s.caveats or s.first_steps %}")
-    document.add_heading("{{ s.rank }}. {{ s.title }}", level=3)
-    tag(document, "{%p if s.caveats %}")
-    para(document, f"{{{{ {T}.caveats }}}}:", bold=True)
-    bullets(document, "c in s.caveats", "{{ c }}")
-    tag(document, "{%p endif %}")
     tag(document, "{%p if s.first_steps %}")
+    document.add_heading("{{ s.rank }}. {{ s.title }}", level=3)
     para(document, f"{{{{ {T}.first_steps }}}}:", bold=True)
     tag(document, "{%p for step in s.first_steps %}")
     para(document, "{{ loop.index }}. {{ step }}")
     tag(document, "{%p endfor %}")
-    tag(document, "{%p endif %}")
     tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p if plan.tensions %}")
@@ -270,13 +386,15 @@ def build():
     para(document, f"{{{{ {T}.no_strategies }}}}")
     tag(document, "{%p endif %}")
 
+    reasoning_picture(document)
+
     # -- 5. programs
     document.add_heading(f"5. {{{{ {H}.programs }}}}", level=1)
     tag(document, "{%p if programs %}")
     loop_table(
         document,
         [f"{{{{ {T}.program }}}}", f"{{{{ {T}.decision }}}}", f"{{{{ {T}.why }}}}", "¶"],
-        [4.0, 2.6, 8.4, 2.0],
+        [3.8, 2.4, 9.2, 1.6],
         "p in programs",
         [
             [("{{ p.name }}", None)],

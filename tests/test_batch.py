@@ -290,8 +290,10 @@ def test_names_in_a_run_are_safe_and_unique(tmp_path):
         "script-alert-1-script.md",
         "summary-2.md",
     ]
+    # Each Markdown memo has its HTML memo beside it, for the summary page's links.
+    memos = [entry["memo"] for entry in result.summary["cases"]]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        [entry["memo"] for entry in result.summary["cases"]] + ["summary.html", "summary.json"]
+        memos + [memo.replace(".md", ".html") for memo in memos] + ["summary.html", "summary.json"]
     )
     assert not (tmp_path / "etc").exists()
 

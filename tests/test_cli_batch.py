@@ -3,6 +3,7 @@ this process), and in real processes Ctrl-C in the middle, ``--resume``, a termi
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.helpers import EXAMPLES, PERENCANA, ROOT, invoke
+from tests.helpers import EXAMPLE_CASES, EXAMPLES, PERENCANA, ROOT, invoke
 from tests.test_batch import generated_case, memo_files, write_mixed_inputs
 
 
@@ -128,3 +129,77 @@ def test_on_a_terminal_a_progress_bar_is_drawn_on_standard_error(tmp_path):
     assert child.exitstatus == 0, output
     assert "Advising" in output and "100%" in output
     assert "4 memos written" in output
+
+
+# ------------------------------------------------------- the summary page's links
+
+
+def summary_links(page):
+    """The memo links of the portfolio table: (organization link, file link or None)."""
+    table = page[page.index('<table id="portfolio">') :]
+    rows = re.findall(r"<tr>\s*<td class=\"num\".*?</tr>", table, re.S)
+    links = []
+    for row in rows:
+        found = re.findall(r'<a (?:class="file" )?href="([^"]+)"', row)
+        links.append((found[0], found[1] if len(found) > 1 else None))
+    return links
+
+
+def test_markdown_memos_get_an_html_memo_beside_them_that_the_summary_links(tmp_path):
+    result = invoke("batch", EXAMPLES, "-o", tmp_path)  # Markdown, the default
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    page = (tmp_path / "summary.html").read_text()
+    links = summary_links(page)
+    assert len(links) == len(summary["cases"]) == len(EXAMPLE_CASES)
+    for entry, (shown, file_link) in zip(summary["cases"], links, strict=True):
+        memo = entry["memo"]
+        assert memo.endswith(".md")
+        assert shown == memo[: -len(".md")] + ".html"  # a browser shows it
+        assert file_link == memo  # the Markdown file is linked too
+        html = (tmp_path / shown).read_text()
+        assert html.lstrip().lower().startswith("<!doctype html>")
+        assert entry["organization"] in html
+    # A second run with --resume keeps both files of each memo.
+    again = invoke("batch", EXAMPLES, "-o", tmp_path, "--resume")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("0 memos written")
+
+
+@pytest.mark.parametrize(("fmt", "extension"), [("html", ".html"), ("text", ".txt")])
+def test_formats_a_browser_shows_are_linked_as_they_are(tmp_path, fmt, extension):
+    result = invoke("batch", EXAMPLES, "-o", tmp_path, "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    links = summary_links((tmp_path / "summary.html").read_text())
+    assert links and all(shown.endswith(extension) and file is None for shown, file in links)
+    memos = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("summary."))
+    assert memos == sorted(shown for shown, _ in links)  # no companion files
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [
+        ("en", "1 organization advised; 0 cases could not be advised.", "organizations advised"),
+        ("id", "1 lembaga diberi saran; 0 kasus tidak dapat diberi saran.", "lembaga diberi"),
+    ],
+)
+def test_the_summary_counts_one_case_in_the_singular(tmp_path, lang, one, many):
+    single = invoke(
+        "batch", EXAMPLES / "program-review.yaml", "-o", tmp_path / "one", "--lang", lang
+    )
+    assert single.returncode == 0, single.stderr
+    assert f"<p>{one}</p>" in (tmp_path / "one" / "summary.html").read_text()
+    several = invoke("batch", EXAMPLES, "-o", tmp_path / "all", "--lang", lang)
+    assert several.returncode == 0, several.stderr
+    assert f"<p>{len(EXAMPLE_CASES)} {many}" in (tmp_path / "all" / "summary.html").read_text()
+
+
+def test_the_summary_has_a_filter_box_that_works_offline(tmp_path):
+    assert invoke("batch", EXAMPLES, "-o", tmp_path, "--lang", "id").returncode == 0
+    page = (tmp_path / "summary.html").read_text()
+    assert '<input id="filter" type="search"' in page
+    assert 'placeholder="lembaga, penyebab, strategi, atau program"' in page
+    assert 'data-shown="{shown} dari {total} ditampilkan"' in page
+    fetched = page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "http://" not in fetched and "https://" not in fetched  # works offline
+    assert "<script src" not in page

@@ -76,7 +76,9 @@ def test_output_file_is_never_overwritten_without_force(tmp_path):
     assert picture.read_text() == "the planner's drawing"
     forced = invoke("graph", "-o", picture, "--force")
     assert forced.returncode == 0, forced.stderr
-    assert picture.read_text().startswith("digraph reasoning {")
+    # the file's name says SVG: the whole network as a picture, not DOT
+    assert picture.read_text().startswith("<svg")
+    assert "the planner's drawing" not in picture.read_text()
     assert [p.name for p in tmp_path.iterdir()] == ["reasoning.svg"]
 
 

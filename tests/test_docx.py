@@ -58,7 +58,7 @@ def test_the_strategy_tables_list_the_strategies_by_phase_and_rank(tmp_path, mem
     document = write_docx(tmp_path, OLD_OFFICE)
     knowledge = load_knowledge()
     strategies = advice_json(OLD_OFFICE)["strategies"]
-    tables = [t for t in document.tables if t.rows[0].cells[0].text == "Rank"]
+    tables = [t for t in document.tables if t.rows[0].cells[1].text == "Strategy"]
     # One table per phase, first those to start with, then those to also consider.
     expected = [
         [s for s in strategies if s["start_with"] is start_with and s["phase"] == phase]
@@ -78,7 +78,8 @@ def test_the_strategy_tables_list_the_strategies_by_phase_and_rank(tmp_path, mem
     assert [h for h in headings if h.startswith(terms["phase"]["en"] + ":")] == named
     for table, group in zip(tables, expected, strict=True):
         header, *rows = table.rows
-        assert [c.text for c in header.cells] == ["Rank", "Strategy", "Because", "¶"]
+        # the rank's column is narrow: "#" heads it
+        assert [c.text for c in header.cells] == ["#", "Strategy", "Because", "¶"]
         assert [r.cells[0].text for r in rows] == [str(s["rank"]) for s in group]
         for row, strategy in zip(rows, group, strict=True):
             title = knowledge.strategies[strategy["id"]]["title"]["en"]
@@ -246,3 +247,148 @@ def test_the_same_case_gives_the_same_word_bytes_at_any_time(monkeypatch, adviso
     assert render(advice, knowledge, "docx", "id") == first
     with zipfile.ZipFile(io.BytesIO(first)) as document:
         assert {info.date_time for info in document.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+# ------------------------------------------------- Word the way consultants use it
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.mark.parametrize(("lang", "tag"), [("en", "en-GB"), ("id", "id-ID")])
+def test_the_language_of_the_memo_is_declared_in_the_styles(tmp_path, lang, tag):
+    document = write_docx(tmp_path, OLD_OFFICE, "--lang", lang)
+    defaults = document.styles.element.find(f"{W}docDefaults")
+    languages = {e.get(f"{W}val") for e in document.styles.element.iter(f"{W}lang")}
+    assert defaults.find(f"{W}rPrDefault/{W}rPr/{W}lang").get(f"{W}val") == tag
+    assert languages == {tag}  # no style says otherwise
+    body = document.element.body
+    assert not [e for e in body.iter(f"{W}lang") if e.get(f"{W}val") != tag]
+    assert document.core_properties.language == tag
+
+
+def test_headings_are_word_heading_styles_the_navigation_pane_shows(tmp_path):
+    document = write_docx(tmp_path, PROGRAM_REVIEW, "--lang", "id")
+    for level in (1, 2):
+        style = document.styles[f"Heading {level}"]
+        assert style.type == 1 and style.builtin  # a paragraph style Word knows
+        outline = style.element.find(f"{W}pPr/{W}outlineLvl")
+        assert outline is not None and outline.get(f"{W}val") == str(level - 1)
+    used = {p.style.name for p in document.paragraphs}
+    assert {"Title", "Heading 1", "Heading 2"} <= used
+
+
+def test_each_page_has_the_organization_at_its_head_and_its_number_at_its_foot(tmp_path):
+    document = write_docx(tmp_path, OLD_OFFICE, "--lang", "id")
+    section = document.sections[0]
+    assert section.header.paragraphs[0].text == "Dinas Sosial Kabupaten Lembah Hijau"
+    footer = section.footer.paragraphs[0]
+    instructions = [e.text.strip() for e in footer._p.iter(f"{W}instrText")]
+    assert instructions == ["PAGE", "NUMPAGES"]
+    assert footer.text.startswith("Memo Rekomendasi\t")
+
+
+def test_the_rank_column_is_narrow_and_the_reasons_wide(tmp_path):
+    document = write_docx(tmp_path, OLD_OFFICE)
+    strategies = next(t for t in document.tables if t.rows[0].cells[1].text == "Strategy")
+    grid = [int(c.get(f"{W}w")) for c in strategies._tbl.tblGrid.findall(f"{W}gridCol")]
+    rank, strategy, because, sources = grid
+    assert rank < sources < because < strategy  # the strategy's cell holds its caveats
+    assert abs(sum(grid) - 17 * 567) < 20  # the text's width on A4 (twips)
+    layout = strategies._tbl.tblPr.find(f"{W}tblLayout")
+    assert layout is not None and layout.get(f"{W}type") == "fixed"
+    for row in strategies.rows:
+        assert [cell.width for cell in row.cells] == [strategies.columns[0].width] + [
+            cell.width for cell in row.cells[1:]
+        ]
+
+
+def test_caveats_stand_in_their_strategys_row(tmp_path, memo_labels, advisor, knowledge):
+    from perencana.engine.case.loader import load_case
+    from perencana.engine.view.memo import memo_view
+
+    document = write_docx(tmp_path, OLD_OFFICE)
+    view = memo_view(advisor.advise(load_case(OLD_OFFICE)), knowledge, "en")
+    rows = {
+        row.cells[1].paragraphs[0].text: row
+        for table in document.tables
+        if table.rows[0].cells[1].text == "Strategy"
+        for row in table.rows[1:]
+    }
+    label = memo_labels["terms"]["caveats"]["en"] + ":"
+    assert any(s["caveats"] for s in view["strategies"])
+    for strategy in view["strategies"]:
+        texts = [p.text for p in rows[strategy["title"]].cells[1].paragraphs]
+        assert (label in texts) == bool(strategy["caveats"])
+        if strategy["caveats"]:
+            # one bullet per caveat, right under the label
+            assert texts[texts.index(label) + 1 :] == list(strategy["caveats"])
+
+
+def test_the_properties_name_the_memo_and_no_date_or_author_unless_given(tmp_path):
+    document = write_docx(tmp_path, OLD_OFFICE, "--lang", "id")
+    properties = document.core_properties
+    assert properties.title == "Memo Rekomendasi: Dinas Sosial Kabupaten Lembah Hijau"
+    assert properties.subject == "replace office-based intake with community-based case management"
+    assert properties.author == ""  # not "python-docx", not "perencana"
+    assert properties.last_modified_by == ""
+    assert properties.created is None and properties.modified is None  # never 2013
+
+
+def test_the_word_properties_take_the_author_and_date_the_memo_gives():
+    from types import SimpleNamespace
+
+    from perencana.engine.memo.docx import _render_properties, _set_dates
+
+    view = {
+        "lang": "en",
+        "header": {
+            "details": [
+                {"key": "prepared_by", "label": "Prepared by", "value": "Sri Wahyuni"},
+                {"key": "date", "label": "Date", "value": "2026-03-02"},
+            ]
+        },
+    }
+    document = docx.Document()
+    document.core_properties.author = "{{ lang }}"
+    _render_properties(SimpleNamespace(docx=document), view)
+    _set_dates(document, view)
+    assert document.core_properties.author == "Sri Wahyuni"
+    assert document.core_properties.created.date().isoformat() == "2026-03-02"
+    assert document.core_properties.modified.date().isoformat() == "2026-03-02"
+
+
+def test_the_reasoning_graph_is_a_picture_or_the_memo_says_why_not(tmp_path, memo_labels):
+    from perencana.engine.memo.picture import svg_to_png
+
+    document = write_docx(tmp_path, OLD_OFFICE)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert memo_labels["graph"]["heading"]["en"] in headings
+    pictures = document.inline_shapes
+    texts = [" ".join(p.text.split()) for p in document.paragraphs]
+    if svg_to_png('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"></svg>') is None:
+        assert len(pictures) == 0
+        assert " ".join(memo_labels["graph"]["no_picture"]["en"].split()) in texts
+        return
+    assert len(pictures) == 1
+    assert pictures[0].width <= docx.shared.Mm(170)
+    assert pictures[0].height <= docx.shared.Mm(200)
+    with zipfile.ZipFile(tmp_path / "memo.docx") as package:
+        media = [name for name in package.namelist() if name.startswith("word/media/")]
+        assert len(media) == 1 and package.read(media[0]).startswith(b"\x89PNG")
+
+
+def test_without_a_program_to_draw_it_the_picture_is_left_out_with_a_note(
+    tmp_path, monkeypatch, memo_labels
+):
+    from perencana.engine.memo import picture
+
+    picture.svg_to_png.cache_clear()
+    monkeypatch.setenv("PATH", str(tmp_path))  # no rsvg-convert, no Chromium
+    monkeypatch.delenv("PERENCANA_CHROMIUM", raising=False)
+    try:
+        document = write_docx(tmp_path, OLD_OFFICE, "--lang", "id")
+    finally:
+        picture.svg_to_png.cache_clear()
+    assert len(document.inline_shapes) == 0
+    texts = [" ".join(p.text.split()) for p in document.paragraphs]
+    assert " ".join(memo_labels["graph"]["no_picture"]["id"].split()) in texts

@@ -1,24 +1,22 @@
-"""The HTML memo prints: headless Chromium's print-to-PDF gives pages with the memo's
-text, and no strategy row is cut across a page break (each row's text is found whole
-on one page). Skipped, with the reason, when Chromium is not on the machine (it is not
-a dependency of perencana: ``apt-get install chromium poppler-utils``)."""
+"""The HTML memo prints: ``perencana advise -o memo.pdf`` prints it in headless
+Chromium, with page numbers ("1 / 9") from the memo's print CSS and none of the
+browser's header or footer (a date, the page's file:// path), and no strategy row is
+cut across a page break (each row's text is found whole on one page). Skipped, with
+the reason, when Chromium is not on the machine (it is not a dependency of perencana:
+``apt-get install chromium poppler-utils``; ``.ci/run`` installs both)."""
 
 import json
 import re
 import shutil
 import subprocess
-import tempfile
 
 import pytest
 
+from perencana.engine.memo.pdf import find_chromium
 from perencana.knowledge import load_knowledge
-from tests.helpers import EXAMPLES, invoke
+from tests.helpers import EXAMPLE_CASES, EXAMPLES, invoke
 
-CHROMIUM = next(
-    (found for name in ("chromium", "chromium-browser", "google-chrome")
-     if (found := shutil.which(name))),
-    None,
-)  # fmt: skip
+CHROMIUM = find_chromium()
 PDFTOTEXT = shutil.which("pdftotext")
 PUNCTUATION = ".,;:()“”\"'"
 
@@ -28,29 +26,6 @@ pytestmark = [
         CHROMIUM is None, reason="no headless Chromium here (apt-get install chromium)"
     ),
 ]
-
-
-def print_to_pdf(html, pdf):
-    with tempfile.TemporaryDirectory() as profile:
-        done = subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                f"--print-to-pdf={pdf}",
-                html.as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-    assert pdf.exists() and pdf.stat().st_size > 0, done.stderr[-2000:]
 
 
 def page_texts(pdf):
@@ -63,11 +38,9 @@ def page_texts(pdf):
 @pytest.mark.parametrize("case", ["old-government-office", "program-review"])
 def test_the_html_memo_prints_to_a_pdf_with_whole_strategy_rows(tmp_path, case):
     source = EXAMPLES / f"{case}.yaml"
-    html = tmp_path / "memo.html"
-    made = invoke("advise", source, "--format", "html", "-o", html)
-    assert made.returncode == 0, made.stderr
     pdf = tmp_path / "memo.pdf"
-    print_to_pdf(html, pdf)
+    made = invoke("advise", source, "-o", pdf)
+    assert made.returncode == 0, made.stderr
     raw = pdf.read_bytes()
     assert raw.startswith(b"%PDF-")
     if PDFTOTEXT is None:
@@ -90,3 +63,26 @@ def test_the_html_memo_prints_to_a_pdf_with_whole_strategy_rows(tmp_path, case):
         summary = strategies[strategy["id"]]["summary"]["en"]
         wanted = {word.strip(PUNCTUATION) for word in summary.split() if len(word) >= 6}
         assert any(wanted <= found for found in page_words), strategy["id"]
+
+
+def needs_pdftotext():
+    if PDFTOTEXT is None:
+        pytest.skip("pdftotext not installed (apt-get install poppler-utils)")
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize("case", EXAMPLE_CASES, ids=lambda path: path.stem)
+def test_every_example_prints_with_page_numbers_and_no_browser_header(tmp_path, case, lang):
+    needs_pdftotext()
+    pdf = tmp_path / "memo.pdf"
+    made = invoke("advise", case, "--lang", lang, "-o", pdf)
+    assert made.returncode == 0, made.stderr
+    assert list(tmp_path.iterdir()) == [pdf]  # no page or profile left behind
+    pages = page_texts(pdf)
+    total = len(pages)
+    for number, page in enumerate(pages, start=1):
+        # pdftotext may read "1 / 7" as "1/7"
+        assert re.search(rf"\b{number} ?/ ?{total}$", page), (number, page[-80:])
+        assert "file://" not in page and "memo.html" not in page
+    # Chromium's own header would print the time of printing ("11/29/26, 11:55 PM")
+    assert re.search(r"\d{1,2}:\d{2}\s?[AP]M", " ".join(pages)) is None

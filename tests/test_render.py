@@ -413,7 +413,7 @@ def test_unknown_template_and_format():
     with pytest.raises(TemplateError):
         render_template("no-such-template.j2", {})
     with pytest.raises(ValueError):
-        render(None, None, "pdf", "en")
+        render(None, None, "rtf", "en")
 
 
 def test_environment_is_cached_and_strict():

@@ -15,6 +15,7 @@ processes ran, so the same inputs give the same bytes.
 
 import hashlib
 import json
+from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -29,9 +30,19 @@ TOP = 3  # strategies shown per organization, and the ranks a chart calls "top"
 STRENGTH_COLORS = {"strong": "#a40e26", "moderate": "#9a6700", "weak": "#6e7781"}
 TOP_COLOR, LOWER_COLOR, REPLACE_COLOR = "#0b4f6c", "#8fb8c9", "#a40e26"
 MAX_CHART_BARS = 20
+# A memo format a browser does not show (Markdown) gets its HTML memo beside it, of
+# the same name, and summary.html links that one (see ``companion``).
+BROWSER_COMPANION = {"md": ".html"}
 
 
 # --------------------------------------------------------------------------- model
+
+
+def companion(memo, fmt):
+    """The name of the HTML memo written beside ``memo`` (of format ``fmt``) for a
+    browser, or ``None`` when a browser shows ``fmt`` itself."""
+    extension = BROWSER_COMPANION.get(fmt)
+    return str(PurePosixPath(memo).with_suffix(extension)) if extension else None
 
 
 def case_digest(case):
@@ -146,15 +157,19 @@ def page_view(summary, knowledge, lang):
     strength = {key: in_language(knowledge.memo["strength"][key], lang) for key in STRENGTHS}
     cases = summary["cases"]
     total = summary["totals"]
+    fmt = summary.get("memo_format")
     rows = [
-        _row(position, entry, knowledge, lang, strength)
+        _row(position, entry, knowledge, lang, strength, fmt)
         for position, entry in enumerate(cases, start=1)
     ]
     return {
         "lang": lang,
         "words": words,
         "complete": summary["complete"],
-        "counts": words["counts"].format(cases=len(cases), failed=len(summary["failures"])),
+        "counts": words["counts"].format(
+            advised=_counted(words["advised"], len(cases)),
+            failed=_counted(words["failed"], len(summary["failures"])),
+        ),
         "charts": {
             "causes": _causes_chart(total, knowledge, lang, words, strength),
             "strategies": _strategies_chart(total, knowledge, lang, words),
@@ -164,7 +179,7 @@ def page_view(summary, knowledge, lang):
             {
                 "organization": clean(item["organization"]),
                 "program": clean(item["program"]),
-                "href": _href(item["memo"]),
+                "href": _href(item["memo"], fmt),
             }
             for item in total["replace"]
         ],
@@ -186,6 +201,11 @@ def render_page(summary, knowledge, lang):
     return render_template("summary.html.j2", page_view(summary, knowledge, lang))
 
 
+def _counted(forms, number):
+    """``number`` in the words of ``forms`` (``one``, ``other``): "1 case", "2 cases"."""
+    return forms["one" if number == 1 else "other"].format(n=number)
+
+
 def _words(group, lang):
     out = {}
     for key, value in group.items():
@@ -201,7 +221,7 @@ def _title(knowledge, kind, key, lang):
     return in_language(item.get("title"), lang) if item else key
 
 
-def _row(position, entry, knowledge, lang, strength):
+def _row(position, entry, knowledge, lang, strength, fmt):
     causes = [
         {
             "title": _title(knowledge, "causes", cause["id"], lang),
@@ -216,7 +236,9 @@ def _row(position, entry, knowledge, lang, strength):
     return {
         "position": position,
         "organization": clean(entry["organization"]),
-        "href": _href(entry["memo"]),
+        "href": _href(entry["memo"], fmt),
+        "memo": entry["memo"],
+        "memo_href": _href(entry["memo"]),
         "lifecycle": _title(knowledge, "lifecycle", entry["lifecycle"], lang)
         if entry["lifecycle"] in knowledge.lifecycle
         else in_language(knowledge.memo["batch"]["undetermined"], lang),
@@ -271,8 +293,9 @@ def _replace_chart(total, words):
     return Markup(bar_chart(bars, series, words["headings"]["replace"], "chart-replace"))
 
 
-def _href(memo):
-    return quote(memo)
+def _href(memo, fmt=None):
+    """The link to ``memo``: to its HTML companion when it has one (``companion``)."""
+    return quote(companion(memo, fmt) or memo)
 
 
 def _source_label(source):

@@ -28,9 +28,11 @@ from pathlib import Path
 
 from perencana.engine.batch.inputs import expand_inputs, load_source
 from perencana.engine.batch.portfolio import (
+    BROWSER_COMPANION,
     build_summary,
     case_digest,
     case_entry,
+    companion,
     failure_entry,
     read_summary,
     render_page,
@@ -102,21 +104,23 @@ def slug(name, limit=SLUG_LIMIT):
     return stem or FALLBACK_SLUG
 
 
-def memo_names(organizations, extension, taken=()):
+def memo_names(organizations, extension, taken=(), also=()):
     """A unique memo file name for each organization, in order: the slug of its name,
     then ``-2``, ``-3``... on a collision with an earlier one, a reserved name or a
-    name in ``taken`` (compared without case, as some file systems do)."""
+    name in ``taken`` (compared without case, as some file systems do). The stem
+    must also be free with each extension of ``also`` (a companion file's)."""
     used = {name.lower() for name in taken}
-    used |= {f"{stem}{extension}" for stem in RESERVED_STEMS}
+    extensions = (extension, *also)
+    used |= {f"{stem}{ext}" for stem in RESERVED_STEMS for ext in extensions}
     names = []
     for organization in organizations:
         stem = slug(organization)
-        candidate, number = f"{stem}{extension}", 1
-        while candidate.lower() in used:
+        candidate, number = stem, 1
+        while any(f"{candidate}{ext}".lower() in used for ext in extensions):
             number += 1
-            candidate = f"{stem}-{number}{extension}"
-        used.add(candidate.lower())
-        names.append(candidate)
+            candidate = f"{stem}-{number}"
+        used |= {f"{candidate}{ext}".lower() for ext in extensions}
+        names.append(f"{candidate}{extension}")
     return names
 
 
@@ -206,7 +210,12 @@ class _Batch:
         taken = {entry.name for entry in self.folder.iterdir()} - ours
         extension = EXTENSIONS[self.fmt]
         order = sorted(cases)
-        names = memo_names([cases[i][0]["organization"]["name"] for i in order], extension, taken)
+        names = memo_names(
+            [cases[i][0]["organization"]["name"] for i in order],
+            extension,
+            taken,
+            also=tuple(filter(None, [BROWSER_COMPANION.get(self.fmt)])),
+        )
         self.cases, self.names = cases, dict(zip(order, names, strict=True))
         self.planned = True
         todo = []
@@ -225,9 +234,10 @@ class _Batch:
         """The memo files earlier batches wrote here (they may be written again)."""
         if not self.previous:
             return set()
-        return set(self.previous.get("files", ())) | {
-            entry["memo"] for entry in self.previous.get("cases", ())
-        }
+        fmt = self.previous.get("memo_format")
+        memos = {entry["memo"] for entry in self.previous.get("cases", ())}
+        companions = {companion(memo, fmt) for memo in memos} - {None}
+        return set(self.previous.get("files", ())) | memos | companions
 
     def _up_to_date(self, index, memo):
         """The earlier summary entry of case ``index`` if its memo can be kept."""
@@ -245,8 +255,11 @@ class _Batch:
             return None
         if earlier.get("digest") != self.cases[index][1]:
             return None
+        beside = companion(memo, self.fmt)
         try:
             newer = (self.folder / memo).stat().st_mtime_ns >= os.stat(source.file).st_mtime_ns
+            if beside:
+                (self.folder / beside).stat()
         except OSError:
             return None
         return earlier if newer else None
@@ -262,9 +275,13 @@ class _Batch:
         if not ok:
             self._fail(index, value)
             return
+        text, html = value
+        beside = companion(memo, self.fmt)
         with _deferred_signals():  # a memo is written and recorded, or neither
             try:
-                write_atomically(self.folder / memo, value, force=True)
+                if beside:
+                    write_atomically(self.folder / beside, html, force=True)
+                write_atomically(self.folder / memo, text, force=True)
             except OutputError as error:
                 self._fail(index, [str(error)])
                 return
@@ -290,7 +307,8 @@ class _Batch:
         if not self.planned:
             return  # stopped while reading the cases: the earlier summary stays
         entries = [entry for entry in self.entries if entry]
-        files = self._our_files() | {entry["memo"] for entry in entries}
+        memos = {entry["memo"] for entry in entries}
+        files = self._our_files() | memos | ({companion(m, self.fmt) for m in memos} - {None})
         files = {name for name in files if (self.folder / name).is_file()}
         summary = build_summary(
             entries,
@@ -424,7 +442,8 @@ def _load_task(source):
 
 
 def _advise_task(item):
-    """``(True, memo text, summary entry)`` for a case, or ``(False, problems, None)``."""
+    """``(True, (memo text, HTML memo or None), summary entry)`` for a case, or
+    ``(False, problems, None)``; the HTML memo only where the format has a companion."""
     from perencana.engine.memo.render import render_advice
 
     case, source, memo, digest = item
@@ -433,11 +452,14 @@ def _advise_task(item):
     try:
         advice = _WORKER["advisor"].advise(case)
         text = render_advice(advice, _WORKER["fmt"], _WORKER["lang"])
+        html = None
+        if _WORKER["fmt"] in BROWSER_COMPANION:
+            html = render_advice(advice, "html", _WORKER["lang"])
     except PerencanaError as error:
         return False, error.messages(), None
     except Exception as error:  # noqa: BLE001 - one case's bug must not stop the batch
         return False, [f"internal error while advising: {type(error).__name__}: {error}"], None
-    return True, text, case_entry(source, advice, memo, digest)
+    return True, (text, html), case_entry(source, advice, memo, digest)
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ the document's XML. docxtpl is an optional dependency (``pip install
 perencana[docx]``), imported only here and only when a Word memo is asked for.
 """
 
+import datetime
 import io
 import re
 import zipfile
@@ -33,9 +34,18 @@ def shipped_template():
     return templates_dir() / DOCX_TEMPLATE
 
 
-def render_docx(view, template=None):
+# The language tag Word checks spelling by, per memo language.
+LANGUAGE_TAGS = {"en": "en-GB", "id": "id-ID"}
+# The picture of the reasoning graph: as wide as the text, and never taller than
+# what leaves room on its page for the heading and the line above it.
+PICTURE_WIDTH_MM, PICTURE_HEIGHT_MM = 170, 200
+
+
+def render_docx(view, template=None, picture_svg=""):
     """The Word document for ``view`` as bytes, from ``template`` (a path; the
-    shipped ``templates/memo.docx`` by default)."""
+    shipped ``templates/memo.docx`` by default). ``picture_svg``, the reasoning
+    graph, becomes a picture (PNG) where a program here can draw it; otherwise the
+    document says it is left out."""
     try:
         from docxtpl import DocxTemplate
     except ImportError:
@@ -46,12 +56,15 @@ def render_docx(view, template=None):
     context = _literal(view)
     try:
         document = DocxTemplate(str(path))
+        context["reasoning_picture"] = _picture(document, picture_svg)
         # docxtpl would render the document's properties (title, subject...) with the
         # XML-escaping environment, and python-docx escapes them again: plain text here.
         document.render_properties = lambda context, jinja_env=None: _render_properties(
             document, context
         )
         document.render(context, jinja_env=sandboxed_environment(None, True), autoescape=True)
+        _set_language(document.docx, LANGUAGE_TAGS.get(view.get("lang"), "en-GB"))
+        _set_dates(document.docx, view)
         buffer = io.BytesIO()
         document.save(buffer)
     except jinja2.TemplateError as error:
@@ -92,14 +105,88 @@ _PROPERTY_LIMIT = 255
 
 
 def _render_properties(document, context):
-    """Render the document's text properties as plain text, each cut to Word's limit."""
+    """Render the document's text properties as plain text, each cut to Word's limit;
+    the author is who prepared the memo when it says so (else what the template has)."""
     env = sandboxed_environment(None, False)
     properties = document.docx.core_properties
+    author = _details(context).get("prepared_by")
     for name in _PROPERTIES:
         text = env.from_string(getattr(properties, name) or "").render(context)
+        if name == "author" and author:
+            text = author
         if len(text) > _PROPERTY_LIMIT:
             text = text[: _PROPERTY_LIMIT - 1] + "…"
         setattr(properties, name, text)
+
+
+def _details(view):
+    """The memo's details (prepared by, date...) by key, where the view has them."""
+    header = view.get("header") if isinstance(view, dict) else None
+    items = header.get("details", ()) if isinstance(header, dict) else ()
+    return {item["key"]: str(item["value"]) for item in items if isinstance(item, dict)}
+
+
+def _picture(document, svg):
+    """The reasoning graph for the template: ``None`` when there is none to show, an
+    ``InlineImage`` of its PNG, or ``""`` when no program here can draw it."""
+    if not svg:
+        return None
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    from perencana.engine.memo.picture import svg_size, svg_to_png
+
+    png = svg_to_png(str(svg))
+    if png is None:
+        return ""
+    width, height = svg_size(str(svg))
+    if height / width * PICTURE_WIDTH_MM > PICTURE_HEIGHT_MM:
+        return InlineImage(document, io.BytesIO(png), height=Mm(PICTURE_HEIGHT_MM))
+    return InlineImage(document, io.BytesIO(png), width=Mm(PICTURE_WIDTH_MM))
+
+
+def _set_language(docx_document, tag):
+    """Declare ``tag`` (``id-ID``, ``en-GB``) as the language of every text: in the
+    default run properties, in any style that names a language, and in the
+    document's properties."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    styles = docx_document.styles.element
+    run_properties = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    if run_properties.find(qn("w:lang")) is None:
+        run_properties.append(OxmlElement("w:lang"))
+    for language in styles.iter(qn("w:lang")):
+        language.set(qn("w:val"), tag)
+    docx_document.core_properties.language = tag
+
+
+# The time the document's properties carry when the memo gives no date: fixed, so the
+# same case gives the same bytes (python-docx's template would say 2013).
+_NO_DATE = datetime.datetime(2000, 1, 1)
+
+
+def _set_dates(docx_document, view):
+    """The document's created and modified dates: the memo's date when it gives one
+    (YYYY-MM-DD), else none at all."""
+    properties = docx_document.core_properties
+    given = _details(view).get("date", "")
+    try:
+        date = datetime.datetime.strptime(given[:10], "%Y-%m-%d")
+    except ValueError:
+        date = None
+    properties.last_printed = date or _NO_DATE
+    properties.created = date or _NO_DATE
+    properties.modified = date or _NO_DATE
+    if date is None:
+        element = properties._element
+        for name in ("created", "modified", "lastPrinted"):
+            for found in element.findall(f"{{http://purl.org/dc/terms/}}{name}"):
+                element.remove(found)
+            for found in element.findall(
+                f"{{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}}{name}"
+            ):
+                element.remove(found)
 
 
 def _describe_docx(error, path):

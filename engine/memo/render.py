@@ -10,11 +10,16 @@ __all__ = ["FORMATS", "TEMPLATES", "render", "render_advice"]
 
 
 def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
-    """The advice as ``fmt`` (``md``, ``html``, ``text`` or ``json``; ``docx`` gives
-    bytes) in ``lang``. A template for ``fmt`` in ``template_dir`` replaces the shipped
-    one (see ``memo.custom_templates``)."""
+    """The advice as ``fmt`` (``md``, ``html``, ``text`` or ``json``; ``docx`` and
+    ``pdf`` give bytes) in ``lang``. A template for ``fmt`` in ``template_dir``
+    replaces the shipped one (see ``memo.custom_templates``); ``pdf`` prints the HTML
+    memo."""
     if fmt == "json":
         return advice_json_text(advice)
+    if fmt == "pdf":
+        from perencana.engine.memo.pdf import html_to_pdf
+
+        return html_to_pdf(render(advice, knowledge, "html", lang, template_dir))
     if fmt not in TEMPLATES and fmt != "docx":
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
     from perencana.engine.memo.custom_templates import custom_template, render_custom
@@ -28,9 +33,12 @@ def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
         # escaped already) into str.
         view["reasoning_svg"] = memo_picture(advice, knowledge, lang)
     if fmt == "docx":
+        from perencana.engine.graph.svg import memo_picture
         from perencana.engine.memo.docx import render_docx
 
-        return render_docx(view, custom)
+        shows_graph = view.get("show", {}).get("graph", True)
+        picture = memo_picture(advice, knowledge, lang) if shows_graph else ""
+        return render_docx(view, custom, picture)
     text = render_custom(custom, view) if custom else render_template(TEMPLATES[fmt], view)
     if fmt == "text":
         text = "\n".join(line.rstrip() for line in text.split("\n"))
