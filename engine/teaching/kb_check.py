@@ -24,7 +24,10 @@ one-line message that names the file, the rule or the id at fault:
 (h) ``case_text_problems``: texts true to the case: what a text asserts of the case
     (``asserts``) is required by every rule that makes the memo show it, or a
     variant shown instead (``variants``, each shown only when the case holds its
-    ``when``) is; their paths and answers are the case schema's.
+    ``when``) is; their paths and answers are the case schema's;
+(i) ``reason_problems`` (``view.reasons``): every rule that gives a reason has a
+    sentence in each language in ``reasons.yaml``, whose placeholders its facts
+    provide and whose ¶ it cites.
 """
 
 from dataclasses import dataclass
@@ -41,6 +44,7 @@ from perencana.engine.teaching.catalog_view import (
     TARGET_KINDS,
     read_rule_statements,
 )
+from perencana.engine.view.reasons import reason_problems
 
 # The knowledge items a rule must be able to conclude: file -> conclusion kind.
 CONCLUDED_ITEMS = {
@@ -133,6 +137,7 @@ def run_checks(knowledge, catalog, mixins, statements, specs=None):
         problems += reachability_problems(catalog, specs, knowledge.thresholds)
         problems += field_label_problems(knowledge.fields, specs)
         problems += case_text_problems(knowledge, catalog, specs)
+        problems += reason_problems(knowledge.memo.get("reasons"), catalog)
     problems += mixin_problems(mixins)
     if statements is not None:
         problems += language_problems(catalog, statements)
