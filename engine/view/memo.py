@@ -10,6 +10,7 @@ so a reader can find it in the case file. Templates only arrange what is here.
 
 from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN, CasePath
 from perencana.engine.view.reasons import ReasonWriter
+from perencana.engine.view.risks import risks_view
 from perencana.engine.view.words import FactReader, clean, in_language, translate
 
 
@@ -376,6 +377,7 @@ def memo_view(advice, knowledge, lang):
         "strategies": strategies,
         "plan": _plan(strategies, advice, knowledge, lang),
         "programs": programs,
+        "risks": risks_view(advice, knowledge, reader),
         "guidance": guidance,
         "unknowns": unknowns,
         "sources": _sources(advice, knowledge, lang, reader),
