@@ -113,8 +113,9 @@ def test_a_program_decision_gives_its_reason_naming_the_program(advisor, knowled
     for lang, develop, replace in (
         (
             "en",
-            "“home visits” is still viable but falls short in effectiveness or efficiency (¶72).",
-            "“soup kitchen” is no longer viable (¶72).",
+            "The program “home visits” is still viable but falls short in effectiveness or "
+            "efficiency (¶72).",
+            "The program “soup kitchen” is no longer viable (¶72).",
         ),
         (
             "id",
@@ -134,6 +135,15 @@ def test_guidance_gives_its_reason_as_a_sentence(advisor, knowledge):
     assert texts(credibility["because"]) == [
         "The planner's credibility with the organization is still low (¶32)."
     ]
+
+
+def test_guidance_that_holds_for_every_case_has_no_empty_reason(advisor, knowledge):
+    view = view_of(advisor, knowledge)
+    always = [g for g in view["guidance"] if g["id"] in ("mission-alignment", "values")]
+    assert len(always) == 2
+    assert all(g["because"] == [] for g in always)
+    memo = render(advisor.advise(make_case()), knowledge, "md")
+    assert "*Because:* \n" not in memo
 
 
 def test_no_reason_line_is_a_join_of_field_labels(advisor, knowledge):

@@ -150,6 +150,8 @@ class ReasonWriter:
         # finding -> rule -> the matched facts of each firing, in firing order
         self.firings = {}
         for step in advice.trace:
+            if not step.facts:
+                continue  # a rule that holds for every case gives no reason
             for ref in step.concluded:
                 key = finding_key(ref)
                 if key is not None:
