@@ -3,6 +3,7 @@ says why a cause, a strategy, a program decision or guidance holds in a sentence
 filled with the case's own names and values, in English and Indonesian, and
 ``perencana check`` holds every sentence against the rule that gives it."""
 
+import dataclasses
 import shutil
 
 import pytest
@@ -61,6 +62,45 @@ def test_the_indonesian_sentence_names_them_in_indonesian_word_order(advisor, kn
         "“outreach volunteers”, padahal penolakan biasanya datang dari pihak yang "
         "dirugikan (¶70)."
     )
+
+
+def test_three_names_are_listed_as_each_language_lists_them(advisor, knowledge):
+    three = [*LOSERS[:2], {**LOSERS[0], "name": "night guards"}]
+    en = view_of(advisor, knowledge, stakeholders=three)
+    id_ = view_of(advisor, knowledge, "id", stakeholders=three)
+    assert (
+        "“intake clerks”, “outreach volunteers” and “night guards” directly"
+        in (strategy(en, "affected-parties")["because"][0]["text"])
+    )
+    assert (
+        "“intake clerks”, “outreach volunteers”, dan “night guards”, padahal"
+        in (strategy(id_, "affected-parties")["because"][0]["text"])
+    )
+
+
+def test_a_name_is_data_never_a_template(advisor, knowledge):
+    odd = [
+        {"name": "{stakeholder} {0} {program!r}", "directly_affected": True, "impact": "negative"}
+    ]
+    (because,) = strategy(view_of(advisor, knowledge, stakeholders=odd), "affected-parties")[
+        "because"
+    ]
+    assert because["text"].startswith("The change affects “{stakeholder} {0} {program!r}” directly")
+
+
+def test_a_rule_without_a_sentence_falls_back_to_its_facts(advisor, knowledge):
+    memo = dict(knowledge.memo)
+    memo["reasons"] = {k: v for k, v in memo["reasons"].items() if k != "program_replace"}
+    trimmed = dataclasses.replace(knowledge, memo=memo)
+    programs = [{"name": "soup kitchen", "viable": False}]
+    (row,) = memo_view(advisor.advise(make_case(programs=programs)), trimmed, "en")["programs"]
+    assert row["why"] == [
+        {
+            "text": "Program “soup kitchen”: Program viability: No longer viable; "
+            "Performance (effectiveness and efficiency): unknown",
+            "ref": "programs[0]",
+        }
+    ]
 
 
 def test_a_reason_citing_a_cause_says_how_strong_the_cause_is(advisor, knowledge):

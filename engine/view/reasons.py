@@ -225,7 +225,9 @@ class ReasonWriter:
     def _joined(self, found):
         if len(found) == 1:
             return found[0]
-        comma, last = self.joins.get("comma", ", "), self.joins.get("last", " and ")
+        if len(found) == 2:
+            return found[0] + self.joins.get("last", " and ") + found[1]
+        comma, last = self.joins.get("comma", ", "), self.joins.get("serial", " and ")
         return comma.join(found[:-1]) + last + found[-1]
 
 
