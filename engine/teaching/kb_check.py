@@ -5,7 +5,8 @@ Each check takes what it checks as parameters (the ``Knowledge``, the rule catal
 fields), so a test can feed it a broken copy, and returns a list of problems, each a
 one-line message that names the file, the rule or the id at fault:
 
-(a) ``load_problems``: the knowledge folder loads (``knowledge.loader.read_knowledge``);
+(a) ``load_problems``: the knowledge folder loads (``knowledge.loader.read_knowledge``),
+    which includes that every caveat has its risk, sign and response in each language;
 (b) ``coverage_problems``: every cause, strategy, caveat, first step, guidance item,
     program decision and life-cycle stage can be concluded by some rule;
 (c) ``citation_problems`` and ``reference_problems``: every rule cites a ¶ that
@@ -126,7 +127,7 @@ def check_knowledge_base(knowledge_dir=None, scenarios_dir=None, run_scenarios=N
 
 
 def run_checks(knowledge, catalog, mixins, statements, specs=None):
-    """(b)–(h) on the given inputs; ``knowledge`` None (it did not load) skips the
+    """(b)–(i) on the given inputs; ``knowledge`` None (it did not load) skips the
     checks that need it."""
     specs = field_specs() if specs is None else specs
     problems = []
