@@ -2,7 +2,20 @@
 
 from perencana.engine.case.vocabulary import LANGUAGES
 
-TEXT_KEYS = ("title", "summary", "first_step", "text", "label", "question")
+TEXT_KEYS = (
+    "title",
+    "summary",
+    "first_step",
+    "text",
+    "label",
+    "question",
+    "risk",
+    "sign",
+    "response",
+)
+# What each item of a file must say, besides its id: a caveat is a risk to the plan,
+# shown in the memo's table of risks with the sign to watch for and the response.
+REQUIRED_TEXTS = {"caveats": ("text", "risk", "sign", "response")}
 
 
 def check_knowledge(raw, item_files):
@@ -26,6 +39,11 @@ def check_knowledge(raw, item_files):
             seen.add(item[key])
             problems += _check_sources(where, item, last_passage, required=name != "fields")
             problems += _check_texts(where, item)
+            problems += [
+                f"{where}: has no {required}"
+                for required in REQUIRED_TEXTS.get(name, ())
+                if required not in item
+            ]
             problems += _check_case_texts(where, item)
             if name == "fields" and not isinstance(item.get("report_if_unknown", True), bool):
                 problems.append(f"{where}: report_if_unknown must be true or false")

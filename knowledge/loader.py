@@ -34,7 +34,16 @@ ITEM_FILES = {
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Wording of the memo and of the teaching commands: one file per concern, merged into
 # ``Knowledge.memo`` as top-level groups (a group may be defined in one file only).
-WORDING_FILES = ("memo", "explain", "graph", "teaching", "whatif", "interview", "batch")
+WORDING_FILES = (
+    "memo",
+    "reasons",
+    "explain",
+    "graph",
+    "teaching",
+    "whatif",
+    "interview",
+    "batch",
+)
 
 
 @dataclass(frozen=True)

@@ -258,6 +258,34 @@ def reasoning_picture(document):
     tag(document, "{%p endif %}")
 
 
+def risks_table(document):
+    """Risks and what to do (``engine/view/risks.py``): a row per caveat of a
+    recommended strategy, with its risk, the sign to watch for and the response."""
+    tag(document, "{%p if risks %}")
+    document.add_heading("{{ labels.risks.heading }}", level=2)
+    para(document, "{{ labels.risks.intro }}")
+    loop_table(
+        document,
+        [
+            "{{ labels.risks.strategy }}",
+            "{{ labels.risks.risk }}",
+            "{{ labels.risks.sign }}",
+            "{{ labels.risks.response }}",
+            "¶",
+        ],
+        [3.2, 4.3, 4.3, 4.3, 1.6],
+        "x in risks",
+        [
+            [("{{ x.strategy.rank }}. {{ x.strategy.title }}", "bold")],
+            [("{{ x.risk }}", None)],
+            [("{{ x.sign }}", None)],
+            [("{{ x.response }}", None)],
+            [("{{ x.sources_text }}", None)],
+        ],
+    )
+    tag(document, "{%p endif %}")
+
+
 def build():
     document = Document()
     section = document.sections[0]
@@ -382,6 +410,7 @@ def build():
     cited(document, "x.sources_text")
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
+    risks_table(document)
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_strategies }}}}")
     tag(document, "{%p endif %}")

@@ -79,10 +79,16 @@ class MemoSandbox(SandboxedEnvironment):
 def sandboxed_environment(folder=None, escape_all=False):
     """A sandboxed Jinja environment over ``folder`` with the memo filters;
     ``escape_all`` autoescapes every template (Word's XML), else only HTML ones."""
-    from perencana.engine.memo.templating import md_escape, underline, wrap
+    from perencana.engine.memo.templating import md_escape, templates_dir, underline, wrap
 
+    # A supplied memo may include the shipped sections (``sections/risks.md.j2``), or
+    # its own of the same name, which come first.
+    loader = None
+    if folder:
+        shipped = jinja2.FileSystemLoader(str(templates_dir()))
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder), shipped])
     env = MemoSandbox(
-        loader=jinja2.FileSystemLoader(folder) if folder else None,
+        loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=True if escape_all else _autoescape,
         keep_trailing_newline=True,

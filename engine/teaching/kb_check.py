@@ -5,7 +5,8 @@ Each check takes what it checks as parameters (the ``Knowledge``, the rule catal
 fields), so a test can feed it a broken copy, and returns a list of problems, each a
 one-line message that names the file, the rule or the id at fault:
 
-(a) ``load_problems``: the knowledge folder loads (``knowledge.loader.read_knowledge``);
+(a) ``load_problems``: the knowledge folder loads (``knowledge.loader.read_knowledge``),
+    which includes that every caveat has its risk, sign and response in each language;
 (b) ``coverage_problems``: every cause, strategy, caveat, first step, guidance item,
     program decision and life-cycle stage can be concluded by some rule;
 (c) ``citation_problems`` and ``reference_problems``: every rule cites a ¶ that
@@ -29,7 +30,10 @@ one-line message that names the file, the rule or the id at fault:
     ``passages.yaml`` (¶4–¶73) is encoded, that is cited by a rule's docstring or by
     the ``sources`` of a knowledge item (read from them, see ``passage_encodings``),
     or listed in ``passages.yaml`` as deliberately not encoded with a one-line why;
-    and nothing listed there is in fact cited.
+    and nothing listed there is in fact cited;
+(j) ``reason_problems`` (``view.reasons``): every rule that gives a reason has a
+    sentence in each language in ``reasons.yaml``, whose placeholders its facts
+    provide and whose ¶ it cites.
 """
 
 from dataclasses import dataclass
@@ -46,6 +50,7 @@ from perencana.engine.teaching.catalog_view import (
     TARGET_KINDS,
     read_rule_statements,
 )
+from perencana.engine.view.reasons import reason_problems
 
 # The knowledge items a rule must be able to conclude: file -> conclusion kind.
 CONCLUDED_ITEMS = {
@@ -134,7 +139,7 @@ def check_knowledge_base(knowledge_dir=None, scenarios_dir=None, run_scenarios=N
 
 
 def run_checks(knowledge, catalog, mixins, statements, specs=None, passages=None):
-    """(b)–(i) on the given inputs; ``knowledge`` None (it did not load) skips the
+    """(b)–(j) on the given inputs; ``knowledge`` None (it did not load) skips the
     checks that need it, and ``passages`` None (``passages.yaml``) skips (i)."""
     specs = field_specs() if specs is None else specs
     problems = []
@@ -145,6 +150,7 @@ def run_checks(knowledge, catalog, mixins, statements, specs=None, passages=None
         problems += reachability_problems(catalog, specs, knowledge.thresholds)
         problems += field_label_problems(knowledge.fields, specs)
         problems += case_text_problems(knowledge, catalog, specs)
+        problems += reason_problems(knowledge.memo.get("reasons"), catalog)
         if passages is not None:
             last = knowledge.source.get("passages", 0)
             problems += passage_problems(passages, passage_encodings(knowledge, catalog), last)

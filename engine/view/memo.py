@@ -9,6 +9,8 @@ so a reader can find it in the case file. Templates only arrange what is here.
 """
 
 from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN, CasePath
+from perencana.engine.view.reasons import ReasonWriter
+from perencana.engine.view.risks import risks_view
 from perencana.engine.view.words import FactReader, clean, in_language, translate
 
 
@@ -62,7 +64,14 @@ def _organization(reader, case, advice, knowledge, lang):
     }
 
 
-def _strategy(reader, strategy, knowledge, lang):
+def _reasons(writer, key, refs):
+    """The reasons of a finding as sentences (``view.reasons``), or, where the run
+    recorded none, its facts as lines."""
+    found = writer.sentences(key)
+    return found if found is not None else writer.reader.lines(refs)
+
+
+def _strategy(reader, strategy, knowledge, lang, writer):
     item = knowledge.strategies.get(strategy.id, {})
     steps = [in_language(knowledge.steps[s]["text"], lang) for s in strategy.first_steps]
     general = in_language(item.get("first_step"), lang)
@@ -77,7 +86,7 @@ def _strategy(reader, strategy, knowledge, lang):
         "start_with": strategy.start_with,
         "title": reader.title("strategies", strategy.id),
         "summary": in_language(item.get("summary"), lang),
-        "because": reader.lines(strategy.because),
+        "because": _reasons(writer, ("strategy", strategy.id), strategy.because),
         "caveats": [reader.case_text(knowledge.caveats[c]) for c in strategy.caveats],
         "first_steps": steps,
         "sources": list(strategy.sources),
@@ -180,16 +189,19 @@ def _sources(advice, knowledge, lang, reader):
     }
 
 
-def _cause_evidence(reader, knowledge, cause):
-    """The evidence of a cause as lines; a life-cycle stage that moved the cause's
-    strength (``advice_builder.build_causes``) is read as that move."""
+def _cause_evidence(reader, knowledge, cause, writer):
+    """The evidence of a cause as sentences, one per rule that gave it
+    (``view.reasons``); a life-cycle stage that moved the cause's strength
+    (``advice_builder.build_causes``) is read as that move."""
     strength = knowledge.thresholds["strength"]
     moves = strength.get("lifecycle") or {}
-    lines = []
+    sentences = writer.sentences(("cause", cause.id))
+    lines = [] if sentences is None else list(sentences)
     for ref in cause.evidence:
         step = moves.get(ref.value, {}).get(cause.id, 0) if ref.kind == "lifecycle" else 0
         if not step:
-            lines.append(reader.line(ref))
+            if sentences is None:
+                lines.append(reader.line(ref))
             continue
         text = reader.phrases["stage_lowered" if step < 0 else "stage_raised"].format(
             stage=reader.title("lifecycle", ref.value),
@@ -257,6 +269,7 @@ def memo_view(advice, knowledge, lang):
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     labels = translate(knowledge.memo, lang)
     reader = FactReader(advice, knowledge, lang, labels)
+    writer = ReasonWriter(advice, knowledge, reader)
     case = advice.case or {}
     change = case.get("change") if isinstance(case.get("change"), dict) else {}
 
@@ -267,13 +280,13 @@ def memo_view(advice, knowledge, lang):
             "summary": reader.case_text(knowledge.causes.get(cause.id, {}), "summary"),
             "strength": cause.strength,
             "strength_label": reader.strength(cause.strength),
-            "evidence": _cause_evidence(reader, knowledge, cause),
+            "evidence": _cause_evidence(reader, knowledge, cause, writer),
             "sources": list(cause.sources),
             "sources_text": _sources_text(cause.sources),
         }
         for cause in advice.causes
     ]
-    strategies = [_strategy(reader, s, knowledge, lang) for s in advice.strategies]
+    strategies = [_strategy(reader, s, knowledge, lang, writer) for s in advice.strategies]
     levels = knowledge.thresholds["strength"]["levels"]
     top = max((levels.index(c.strength) for c in advice.causes), default=None)
     start_with = knowledge.thresholds["ranking"]["start_with"]
@@ -289,7 +302,7 @@ def memo_view(advice, knowledge, lang):
                 "decision": finding.decision,
                 "decision_label": reader.decision(finding.decision),
                 "decision_text": meaning,
-                "why": reader.lines(finding.facts),
+                "why": _reasons(writer, ("program", finding.index), finding.facts),
                 "sources": list(finding.sources),
                 "sources_text": _sources_text(finding.sources),
             }
@@ -319,7 +332,7 @@ def memo_view(advice, knowledge, lang):
             "id": item.id,
             "title": reader.title("guidance", item.id),
             "text": reader.case_text(knowledge.guidance.get(item.id, {})),
-            "because": reader.lines(item.because),
+            "because": _reasons(writer, ("guidance", item.id), item.because),
             "sources": list(item.sources),
             "sources_text": _sources_text(item.sources),
         }
@@ -364,6 +377,7 @@ def memo_view(advice, knowledge, lang):
         "strategies": strategies,
         "plan": _plan(strategies, advice, knowledge, lang),
         "programs": programs,
+        "risks": risks_view(advice, knowledge, reader),
         "guidance": guidance,
         "unknowns": unknowns,
         "sources": _sources(advice, knowledge, lang, reader),
