@@ -15,7 +15,6 @@ import re
 
 import jsonschema
 import pytest
-
 import yaml
 
 from tests.helpers import (
