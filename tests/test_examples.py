@@ -49,6 +49,7 @@ def test_there_are_examples_written_from_the_source_s_own_situations():
         "district-office-expansion",
         "ingrained-problems",
         "new-program-data",
+        "donor-driven-change",
     }
 
 
