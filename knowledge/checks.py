@@ -148,7 +148,24 @@ def _check_references(raw):
             )
     problems += _check_phases(raw, strategies)
     problems += _check_tensions(raw, strategies)
+    problems += _check_ranking(raw, strategies)
     return problems
+
+
+def _check_ranking(raw, strategies):
+    """The strategies the ranking names (emphasis, places, ties) are known ones."""
+    ranking = (raw.get("thresholds") or {}).get("ranking") or {}
+    named = [
+        (key, strategy)
+        for key in ("emphasis", "min_place", "ties_first")
+        for strategy in ranking.get(key) or []
+    ]
+    return [
+        f"thresholds.yaml: ranking: {key} names strategy '{strategy}', which is not in "
+        "strategies.yaml"
+        for key, strategy in named
+        if strategy not in strategies
+    ]
 
 
 def _ids(items):

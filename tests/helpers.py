@@ -22,6 +22,15 @@ from perencana.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 EXAMPLE_CASES = sorted(EXAMPLES.glob("*.yaml"))
+# Each example's Indonesian twin: the same facts, its names and notes in Indonesian.
+EXAMPLES_ID = EXAMPLES / "id"
+
+
+def indonesian_case(case):
+    """The Indonesian case file of the English example ``case`` (same name, in ``id/``)."""
+    return EXAMPLES_ID / case.name
+
+
 PERENCANA = str(Path(sys.executable).with_name("perencana"))
 
 

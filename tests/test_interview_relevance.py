@@ -241,8 +241,13 @@ def _with_list(case, section):
 def test_every_skipped_question_of_an_example_cannot_change_its_advice(advisor, path):
     case = read_case(path)
     run = run_scripted(case)
-    assert run.interview.skipped(), "each example skips at least one question"
-    assert _check_skipped(advisor, case, run) > 0
+    # Some examples need every answer (each one bears on the advice); most skip some.
+    assert (_check_skipped(advisor, case, run) > 0) == bool(run.interview.skipped())
+
+
+def test_most_examples_skip_a_question_that_cannot_change_their_advice():
+    skipping = [path for path in EXAMPLE_CASES if run_scripted(read_case(path)).interview.skipped()]
+    assert len(skipping) > len(EXAMPLE_CASES) / 2
 
 
 def _random_cases():

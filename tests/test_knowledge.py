@@ -193,6 +193,22 @@ def test_a_tension_with_an_unknown_strategy_or_field_is_named(tmp_path):
     ) in problems
 
 
+def test_a_ranking_that_names_an_unknown_strategy_is_named(tmp_path):
+    def break_ranking(thresholds):
+        thresholds["ranking"]["ties_first"] = ["gradual-chnage"]
+        thresholds["ranking"]["min_place"] = {"afected-parties": 3}
+
+    problems = _problems(_broken_copy(tmp_path, "thresholds", break_ranking))
+    assert (
+        "knowledge: thresholds.yaml: ranking: ties_first names strategy 'gradual-chnage', "
+        "which is not in strategies.yaml"
+    ) in problems
+    assert (
+        "knowledge: thresholds.yaml: ranking: min_place names strategy 'afected-parties', "
+        "which is not in strategies.yaml"
+    ) in problems
+
+
 # ------------------------------------------------------------------- the cache
 
 

@@ -2,7 +2,8 @@
 as its strongest direct evidence, raised one level at most, and a young organization
 lowers outsider-origin, management-disruption and hard-won-status-quo (¶59); a
 strategy ranks by the strongest cause it answers and the source's emphasis, and those
-who lose (¶70, ¶52) come among the first three. The scale and weights are data in
+who lose (¶70, ¶52) come among the first three; among equals, step by step comes first
+(¶52, ¶71). The scale and weights are data in
 ``knowledge/thresholds.yaml`` and every memo names them as the project's defaults."""
 
 import copy
@@ -230,6 +231,39 @@ def test_ties_keep_the_source_order(advisor):
         ("adapt-to-resources", 3),
         ("negotiate-incentives", 3),
     ]
+
+
+def test_among_equals_a_step_by_step_change_comes_first(advisor, knowledge):
+    # The old office: every cause strong, so seven strategies score the same; the
+    # source's rule for all change is to go slowly (¶52, ¶71), so step by step leads
+    # them, where the source's list order had placed it seventh.
+    advice = advisor.infer(load_case(OLD_OFFICE))
+    found = {s.id: s for s in advice.strategies}
+
+    assert found["gradual-change"].score == found["education"].score == 3
+    assert [s.id for s in advice.strategies][:3] == [
+        "gradual-change",
+        "education",
+        "affected-parties",
+    ]
+
+    def list_order(thresholds):
+        thresholds["ranking"]["ties_first"] = []
+
+    plain = rerun(advisor, load_case(OLD_OFFICE), with_thresholds(knowledge, list_order))
+    assert ranks(plain)["gradual-change"] == 7
+
+
+def test_a_step_by_step_change_on_facts_only_does_not_pass_a_stronger_strategy(advisor):
+    # Established and resisted by those who lose, with no hard-won status quo: step by
+    # step rests on facts only (1) and stays below strategies answering a strong cause.
+    case = make_case(
+        {"organization.formalized_procedures": True, "funding.funds_for_change": "none"},
+        [{"name": "clerks", "directly_affected": True, "impact": "negative"}],
+    )
+    order = [(s.id, s.score) for s in advisor.infer(case).strategies]
+
+    assert order.index(("gradual-change", 1)) > order.index(("negotiate-incentives", 3))
 
 
 def test_the_json_advice_carries_the_new_rank(advisor):

@@ -833,8 +833,12 @@ def test_strategies_are_ranked_one_to_n_by_falling_score(full_advice):
 
 
 def test_equal_scores_keep_the_order_of_the_source(full_advice, advisor):
-    order = list(advisor.knowledge.strategies)
-    placed = advisor.knowledge.thresholds["ranking"]["min_place"]
+    # the tie order (``ties_first``, ¶52, ¶71) first, then the source's list order
+    ranking = advisor.knowledge.thresholds["ranking"]
+    order = ranking["ties_first"] + [
+        s for s in advisor.knowledge.strategies if s not in ranking["ties_first"]
+    ]
+    placed = ranking["min_place"]
     ranked = [s for s in full_advice.strategies if s.id not in placed]
 
     for higher, lower in zip(ranked, ranked[1:], strict=False):

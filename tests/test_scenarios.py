@@ -125,7 +125,7 @@ def test_strategy_expectations(tmp_path, advisor):
     }
     assert mismatches_of(tmp_path, advisor, expect) == [
         "strategies: expected education to be recommended, but it is not",
-        "strategies: expected shake-up to be absent, but it is recommended (rank 3)",
+        "strategies: expected shake-up to be absent, but it is recommended (rank 4)",
         "strategies.ranks.adapt-to-resources: expected rank 2, got rank 1",
         "strategies.ranks.consultants: expected rank 1, but it is not recommended",
         "strategies.caveats.negotiate-incentives: expected [], got [negotiate-never-force]",

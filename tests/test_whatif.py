@@ -39,7 +39,7 @@ def test_sufficient_funds_remove_the_no_funds_evidence_and_demote_adapting(advis
     assert financial["before"] == financial["after"] == "strong"
     assert texts(financial["evidence_lost"]) == ["funding.funds_for_change = none"]
     adapt = by_id(result.strategies)["adapt-to-resources"]
-    assert adapt == {"id": "adapt-to-resources", "change": "reranked", "before": 2, "after": 8}
+    assert adapt == {"id": "adapt-to-resources", "change": "reranked", "before": 4, "after": 8}
     assert {"id": "community-donor", "change": "dropped"} in result.guidance
 
 
@@ -61,7 +61,7 @@ def test_a_fully_funded_cheap_change_with_enough_resources_loses_financial_resis
     assert "funding.funds_for_change = none" in texts(financial["evidence_lost"])
     strategies = by_id(result.strategies)
     assert strategies["adapt-to-resources"]["change"] == "dropped"
-    assert strategies["adapt-to-resources"]["before"] == 2
+    assert strategies["adapt-to-resources"]["before"] == 4
     assert strategies["negotiate-incentives"]["change"] == "dropped"
     # Caveats of a dropped strategy go with it; they are not listed on their own.
     assert all(c["strategy"] != "negotiate-incentives" for c in result.caveats)
@@ -98,7 +98,7 @@ def test_a_strategy_added_a_life_cycle_change_and_a_new_cause(advisor):
         "strong",
     )
     added = {s["id"]: s["after"] for s in result.strategies if s["change"] == "added"}
-    assert added == {"collaborative-stance": 2, "gradual-change": 6}
+    assert added == {"collaborative-stance": 2, "gradual-change": 5}
 
 
 def test_caveats_steps_unknowns_and_programs(advisor, office):
@@ -237,7 +237,7 @@ def test_whatif_prints_what_changes_as_text():
     assert "Funds for the change (funding.funds_for_change): No funds → Sufficient funds" in (
         result.stdout
     )
-    assert "re-ranked: Adapt to limited resources, rank 2 → 8" in result.stdout
+    assert "re-ranked: Adapt to limited resources, rank 4 → 8" in result.stdout
     assert "dropped: Between community and donor" in result.stdout
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
 

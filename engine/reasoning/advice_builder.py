@@ -108,6 +108,14 @@ def strategy_score(recommendations, strategy_id, strength, ranking):
     return score
 
 
+def _tie_order(strategy_id, order, ties_first):
+    """Where a strategy stands among those of equal score: the ones of ``ties_first``
+    first, in that order; then the others in the source's order (``order``)."""
+    if strategy_id in ties_first:
+        return ties_first.index(strategy_id)
+    return len(ties_first) + order
+
+
 def _placed(ranked, min_place):
     """``ranked`` with each strategy of ``min_place`` moved up to its place if lower."""
     for strategy_id, place in min_place.items():
@@ -124,6 +132,7 @@ def build_strategies(facts, knowledge, causes):
     caveats = _of_type(facts, Caveat)
     steps = _of_type(facts, FirstStep)
     strategies = []
+    ties_first = list(ranking.get("ties_first") or [])
     for order, (strategy_id, item) in enumerate(knowledge.strategies.items()):
         mine = [r for r in recommendations if r["strategy"] == strategy_id]
         if not mine:
@@ -132,7 +141,7 @@ def build_strategies(facts, knowledge, causes):
         strategies.append(
             (
                 -score,
-                order,
+                _tie_order(strategy_id, order, ties_first),
                 StrategyFinding(
                     id=strategy_id,
                     rank=0,

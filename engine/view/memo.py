@@ -260,6 +260,15 @@ def _scale_defaults(knowledge, reader):
                     strategy=reader.title("strategies", strategy), place=place
                 )
             )
+        if ranking.get("ties_first"):
+            lines.append(
+                phrases["default_ties_first"].format(
+                    strategies=", ".join(
+                        reader.title("strategies", s) for s in ranking["ties_first"]
+                    ),
+                    sources=_sources_text(ranking.get("ties_sources", [])),
+                )
+            )
     return lines
 
 
