@@ -9,6 +9,8 @@ so a reader can find it in the case file. Templates only arrange what is here.
 """
 
 from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN, CasePath
+from perencana.engine.view.action_plan import action_plan
+from perencana.engine.view.stakeholder_map import stakeholder_map
 from perencana.engine.view.words import FactReader, clean, in_language, translate
 
 
@@ -363,6 +365,10 @@ def memo_view(advice, knowledge, lang):
         "causes": causes,
         "strategies": strategies,
         "plan": _plan(strategies, advice, knowledge, lang),
+        "action_plan": action_plan(
+            advice, knowledge, lang, labels, {s["id"]: s["title"] for s in strategies}
+        ),
+        "stakeholder_map": stakeholder_map(advice, knowledge, lang, labels),
         "programs": programs,
         "guidance": guidance,
         "unknowns": unknowns,
