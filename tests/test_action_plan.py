@@ -334,3 +334,15 @@ def test_the_old_government_office_plan_reads_as_the_case_says(knowledge):
         r"\| Carry the change out in stages.*\| The organization's leadership \|", plan
     )
     assert re.search(r"\| Negotiate the costs.*\| The planner \|", plan)
+
+
+def test_every_paragraph_the_plan_and_the_map_cite_is_among_the_sources(advisor, knowledge):
+    # One stakeholder whose impact is unknown: the plan and the map cite ¶70 (those who
+    # lose), which no finding of the advice does.
+    advice = advise(advisor, stakeholders=PEOPLE[3:4], programs=[])
+    view = memo_view(advice, knowledge, "en")
+    listed = {p["number"] for p in view["sources"]["passages"]}
+    steps = [s for g in view["action_plan"]["phases"] for s in g["steps"]]
+    assert 70 in {n for s in steps for n in s["sources"]}
+    for item in steps + view["stakeholder_map"]["rows"]:
+        assert set(item["sources"]) <= listed

@@ -137,8 +137,8 @@ def _plan(strategies, advice, knowledge, lang):
     }
 
 
-def _cited(advice, knowledge):
-    numbers = set()
+def _cited(advice, knowledge, also=()):
+    numbers = set(also)
     findings = (*advice.causes, *advice.strategies, *advice.programs, *advice.guidance)
     for finding in (*findings, *advice.tensions):
         numbers.update(finding.sources)
@@ -153,11 +153,11 @@ def _cited(advice, knowledge):
     return sorted(numbers)
 
 
-def _sources(advice, knowledge, lang, reader):
+def _sources(advice, knowledge, lang, reader, also=()):
     source = knowledge.source or {}
     topics = source.get("topics") or {}
     passages = []
-    for number in _cited(advice, knowledge):
+    for number in _cited(advice, knowledge, also):
         topic = topics.get(number, topics.get(str(number)))
         passages.append({"number": number, "topic": in_language(topic, lang) if topic else ""})
     note = source.get("defaults_note")
@@ -347,6 +347,18 @@ def memo_view(advice, knowledge, lang):
         for number, step in enumerate(advice.trace, start=1)
     ]
 
+    plan_steps = action_plan(
+        advice, knowledge, lang, labels, {s["id"]: s["title"] for s in strategies}
+    )
+    people = stakeholder_map(advice, knowledge, lang, labels)
+    # The plan's and the map's ¶ are listed among the sources with the others.
+    cited_by_plan = {
+        number
+        for part in ([s for g in plan_steps["phases"] for s in g["steps"]], people["rows"])
+        for item in part
+        for number in item["sources"]
+    }
+
     view = {
         "lang": lang,
         "labels": labels,
@@ -365,14 +377,12 @@ def memo_view(advice, knowledge, lang):
         "causes": causes,
         "strategies": strategies,
         "plan": _plan(strategies, advice, knowledge, lang),
-        "action_plan": action_plan(
-            advice, knowledge, lang, labels, {s["id"]: s["title"] for s in strategies}
-        ),
-        "stakeholder_map": stakeholder_map(advice, knowledge, lang, labels),
+        "action_plan": plan_steps,
+        "stakeholder_map": people,
         "programs": programs,
         "guidance": guidance,
         "unknowns": unknowns,
-        "sources": _sources(advice, knowledge, lang, reader),
+        "sources": _sources(advice, knowledge, lang, reader, also=cited_by_plan),
         "trace": trace,
     }
     # Formats with pictures add the reasoning picture (``memo.render``); the key is
