@@ -207,6 +207,7 @@ def _check_plan_steps(raw, strategies):
     and names who leads it: leads labelled in memo.yaml, the last one without
     ``when``."""
     phases = _ids(raw.get("phases"))
+    last_passage = (raw.get("source") or {}).get("passages", 0)
     labels = ((raw.get("memo") or {}).get("action_plan") or {}).keys()
     leads = {key.removeprefix("lead_") for key in labels if key.startswith("lead_")}
     problems = []
@@ -235,8 +236,10 @@ def _check_plan_steps(raw, strategies):
             here = f"{where}: lead {number}"
             if not isinstance(option, dict) or option.get("who") not in leads:
                 problems.append(f"{here}: who must be one of {', '.join(sorted(leads))}")
-            elif "when" in option:
-                problems += _check_when(f"{here}: when", option["when"])
+            else:
+                if "when" in option:
+                    problems += _check_when(f"{here}: when", option["when"])
+                problems += _check_sources(here, option, last_passage, required=False)
         if isinstance(lead[-1], dict) and "when" in lead[-1]:
             problems.append(f"{where}: the last lead must hold without a when")
     return problems

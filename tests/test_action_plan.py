@@ -69,7 +69,7 @@ def test_the_plan_names_the_programs_by_their_decision(advice, knowledge):
     assert steps["develop-programs"]["concerns"] == ["food parcels"]
     assert steps["replace-programs"]["concerns"] == ["paper registry"]
     assert "(paper registry)" in steps["replace-programs"]["text"]
-    assert steps["replace-programs"]["sources"] == [72, 71]
+    assert steps["replace-programs"]["sources"] == [72, 71, 23]  # a middle planner (¶23)
 
 
 def test_the_plan_never_names_what_the_case_does_not_have(advisor, knowledge):
@@ -144,6 +144,8 @@ def test_who_leads_the_negotiation_follows_the_planners_position(
         answers["planner.position"] = position
     steps = steps_of(memo_view(advise(advisor, answers), knowledge, "en"))
     assert steps["negotiate-the-costs"]["lead"]["id"] == lead
+    # The planner's position decides, and the step cites where the source says so.
+    assert steps["negotiate-the-costs"]["sources"] == ([65, 23] if position else [65])
 
 
 def test_staff_involved_in_the_design_lead_the_training(advisor, knowledge):

@@ -62,10 +62,16 @@ def join_names(names, words):
 
 
 def _lead(step, case, words):
+    """Who leads ``step`` in ``case``: the first lead whose ``when`` the case holds,
+    with the ¶ that choice rests on."""
     for option in step["lead"]:
         if "when" not in option or case_holds(case, option["when"]):
-            return {"id": option["who"], "label": words[f"lead_{option['who']}"]}
-    return {"id": "to-agree", "label": words["lead_to-agree"]}
+            return {
+                "id": option["who"],
+                "label": words[f"lead_{option['who']}"],
+                "sources": list(option.get("sources", [])),
+            }
+    return {"id": "to-agree", "label": words["lead_to-agree"], "sources": []}
 
 
 def action_plan(advice, knowledge, lang, labels, titles):
@@ -98,7 +104,8 @@ def action_plan(advice, knowledge, lang, labels, titles):
             number += 1
             whom = names.get(step.get("concerns"), []) if step.get("concerns") else []
             strategy = recommended.get(step.get("strategy"))
-            sources = list(step["sources"])
+            lead = _lead(step, case, words)
+            sources = list(dict.fromkeys([*step["sources"], *lead["sources"]]))
             steps.append(
                 {
                     "number": number,
@@ -108,7 +115,7 @@ def action_plan(advice, knowledge, lang, labels, titles):
                     "rank": strategy.rank if strategy else None,
                     "start_with": bool(strategy and strategy.start_with),
                     "text": in_language(step["text"], lang).format(names=join_names(whom, words)),
-                    "lead": _lead(step, case, words),
+                    "lead": lead,
                     "concerns": whom,
                     "sources": sources,
                     "sources_text": ", ".join(f"¶{n}" for n in sources),
