@@ -134,19 +134,28 @@ def strategy_table(document, loop):
     )
 
 
+def fixed_widths(table, widths):
+    """Give ``table``'s grid the column widths (Word and LibreOffice lay a table out
+    by its grid, not by its cells' widths) and keep it from refitting them."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+
+
 def action_plan_section(document, number):
     """The action plan (issue 13, part 4): per phase, a table of numbered steps with
     who leads each, the strategy it serves and its ¶."""
     w = "labels.action_plan"
     document.add_heading(f"{number}. {{{{ {w}.heading }}}}", level=1)
     tag(document, "{%p if action_plan.phases %}")
-    para(document, f"{{{{ {w}.intro }}}}")
+    para(document, f"{{{{ {w}.intro }}}}").paragraph_format.keep_with_next = True
     tag(document, "{%p for g in action_plan.phases %}")
     document.add_heading(f"{{{{ {T}.phase }}}}: {{{{ g.title }}}}", level=2)
-    loop_table(
+    widths = [0.9, 7.4, 3.0, 3.6, 2.1]
+    table = loop_table(
         document,
         ["#", f"{{{{ {w}.step }}}}", f"{{{{ {w}.lead }}}}", f"{{{{ {w}.strategy }}}}", "¶"],
-        [0.9, 8.6, 3.4, 2.8, 1.3],
+        widths,
         "s in g.steps",
         [
             [("{{ s.number }}", "bold")],
@@ -156,6 +165,7 @@ def action_plan_section(document, number):
             [("{{ s.sources_text }}", None)],
         ],
     )
+    fixed_widths(table, widths)
     tag(document, "{%p endfor %}")
     tag(document, "{%p else %}")
     para(document, f"{{{{ {w}.no_steps }}}}")
@@ -167,8 +177,9 @@ def stakeholder_map_section(document, number):
     w = "labels.stakeholder_map"
     document.add_heading(f"{number}. {{{{ {w}.heading }}}}", level=1)
     tag(document, "{%p if stakeholder_map.rows %}")
-    para(document, f"{{{{ {w}.intro }}}}")
-    loop_table(
+    para(document, f"{{{{ {w}.intro }}}}").paragraph_format.keep_with_next = True
+    widths = [2.7, 2.1, 2.5, 3.6, 4.4, 1.7]
+    table = loop_table(
         document,
         [
             f"{{{{ {w}.stakeholder }}}}",
@@ -178,7 +189,7 @@ def stakeholder_map_section(document, number):
             f"{{{{ {w}.involve }}}}",
             "¶",
         ],
-        [2.8, 1.9, 1.9, 4.2, 5.0, 1.2],
+        widths,
         "r in stakeholder_map.rows",
         [
             [("{{ r.name }}", "bold")],
@@ -189,6 +200,7 @@ def stakeholder_map_section(document, number):
             [("{{ r.sources_text }}", None)],
         ],
     )
+    fixed_widths(table, widths)
     tag(document, "{%p else %}")
     para(document, f"{{{{ {w}.no_stakeholders }}}}")
     tag(document, "{%p endif %}")
