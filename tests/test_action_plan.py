@@ -278,6 +278,9 @@ def test_the_word_memo_has_the_plan_and_the_map_tables(tmp_path, knowledge, lang
     map_words = knowledge.memo["stakeholder_map"]
     plans = [t for t in document.tables if t.rows[0].cells[1].text == plan_words["step"][lang]]
     assert plans
+    # The step's column is the widest in the grid Word lays the table out by.
+    widths = [column.width for column in plans[0].columns]
+    assert widths[1] == max(widths) > 2 * widths[2] and widths[0] == min(widths)
     steps = [row.cells for table in plans for row in table.rows[1:]]
     assert [c[0].text for c in steps] == [str(n) for n in range(1, len(steps) + 1)]
     losers = next(c for c in steps if "intake clerks" in c[1].text)
