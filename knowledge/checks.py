@@ -149,6 +149,8 @@ def _check_references(raw):
     problems += _check_phases(raw, strategies)
     problems += _check_tensions(raw, strategies)
     problems += _check_ranking(raw, strategies)
+    problems += _check_plan_steps(raw, strategies)
+    problems += _check_stakeholder_map(raw)
     return problems
 
 
@@ -216,3 +218,101 @@ def _check_tensions(raw, strategies):
         elif not isinstance(when.get("values"), list) or not when["values"]:
             problems.append(f"{where}: when must list the values it holds for")
     return problems
+
+
+# What a step of the action plan may concern (``view.action_plan`` names them from the
+# case and the advice): stakeholders by how the change touches them, programs by
+# their decision.
+PLAN_CONCERNS = (
+    "losing",
+    "gaining",
+    "impact-unknown",
+    "maintain",
+    "develop",
+    "replace",
+    "undecided",
+)
+# A stakeholder's answers the stakeholder map chooses by, and every answer each takes.
+MAP_ANSWERS = {
+    "directly_affected": (True, False, "unknown"),
+    "impact": ("negative", "neutral", "positive", "unknown"),
+}
+
+
+def _check_plan_steps(raw, strategies):
+    """A plan step belongs to a strategy or a phase, concerns a known kind of thing,
+    and names who leads it: leads labelled in memo.yaml, the last one without
+    ``when``."""
+    phases = _ids(raw.get("phases"))
+    last_passage = (raw.get("source") or {}).get("passages", 0)
+    labels = ((raw.get("memo") or {}).get("action_plan") or {}).keys()
+    leads = {key.removeprefix("lead_") for key in labels if key.startswith("lead_")}
+    problems = []
+    for item in raw.get("plan_steps") or []:
+        if not isinstance(item, dict):
+            continue
+        where = f"plan_steps.yaml: {item.get('id')}"
+        owner = [key for key in ("strategy", "phase") if key in item]
+        if len(owner) != 1:
+            problems.append(f"{where}: must name either a strategy or a phase")
+        elif "strategy" in item and item["strategy"] not in strategies:
+            problems.append(f"{where}: names strategy '{item['strategy']}', not in strategies.yaml")
+        elif "phase" in item and item["phase"] not in phases:
+            problems.append(f"{where}: names phase '{item['phase']}', not in phases.yaml")
+        if "concerns" in item and item["concerns"] not in PLAN_CONCERNS:
+            problems.append(
+                f"{where}: concerns '{item['concerns']}', not one of {', '.join(PLAN_CONCERNS)}"
+            )
+        if "when" in item:
+            problems += _check_when(f"{where}: when", item["when"])
+        lead = item.get("lead")
+        if not isinstance(lead, list) or not lead:
+            problems.append(f"{where}: must list who leads it (lead)")
+            continue
+        for number, option in enumerate(lead, start=1):
+            here = f"{where}: lead {number}"
+            if not isinstance(option, dict) or option.get("who") not in leads:
+                problems.append(f"{here}: who must be one of {', '.join(sorted(leads))}")
+            else:
+                if "when" in option:
+                    problems += _check_when(f"{here}: when", option["when"])
+                problems += _check_sources(here, option, last_passage, required=False)
+        if isinstance(lead[-1], dict) and "when" in lead[-1]:
+            problems.append(f"{where}: the last lead must hold without a when")
+    return problems
+
+
+def _check_stakeholder_map(raw):
+    """Every combination of a stakeholder's answers finds a row of the map."""
+    items = [item for item in raw.get("stakeholder_map") or [] if isinstance(item, dict)]
+    problems = []
+    for item in items:
+        when = item.get("when")
+        if not isinstance(when, dict) or not set(when) <= set(MAP_ANSWERS):
+            problems.append(
+                f"stakeholder_map.yaml: {item.get('id')}: when must choose by "
+                f"{' and '.join(MAP_ANSWERS)}"
+            )
+    if problems:
+        return problems
+    for affected in MAP_ANSWERS["directly_affected"]:
+        for impact in MAP_ANSWERS["impact"]:
+            answers = {"directly_affected": affected, "impact": impact}
+            if not any(map_row_holds(item["when"], answers) for item in items):
+                problems.append(
+                    f"stakeholder_map.yaml: no row for directly_affected {affected} "
+                    f"and impact {impact}"
+                )
+    return problems
+
+
+def map_row_holds(when, answers):
+    """Whether a stakeholder with ``answers`` holds the ``when`` of a map row (a bool
+    matches only a bool: ``True`` is not ``1`` here)."""
+
+    def same(answer, value):
+        return answer == value and type(answer) is type(value)
+
+    return all(
+        any(same(answers.get(name), value) for value in wanted) for name, wanted in when.items()
+    )

@@ -28,6 +28,8 @@ ITEM_FILES = {
     "fields": "path",
     "phases": "id",
     "tensions": "id",
+    "plan_steps": "id",
+    "stakeholder_map": "id",
 }
 # libyaml's safe loader when PyYAML has it: the knowledge is read on every command,
 # and the pure-Python parser takes most of a short command's time.
@@ -63,6 +65,8 @@ class Knowledge:
     fields: dict
     phases: dict
     tensions: dict
+    plan_steps: dict  # the action plan's steps (view.action_plan)
+    stakeholder_map: dict  # stances and involvement by a stakeholder's answers
 
     def item(self, kind, key):
         """The item ``key`` of ``kind`` (``causes``, ``strategies``...)."""
@@ -110,7 +114,7 @@ def load_knowledge():
 
 
 # Bump when Knowledge or what read_knowledge makes of the files changes shape.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def load_cached(directory):

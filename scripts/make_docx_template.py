@@ -286,6 +286,78 @@ def risks_table(document):
     tag(document, "{%p endif %}")
 
 
+def fixed_widths(table, widths):
+    """Give ``table``'s grid the column widths (Word and LibreOffice lay a table out
+    by its grid, not by its cells' widths) and keep it from refitting them."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+
+
+def action_plan_section(document, number):
+    """The action plan (issue 13, part 4): per phase, a table of numbered steps with
+    who leads each, the strategy it serves and its ¶."""
+    w = "labels.action_plan"
+    document.add_heading(f"{number}. {{{{ {w}.heading }}}}", level=1)
+    tag(document, "{%p if action_plan.phases %}")
+    para(document, f"{{{{ {w}.intro }}}}").paragraph_format.keep_with_next = True
+    tag(document, "{%p for g in action_plan.phases %}")
+    document.add_heading(f"{{{{ {T}.phase }}}}: {{{{ g.title }}}}", level=2)
+    widths = [0.9, 7.4, 3.0, 3.6, 2.1]
+    table = loop_table(
+        document,
+        ["#", f"{{{{ {w}.step }}}}", f"{{{{ {w}.lead }}}}", f"{{{{ {w}.strategy }}}}", "¶"],
+        widths,
+        "s in g.steps",
+        [
+            [("{{ s.number }}", "bold")],
+            [("{{ s.text }}", None)],
+            [("{{ s.lead.label }}", None)],
+            [("{% if s.rank %}{{ s.rank }}. {{ s.strategy_title }}{% endif %}", None)],
+            [("{{ s.sources_text }}", None)],
+        ],
+    )
+    fixed_widths(table, widths)
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p else %}")
+    para(document, f"{{{{ {w}.no_steps }}}}")
+    tag(document, "{%p endif %}")
+
+
+def stakeholder_map_section(document, number):
+    """The stakeholder map (issue 13, part 5): one row per stakeholder."""
+    w = "labels.stakeholder_map"
+    document.add_heading(f"{number}. {{{{ {w}.heading }}}}", level=1)
+    tag(document, "{%p if stakeholder_map.rows %}")
+    para(document, f"{{{{ {w}.intro }}}}").paragraph_format.keep_with_next = True
+    widths = [2.7, 2.1, 2.5, 3.6, 4.4, 1.7]
+    table = loop_table(
+        document,
+        [
+            f"{{{{ {w}.stakeholder }}}}",
+            f"{{{{ {w}.directly_affected }}}}",
+            f"{{{{ {w}.gains_or_loses }}}}",
+            f"{{{{ {w}.stance }}}}",
+            f"{{{{ {w}.involve }}}}",
+            "¶",
+        ],
+        widths,
+        "r in stakeholder_map.rows",
+        [
+            [("{{ r.name }}", "bold")],
+            [("{{ r.directly_affected_label }}", None)],
+            [("{{ r.impact_label }}", None)],
+            [("{{ r.stance }}", None)],
+            [("{{ r.involve }}", None)],
+            [("{{ r.sources_text }}", None)],
+        ],
+    )
+    fixed_widths(table, widths)
+    tag(document, "{%p else %}")
+    para(document, f"{{{{ {w}.no_stakeholders }}}}")
+    tag(document, "{%p endif %}")
+
+
 def build():
     document = Document()
     section = document.sections[0]
@@ -417,8 +489,11 @@ def build():
 
     reasoning_picture(document)
 
-    # -- 5. programs
-    document.add_heading(f"5. {{{{ {H}.programs }}}}", level=1)
+    action_plan_section(document, 5)
+    stakeholder_map_section(document, 6)
+
+    # -- 7. programs
+    document.add_heading(f"7. {{{{ {H}.programs }}}}", level=1)
     tag(document, "{%p if programs %}")
     loop_table(
         document,
@@ -441,10 +516,10 @@ def build():
     para(document, f"{{{{ {T}.no_programs }}}}")
     tag(document, "{%p endif %}")
 
-    # -- 6. guidance
-    document.add_heading(f"6. {{{{ {H}.guidance }}}}", level=1)
+    # -- 8. guidance
+    document.add_heading(f"8. {{{{ {H}.guidance }}}}", level=1)
     tag(document, "{%p for g in guidance %}")
-    document.add_heading("6.{{ loop.index }} {{ g.title }}", level=2)
+    document.add_heading("8.{{ loop.index }} {{ g.title }}", level=2)
     para(document, "{{ g.text }}")
     tag(document, "{%p if g.because %}")
     labelled(
@@ -458,8 +533,8 @@ def build():
     para(document, f"{{{{ {T}.no_guidance }}}}")
     tag(document, "{%p endfor %}")
 
-    # -- 7. unknowns
-    document.add_heading(f"7. {{{{ {H}.unknowns }}}}", level=1)
+    # -- 9. unknowns
+    document.add_heading(f"9. {{{{ {H}.unknowns }}}}", level=1)
     tag(document, "{%p if unknowns %}")
     para(document, f"{{{{ {T}.unknowns_intro }}}}")
     bullets(
@@ -472,8 +547,8 @@ def build():
     para(document, f"{{{{ {T}.no_unknowns }}}}")
     tag(document, "{%p endif %}")
 
-    # -- 8. sources
-    document.add_heading(f"8. {{{{ {H}.sources }}}}", level=1)
+    # -- 10. sources
+    document.add_heading(f"10. {{{{ {H}.sources }}}}", level=1)
     labelled(
         document,
         f"{{{{ {T}.document }}}}: ",

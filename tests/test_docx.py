@@ -45,9 +45,11 @@ def memo_labels():
 def test_the_word_memo_has_the_numbered_sections_in_order(tmp_path, memo_labels, lang):
     document = write_docx(tmp_path, OLD_OFFICE, "--lang", lang)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    wanted = ["bottom_line", "organization", "causes", "strategies", "programs", "guidance"]
-    wanted += ["unknowns", "sources"]
-    expected = [f"{n}. {memo_labels['headings'][k][lang]}" for n, k in enumerate(wanted, 1)]
+    wanted = ["bottom_line", "organization", "causes", "strategies", "action_plan"]
+    wanted += ["stakeholder_map", "programs", "guidance", "unknowns", "sources"]
+    titles = dict(memo_labels["headings"])
+    titles |= {k: memo_labels[k]["heading"] for k in ("action_plan", "stakeholder_map")}
+    expected = [f"{n}. {titles[k][lang]}" for n, k in enumerate(wanted, 1)]
     expected.append(memo_labels["headings"]["appendix"][lang])
     assert headings == expected
     title = next(p.text for p in document.paragraphs if p.style.name == "Title")
@@ -67,7 +69,10 @@ def test_the_strategy_tables_list_the_strategies_by_phase_and_rank(tmp_path, mem
     ]
     expected = [group for group in expected if group]
     assert len(tables) == len(expected) > 1
-    headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 2", "Heading 3")]
+    # The headings of section 4 (the action plan after it has phases of its own).
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    plan = paragraphs.index(("Heading 1", f"5. {memo_labels['action_plan']['heading']['en']}"))
+    headings = [t for style, t in paragraphs[:plan] if style in ("Heading 2", "Heading 3")]
     terms = memo_labels["terms"]
     also = headings.index(terms["plan_also_consider"]["en"])
     assert headings.index(terms["plan_start_with"]["en"]) < also

@@ -102,14 +102,18 @@ def hostile_advice(advisor):
 
 
 def headings(knowledge, lang):
-    return {key: text[lang] for key, text in knowledge.memo["headings"].items()}
+    found = {key: text[lang] for key, text in knowledge.memo["headings"].items()}
+    # The sections in partial templates have their words in a group of their own.
+    for key in ("action_plan", "stakeholder_map"):
+        found[key] = knowledge.memo[key]["heading"][lang]
+    return found
 
 
 # -- sections and language ---------------------------------------------------------
 
 
-SECTIONS = ("bottom_line", "organization", "causes", "strategies", "programs")
-SECTIONS += ("guidance", "unknowns", "sources", "appendix")
+SECTIONS = ("bottom_line", "organization", "causes", "strategies", "action_plan")
+SECTIONS += ("stakeholder_map", "programs", "guidance", "unknowns", "sources", "appendix")
 
 
 def heading_marker(fmt, number, heading):

@@ -2,11 +2,13 @@
 
 A template in DIR named like a shipped one (``memo.md.j2``, ``memo.html.j2``,
 ``memo.text.j2``, ``memo.docx``) replaces it; a format whose template DIR lacks uses
-the shipped one. A supplied template gets the same view, filters and rules as the
-shipped ones (``StrictUndefined``, HTML autoescaped, ``md``, ``wrap`` and
-``underline``) but runs in Jinja's ``SandboxedEnvironment``: it can arrange the view,
-not reach into Python (``{{ ''.__class__.__mro__ }}`` is refused). Any problem
-becomes a ``TemplateError`` naming the template file, the line and the problem.
+the shipped one. What a template in DIR includes (``sections/action_plan.md.j2``)
+is taken from DIR when it holds one, else from the shipped templates. A supplied
+template gets the same view, filters and rules as the shipped ones
+(``StrictUndefined``, HTML autoescaped, ``md``, ``wrap`` and ``underline``) but runs
+in Jinja's ``SandboxedEnvironment``: it can arrange the view, not reach into Python
+(``{{ ''.__class__.__mro__ }}`` is refused). Any problem becomes a ``TemplateError``
+naming the template file, the line and the problem.
 """
 
 import math
@@ -79,16 +81,13 @@ class MemoSandbox(SandboxedEnvironment):
 def sandboxed_environment(folder=None, escape_all=False):
     """A sandboxed Jinja environment over ``folder`` with the memo filters;
     ``escape_all`` autoescapes every template (Word's XML), else only HTML ones."""
-    from perencana.engine.memo.templating import md_escape, templates_dir, underline, wrap
+    from perencana.engine.memo.templating import md_escape, underline, wrap
 
-    # A supplied memo may include the shipped sections (``sections/risks.md.j2``), or
-    # its own of the same name, which come first.
-    loader = None
-    if folder:
-        shipped = jinja2.FileSystemLoader(str(templates_dir()))
-        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder), shipped])
+    # A template the folder lacks is looked for among the shipped ones, so that a copy
+    # of a shipped memo template keeps its includes (``sections/action_plan.md.j2``);
+    # the folder may replace any of them by holding one of the same name.
     env = MemoSandbox(
-        loader=loader,
+        loader=_loader(folder),
         undefined=jinja2.StrictUndefined,
         autoescape=True if escape_all else _autoescape,
         keep_trailing_newline=True,
@@ -99,6 +98,16 @@ def sandboxed_environment(folder=None, escape_all=False):
     env.filters["wrap"] = wrap
     env.filters["underline"] = underline
     return env
+
+
+def _loader(folder):
+    if not folder:
+        return None
+    from perencana.engine.memo.templating import templates_dir
+
+    return jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader(folder), jinja2.FileSystemLoader(str(templates_dir()))]
+    )
 
 
 def render_custom(path, view):

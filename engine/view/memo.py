@@ -9,8 +9,10 @@ so a reader can find it in the case file. Templates only arrange what is here.
 """
 
 from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN, CasePath
+from perencana.engine.view.action_plan import action_plan
 from perencana.engine.view.reasons import ReasonWriter
 from perencana.engine.view.risks import risks_view
+from perencana.engine.view.stakeholder_map import stakeholder_map
 from perencana.engine.view.words import FactReader, clean, in_language, translate
 
 
@@ -144,8 +146,8 @@ def _plan(strategies, advice, knowledge, lang):
     }
 
 
-def _cited(advice, knowledge):
-    numbers = set()
+def _cited(advice, knowledge, also=()):
+    numbers = set(also)
     findings = (*advice.causes, *advice.strategies, *advice.programs, *advice.guidance)
     for finding in (*findings, *advice.tensions):
         numbers.update(finding.sources)
@@ -160,11 +162,11 @@ def _cited(advice, knowledge):
     return sorted(numbers)
 
 
-def _sources(advice, knowledge, lang, reader):
+def _sources(advice, knowledge, lang, reader, also=()):
     source = knowledge.source or {}
     topics = source.get("topics") or {}
     passages = []
-    for number in _cited(advice, knowledge):
+    for number in _cited(advice, knowledge, also):
         topic = topics.get(number, topics.get(str(number)))
         passages.append({"number": number, "topic": in_language(topic, lang) if topic else ""})
     note = source.get("defaults_note")
@@ -367,6 +369,18 @@ def memo_view(advice, knowledge, lang):
         for number, step in enumerate(advice.trace, start=1)
     ]
 
+    plan_steps = action_plan(
+        advice, knowledge, lang, labels, {s["id"]: s["title"] for s in strategies}
+    )
+    people = stakeholder_map(advice, knowledge, lang, labels)
+    # The plan's and the map's ¶ are listed among the sources with the others.
+    cited_by_plan = {
+        number
+        for part in ([s for g in plan_steps["phases"] for s in g["steps"]], people["rows"])
+        for item in part
+        for number in item["sources"]
+    }
+
     view = {
         "lang": lang,
         "labels": labels,
@@ -385,11 +399,13 @@ def memo_view(advice, knowledge, lang):
         "causes": causes,
         "strategies": strategies,
         "plan": _plan(strategies, advice, knowledge, lang),
+        "action_plan": plan_steps,
+        "stakeholder_map": people,
         "programs": programs,
         "risks": risks_view(advice, knowledge, reader),
         "guidance": guidance,
         "unknowns": unknowns,
-        "sources": _sources(advice, knowledge, lang, reader),
+        "sources": _sources(advice, knowledge, lang, reader, also=cited_by_plan),
         "trace": trace,
     }
     # Formats with pictures add the reasoning picture (``memo.render``); the key is
