@@ -141,7 +141,7 @@ class Interview:
     def word(self, key, **values):
         """A text of ``interview.yaml`` in the interview's language, filled in."""
         text = in_language(self.knowledge.memo[WORDING][key], self.lang)
-        return text.format(**values) if values else text
+        return text.format(lang=self.lang, **values) if values else text
 
     def words(self, key):
         """Every word accepted for ``key`` (``yes_words``...), in both languages."""
@@ -248,9 +248,7 @@ class Interview:
         """Every question still to ask, the next first (see the module text)."""
         relevance = relevance or self.relevance()
         found = [
-            q
-            for q in self._candidates()
-            if not self._answered(q) and relevance.is_relevant(q.path)
+            q for q in self._candidates() if not self._answered(q) and relevance.is_relevant(q.path)
         ]
         if self.finishing:
             found = [q for q in found if not q.is_add and q.spec.required]
@@ -260,7 +258,9 @@ class Interview:
         first = [q for q in rest if not weights[q.path] and _required(q)]
         last = [q for q in rest if not weights[q.path] and not _required(q)]
         decisive = [q for q in rest if weights[q.path]]
-        decisive.sort(key=lambda q: -weights[q.path])  # stable: ties keep the file's order  # stable: ties keep the file's order
+        decisive.sort(
+            key=lambda q: -weights[q.path]
+        )  # stable: ties keep the file's order  # stable: ties keep the file's order
         ordered = items + first + decisive + last
         if self.reopened is not None and self.reopened in ordered:
             ordered.remove(self.reopened)
@@ -432,6 +432,15 @@ class Interview:
         )
 
     def not_allowed(self, question, text):
+        if question.kind == "enum-list":
+            bad = _bad_items(question.spec, text)
+            if bad:
+                return self.word(
+                    "not_allowed_item",
+                    path=question.path,
+                    items=", ".join(show_value(item) for item in bad),
+                    allowed=self.allowed(question),
+                )
         return self.word(
             "not_allowed",
             path=question.path,
@@ -645,6 +654,71 @@ class Interview:
     def done_text(self):
         return self.word("done")
 
+    # ---------------------------------------------------------------- the review
+
+    def review_rows(self):
+        """The answers given, in the case file's order: ``[(number, question,
+        label, answer as typed)]``; the number is what ``reopen`` takes."""
+        rows = []
+        for question in self._candidates():
+            if question.is_add or not self._answered(question):
+                continue
+            value = lookup(self.data, question.path)
+            label = self.label(question)
+            item = self.item_title(question)
+            rows.append(
+                (
+                    len(rows) + 1,
+                    question,
+                    f"{item} · {label}" if item else label,
+                    _shown(value, self),
+                )
+            )
+        return rows
+
+    def reopen(self, number):
+        """Ask the answer numbered ``number`` in the review again (next, with its
+        answer offered on Enter); ``False`` when there is no such number."""
+        rows = self.review_rows()
+        if not 1 <= number <= len(rows):
+            return False
+        _, question, _, shown = rows[number - 1]
+        self._set(question.path, MISSING)
+        self.defaults[question.path] = shown
+        self.reopened = question
+        return True
+
+    def summary_text(self, advice):
+        """The bottom line of the final advice: the causes with their strength, the
+        strategies to start with, and how many unknown answers would change it."""
+        from perencana.engine.view.words import FactReader
+
+        reader = FactReader(advice, self.knowledge, self.lang)
+        lines = [self.word("summary_heading", name=advice.organization)]
+        lines.append(self.word("how_causes") if advice.causes else self.word("how_no_cause"))
+        for cause in advice.causes:
+            lines.append(
+                self.word(
+                    "summary_cause",
+                    cause=reader.title("causes", cause.id),
+                    strength=reader.strength(cause.strength),
+                )
+            )
+        first = [s for s in advice.strategies if s.start_with] or advice.strategies[:3]
+        lines.append(self.word("how_strategies") if first else self.word("how_no_strategy"))
+        for strategy in first:
+            lines.append(
+                self.word(
+                    "summary_strategy",
+                    rank=strategy.rank,
+                    strategy=reader.title("strategies", strategy.id),
+                )
+            )
+        if advice.unknowns:
+            paths = ", ".join(finding.path for finding in advice.unknowns)
+            lines.append(self.word("summary_unknowns", count=len(advice.unknowns), paths=paths))
+        return "\n".join(lines)
+
     # ---------------------------------------------------------------- the case
 
     def case_data(self):
@@ -738,6 +812,14 @@ def _loaded_answer(loaded, question, data):
     if len(value) > count:
         return True
     return False if _closed_in(loaded, question.section) else MISSING
+
+
+def _bad_items(spec, text):
+    """The items of a list answer that are none of the choices (nor their numbers)."""
+    from perencana.engine.case.vocabulary import _LIST_SEPARATORS, _choice
+
+    parts = [part for part in _LIST_SEPARATORS.split(text.strip(",; ")) if part]
+    return [part for part in parts if _choice(spec, part, True) is NOT_READ]
 
 
 def _required(question):
