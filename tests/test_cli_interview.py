@@ -208,14 +208,14 @@ def test_the_interview_command_has_help_with_an_example():
 # --------------------------------------------------------------- a real terminal
 
 
-def spawn(*args, cwd):
+def spawn(*args, cwd, columns=250):
     child = pexpect.spawn(
         PERENCANA,
         list(map(str, args)),
         cwd=str(cwd),
         encoding="utf-8",
         timeout=60,
-        dimensions=(200, 250),
+        dimensions=(200, columns),
         env={"TERM": "dumb", "PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8"},
     )
     return child
