@@ -1,11 +1,17 @@
 """The interview's input and output: questions on standard error, answers from
-standard input, the case file written after every answer, the memo on standard output.
+standard input, the case file written after every answer, then a review of the
+answers, and the advice: the memo in the file ``--memo`` names with the advice in
+short and the next commands to try on standard output, or else the memo itself on
+standard output when that is not a terminal (a script reads it).
 
-With a terminal the questions are shown in full (a heading per section, numbered
-choices, the allowed answers and any default in brackets on the prompt line); with
-piped input each question is one line and the answers are read line by line, so an
-interview can be scripted. Ctrl-C leaves the case file as written so far (exit 130);
-so does the end of the input before the last question (exit 1). Every write is atomic.
+With a terminal the questions are shown in full (a heading per section, the progress,
+numbered choices, the allowed answers and any default in brackets on the prompt
+line), wrapped to the terminal's width; with piped input each question is one line
+and the answers are read line by line, so an interview can be scripted (the end of
+the input at the review takes the answers as they are). Ctrl-C leaves the case file
+as written so far (exit 130); so does the end of the input before the last question
+(exit 1). The case file records the interview's language, and ``--resume`` takes it
+back. Every write is atomic.
 """
 
 import re
