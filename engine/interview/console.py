@@ -355,15 +355,27 @@ def run_interview(
         lines += [interview.word("memo_written", path=memo), ""]
     option = "" if lang == "en" else f" --lang {lang}"
     lines.append(interview.word("next_heading"))
+    change = _change_to_try(advice)
     for key in ("next_whatif", "next_explain", "next_html"):
-        lines.append(interview.word(key, case=target, lang_option=option))
-    stdout.write(wrap_lines("\n".join(lines), _width(stdout)) + "\n")
+        lines.append(interview.word(key, case=target, lang_option=option, change=change))
+    text = "\n".join(lines)
+    if _is_tty(stdout):  # a command to copy is not broken for a file or a pipe
+        text = wrap_lines(text, shutil.get_terminal_size().columns)
+    stdout.write(text + "\n")
     stdout.flush()
     return 0
 
 
-def _width(stream):
-    return shutil.get_terminal_size().columns if _is_tty(stream) else 100
+def _change_to_try(advice):
+    """A ``--set`` worth trying: an answer left unknown that would change the advice,
+    else the pace of the change made gradual."""
+    for finding in advice.unknowns:
+        for answer in finding.changing_answers:
+            if isinstance(answer, bool):
+                return f"{finding.path}={'true' if answer else 'false'}"
+            if isinstance(answer, (str, int)) and "[" not in finding.path:
+                return f"{finding.path}={answer}"
+    return "change.pace=gradual"
 
 
 def _check_target(interview, target):

@@ -308,7 +308,9 @@ class Interview:
         return [
             question.path
             for question in self._candidates()
-            if not self._answered(question) and relevance.is_relevant(question.path)
+            if not self._answered(question)
+            and not _required(question)
+            and relevance.is_relevant(question.path)
         ]
 
     @property
