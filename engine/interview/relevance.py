@@ -344,13 +344,16 @@ class Relevance:
         (``thresholds.yaml``, ``interview_order``) of every conclusion it can still
         reach through the rules waiting for it and the rules after them, each once
         (evidence by its strength; a recommendation the ranking keeps among the first
-        weighs more); 0 when no rule waits for it."""
+        weighs more), plus, for each rule waiting for it, what it concludes itself (more
+        rules, more ways the answer changes the advice); 0 when no rule waits for it."""
         settings = self.thresholds.get("interview_order", {})
         kinds = settings.get("kind_weight", {})
         evidence = settings.get("evidence_weight", {})
         placed = self.thresholds.get("ranking", {}).get("min_place", {})
-        total = 0
-        for kind, target, strength in self.reach(self.waiting_for(path)):
+        waiting = self.waiting_for(path)
+        direct = settings.get("direct_weight", {})
+        total = sum(direct.get(c.kind, 0) for rule in waiting for c in rule.conclusions)
+        for kind, target, strength in self.reach(waiting):
             if kind == "evidence":
                 total += evidence.get(strength, 1)
             else:
