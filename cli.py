@@ -376,20 +376,35 @@ Examples:
     type=click.Path(dir_okay=False),
     help="Continue the partial case in FILE: ask only what it does not answer yet.",
 )
+@click.option(
+    "--memo",
+    type=click.Path(dir_okay=False),
+    help="Write the memo to FILE, its format from its extension (.md, .html, .txt, "
+    ".json, .docx), and print only the advice in short.",
+)
 @memo_format_option(api.FORMATS, "The memo printed at the end: md, html, text or json.")
 @lang_option
-@click.option("--force", is_flag=True, help="Overwrite the case file if it exists.")
+@click.option("--force", is_flag=True, help="Overwrite the case file (and memo) if it exists.")
 @click.pass_context
-def interview_command(ctx, output, resume, fmt, lang, force):
+def interview_command(ctx, output, resume, memo, fmt, lang, force):
     """Ask for the facts of a case, write the case file, print the memo.
 
-    Only questions whose answer can still change the advice are asked. At any
-    question: ? lists the allowed answers, why says which rules wait for the answer,
-    back returns to the previous question, unknown when you do not know. The case is
-    saved after every answer; Ctrl-C keeps it, and --resume continues it. With piped
-    input, answers are read one per line (questions go to standard error).
+    Only questions whose answer can still change the advice are asked, the most
+    decisive first. At any question: ? lists the allowed answers, why says which rules
+    wait for the answer, how shows the advice so far, done stops the questions and
+    gives the advice with what is known, back returns to the previous question,
+    unknown (or Enter, on an optional question) when you do not know. Before the
+    advice, the answers are shown for review. The case is saved after every answer;
+    Ctrl-C keeps it, and --resume continues it (in the language it was in). With
+    piped input, answers are read one per line (questions go to standard error).
     """
-    ctx.exit(api.interview(output, resume, fmt, lang, force))
+    if memo is not None and api.memo_format_for(memo) is None:
+        raise click.BadParameter(
+            "the file name must end in .md, .html, .txt, .json or .docx", param_hint="--memo"
+        )
+    if ctx.get_parameter_source("lang") == click.core.ParameterSource.DEFAULT:
+        lang = None  # a resumed interview keeps its own language
+    ctx.exit(api.interview(output, resume, fmt, lang, force, memo))
 
 
 @main.command(

@@ -180,13 +180,46 @@ def render_graph(case=None, fmt="dot", lang="en"):
     return {"dot": dot, "mermaid": mermaid, "svg": svg}[fmt](graph)
 
 
-def interview(output=None, resume=None, fmt="md", lang="en", force=False):
+# A memo file's format, by the file's extension.
+MEMO_EXTENSIONS = {
+    ".md": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+    ".json": "json",
+    ".docx": "docx",
+}
+
+
+def memo_format_for(path):
+    """The memo format a file name asks for by its extension (``memo.html``: html);
+    ``None`` for an extension that names no format."""
+    from pathlib import Path
+
+    return MEMO_EXTENSIONS.get(Path(str(path)).suffix.casefold())
+
+
+def interview(output=None, resume=None, fmt="md", lang=None, force=False, memo=None):
     """``perencana interview``: ask for the case's facts (on a terminal, or read the
-    answers piped in), write the case file after every answer, then print the memo.
-    Returns the exit code: 0 done, 130 interrupted (Ctrl-C), 1 input ended early."""
+    answers piped in), write the case file after every answer, then the memo: to the
+    file ``memo`` (its format from its extension), else printed. ``lang`` ``None``
+    takes the language a resumed file records. Returns the exit code: 0 done, 130
+    interrupted (Ctrl-C), 1 input ended early."""
     from perencana.engine.interview.console import run_interview
 
-    return run_interview(output, resume, fmt, lang, force, advise=advise, render=render_advice)
+    if memo is not None:
+        fmt = memo_format_for(memo) or fmt
+    return run_interview(
+        output,
+        resume,
+        fmt,
+        lang,
+        force,
+        advise=advise,
+        render=render_advice,
+        memo=memo,
+        write_memo=write_memo,
+    )
 
 
 def run_batch(

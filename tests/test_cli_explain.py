@@ -169,7 +169,9 @@ def check_whole_walk_through(text, path):
     rules = trace_rules(path)
     fired = re.findall(r"^Fires: (\S+)$", text, re.M)
     assert fired == rules
-    assert len(re.findall(r"^Agenda: \d+ ready to fire$", text, re.M)) == len(rules)
+    assert len(re.findall(r"^Agenda: \d+ ready to fire$", text, re.M)) == 1  # the first, whole
+    changes = re.findall(r"^Agenda: \d+ ready to fire; since the last step:$", text, re.M)
+    assert len(changes) == len(rules) - 1  # then only its changes
     assert f"Step {len(rules)} of {len(rules)}" in text
     assert text.rstrip().endswith(
         f"End of the run: {len(rules)} rule firings, and the agenda is empty."
@@ -240,3 +242,53 @@ def test_a_path_in_a_command_to_run_next_is_never_broken_at_a_hyphen(tmp_path):
     lines = [line.strip() for line in result.stdout.splitlines()]
     assert any(line.startswith(str(case)) or line.endswith(str(case)) for line in lines)
     assert "see: perencana explain" in result.stdout
+
+
+# --------------------------------------------------------------- by the memo's label
+
+
+@pytest.mark.parametrize(
+    "label, lang",
+    [
+        ("Work as a partner", "en"),
+        ("bersikap  sebagai MITRA", "id"),
+        ("Bersikap sebagai mitra", "en"),
+    ],
+)
+def test_explain_takes_the_label_the_memo_shows_in_either_language(label, lang):
+    by_id = json.loads(
+        explain(OLD_OFFICE, "collaborative-stance", "--format", "json", "--lang", lang)
+    )
+    by_label = json.loads(explain(OLD_OFFICE, label, "--format", "json", "--lang", lang))
+    assert by_label["items"] == by_id["items"]
+
+
+def test_a_near_miss_of_a_label_is_answered_with_did_you_mean():
+    result = invoke("explain", OLD_OFFICE, "Bekerja sebagai mitra", "--lang", "id")
+    assert result.returncode == 1
+    assert "Mungkin maksud Anda: Bersikap sebagai mitra" in result.stderr
+    result = invoke("explain", OLD_OFFICE, "Work as partner")
+    assert "Did you mean: Work as a partner?" in result.stderr
+    result = invoke("explain", YOUNG, "A small shakeup")
+    assert "Did you mean: A small shake-up?" in result.stderr  # once, not with its id
+
+
+# --------------------------------------------------------------- --step: why, changes
+
+
+def test_step_answers_why_at_its_prompt_without_stepping_on():
+    text = explain(OLD_OFFICE, "--step", stdin="why\nmengapa\nq\n")
+    assert "Step 2 of " not in text
+    assert text.count("Why lifecycle_established_by_age fired: its conditions held") == 2
+    assert "Age of the organization (years) is" in text
+    assert "Source: ¶" in text
+    assert re.search(r"Stopped after step 1 of \d+\.", text)
+
+
+def test_step_shows_the_agendas_changes_after_the_first_step():
+    text = explain(YOUNG, "--step", stdin="\nq\n")
+    first, second = text.split("Step 2 of ")
+    assert "Agenda: 17 ready to fire\n" in first
+    assert "Agenda: 17 ready to fire; since the last step:" in second
+    assert "new: guidance_innovation_check_young (salience 5)" in second
+    assert "lifecycle_young (salience 50)" not in second  # the whole agenda is not repeated

@@ -197,7 +197,13 @@ def test_the_interview_refuses_years_beyond_the_age_and_asks_again(tmp_path, lan
 def test_the_interview_takes_years_equal_to_the_age(tmp_path):
     interview = Interview()
     while (question := interview.next_question()).path != YEARS:
-        line = {"organization.name": "X", AGE: "12"}.get(question.path)
+        line = {
+            "organization.name": "X",
+            "change.summary": "Y",
+            "change.proposed_by": "internal",
+            "funding.funds_for_change": "none",
+            AGE: "12",
+        }.get(question.path)
         assert interview.handle(question, line or "unknown").ok, question.path
     assert interview.handle(question, "13").kind == "error"
     assert interview.handle(question, "12").ok
@@ -220,7 +226,7 @@ def test_a_resumed_interview_refuses_an_age_below_the_years_already_answered(
     target.write_text(
         "organization:\n  name: X\n  type: ngo\n  years_to_current_state: 20\n", encoding="utf-8"
     )
-    script = ["unknown", "3", "25"]  # the sector, then the age twice
+    script = ["a change", "3", "25"]  # the change (named first), then the age twice
     result = invoke(
         "interview", "--resume", target, "--lang", lang, stdin=lines(script), cwd=tmp_path
     )

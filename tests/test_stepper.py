@@ -108,7 +108,7 @@ def test_walk_runs_to_the_end_without_waiting_at_the_end_of_the_input(advisor):
     screen = Screen([])
     assert stepper.walk(screen.write, screen.read_line, interactive=True) == 25
     assert screen.reads == 1
-    assert screen.text.count("Enter: next step, q then Enter: quit.") == 1
+    assert screen.text.count("Enter: next step, why: why this rule fired, q then Enter: quit.") == 1
     assert screen.text.rstrip().endswith(
         "End of the run: 25 rule firings, and the agenda is empty."
     )

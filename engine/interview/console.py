@@ -1,14 +1,23 @@
 """The interview's input and output: questions on standard error, answers from
-standard input, the case file written after every answer, the memo on standard output.
+standard input, the case file written after every answer, then a review of the
+answers, and the advice: the memo in the file ``--memo`` names with the advice in
+short and the next commands to try on standard output, or else the memo itself on
+standard output when that is not a terminal (a script reads it).
 
-With a terminal the questions are shown in full (a heading per section, numbered
-choices, the allowed answers and any default in brackets on the prompt line); with
-piped input each question is one line and the answers are read line by line, so an
-interview can be scripted. Ctrl-C leaves the case file as written so far (exit 130);
-so does the end of the input before the last question (exit 1). Every write is atomic.
+With a terminal the questions are shown in full (a heading per section, the progress,
+numbered choices, the allowed answers and any default in brackets on the prompt
+line), wrapped to the terminal's width; with piped input each question is one line
+and the answers are read line by line, so an interview can be scripted (the end of
+the input at the review takes the answers as they are). Ctrl-C leaves the case file
+as written so far (exit 130); so does the end of the input before the last question
+(exit 1). The case file records the interview's language, and ``--resume`` takes it
+back. Every write is atomic.
 """
 
+import re
+import shutil
 import sys
+import textwrap
 from pathlib import Path
 
 import yaml
@@ -21,6 +30,8 @@ DEFAULT_CASE = "case.yaml"
 MAX_BYTES = 1024 * 1024
 EXIT_INTERRUPTED = 130
 EXIT_ENDED = 1
+# The line of a partial case file that records the interview's language.
+LANGUAGE_LINE = re.compile(r"^# perencana-interview: lang=([a-z]+)\s*$", re.MULTILINE)
 
 
 class _CaseDumper(yaml.SafeDumper):
@@ -57,8 +68,9 @@ def case_text(data, header):
 
 
 def read_partial(path):
-    """The data of a partial case file for ``--resume`` (YAML, not yet complete):
-    refused, naming the problems, when it is not a case in the making."""
+    """The data of a partial case file for ``--resume`` (YAML, not yet complete) and
+    the language its interview was in (``None`` when it does not say): refused,
+    naming the problems, when it is not a case in the making."""
     name = str(path)
     try:
         with open(path, "rb") as handle:
@@ -78,13 +90,18 @@ def read_partial(path):
     except yaml.YAMLError as error:
         raise CaseError(name, ["not valid YAML: " + " ".join(str(error).split())]) from None
     if data is None:
-        return {}
+        return {}, _recorded_language(raw)
     if not isinstance(data, dict):
         raise CaseError(name, ["does not hold a case (a mapping of sections)"])
     problems = check_partial(data)
     if problems:
         raise CaseError(name, problems)
-    return data
+    return data, _recorded_language(raw)
+
+
+def _recorded_language(raw):
+    found = LANGUAGE_LINE.search(raw.decode("utf-8-sig", errors="replace"))
+    return found.group(1) if found else None
 
 
 class Console:
@@ -101,12 +118,18 @@ class Console:
         self.section = None
 
     def say(self, text=""):
-        self.stderr.write(text + "\n")
+        self.stderr.write(self.wrap(text) + "\n")
         self.stderr.flush()
+
+    def wrap(self, text):
+        """``text`` wrapped to the terminal's width (as it is, when not a terminal)."""
+        if not self.tty:
+            return text
+        return wrap_lines(text, shutil.get_terminal_size().columns)
 
     def read_line(self, prompt=""):
         if prompt:
-            self.stderr.write(prompt)
+            self.stderr.write(self.wrap(prompt) if prompt.endswith(" ") else prompt)
             self.stderr.flush()
         line = self.stdin.readline()
         if line == "":
@@ -133,7 +156,8 @@ class Console:
                 self.say()
                 self.say(f"== {title} ==")
             self.say()
-            heading = interview.word("question_number", number=number)
+            heading = interview.word("progress", number=number, count=interview.can_still_change())
+            heading = heading[:1].upper() + heading[1:]
             item = interview.item_title(question)
             self.say(f"{heading} · {item}" if item else heading)
             self.say(interview.text(question))
@@ -165,6 +189,10 @@ class Console:
         skipped = interview.skipped()
         if skipped:
             header.append(interview.word("header_skipped", fields=", ".join(skipped)))
+        unknown = interview.left_unknown()
+        if unknown:
+            header.append(interview.word("header_done", fields=", ".join(unknown)))
+        header.append(f"perencana-interview: lang={interview.lang}")
         text = case_text(interview.case_data(), header)
         try:
             write_atomically(self.target, text, force=self.overwrite or self.written)
@@ -187,16 +215,64 @@ class Console:
         while True:
             question = interview.next_question()
             if question is None:
+                if self.review():
+                    again = False
+                    continue
                 return True
             prompt = self.show(question, again)
             line = self.read_line(prompt or "")
             reply = interview.handle(question, line)
-            again = reply.kind in ("help", "why", "error", "nothing-to-undo")
+            again = reply.kind in ("help", "why", "how", "error", "nothing-to-undo")
             if reply.message:
                 self.say(reply.message)
-            if reply.kind in ("answered", "back"):
+            if reply.kind in ("answered", "back", "done"):
                 self.save()
                 again = False
+
+    def review(self):
+        """The answers in a short table; a number typed reopens that answer (``True``:
+        ask again), Enter or the end of the input goes on to the advice."""
+        interview = self.interview
+        rows = interview.review_rows()
+        self.say()
+        self.say(interview.word("review_heading", count=len(rows)))
+        for number, _, label, answer in rows:
+            self.say(interview.word("review_row", number=number, label=label, answer=answer))
+        while True:
+            try:
+                line = self.read_line(interview.word("review_prompt")).strip()
+            except EOFError:
+                self.stderr.write("\n")
+                return False
+            if not line:
+                return False
+            if line.isdigit() and interview.reopen(int(line)):
+                self.save()
+                return True
+            self.say(interview.word("review_no_such", value=line, count=len(rows)))
+
+
+def wrap_lines(text, width):
+    """Each line of ``text`` wrapped to ``width`` columns at spaces (a word longer
+    than the line stays whole); a continued line keeps its indentation, and the text
+    after a list mark (``- ``, ``12. ``) lines up under it."""
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        mark = re.match(r"\s*(?:[-•]|\d+\.|\d+)?\s*", line).group(0)
+        indent = " " * min(len(mark), width // 2)
+        out.append(
+            textwrap.fill(
+                line,
+                width=max(width, 20),
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(out)
 
 
 def confirm_overwrite(interview, path, stdin, stderr, tty):
@@ -219,19 +295,25 @@ def run_interview(
     output=None,
     resume=None,
     fmt="md",
-    lang="en",
+    lang=None,
     force=False,
     stdin=None,
     stdout=None,
     stderr=None,
     advise=None,
     render=None,
+    memo=None,
+    write_memo=None,
 ):
     """Run the interview; return the exit code (0 done, 130 Ctrl-C, 1 input ended).
 
-    The case goes to ``output`` (or the ``resume`` file, or ``case.yaml``), the memo
-    in ``fmt`` and ``lang`` to ``stdout``. ``advise`` and ``render`` turn the case into
-    the memo text (``engine.api`` passes its own).
+    The case goes to ``output`` (or the ``resume`` file, or ``case.yaml``). The memo
+    in ``fmt`` goes to the file ``memo`` (written by ``write_memo``), and then only the
+    advice in short and the next commands to try are printed; without ``memo``, to
+    ``stdout`` when it is not a terminal (a script reads it), else the advice in
+    short. ``lang`` is the language (``None``: the one the resumed file records, else
+    English). ``advise`` and ``render`` turn the case into the memo (``engine.api``
+    passes its own).
     """
     if stdin is None:
         stdin = sys.stdin
@@ -240,8 +322,9 @@ def run_interview(
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     tty = _is_tty(stdin)
-    loaded = read_partial(resume) if resume else None
-    interview = Interview(lang=lang, data=loaded)
+    loaded, recorded = read_partial(resume) if resume else (None, None)
+    interview = Interview(lang=lang or recorded or "en", data=loaded)
+    lang = interview.lang
     target = str(output or resume or DEFAULT_CASE)
     continuing = resume is not None and _same_file(resume, target)
     _check_target(interview, target)
@@ -258,10 +341,41 @@ def run_interview(
         return EXIT_ENDED
     console.save(final=True)
     case = interview.final_case()
-    stdout.write(render(advise(case), fmt, lang))
-    stdout.flush()
+    advice = advise(case)
+    if memo is not None:
+        write_memo(render(advice, fmt, lang), memo, force)
+    if memo is None and not _is_tty(stdout):
+        stdout.write(render(advice, fmt, lang))
+        stdout.flush()
+        console.say(interview.word("written", path=target))
+        return 0
     console.say(interview.word("written", path=target))
+    lines = [interview.summary_text(advice), ""]
+    if memo is not None:
+        lines += [interview.word("memo_written", path=memo), ""]
+    option = "" if lang == "en" else f" --lang {lang}"
+    lines.append(interview.word("next_heading"))
+    change = _change_to_try(advice)
+    for key in ("next_whatif", "next_explain", "next_html"):
+        lines.append(interview.word(key, case=target, lang_option=option, change=change))
+    text = "\n".join(lines)
+    if _is_tty(stdout):  # a command to copy is not broken for a file or a pipe
+        text = wrap_lines(text, shutil.get_terminal_size().columns)
+    stdout.write(text + "\n")
+    stdout.flush()
     return 0
+
+
+def _change_to_try(advice):
+    """A ``--set`` worth trying: an answer left unknown that would change the advice,
+    else the pace of the change made gradual."""
+    for finding in advice.unknowns:
+        for answer in finding.changing_answers:
+            if isinstance(answer, bool):
+                return f"{finding.path}={'true' if answer else 'false'}"
+            if isinstance(answer, (str, int)) and "[" not in finding.path:
+                return f"{finding.path}={answer}"
+    return "change.pace=gradual"
 
 
 def _check_target(interview, target):

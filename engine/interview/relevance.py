@@ -282,6 +282,86 @@ class Relevance:
                 return True
         return False
 
+    # ------------------------------------------------------------------- decisiveness
+
+    def reach(self, rules):
+        """The conclusions ``rules`` and the rules that MAY fire after them can still
+        add: ``{(kind, target, strength)}``, following each concluded fact to the
+        rules that match it (a rule concluding the value it bound, ``cause_present``,
+        passes on the value it was reached by)."""
+        found = set()
+        queue = [(c.kind, c.target, c.strength) for rule in rules for c in rule.conclusions]
+        while queue:
+            node = queue.pop()
+            if node in found:
+                continue
+            found.add(node)
+            kind, target, _ = node
+            for rule in self._readers().get(kind, ()):
+                binds = self._reads(rule, kind, target)
+                if binds is None:
+                    continue
+                for conclusion in rule.conclusions:
+                    reached = conclusion.target
+                    if reached == ANY and binds:
+                        reached = target
+                    queue.append((conclusion.kind, reached, conclusion.strength))
+        return found
+
+    def _readers(self):
+        """conclusion kind -> the rules that MAY fire with a condition on it."""
+        if not hasattr(self, "_readers_cache"):
+            readers = {}
+            for rule in self.may_fire:
+                for condition in rule.conditions:
+                    if condition.negated or condition.fact not in CONCLUDED_FACTS:
+                        continue
+                    kind = CONCLUDED_FACTS[condition.fact][0]
+                    if rule not in readers.setdefault(kind, []):
+                        readers[kind].append(rule)
+            self._readers_cache = readers
+        return self._readers_cache
+
+    @staticmethod
+    def _reads(rule, kind, target):
+        """Whether ``rule`` matches a concluded ``kind`` fact about ``target``:
+        ``None`` when it does not, ``True`` when it binds the value, else ``False``."""
+        for condition in rule.conditions:
+            if condition.negated or condition.fact not in CONCLUDED_FACTS:
+                continue
+            fact_kind, key = CONCLUDED_FACTS[condition.fact]
+            if fact_kind != kind:
+                continue
+            constraint = condition.get(key)
+            if constraint is None or constraint.kind == "any":
+                return True
+            if target == ANY or target in constraint.values:
+                return False
+        return None
+
+    def weight(self, path):
+        """How much the answer at ``path`` can still change the advice: the weight
+        (``thresholds.yaml``, ``interview_order``) of every conclusion it can still
+        reach through the rules waiting for it and the rules after them, each once
+        (evidence by its strength; a recommendation the ranking keeps among the first
+        weighs more), plus, for each rule waiting for it, what it concludes itself (more
+        rules, more ways the answer changes the advice); 0 when no rule waits for it."""
+        settings = self.thresholds.get("interview_order", {})
+        kinds = settings.get("kind_weight", {})
+        evidence = settings.get("evidence_weight", {})
+        placed = self.thresholds.get("ranking", {}).get("min_place", {})
+        waiting = self.waiting_for(path)
+        direct = settings.get("direct_weight", {})
+        total = sum(direct.get(c.kind, 0) for rule in waiting for c in rule.conclusions)
+        for kind, target, strength in self.reach(waiting):
+            if kind == "evidence":
+                total += evidence.get(strength, 1)
+            else:
+                total += kinds.get(kind, 1)
+                if kind == "recommendation" and target in placed:
+                    total += settings.get("placed_weight", 0)
+        return total
+
     def is_relevant(self, path):
         """Whether the interview asks the question at ``path`` (see the module text)."""
         if path not in LIST_SECTIONS and asked_regardless(spec_for(path)):

@@ -1,11 +1,18 @@
 """The interview as a state machine: which question comes next, what an answer means,
 going back. No input or output here (``engine.interview_console`` does that).
 
-The questions follow the case schema's order (organization, change, funding,
-resources, staff, stakeholders, programs, partners, planner); a question is asked only
-when ``engine.interview_relevance`` says its answer can still change the advice, or
-the case needs it. Lists are entered one item at a time: "Add a stakeholder?", then
-the item's name and its questions, then "Add another stakeholder?".
+The most decisive question comes first: a question is asked only when
+``engine.interview.relevance`` says its answer can still change the advice (or the
+case needs it), and the open questions are ordered by how much their answer can still
+change (``Relevance.weight``: the conclusions it can still reach through the rules),
+re-weighed after every answer; ties keep the case file's order. The required answers
+that only name things (the organization, the change) come first, in one short group;
+the questions that only describe the organization in the memo (type, sector, mission)
+come last. Lists are entered one item at a time: "Add a stakeholder?", then the
+item's name and its questions, then "Add another stakeholder?" when it is worth it.
+
+``done`` at any prompt stops the asking: only the required answers still missing are
+asked, and the rest stays unknown. ``how`` shows the advice so far.
 
 The answers are kept as a partial case (only what is answered, in the case file's
 shape), which is what the console writes after each answer and what ``--resume``
@@ -87,7 +94,7 @@ class Question:
 @dataclass(frozen=True)
 class Reply:
     """What the interview says back to one line typed: ``kind`` is ``answered``,
-    ``error``, ``help``, ``why``, ``back`` or ``nothing-to-undo``."""
+    ``error``, ``help``, ``why``, ``how``, ``done``, ``back`` or ``nothing-to-undo``."""
 
     kind: str
     message: str = ""
@@ -123,6 +130,9 @@ class Interview:
         self.closed = set()
         self.history = []
         self.defaults = {}
+        self.finishing = False  # ``done`` was typed: only required answers are asked
+        self.reopened = None  # a question reopened from the review, asked next
+        self._advisor = None
         if data:
             self._resume(data)
 
@@ -131,7 +141,7 @@ class Interview:
     def word(self, key, **values):
         """A text of ``interview.yaml`` in the interview's language, filled in."""
         text = in_language(self.knowledge.memo[WORDING][key], self.lang)
-        return text.format(**values) if values else text
+        return text.format(lang=self.lang, **values) if values else text
 
     def words(self, key):
         """Every word accepted for ``key`` (``yes_words``...), in both languages."""
@@ -199,8 +209,12 @@ class Interview:
         )
 
     def default(self, question):
-        """The answer offered when Enter alone is typed (the one undone by ``back``)."""
-        return self.defaults.get(question.path)
+        """The answer offered when Enter alone is typed: the one undone by ``back``
+        (or reopened from the review), else unknown where unknown is allowed."""
+        default = self.defaults.get(question.path)
+        if default is None and question.allows_unknown:
+            return self.word("answer_unknown")
+        return default
 
     # ---------------------------------------------------------------- the flow
 
@@ -230,26 +244,74 @@ class Interview:
     def _answered(self, question):
         return not question.is_add and lookup(self.data, question.path) is not MISSING
 
+    def open_questions(self, relevance=None):
+        """Every question still to ask, the next first (see the module text)."""
+        relevance = relevance or self.relevance()
+        found = [
+            q for q in self._candidates() if not self._answered(q) and relevance.is_relevant(q.path)
+        ]
+        if self.finishing:
+            found = [q for q in found if not q.is_add and q.spec.required]
+        items = [q for q in found if q.index is not None and not q.is_add]
+        rest = [q for q in found if q not in items]
+        weights = self.weights(rest, relevance) if rest else {}
+        first = [q for q in rest if not weights[q.path] and _required(q)]
+        last = [q for q in rest if not weights[q.path] and not _required(q)]
+        decisive = [q for q in rest if weights[q.path]]
+        decisive.sort(
+            key=lambda q: -weights[q.path]
+        )  # stable: ties keep the file's order  # stable: ties keep the file's order
+        ordered = items + first + decisive + last
+        if self.reopened is not None and self.reopened in ordered:
+            ordered.remove(self.reopened)
+            ordered.insert(0, self.reopened)
+        return ordered
+
     def next_question(self, relevance=None):
         """The next question to ask, or ``None`` when the interview is complete."""
+        questions = self.open_questions(relevance)
+        return questions[0] if questions else None
+
+    def description_only(self, question):
+        """Whether ``question`` only describes the organization in the memo: no rule
+        reads it."""
+        if question.is_add:
+            return False
+        return bool(asked_regardless(question.spec)) and not self.waiting_rules(question)
+
+    def can_still_change(self, relevance=None):
+        """How many open questions can still change the advice: those some rule waits
+        for (a list that may grow counts its next "add" question)."""
         relevance = relevance or self.relevance()
-        for question in self._candidates():
-            if not self._answered(question) and relevance.is_relevant(question.path):
-                return question
-        return None
+        return sum(1 for q in self.open_questions(relevance) if relevance.waiting_for(q.path))
+
+    def finish(self):
+        """``done``: stop asking; only the required answers still missing are asked."""
+        self.finishing = True
+        self.reopened = None
 
     def skipped(self):
         """The paths of the questions passed over, because no answer to them could
         change the advice (all of them, once the interview is complete)."""
         relevance = self.relevance()
-        upcoming = self.next_question(relevance)
-        found = []
-        for question in self._candidates():
-            if upcoming is not None and question == upcoming:
-                break
-            if not self._answered(question) and not relevance.is_relevant(question.path):
-                found.append(question.path)
-        return found
+        return [
+            question.path
+            for question in self._candidates()
+            if not self._answered(question) and not relevance.is_relevant(question.path)
+        ]
+
+    def left_unknown(self):
+        """The paths of the questions that ``done`` left unanswered (they are unknown)."""
+        if not self.finishing:
+            return []
+        relevance = self.relevance()
+        return [
+            question.path
+            for question in self._candidates()
+            if not self._answered(question)
+            and not _required(question)
+            and relevance.is_relevant(question.path)
+        ]
 
     @property
     def asked(self):
@@ -274,6 +336,11 @@ class Interview:
             if self.back() is None:
                 return Reply("nothing-to-undo", self.word("nothing_to_undo"))
             return Reply("back", self.word("went_back"))
+        if word in self.words("how_words"):
+            return Reply("how", self.how_text())
+        if word in self.words("done_words"):
+            self.finish()
+            return Reply("done", self.done_text())
         return self.answer(question, line)
 
     def answer(self, question, line):
@@ -286,6 +353,8 @@ class Interview:
         if problem:
             return Reply("error", problem)
         self.apply(question, value)
+        if self.reopened == question:
+            self.reopened = None
         return Reply("answered")
 
     def parse(self, question, text):
@@ -365,6 +434,15 @@ class Interview:
         )
 
     def not_allowed(self, question, text):
+        if question.kind == "enum-list":
+            bad = _bad_items(question.spec, text)
+            if bad:
+                return self.word(
+                    "not_allowed_item",
+                    path=question.path,
+                    items=", ".join(show_value(item) for item in bad),
+                    allowed=self.allowed(question),
+                )
         return self.word(
             "not_allowed",
             path=question.path,
@@ -520,6 +598,129 @@ class Interview:
                 )
         return "\n".join(lines)
 
+    # ---------------------------------------------------------------- how and done
+
+    def advisor(self):
+        if self._advisor is None:
+            from perencana.engine.reasoning.advisor import Advisor
+
+            self._advisor = Advisor(self.knowledge)
+        return self._advisor
+
+    def advice_so_far(self):
+        """The advice of the answers so far, whatever is not answered taken as
+        unknown (the rules only; which unknowns matter is not worked out)."""
+        return self.advisor().infer(provisional_case(self.case_data()))
+
+    def weights(self, questions, relevance):
+        """How decisive each of ``questions`` is: ``Relevance.weight``, what its
+        answer can still reach through the rules that may fire."""
+        return {q.path: relevance.weight(q.path) for q in questions}
+
+    def how_text(self):
+        """``how``: the advice so far (the life-cycle stage, the causes with their
+        strength, the strategies to start with) and the rules that gave it."""
+        from perencana.engine.view.words import FactReader
+
+        advice = self.advice_so_far()
+        reader = FactReader(advice, self.knowledge, self.lang)
+        lines = [self.word("how_heading", count=self.asked)]
+        if advice.lifecycle and advice.lifecycle != UNKNOWN:
+            stage = in_language(
+                self.knowledge.lifecycle.get(advice.lifecycle, {}).get("title"), self.lang
+            )
+            lines.append(self.word("how_stage", stage=stage or advice.lifecycle))
+        lines.append(self.word("how_causes") if advice.causes else self.word("how_no_cause"))
+        for cause in advice.causes:
+            lines.append(
+                self.word(
+                    "how_cause",
+                    cause=reader.title("causes", cause.id),
+                    strength=reader.strength(cause.strength),
+                    rules=", ".join(cause.rules),
+                )
+            )
+        first = [s for s in advice.strategies if s.start_with] or advice.strategies[:3]
+        lines.append(self.word("how_strategies") if first else self.word("how_no_strategy"))
+        for strategy in first:
+            lines.append(
+                self.word(
+                    "how_strategy",
+                    rank=strategy.rank,
+                    strategy=reader.title("strategies", strategy.id),
+                    rules=", ".join(strategy.rules),
+                )
+            )
+        return "\n".join(lines)
+
+    def done_text(self):
+        return self.word("done")
+
+    # ---------------------------------------------------------------- the review
+
+    def review_rows(self):
+        """The answers given, in the case file's order: ``[(number, question,
+        label, answer as typed)]``; the number is what ``reopen`` takes."""
+        rows = []
+        for question in self._candidates():
+            if question.is_add or not self._answered(question):
+                continue
+            value = lookup(self.data, question.path)
+            label = self.label(question)
+            item = self.item_title(question)
+            rows.append(
+                (
+                    len(rows) + 1,
+                    question,
+                    f"{item} · {label}" if item else label,
+                    _shown(value, self),
+                )
+            )
+        return rows
+
+    def reopen(self, number):
+        """Ask the answer numbered ``number`` in the review again (next, with its
+        answer offered on Enter); ``False`` when there is no such number."""
+        rows = self.review_rows()
+        if not 1 <= number <= len(rows):
+            return False
+        _, question, _, shown = rows[number - 1]
+        self._set(question.path, MISSING)
+        self.defaults[question.path] = shown
+        self.reopened = question
+        return True
+
+    def summary_text(self, advice):
+        """The bottom line of the final advice: the causes with their strength, the
+        strategies to start with, and how many unknown answers would change it."""
+        from perencana.engine.view.words import FactReader
+
+        reader = FactReader(advice, self.knowledge, self.lang)
+        lines = [self.word("summary_heading", name=advice.organization)]
+        lines.append(self.word("how_causes") if advice.causes else self.word("how_no_cause"))
+        for cause in advice.causes:
+            lines.append(
+                self.word(
+                    "summary_cause",
+                    cause=reader.title("causes", cause.id),
+                    strength=reader.strength(cause.strength),
+                )
+            )
+        first = [s for s in advice.strategies if s.start_with] or advice.strategies[:3]
+        lines.append(self.word("how_strategies") if first else self.word("how_no_strategy"))
+        for strategy in first:
+            lines.append(
+                self.word(
+                    "summary_strategy",
+                    rank=strategy.rank,
+                    strategy=reader.title("strategies", strategy.id),
+                )
+            )
+        if advice.unknowns:
+            paths = ", ".join(finding.path for finding in advice.unknowns)
+            lines.append(self.word("summary_unknowns", count=len(advice.unknowns), paths=paths))
+        return "\n".join(lines)
+
     # ---------------------------------------------------------------- the case
 
     def case_data(self):
@@ -552,13 +753,13 @@ class Interview:
         """Replay the answers of a partial case in the interview's order (so that
         ``back`` can undo them), then keep whatever else it answers."""
         while True:
-            question = self.next_question()
-            if question is None:
+            for question in self.open_questions():
+                value = _loaded_answer(loaded, question, self.data)
+                if value is not MISSING:
+                    self.apply(question, value)
+                    break
+            else:
                 break
-            value = _loaded_answer(loaded, question, self.data)
-            if value is MISSING:
-                break
-            self.apply(question, value)
         self._merge(loaded)
 
     def _merge(self, loaded):
@@ -615,6 +816,18 @@ def _loaded_answer(loaded, question, data):
     return False if _closed_in(loaded, question.section) else MISSING
 
 
+def _bad_items(spec, text):
+    """The items of a list answer that are none of the choices (nor their numbers)."""
+    from perencana.engine.case.vocabulary import _LIST_SEPARATORS, _choice
+
+    parts = [part for part in _LIST_SEPARATORS.split(text.strip(",; ")) if part]
+    return [part for part in parts if _choice(spec, part, True) is NOT_READ]
+
+
+def _required(question):
+    return not question.is_add and question.spec.required
+
+
 def _shown(value, interview):
     """An answer as the user would type it (offered again after ``back``)."""
     if value is True:
@@ -626,6 +839,24 @@ def _shown(value, interview):
     if isinstance(value, list):
         return ", ".join(value) if value else interview.word("answer_none")
     return str(value)
+
+
+def provisional_case(data):
+    """A partial case made whole for the rules: every answer not given unknown, an
+    item not named yet named ``?``. Not a valid case file (a required answer may be
+    unknown): only for the advice so far."""
+    from perencana.engine.case.schema import field_specs
+    from perencana.engine.case.validation import _normalize, case_schema
+
+    data = copy.deepcopy(data)
+    for spec in field_specs():
+        if spec.required and not spec.place.in_item:
+            data.setdefault(spec.section, {}).setdefault(spec.name, UNKNOWN)
+    for section in LIST_SECTIONS:
+        if isinstance(data.get(section), list):
+            for item in data[section]:
+                item.setdefault("name", "?")
+    return _normalize(data, case_schema())
 
 
 def check_partial(data):

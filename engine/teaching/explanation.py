@@ -29,7 +29,7 @@ from perencana.engine.reasoning.facts import FactRef
 from perencana.engine.reasoning.rule_catalog import rule_catalog, rules_by_id, rules_concluding
 from perencana.engine.view.advice_json import fact_text, show_value
 from perencana.engine.view.conditions import ConditionWriter
-from perencana.engine.view.words import FactReader
+from perencana.engine.view.words import FactReader, in_language
 
 FORMAT = "perencana-explanation/1"
 FORMATS = ("text", "json")
@@ -157,18 +157,66 @@ class Explainer:
         ]
         if named:
             return [("program", index) for index in named]
+        by_label = self.labels_to_ids().get(_label_key(wanted))
+        if by_label is not None:
+            return self.resolve(by_label)
         raise ExplainError(self._unknown_id_lines(wanted))
+
+    def labels_to_ids(self):
+        """The titles the memo shows, in every language (``Work as a partner``,
+        ``Bekerja sebagai mitra``), folded for matching -> the id they name."""
+        found = {}
+        for table in (
+            self.knowledge.lifecycle,
+            self.knowledge.causes,
+            self.knowledge.strategies,
+            self.knowledge.decisions,
+            self.knowledge.guidance,
+        ):
+            for key, item in table.items():
+                title = item.get("title") or {}
+                texts = title.values() if isinstance(title, dict) else [title]
+                for text in texts:
+                    found.setdefault(_label_key(text), key)
+        return found
 
     def _unknown_id_lines(self, wanted):
         errors = self.labels["explain_errors"]
         valid = self.valid_ids()
         by_key = {v.casefold(): v for v in valid}
-        close = difflib.get_close_matches(wanted.casefold(), list(by_key), n=3, cutoff=0.6)
+        for text in self._titles():  # the memo's labels, in either language, are near misses too
+            by_key.setdefault(_label_key(text), text)
+        close = difflib.get_close_matches(_label_key(wanted), list(by_key), n=6, cutoff=0.6)
+        ids = self.labels_to_ids()
+        suggested, seen = [], set()
+        for key in close:  # an id and its label name one thing: suggested once
+            named = ids.get(key, key)
+            if named not in seen:
+                seen.add(named)
+                suggested.append(by_key[key])
         lines = [errors["unknown_id"].format(id=wanted)]
-        if close:
-            lines.append(errors["did_you_mean"].format(ids=", ".join(by_key[c] for c in close)))
+        if suggested:
+            lines.append(errors["did_you_mean"].format(ids=", ".join(suggested[:3])))
         lines.append(errors["valid_ids"].format(ids=", ".join(valid)))
         return lines
+
+    def _titles(self):
+        """The titles of everything explainable, in the explanation's language first,
+        then in the others (a label may be typed in either)."""
+        tables = (
+            self.knowledge.lifecycle,
+            self.knowledge.causes,
+            self.knowledge.strategies,
+            self.knowledge.decisions,
+            self.knowledge.guidance,
+        )
+        titles = [in_language(item.get("title"), self.lang) for t in tables for item in t.values()]
+        for table in tables:
+            for item in table.values():
+                title = item.get("title")
+                if isinstance(title, dict):
+                    titles += list(title.values())
+        return [title for title in dict.fromkeys(titles) if title]
 
     # -- the model ----------------------------------------------------------------
 
@@ -563,6 +611,11 @@ class Explainer:
             elif value not in constraint.values:
                 fails = True
         return unknown, fails
+
+
+def _label_key(text):
+    """A label as typed or shown, for matching: case, spaces and quotes folded."""
+    return " ".join(str(text).strip().strip("\"'“”‘’").split()).casefold()
 
 
 def _about_cause(cause):

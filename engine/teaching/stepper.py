@@ -36,6 +36,10 @@ class Firing:
     agenda: list = field(default_factory=list)
     facts: list = field(default_factory=list)
     concluded: list = field(default_factory=list)
+    # The agenda's changes since the last firing (its rule gone, as it fired): the
+    # activations new on it, and those gone from it without firing.
+    added: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
 
     def to_json(self):
         return asdict(self)
@@ -62,11 +66,18 @@ class Stepper:
         engine = self.advisor.engine
         engine.reset()
         engine.declare(*case_facts(self.case, self.advisor.knowledge.thresholds))
+        before = None  # the agenda after the last firing, by activation
         while True:
             refresh_agenda(engine)
             waiting = pending(engine)
             if not waiting:
                 return
+            agenda = [self._activation(a) for a in waiting]
+            now = {_key(entry): entry for entry in agenda}
+            added = [] if before is None else [e for k, e in now.items() if k not in before]
+            removed = [] if before is None else [e for k, e in before.items() if k not in now]
+            before = dict(now)
+            before.pop(_key(agenda[0]))  # it fires now
             fired = len(engine.trace)
             engine.run(steps=1)
             if len(engine.trace) == fired:  # pragma: no cover (the agenda was not empty)
@@ -80,7 +91,9 @@ class Stepper:
                 salience=waiting[0].rule.salience,
                 statement=self.explainer.statement(rule) if rule else "",
                 reason=self.reason(waiting),
-                agenda=[self._activation(a) for a in waiting],
+                agenda=agenda,
+                added=added,
+                removed=removed,
                 facts=[self.explainer.fact(d) for d in step.facts],
                 concluded=[self.explainer.fact(d) for d in step.concluded],
             )
@@ -150,6 +163,17 @@ class Stepper:
     def prompt(self):
         return self.words["prompt"]
 
+    def why(self, firing):
+        """``why`` at the prompt: the conditions of the rule that fired, as they held
+        on this case, its sources, and why it fired before the next one."""
+        from perencana.engine.view.conditions import ConditionWriter
+
+        rule = self.explainer.rules.get(firing.rule)
+        writer = ConditionWriter(self.advisor.knowledge, self.explainer.lang)
+        conditions = writer.conditions(rule) if rule is not None else []
+        sources = ", ".join(f"¶{number}" for number in rule.sources) if rule else ""
+        return self.render("step_why", firing=firing, conditions=conditions, sources_text=sources)
+
     def to_json(self):
         """Every firing, as JSON (no waiting)."""
         firings = [firing.to_json() for firing in self.firings()]
@@ -183,9 +207,13 @@ class Stepper:
             shown = firing.number
             if not waiting or firing.number >= self.total:
                 continue
-            if interactive:
-                write(self.prompt())
-            line = read_line()
+            while True:
+                if interactive:
+                    write(self.prompt())
+                line = read_line()
+                if line.strip().casefold() not in self._why_words():
+                    break
+                write(self.why(firing))  # answered, and the same prompt again
             if not line:
                 waiting = False
             elif line.strip().casefold() == QUIT:
@@ -193,6 +221,13 @@ class Stepper:
                 break
         write(self.end(shown, stopped))
         return shown
+
+    def _why_words(self):
+        return {word.strip().casefold() for word in self.words["why_words"].split("|")}
+
+
+def _key(entry):
+    return (entry["rule"], tuple(fact["id"] for fact in entry["facts"]))
 
 
 def _numbers(ids):
