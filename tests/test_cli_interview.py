@@ -59,7 +59,8 @@ def test_a_piped_interview_writes_the_case_and_prints_the_advice(tmp_path, path)
     assert comments[0] == "Case written by perencana interview."
     # the fields not asked are named, when there are any (every question may count)
     skipped = run.interview.skipped()
-    assert len(comments) == 1 + bool(skipped)
+    assert len(comments) == 2 + bool(skipped)
+    assert comments[-1] == "perencana-interview: lang=en"  # resumed in its language
     if skipped:
         assert comments[1] == (
             "Not asked, because no answer to them could change the advice: " + ", ".join(skipped)
