@@ -8,8 +8,28 @@ readable lines (``Funds for the change: none``) that keep the case path as ``ref
 so a reader can find it in the case file. Templates only arrange what is here.
 """
 
-from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN, CasePath
+from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN, CasePath, generic_path
+from perencana.engine.view.editions import DEFAULT_EDITION, SHOWS, check_edition, without_refs
+from perencana.engine.view.summary import summary_view
 from perencana.engine.view.words import FactReader, clean, in_language, translate
+
+# The memo's details a case may give in its ``memo`` section (and the command line
+# override), in the order the title block shows them.
+DETAILS = ("client_organization", "prepared_for", "prepared_by", "date", "reference")
+
+# The memo's numbered sections, in order; a section the edition leaves out takes no
+# number. The reasoning picture comes last, as the HTML memo's appendix.
+SECTIONS = (
+    "summary",
+    "organization",
+    "causes",
+    "strategies",
+    "programs",
+    "guidance",
+    "unknowns",
+    "sources",
+    "reasoning",
+)
 
 
 def _sources_text(sources):
@@ -135,9 +155,10 @@ def _plan(strategies, advice, knowledge, lang):
     }
 
 
-def _cited(advice, knowledge):
+def _cited(advice, knowledge, with_guidance=True):
     numbers = set()
-    findings = (*advice.causes, *advice.strategies, *advice.programs, *advice.guidance)
+    guidance = advice.guidance if with_guidance else ()
+    findings = (*advice.causes, *advice.strategies, *advice.programs, *guidance)
     for finding in (*findings, *advice.tensions):
         numbers.update(finding.sources)
     for strategy in advice.strategies:
@@ -151,11 +172,11 @@ def _cited(advice, knowledge):
     return sorted(numbers)
 
 
-def _sources(advice, knowledge, lang, reader):
+def _sources(advice, knowledge, lang, reader, show):
     source = knowledge.source or {}
     topics = source.get("topics") or {}
     passages = []
-    for number in _cited(advice, knowledge):
+    for number in _cited(advice, knowledge, show["guidance"]):
         topic = topics.get(number, topics.get(str(number)))
         passages.append({"number": number, "topic": in_language(topic, lang) if topic else ""})
     note = source.get("defaults_note")
@@ -175,8 +196,12 @@ def _sources(advice, knowledge, lang, reader):
             "date": str(source.get("date", "")),
         },
         "passages": passages,
-        "defaults_note": in_language(note, lang) if note else reader.terms["defaults_note"],
-        "defaults": defaults,
+        "defaults_note": (
+            (in_language(note, lang) if note else reader.terms["defaults_note"])
+            if show["defaults"]
+            else reader.labels["editions"]["defaults_note_client"]
+        ),
+        "defaults": defaults if show["defaults"] else [],
     }
 
 
@@ -251,10 +276,13 @@ def _scale_defaults(knowledge, reader):
     return lines
 
 
-def memo_view(advice, knowledge, lang):
-    """The plain view model of the memo for ``advice`` in ``lang`` (``en`` or ``id``)."""
+def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
+    """The plain view model of the memo for ``advice`` in ``lang`` (``en`` or ``id``),
+    in ``edition`` (``view.editions``: client, planner or trainer). ``details`` (a
+    dict) overrides the case's ``memo`` section (``--date``, ``--prepared-by``)."""
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    show = SHOWS[check_edition(edition)]
     labels = translate(knowledge.memo, lang)
     reader = FactReader(advice, knowledge, lang, labels)
     case = advice.case or {}
@@ -323,13 +351,14 @@ def memo_view(advice, knowledge, lang):
             "sources": list(item.sources),
             "sources_text": _sources_text(item.sources),
         }
-        for item in advice.guidance
+        for item in (advice.guidance if show["guidance"] else ())
     ]
 
     unknowns = [
         {
-            "path": unknown.path,
+            "path": unknown.path if show["unknown_paths"] else "",
             "label": _unknown_label(reader, unknown.path),
+            "question": _question(reader, knowledge, unknown.path) if show["questions"] else "",
             "answers": [reader.answer(unknown.path, a) for a in unknown.changing_answers],
         }
         for unknown in advice.unknowns
@@ -342,18 +371,38 @@ def memo_view(advice, knowledge, lang):
             "facts": reader.lines(step.facts),
             "concluded": reader.lines(step.concluded),
         }
-        for number, step in enumerate(advice.trace, start=1)
+        for number, step in enumerate(advice.trace if show["trace"] else (), start=1)
     ]
 
+    memo_details = _details(case, details)
+    edition_words = labels["editions"]
+    recipient = edition_words[f"recipient_{edition}"].format(organization=advice.organization)
     view = {
         "lang": lang,
+        "edition": edition,
+        "show": dict(show),
         "labels": labels,
         "header": {
-            "title": labels["title"],
+            "title": memo_details.get("title") or labels["title"],
             "subtitle": labels["subtitle"],
-            "recipient": labels["recipient"],
+            "recipient": memo_details.get("prepared_for") or recipient,
             "organization": advice.organization,
             "change": _text_or(change.get("summary"), labels["terms"]["not_stated"]),
+            "edition": edition_words[edition],
+            "disclaimer": (
+                edition_words.get(f"disclaimer_{edition}") or labels["disclaimer"]
+            ),
+            "details": [
+                {"key": key, "label": labels["details"][key], "value": memo_details[key]}
+                for key in DETAILS
+                if key != "prepared_for" and memo_details.get(key)
+            ],
+        },
+        "footer": {
+            "versions": labels["details"]["versions"].format(
+                perencana=_perencana_version(),
+                knowledge=(knowledge.source or {}).get("knowledge_version", "?"),
+            ),
         },
         "bottom_line": {
             "main_causes": [c for c in causes if levels.index(c["strength"]) == top],
@@ -366,12 +415,66 @@ def memo_view(advice, knowledge, lang):
         "programs": programs,
         "guidance": guidance,
         "unknowns": unknowns,
-        "sources": _sources(advice, knowledge, lang, reader),
+        "sources": _sources(advice, knowledge, lang, reader, show),
         "trace": trace,
     }
+    if not show["field_paths"]:
+        view = {
+            key: (value if key == "unknowns" else without_refs(value))
+            for key, value in view.items()
+        }
+    if edition == "client":
+        view["labels"] = {
+            **labels,
+            "terms": {**labels["terms"], "unknowns_intro": edition_words["unknowns_intro_client"]},
+        }
+    view["summary"] = summary_view(view, knowledge)
+    present = [
+        name
+        for name in SECTIONS
+        if (name != "guidance" or show["guidance"]) and (name != "reasoning" or show["graph"])
+    ]
+    view["numbers"] = {name: number for number, name in enumerate(present, start=1)}
     # Formats with pictures add the reasoning picture (``memo.render``); the key is
     # here for every template.
     return {**_clean_all(view), "reasoning_svg": ""}
+
+
+def _details(case, overrides):
+    """The memo's details: the case's ``memo`` section, then ``overrides`` (the
+    command line's), each only when given."""
+    given = case.get("memo") if isinstance(case.get("memo"), dict) else {}
+    details = {
+        key: str(value) for key, value in given.items() if value not in (None, "", UNKNOWN)
+    }
+    for key, value in (overrides or {}).items():
+        if value not in (None, ""):
+            details[key] = str(value)
+    return details
+
+
+def _perencana_version():
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("perencana")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "?"
+
+
+def _question(reader, knowledge, path):
+    """The question of fields.yaml that asks for ``path``, naming the stakeholder or
+    program it is about; the field's label when there is none."""
+    item = knowledge.fields.get(generic_path(path)) or {}
+    question = in_language(item.get("question"), reader.lang)
+    if not question:
+        return _unknown_label(reader, path)
+    place = CasePath.parse(path)
+    if place.in_item and place.name is not None:
+        name = reader.item_name(place.section, place.index)
+        if name:
+            question = f"{question} ({name})"
+    return question
 
 
 def _text_or(value, fallback):
