@@ -7,6 +7,8 @@ import json
 
 from perencana.engine.case.schema import load_schema
 from perencana.engine.case.vocabulary import LANGUAGES as LANGUAGES  # for cli.py
+from perencana.engine.view.editions import DEFAULT_EDITION
+from perencana.engine.view.editions import EDITIONS as EDITIONS  # for cli.py
 
 FORMATS = ("md", "html", "text", "json")
 
@@ -30,12 +32,17 @@ BINARY_FORMATS = ("docx",)
 ADVISE_FORMATS = FORMATS + BINARY_FORMATS
 
 
-def render_advice(advice, fmt="md", lang="en", template_dir=None):
-    """The memo (or JSON) for an advice, as text (``docx``: bytes); templates in
-    ``template_dir`` replace the shipped ones of the same name."""
+def render_advice(
+    advice, fmt="md", lang="en", template_dir=None, edition=DEFAULT_EDITION, details=None
+):
+    """The memo (or JSON) for an advice, as text (``docx``: bytes), in ``edition``
+    (client, planner or trainer; the JSON advice is the same in all three); templates
+    in ``template_dir`` replace the shipped ones of the same name. ``details`` (a dict:
+    title, client_organization, prepared_by, prepared_for, date, reference) override
+    the case's ``memo`` section."""
     from perencana.engine.memo.render import render_advice as render
 
-    return render(advice, fmt, lang, template_dir=template_dir)
+    return render(advice, fmt, lang, template_dir=template_dir, edition=edition, details=details)
 
 
 def write_memo(text, path, force=False):
@@ -134,21 +141,32 @@ def render_graph(case=None, fmt="dot", lang="en"):
     return {"dot": dot, "mermaid": mermaid, "svg": svg}[fmt](graph)
 
 
-def interview(output=None, resume=None, fmt="md", lang="en", force=False):
+def interview(output=None, resume=None, fmt="md", lang="en", force=False, edition=DEFAULT_EDITION):
     """``perencana interview``: ask for the case's facts (on a terminal, or read the
     answers piped in), write the case file after every answer, then print the memo.
     Returns the exit code: 0 done, 130 interrupted (Ctrl-C), 1 input ended early."""
     from perencana.engine.interview.console import run_interview
 
-    return run_interview(output, resume, fmt, lang, force, advise=advise, render=render_advice)
+    def render(advice, fmt, lang):
+        return render_advice(advice, fmt, lang, edition=edition)
+
+    return run_interview(output, resume, fmt, lang, force, advise=advise, render=render)
 
 
 def run_batch(
-    inputs, outdir, fmt="md", lang="en", jobs=1, resume=False, progress=None, on_failure=None
+    inputs,
+    outdir,
+    fmt="md",
+    lang="en",
+    jobs=1,
+    resume=False,
+    progress=None,
+    on_failure=None,
+    edition=DEFAULT_EDITION,
 ):
     """``perencana batch``: one memo per case of ``inputs`` (case files, folders of them,
     CSV or JSON Lines tables) in ``outdir``, with ``summary.json`` and ``summary.html``.
     Returns a ``BatchResult``; see ``perencana.engine.batch.run.run_batch`` for the callbacks."""
     from perencana.engine.batch.run import run_batch as run
 
-    return run(inputs, outdir, fmt, lang, jobs, resume, progress, on_failure)
+    return run(inputs, outdir, fmt, lang, jobs, resume, progress, on_failure, edition)

@@ -581,7 +581,9 @@ def test_the_memo_section_is_optional_checked_and_kept_as_given():
         "reference": "unknown",
     }
     assert "memo" not in normalize_case(minimal_case())
-    assert [str(p) for p in validate_case({**with_memo(minimal_case()), "memo": {"author": "A"}})] == [
+    assert [
+        str(p) for p in validate_case({**with_memo(minimal_case()), "memo": {"author": "A"}})
+    ] == [
         "memo.author: unknown field; allowed here: title, client_organization, prepared_by, "
         "prepared_for, date, reference"
     ]

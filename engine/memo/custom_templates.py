@@ -81,8 +81,18 @@ def sandboxed_environment(folder=None, escape_all=False):
     ``escape_all`` autoescapes every template (Word's XML), else only HTML ones."""
     from perencana.engine.memo.templating import md_escape, underline, wrap
 
+    from perencana.engine.memo.templating import templates_dir
+
+    # The user's folder first, then the shipped templates: a copy of a shipped memo
+    # template keeps finding the section templates it includes (sections/...), and a
+    # section the user put in DIR/sections replaces the shipped one.
+    loader = None
+    if folder:
+        loader = jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(folder), jinja2.FileSystemLoader(str(templates_dir()))]
+        )
     env = MemoSandbox(
-        loader=jinja2.FileSystemLoader(folder) if folder else None,
+        loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=True if escape_all else _autoescape,
         keep_trailing_newline=True,

@@ -4,15 +4,27 @@ user's templates (``templating``, ``custom_templates``)."""
 
 from perencana.engine.memo.templating import FORMATS, TEMPLATES, render_template
 from perencana.engine.view.advice_json import advice_json_text
+from perencana.engine.view.editions import DEFAULT_EDITION, EDITIONS, check_edition
 from perencana.engine.view.memo import memo_view
 
-__all__ = ["FORMATS", "TEMPLATES", "render", "render_advice"]
+__all__ = ["EDITIONS", "FORMATS", "TEMPLATES", "render", "render_advice"]
 
 
-def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
+def render(
+    advice,
+    knowledge,
+    fmt="md",
+    lang="en",
+    template_dir=None,
+    edition=DEFAULT_EDITION,
+    details=None,
+):
     """The advice as ``fmt`` (``md``, ``html``, ``text`` or ``json``; ``docx`` gives
-    bytes) in ``lang``. A template for ``fmt`` in ``template_dir`` replaces the shipped
+    bytes) in ``lang``, in ``edition`` (client, planner or trainer; the JSON advice is
+    the same in all). ``details`` (title, prepared_by, date...) override the case's
+    ``memo`` section. A template for ``fmt`` in ``template_dir`` replaces the shipped
     one (see ``memo.custom_templates``)."""
+    check_edition(edition)
     if fmt == "json":
         return advice_json_text(advice)
     if fmt not in TEMPLATES and fmt != "docx":
@@ -20,8 +32,8 @@ def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
     from perencana.engine.memo.custom_templates import custom_template, render_custom
 
     custom = custom_template(template_dir, fmt)
-    view = memo_view(advice, knowledge, lang)
-    if fmt == "html":
+    view = memo_view(advice, knowledge, lang, edition, details)
+    if fmt == "html" and view["show"]["graph"]:
         from perencana.engine.graph.svg import memo_picture
 
         # Added after the view's cleaning, which would turn the Markup (every text
@@ -37,12 +49,23 @@ def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
     return text
 
 
-def render_advice(advice, fmt="md", lang="en", template_dir=None):
+def render_advice(
+    advice, fmt="md", lang="en", template_dir=None, edition=DEFAULT_EDITION, details=None
+):
     """The memo (or JSON) for an advice, as text (``docx``: bytes); templates in
     ``template_dir`` replace the shipped ones of the same name."""
     if fmt == "json":
         # JSON needs no templates: skip loading the knowledge and the memo view.
+        check_edition(edition)
         return advice_json_text(advice)
     from perencana.knowledge import load_knowledge
 
-    return render(advice, load_knowledge(), fmt, lang, template_dir=template_dir)
+    return render(
+        advice,
+        load_knowledge(),
+        fmt,
+        lang,
+        template_dir=template_dir,
+        edition=edition,
+        details=details,
+    )

@@ -389,9 +389,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
             "organization": advice.organization,
             "change": _text_or(change.get("summary"), labels["terms"]["not_stated"]),
             "edition": edition_words[edition],
-            "disclaimer": (
-                edition_words.get(f"disclaimer_{edition}") or labels["disclaimer"]
-            ),
+            "disclaimer": (edition_words.get(f"disclaimer_{edition}") or labels["disclaimer"]),
             "details": [
                 {"key": key, "label": labels["details"][key], "value": memo_details[key]}
                 for key in DETAILS
@@ -444,9 +442,7 @@ def _details(case, overrides):
     """The memo's details: the case's ``memo`` section, then ``overrides`` (the
     command line's), each only when given."""
     given = case.get("memo") if isinstance(case.get("memo"), dict) else {}
-    details = {
-        key: str(value) for key, value in given.items() if value not in (None, "", UNKNOWN)
-    }
+    details = {key: str(value) for key, value in given.items() if value not in (None, "", UNKNOWN)}
     for key, value in (overrides or {}).items():
         if value not in (None, ""):
             details[key] = str(value)
@@ -473,7 +469,7 @@ def _question(reader, knowledge, path):
     if place.in_item and place.name is not None:
         name = reader.item_name(place.section, place.index)
         if name:
-            question = f"{question} ({name})"
+            question = f"{name}: {question}"
     return question
 
 
