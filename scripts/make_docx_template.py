@@ -134,6 +134,44 @@ def strategy_table(document, loop):
     )
 
 
+def summary_section(document):
+    """The one-page summary (view ``summary``, words ``labels.summary``), then a page
+    break: the memo goes on from page 2."""
+    w = "labels.summary"
+    document.add_heading(f"{{{{ numbers.summary }}}}. {{{{ {w}.heading }}}}", level=1)
+    labelled(document, f"{{{{ {w}.diagnosis }}}}. ", '{{ summary.diagnosis|join(" ") }}')
+    para(document, f"{{{{ {w}.first_strategies }}}}:", bold=True)
+    tag(document, "{%p for s in summary.strategies %}")
+    labelled(document, "{{ s.rank }}. {{ s.title }}: ", "{{ s.reason }}")
+    tag(document, "{%p else %}")
+    para(document, f"{{{{ {T}.no_strategies }}}}")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p if summary.programs %}")
+    para(document, f"{{{{ {w}.programs }}}}:", bold=True)
+    bullets(document, "p in summary.programs", "{{ p.name }}: {{ p.decision_label }}")
+    tag(document, "{%p endif %}")
+    para(document, f"{{{{ {w}.risks }}}}:", bold=True)
+    tag(document, "{%p if summary.risks %}")
+    bullets(document, "r in summary.risks", "{{ r.strategy }}: {{ r.text }}")
+    tag(document, "{%p else %}")
+    para(document, f"{{{{ {w}.no_risks }}}}")
+    tag(document, "{%p endif %}")
+    para(document, f"{{{{ {w}.open }}}}:", bold=True)
+    tag(document, "{%p if summary.open %}")
+    bullets(
+        document,
+        "u in summary.open",
+        "{% if u.question %}{{ u.question }}{% else %}{{ u.label }}{% endif %}",
+    )
+    tag(document, "{%p if summary.open_more %}")
+    para(document, "{{ summary.open_more }}")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p else %}")
+    para(document, f"{{{{ {w}.no_open }}}}")
+    tag(document, "{%p endif %}")
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
 def build():
     document = Document()
     section = document.sections[0]
@@ -160,36 +198,17 @@ def build():
     labelled(document, f"{{{{ {T}.to }}}}: ", "{{ header.recipient }}")
     labelled(document, f"{{{{ {T}.organization }}}}: ", "{{ header.organization }}")
     labelled(document, f"{{{{ {T}.change }}}}: ", "{{ header.change }}")
-    para(document, "{{ labels.disclaimer }}", style="Quote")
-
-    # -- 1. bottom line
-    document.add_heading(f"1. {{{{ {H}.bottom_line }}}}", level=1)
-    para(document, f"{{{{ {T}.main_causes }}}}:", bold=True)
-    tag(document, "{%p if bottom_line.main_causes %}")
-    bullets(
-        document,
-        "c in bottom_line.main_causes",
-        "{{ c.title }} ({{ c.strength_label }}){% if c.summary %}: {{ c.summary }}{% endif %}",
-    )
-    tag(document, "{%p else %}")
-    para(document, f"{{{{ {T}.no_causes }}}}")
-    tag(document, "{%p endif %}")
-    para(document, f"{{{{ {T}.start_with }}}}:", bold=True)
-    tag(document, "{%p if bottom_line.start_with %}")
-    tag(document, "{%p for s in bottom_line.start_with %}")
-    labelled(
-        document,
-        "{{ s.rank }}. {{ s.title }}: ",
-        f"{{{{ {T}.because }}}}: "
-        "{% for f in s.because %}{{ f.text }}{% if not loop.last %}; {% endif %}{% endfor %}",
-    )
+    tag(document, "{%p for d in header.details %}")
+    labelled(document, "{{ d.label }}: ", "{{ d.value }}")
     tag(document, "{%p endfor %}")
-    tag(document, "{%p else %}")
-    para(document, f"{{{{ {T}.no_strategies }}}}")
-    tag(document, "{%p endif %}")
+    labelled(document, "{{ labels.editions.edition }}: ", "{{ header.edition }}")
+    para(document, "{{ header.disclaimer }}", style="Quote")
+
+    # -- 1. the one-page summary
+    summary_section(document)
 
     # -- 2. organization
-    document.add_heading(f"2. {{{{ {H}.organization }}}}", level=1)
+    document.add_heading(f"{{{{ numbers.organization }}}}. {{{{ {H}.organization }}}}", level=1)
     tag(document, "{%p for f in organization.facts %}")
     labelled(document, "{{ f.label }}: ", "{{ f.value }}")
     tag(document, "{%p endfor %}")
@@ -205,9 +224,11 @@ def build():
     tag(document, "{%p endif %}")
 
     # -- 3. causes
-    document.add_heading(f"3. {{{{ {H}.causes }}}}", level=1)
+    document.add_heading(f"{{{{ numbers.causes }}}}. {{{{ {H}.causes }}}}", level=1)
     tag(document, "{%p for c in causes %}")
-    document.add_heading("3.{{ loop.index }} {{ c.title }}: {{ c.strength_label }}", level=2)
+    document.add_heading(
+        "{{ numbers.causes }}.{{ loop.index }} {{ c.title }}: {{ c.strength_label }}", level=2
+    )
     para(document, "{{ c.summary }}")
     para(document, f"{{{{ {T}.evidence }}}}:", bold=True)
     bullets(document, "f in c.evidence", "{{ f.text }}")
@@ -219,7 +240,7 @@ def build():
     # -- 4. strategies: those to start with, then the others, each grouped by phase
     # in a table per phase; each strategy's caveats and steps; then how recommended
     # strategies fit together
-    document.add_heading(f"4. {{{{ {H}.strategies }}}}", level=1)
+    document.add_heading(f"{{{{ numbers.strategies }}}}. {{{{ {H}.strategies }}}}", level=1)
     tag(document, "{%p if strategies %}")
     for groups, label in (
         ("plan.start_with", "start_with"),
@@ -271,7 +292,7 @@ def build():
     tag(document, "{%p endif %}")
 
     # -- 5. programs
-    document.add_heading(f"5. {{{{ {H}.programs }}}}", level=1)
+    document.add_heading(f"{{{{ numbers.programs }}}}. {{{{ {H}.programs }}}}", level=1)
     tag(document, "{%p if programs %}")
     loop_table(
         document,
@@ -294,10 +315,11 @@ def build():
     para(document, f"{{{{ {T}.no_programs }}}}")
     tag(document, "{%p endif %}")
 
-    # -- 6. guidance
-    document.add_heading(f"6. {{{{ {H}.guidance }}}}", level=1)
+    # -- guidance to the planner (not in the client edition)
+    tag(document, "{%p if show.guidance %}")
+    document.add_heading(f"{{{{ numbers.guidance }}}}. {{{{ {H}.guidance }}}}", level=1)
     tag(document, "{%p for g in guidance %}")
-    document.add_heading("6.{{ loop.index }} {{ g.title }}", level=2)
+    document.add_heading("{{ numbers.guidance }}.{{ loop.index }} {{ g.title }}", level=2)
     para(document, "{{ g.text }}")
     tag(document, "{%p if g.because %}")
     labelled(
@@ -310,15 +332,18 @@ def build():
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_guidance }}}}")
     tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
 
     # -- 7. unknowns
-    document.add_heading(f"7. {{{{ {H}.unknowns }}}}", level=1)
+    document.add_heading(f"{{{{ numbers.unknowns }}}}. {{{{ {H}.unknowns }}}}", level=1)
     tag(document, "{%p if unknowns %}")
     para(document, f"{{{{ {T}.unknowns_intro }}}}")
     bullets(
         document,
         "u in unknowns",
-        f"{{{{ u.label }}}} ({{{{ u.path }}}}): {{{{ {T}.changing_answers }}}}: "
+        "{% if u.question %}{{ u.question }} {% else %}{{ u.label }}"
+        "{% if u.path %} ({{ u.path }}){% endif %}: {% endif %}"
+        f"{{{{ {T}.changing_answers }}}}: "
         '{{ u.answers|join(", ") }}',
     )
     tag(document, "{%p else %}")
@@ -326,7 +351,7 @@ def build():
     tag(document, "{%p endif %}")
 
     # -- 8. sources
-    document.add_heading(f"8. {{{{ {H}.sources }}}}", level=1)
+    document.add_heading(f"{{{{ numbers.sources }}}}. {{{{ {H}.sources }}}}", level=1)
     labelled(
         document,
         f"{{{{ {T}.document }}}}: ",
@@ -345,7 +370,8 @@ def build():
     bullets(document, "f in sources.defaults", "{{ f.text }}")
     tag(document, "{%p endif %}")
 
-    # -- appendix: the trace
+    # -- appendix: the trace (trainer edition only)
+    tag(document, "{%p if show.trace %}")
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     document.add_heading(f"{{{{ {H}.appendix }}}}", level=1)
     para(document, f"{{{{ {T}.trace_intro }}}}")
@@ -366,6 +392,8 @@ def build():
         size=9,
     )
     tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+    para(document, "{{ footer.versions }}", size=8, color=MUTED)
     return document
 
 

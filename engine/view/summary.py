@@ -55,9 +55,16 @@ def summary_view(view, knowledge):
         }
         for s in first
     ]
-    risks = []
-    for s in first:
-        risks += [{"strategy": s["title"], "text": text} for text in s["caveats"]]
+    # The first caveat of each first strategy, in rank order, then the second ones...:
+    # the main risks are spread over the strategies, not all of the first one.
+    risks = [
+        {"strategy": s["title"], "text": text}
+        for _, _, s, text in sorted(
+            (place, order, s, text)
+            for order, s in enumerate(first)
+            for place, text in enumerate(s["caveats"])
+        )
+    ]
     risk_limit = limits.get("risks", len(risks))
     open_limit = limits.get("open_questions", len(view["unknowns"]))
     open_questions = view["unknowns"][:open_limit]
