@@ -79,9 +79,7 @@ class MemoSandbox(SandboxedEnvironment):
 def sandboxed_environment(folder=None, escape_all=False):
     """A sandboxed Jinja environment over ``folder`` with the memo filters;
     ``escape_all`` autoescapes every template (Word's XML), else only HTML ones."""
-    from perencana.engine.memo.templating import md_escape, underline, wrap
-
-    from perencana.engine.memo.templating import templates_dir
+    from perencana.engine.memo.templating import md_escape, templates_dir, underline, wrap
 
     # The user's folder first, then the shipped templates: a copy of a shipped memo
     # template keeps finding the section templates it includes (sections/...), and a
