@@ -21,9 +21,15 @@ DEFAULT_EDITION = "planner"
 # What each edition shows. ``field_paths``: case paths beside facts; ``unknown_paths``:
 # case paths beside the unknowns; ``questions``: the unknowns asked as questions;
 # ``guidance``: the guidance to the planner; ``defaults``: the list of the project's
-# default numbers; ``graph``: the reasoning picture; ``trace``: the rules as they fired.
+# default numbers; ``graph``: the reasoning picture; ``trace``: the rules as they fired;
+# ``details_of_others``: the caveats, first steps and every reason of the strategies
+# to also consider (the client edition keeps them for the strategies to start with,
+# gives the others their first reason, and so stays within its five pages); ``organization_facts``: the organization's facts as the case
+# gives them (the client knows them: its edition keeps the life-cycle stage only).
 SHOWS = {
     "client": {
+        "organization_facts": False,
+        "details_of_others": False,
         "field_paths": False,
         "unknown_paths": False,
         "questions": True,
@@ -33,6 +39,8 @@ SHOWS = {
         "trace": False,
     },
     "planner": {
+        "organization_facts": True,
+        "details_of_others": True,
         "field_paths": False,
         "unknown_paths": True,
         "questions": False,
@@ -42,6 +50,8 @@ SHOWS = {
         "trace": False,
     },
     "trainer": {
+        "organization_facts": True,
+        "details_of_others": True,
         "field_paths": True,
         "unknown_paths": True,
         "questions": False,

@@ -302,6 +302,11 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         for cause in advice.causes
     ]
     strategies = [_strategy(reader, s, knowledge, lang) for s in advice.strategies]
+    if not show["details_of_others"]:
+        for strategy in strategies:
+            if not strategy["start_with"]:
+                strategy["caveats"], strategy["first_steps"] = [], []
+                strategy["because"] = strategy["because"][:1]
     levels = knowledge.thresholds["strength"]["levels"]
     top = max((levels.index(c.strength) for c in advice.causes), default=None)
     start_with = knowledge.thresholds["ranking"]["start_with"]
@@ -374,6 +379,9 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         for number, step in enumerate(advice.trace if show["trace"] else (), start=1)
     ]
 
+    organization = _organization(reader, case, advice, knowledge, lang)
+    if not show["organization_facts"]:
+        organization["facts"] = []
     memo_details = _details(case, details)
     edition_words = labels["editions"]
     recipient = edition_words[f"recipient_{edition}"].format(organization=advice.organization)
@@ -406,7 +414,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
             "main_causes": [c for c in causes if levels.index(c["strength"]) == top],
             "start_with": strategies[:start_with],
         },
-        "organization": _organization(reader, case, advice, knowledge, lang),
+        "organization": organization,
         "causes": causes,
         "strategies": strategies,
         "plan": _plan(strategies, advice, knowledge, lang),
