@@ -126,7 +126,7 @@ def strategy_table(document, loop):
             [("{{ s.title }}", "bold"), ("{{ s.summary }}", None)],
             [
                 ("{%p for f in s.because %}", None),
-                ("{{ f.text }}", "List Bullet"),
+                ("{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}", "List Bullet"),
                 ("{%p endfor %}", None),
             ],
             [("{{ s.sources_text }}", None)],
@@ -231,7 +231,7 @@ def build():
     )
     para(document, "{{ c.summary }}")
     para(document, f"{{{{ {T}.evidence }}}}:", bold=True)
-    bullets(document, "f in c.evidence", "{{ f.text }}")
+    bullets(document, "f in c.evidence", "{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}")
     cited(document, "c.sources_text")
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_causes }}}}")
@@ -305,7 +305,7 @@ def build():
             [
                 ("{{ p.decision_text }}", None),
                 ("{%p for f in p.why %}", None),
-                ("{{ f.text }}", "List Bullet"),
+                ("{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}", "List Bullet"),
                 ("{%p endfor %}", None),
             ],
             [("{{ p.sources_text }}", None)],
