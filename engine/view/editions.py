@@ -24,8 +24,9 @@ DEFAULT_EDITION = "planner"
 # default numbers; ``graph``: the reasoning picture; ``trace``: the rules as they fired;
 # ``details_of_others``: the caveats, first steps and every reason of the strategies
 # to also consider (the client edition keeps them for the strategies to start with,
-# gives the others their first reason, and so stays within its five pages); ``organization_facts``: the organization's facts as the case
-# gives them (the client knows them: its edition keeps the life-cycle stage only).
+# gives the others their first reason, and so stays within its five pages);
+# ``organization_facts``: the organization's facts as the case gives them (the client
+# knows them: its edition keeps the life-cycle stage only).
 SHOWS = {
     "client": {
         "organization_facts": False,
