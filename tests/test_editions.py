@@ -324,3 +324,19 @@ def test_the_reasoning_picture_lists_the_strategies_in_rank_order(advices):
         ranks = {f"strategy:{s.id}": s.rank for s in advice.strategies}
         placed = sorted((key for key in drawn.order if key in ranks), key=drawn.order.get)
         assert [ranks[key] for key in placed] == sorted(ranks[key] for key in placed)
+
+
+def test_a_custom_template_folder_still_finds_the_section_templates(tmp_path):
+    from perencana.engine.memo.templating import templates_dir
+
+    shipped = (templates_dir() / "memo.md.j2").read_text(encoding="utf-8")
+    (tmp_path / "memo.md.j2").write_text("LETTERHEAD\n" + shipped, encoding="utf-8")
+    made = invoke("advise", EXAMPLES / "program-review.yaml", "--template-dir", tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith("LETTERHEAD")
+    assert "## 1. Summary" in made.stdout
+    # A section template of the same name in the folder replaces the shipped one.
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "sections" / "summary.md.j2").write_text("OUR SUMMARY\n", encoding="utf-8")
+    made = invoke("advise", EXAMPLES / "program-review.yaml", "--template-dir", tmp_path)
+    assert "OUR SUMMARY" in made.stdout and "## 1. Summary" not in made.stdout
