@@ -336,7 +336,9 @@ def test_a_custom_template_folder_still_finds_the_section_templates(tmp_path):
     assert made.stdout.startswith("LETTERHEAD")
     assert "## 1. Summary" in made.stdout
     # A section template of the same name in the folder replaces the shipped one.
-    (tmp_path / "sections").mkdir()
-    (tmp_path / "sections" / "summary.md.j2").write_text("OUR SUMMARY\n", encoding="utf-8")
-    made = invoke("advise", EXAMPLES / "program-review.yaml", "--template-dir", tmp_path)
+    own = tmp_path / "own"
+    (own / "sections").mkdir(parents=True)
+    (own / "memo.md.j2").write_text(shipped, encoding="utf-8")
+    (own / "sections" / "summary.md.j2").write_text("OUR SUMMARY\n", encoding="utf-8")
+    made = invoke("advise", EXAMPLES / "program-review.yaml", "--template-dir", own)
     assert "OUR SUMMARY" in made.stdout and "## 1. Summary" not in made.stdout
