@@ -138,6 +138,7 @@ def summary_section(document):
     """The one-page summary (view ``summary``, words ``labels.summary``), then a page
     break: the memo goes on from page 2."""
     w = "labels.summary"
+    start = len(document.paragraphs)
     document.add_heading(f"{{{{ numbers.summary }}}}. {{{{ {w}.heading }}}}", level=1)
     labelled(document, f"{{{{ {w}.diagnosis }}}}. ", '{{ summary.diagnosis|join(" ") }}')
     para(document, f"{{{{ {w}.first_strategies }}}}:", bold=True)
@@ -169,7 +170,15 @@ def summary_section(document):
     tag(document, "{%p else %}")
     para(document, f"{{{{ {w}.no_open }}}}")
     tag(document, "{%p endif %}")
+    compact(document.paragraphs[start + 1 :])
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def compact(paragraphs):
+    """Tight spacing for the title block and the summary, so that both fit page 1."""
+    for paragraph in paragraphs:
+        paragraph.paragraph_format.space_before = Pt(0)
+        paragraph.paragraph_format.space_after = Pt(3)
 
 
 def build():
@@ -192,6 +201,7 @@ def build():
     core.comments = ""
 
     # -- header
+    start = len(document.paragraphs)
     para(document, "{{ header.title }}", bold=True, size=10, color=ACCENT)
     document.add_heading("{{ header.organization }}", level=0)
     para(document, "{{ header.subtitle }}", italic=True, color=MUTED)
@@ -203,6 +213,7 @@ def build():
     tag(document, "{%p endfor %}")
     labelled(document, "{{ labels.editions.edition }}: ", "{{ header.edition }}")
     para(document, "{{ header.disclaimer }}", style="Quote")
+    compact(document.paragraphs[start:])
 
     # -- 1. the one-page summary
     summary_section(document)

@@ -11,6 +11,8 @@ the trace. The JSON advice is the same whatever the edition.
 import io
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -342,3 +344,36 @@ def test_a_custom_template_folder_still_finds_the_section_templates(tmp_path):
     (own / "sections" / "summary.md.j2").write_text("OUR SUMMARY\n", encoding="utf-8")
     made = invoke("advise", EXAMPLES / "program-review.yaml", "--template-dir", own)
     assert "OUR SUMMARY" in made.stdout and "## 1. Summary" not in made.stdout
+
+
+SOFFICE = shutil.which("soffice")
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.mark.slow  # an office suite
+@pytest.mark.skipif(
+    SOFFICE is None or PDFTOTEXT is None,
+    reason="no LibreOffice or pdftotext here (apt-get install libreoffice-writer poppler-utils)",
+)
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_word_summary_is_page_one_alone(tmp_path, lang):
+    words = labels(lang)
+    memo = tmp_path / "memo.docx"
+    made = invoke(
+        "advise", EXAMPLES / "old-government-office.yaml", "--format", "docx", "--lang", lang,
+        "--edition", "client", "-o", memo,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(memo)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert (tmp_path / "memo.pdf").exists(), done.stderr
+    text = subprocess.run(
+        [PDFTOTEXT, "-enc", "UTF-8", str(tmp_path / "memo.pdf"), "-"], capture_output=True
+    ).stdout.decode("utf-8")
+    pages = [" ".join(page.split()) for page in text.split("\f")]
+    assert f"1. {words['summary']['heading']}" in pages[0]
+    assert words["summary"]["open"] in pages[0]
+    assert pages[1].startswith(f"2. {words['headings']['organization']}")
