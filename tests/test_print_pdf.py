@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from html import unescape
 
 import pytest
 
@@ -133,3 +134,11 @@ def test_the_client_edition_prints_its_summary_alone_on_page_one(tmp_path, case,
     assert "file://" not in " ".join(pages)
     if case == "old-government-office":  # the rich case: at most 5 A4 pages
         assert page_count(pdf) <= 5
+    # No page ends with a heading: each heading stays with what it heads.
+    source = html.read_text(encoding="utf-8")
+    headings = re.findall(r"<h[234][^>]*>(.*?)</h[234]>", source, re.S)
+    headings = {" ".join(unescape(re.sub(r"<[^>]+>", " ", h)).split()) for h in headings}
+    for number, page in enumerate(pages[:-1], start=1):
+        body = re.sub(r"\s*\d+\s*/\s*\d+$", "", page)
+        ended = [h for h in headings if len(h) > 3 and body.endswith(h)]
+        assert ended == [], f"page {number} ends with a heading"
