@@ -47,6 +47,19 @@ def lang_option(command):
     )(command)
 
 
+def edition_option(command):
+    """--edition, shared by the commands that write memos (advise, batch, interview)."""
+    return click.option(
+        "--edition",
+        type=click.Choice(api.EDITIONS),
+        default=api.DEFAULT_EDITION,
+        show_default=True,
+        help="Who the memo is for: client (the organization's leadership: plain reasons, "
+        "no field paths, rule ids or guidance to the planner), planner, or trainer "
+        "(everything, with the rules' trace). The JSON advice is the same in all three.",
+    )(command)
+
+
 def memo_format_option(choices, help_text):
     """The --format option of the commands that render memos (md by default)."""
     return click.option(
@@ -103,7 +116,9 @@ Examples:
   cat case.yaml | perencana advise - --format json
   perencana advise case.yaml -o memo.docx
   perencana advise case.yaml -o memo.pdf
-  perencana advise case.yaml --lang id --template-dir letterhead/ -o memo.md"""
+  perencana advise case.yaml --lang id --template-dir letterhead/ -o memo.md
+  perencana advise case.yaml --edition client --date 2026-11-30 \\
+      --prepared-by "Ani Rahayu" -o memo.html"""
 )
 @case_argument
 @click.option(
@@ -125,7 +140,19 @@ Examples:
     help="Use the memo templates in DIR (memo.md.j2, memo.html.j2, memo.text.j2, memo.docx) "
     "instead of the shipped ones of the same name; they run sandboxed.",
 )
-def advise(case, fmt, lang, output, force, template_dir):
+@edition_option
+@click.option(
+    "--date",
+    metavar="TEXT",
+    help="The memo's date as it should be printed (e.g. 2026-11-30); overrides memo.date "
+    "of the case. Without it (or memo.date) the memo carries no date.",
+)
+@click.option(
+    "--prepared-by",
+    metavar="TEXT",
+    help="Who prepared the memo; overrides memo.prepared_by of the case.",
+)
+def advise(case, fmt, lang, output, force, template_dir, edition, date, prepared_by):
     """Run the engine on a case file and print the advisory memo.
 
     CASE is a YAML or JSON case file, or - for standard input.
@@ -133,7 +160,9 @@ def advise(case, fmt, lang, output, force, template_dir):
     fmt = _format_for(output, fmt, api.ADVISE_FORMATS, "md")
     if fmt in api.BINARY_FORMATS and not output:
         raise click.UsageError(f"--format {fmt} writes a file; name it with -o FILE")
-    text = api.render_advice(api.advise(_read_case(case)), fmt, lang, template_dir)
+    details = {"date": date, "prepared_by": prepared_by}
+    advice = api.advise(_read_case(case))
+    text = api.render_advice(advice, fmt, lang, template_dir, edition=edition, details=details)
     _emit(text, output, force)
 
 
@@ -384,9 +413,10 @@ Examples:
 )
 @memo_format_option(api.FORMATS, "The memo printed at the end: md, html, text or json.")
 @lang_option
+@edition_option
 @click.option("--force", is_flag=True, help="Overwrite the case file (and memo) if it exists.")
 @click.pass_context
-def interview_command(ctx, output, resume, memo, fmt, lang, force):
+def interview_command(ctx, output, resume, memo, fmt, lang, edition, force):
     """Ask for the facts of a case, write the case file, print the memo.
 
     Only questions whose answer can still change the advice are asked, the most
@@ -404,7 +434,7 @@ def interview_command(ctx, output, resume, memo, fmt, lang, force):
         )
     if ctx.get_parameter_source("lang") == click.core.ParameterSource.DEFAULT:
         lang = None  # a resumed interview keeps its own language
-    ctx.exit(api.interview(output, resume, fmt, lang, force, memo))
+    ctx.exit(api.interview(output, resume, fmt, lang, force, memo, edition))
 
 
 @main.command(
@@ -425,6 +455,7 @@ Examples:
 )
 @memo_format_option(api.FORMATS, "Format of each memo: md, html, text or json.")
 @lang_option
+@edition_option
 @click.option(
     "-j",
     "--jobs",
@@ -439,7 +470,7 @@ Examples:
     help="Skip each case whose memo is newer than the case and matches the summary.",
 )
 @click.pass_context
-def batch_command(ctx, inputs, outdir, fmt, lang, jobs, resume):
+def batch_command(ctx, inputs, outdir, fmt, lang, edition, jobs, resume):
     """Advise many organizations at once: one memo per case, and a portfolio summary.
 
     INPUT is a case file (YAML or JSON), a folder of them, a CSV file with one case
@@ -458,7 +489,15 @@ def batch_command(ctx, inputs, outdir, fmt, lang, jobs, resume):
             click.echo(f"Error: {label}: {problem}", err=True)
 
     result = api.run_batch(
-        inputs, outdir, fmt, lang, jobs, resume, progress if stderr.isatty() else None, report
+        inputs,
+        outdir,
+        fmt,
+        lang,
+        jobs,
+        resume,
+        progress if stderr.isatty() else None,
+        report,
+        edition=edition,
     )
     click.echo(result.report())
     ctx.exit(result.exit_code)

@@ -8,6 +8,8 @@ import os
 
 from perencana.engine.case.schema import load_schema
 from perencana.engine.case.vocabulary import LANGUAGES as LANGUAGES  # for cli.py
+from perencana.engine.view.editions import DEFAULT_EDITION
+from perencana.engine.view.editions import EDITIONS as EDITIONS  # for cli.py
 
 FORMATS = ("md", "html", "text", "json")
 
@@ -76,12 +78,17 @@ def output_format(output, fmt, formats, default):
     return by_extension
 
 
-def render_advice(advice, fmt="md", lang="en", template_dir=None):
-    """The memo (or JSON) for an advice, as text (``docx``, ``pdf``: bytes); templates in
-    ``template_dir`` replace the shipped ones of the same name."""
+def render_advice(
+    advice, fmt="md", lang="en", template_dir=None, edition=DEFAULT_EDITION, details=None
+):
+    """The memo (or JSON) for an advice, as text (``docx``, ``pdf``: bytes), in
+    ``edition`` (client, planner or trainer; the JSON advice is the same in all three);
+    templates in ``template_dir`` replace the shipped ones of the same name.
+    ``details`` (a dict: title, client_organization, prepared_by, prepared_for, date,
+    reference) override the case's ``memo`` section."""
     from perencana.engine.memo.render import render_advice as render
 
-    return render(advice, fmt, lang, template_dir=template_dir)
+    return render(advice, fmt, lang, template_dir=template_dir, edition=edition, details=details)
 
 
 def write_memo(text, path, force=False):
@@ -199,13 +206,18 @@ def memo_format_for(path):
     return MEMO_EXTENSIONS.get(Path(str(path)).suffix.casefold())
 
 
-def interview(output=None, resume=None, fmt="md", lang=None, force=False, memo=None):
+def interview(
+    output=None, resume=None, fmt="md", lang=None, force=False, memo=None, edition=DEFAULT_EDITION
+):
     """``perencana interview``: ask for the case's facts (on a terminal, or read the
     answers piped in), write the case file after every answer, then the memo: to the
     file ``memo`` (its format from its extension), else printed. ``lang`` ``None``
     takes the language a resumed file records. Returns the exit code: 0 done, 130
     interrupted (Ctrl-C), 1 input ended early."""
     from perencana.engine.interview.console import run_interview
+
+    def render(advice, fmt, lang):
+        return render_advice(advice, fmt, lang, edition=edition)
 
     if memo is not None:
         fmt = memo_format_for(memo) or fmt
@@ -216,18 +228,26 @@ def interview(output=None, resume=None, fmt="md", lang=None, force=False, memo=N
         lang,
         force,
         advise=advise,
-        render=render_advice,
+        render=render,
         memo=memo,
         write_memo=write_memo,
     )
 
 
 def run_batch(
-    inputs, outdir, fmt="md", lang="en", jobs=1, resume=False, progress=None, on_failure=None
+    inputs,
+    outdir,
+    fmt="md",
+    lang="en",
+    jobs=1,
+    resume=False,
+    progress=None,
+    on_failure=None,
+    edition=DEFAULT_EDITION,
 ):
     """``perencana batch``: one memo per case of ``inputs`` (case files, folders of them,
     CSV or JSON Lines tables) in ``outdir``, with ``summary.json`` and ``summary.html``.
     Returns a ``BatchResult``; see ``perencana.engine.batch.run.run_batch`` for the callbacks."""
     from perencana.engine.batch.run import run_batch as run
 
-    return run(inputs, outdir, fmt, lang, jobs, resume, progress, on_failure)
+    return run(inputs, outdir, fmt, lang, jobs, resume, progress, on_failure, edition)

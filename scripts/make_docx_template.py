@@ -163,7 +163,7 @@ def strategy_table(document, loop):
             ],
             [
                 ("{%p for f in s.because %}", None),
-                ("{{ f.text }}", "List Bullet"),
+                ("{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}", "List Bullet"),
                 ("{%p endfor %}", None),
             ],
             [("{{ s.sources_text }}", None)],
@@ -358,6 +358,53 @@ def stakeholder_map_section(document, number):
     tag(document, "{%p endif %}")
 
 
+def summary_section(document):
+    """The one-page summary (view ``summary``, words ``labels.summary``), then a page
+    break: the memo goes on from page 2."""
+    w = "labels.summary"
+    start = len(document.paragraphs)
+    document.add_heading(f"{{{{ numbers.summary }}}}. {{{{ {w}.heading }}}}", level=1)
+    labelled(document, f"{{{{ {w}.diagnosis }}}}. ", '{{ summary.diagnosis|join(" ") }}')
+    para(document, f"{{{{ {w}.first_strategies }}}}:", bold=True)
+    tag(document, "{%p for s in summary.strategies %}")
+    labelled(document, "{{ s.rank }}. {{ s.title }}: ", "{{ s.reason }}")
+    tag(document, "{%p else %}")
+    para(document, f"{{{{ {T}.no_strategies }}}}")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p if summary.programs %}")
+    para(document, f"{{{{ {w}.programs }}}}:", bold=True)
+    bullets(document, "p in summary.programs", "{{ p.name }}: {{ p.decision_label }}")
+    tag(document, "{%p endif %}")
+    para(document, f"{{{{ {w}.risks }}}}:", bold=True)
+    tag(document, "{%p if summary.risks %}")
+    bullets(document, "r in summary.risks", "{{ r.strategy }}: {{ r.text }}")
+    tag(document, "{%p else %}")
+    para(document, f"{{{{ {w}.no_risks }}}}")
+    tag(document, "{%p endif %}")
+    para(document, f"{{{{ {w}.open }}}}:", bold=True)
+    tag(document, "{%p if summary.open %}")
+    bullets(
+        document,
+        "u in summary.open",
+        "{% if u.question %}{{ u.question }}{% else %}{{ u.label }}{% endif %}",
+    )
+    tag(document, "{%p if summary.open_more %}")
+    para(document, "{{ summary.open_more }}")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p else %}")
+    para(document, f"{{{{ {w}.no_open }}}}")
+    tag(document, "{%p endif %}")
+    compact(document.paragraphs[start + 1 :])
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def compact(paragraphs):
+    """Tight spacing for the title block and the summary, so that both fit page 1."""
+    for paragraph in paragraphs:
+        paragraph.paragraph_format.space_before = Pt(0)
+        paragraph.paragraph_format.space_after = Pt(3)
+
+
 def build():
     document = Document()
     section = document.sections[0]
@@ -376,42 +423,25 @@ def build():
     properties(document)
 
     # -- header
+    start = len(document.paragraphs)
     para(document, "{{ header.title }}", bold=True, size=10, color=ACCENT)
     document.add_heading("{{ header.organization }}", level=0)
     para(document, "{{ header.subtitle }}", italic=True, color=MUTED)
     labelled(document, f"{{{{ {T}.to }}}}: ", "{{ header.recipient }}")
     labelled(document, f"{{{{ {T}.organization }}}}: ", "{{ header.organization }}")
     labelled(document, f"{{{{ {T}.change }}}}: ", "{{ header.change }}")
-    para(document, "{{ labels.disclaimer }}", style="Quote")
-
-    # -- 1. bottom line
-    document.add_heading(f"1. {{{{ {H}.bottom_line }}}}", level=1)
-    para(document, f"{{{{ {T}.main_causes }}}}:", bold=True)
-    tag(document, "{%p if bottom_line.main_causes %}")
-    bullets(
-        document,
-        "c in bottom_line.main_causes",
-        "{{ c.title }} ({{ c.strength_label }}){% if c.summary %}: {{ c.summary }}{% endif %}",
-    )
-    tag(document, "{%p else %}")
-    para(document, f"{{{{ {T}.no_causes }}}}")
-    tag(document, "{%p endif %}")
-    para(document, f"{{{{ {T}.start_with }}}}:", bold=True)
-    tag(document, "{%p if bottom_line.start_with %}")
-    tag(document, "{%p for s in bottom_line.start_with %}")
-    labelled(
-        document,
-        "{{ s.rank }}. {{ s.title }}: ",
-        f"{{{{ {T}.because }}}}: "
-        "{% for f in s.because %}{{ f.text }}{% if not loop.last %}; {% endif %}{% endfor %}",
-    )
+    tag(document, "{%p for d in header.details %}")
+    labelled(document, "{{ d.label }}: ", "{{ d.value }}")
     tag(document, "{%p endfor %}")
-    tag(document, "{%p else %}")
-    para(document, f"{{{{ {T}.no_strategies }}}}")
-    tag(document, "{%p endif %}")
+    labelled(document, "{{ labels.editions.edition }}: ", "{{ header.edition }}")
+    para(document, "{{ header.disclaimer }}", style="Quote")
+    compact(document.paragraphs[start:])
+
+    # -- 1. the one-page summary
+    summary_section(document)
 
     # -- 2. organization
-    document.add_heading(f"2. {{{{ {H}.organization }}}}", level=1)
+    document.add_heading(f"{{{{ numbers.organization }}}}. {{{{ {H}.organization }}}}", level=1)
     tag(document, "{%p for f in organization.facts %}")
     labelled(document, "{{ f.label }}: ", "{{ f.value }}")
     tag(document, "{%p endfor %}")
@@ -427,12 +457,14 @@ def build():
     tag(document, "{%p endif %}")
 
     # -- 3. causes
-    document.add_heading(f"3. {{{{ {H}.causes }}}}", level=1)
+    document.add_heading(f"{{{{ numbers.causes }}}}. {{{{ {H}.causes }}}}", level=1)
     tag(document, "{%p for c in causes %}")
-    document.add_heading("3.{{ loop.index }} {{ c.title }}: {{ c.strength_label }}", level=2)
+    document.add_heading(
+        "{{ numbers.causes }}.{{ loop.index }} {{ c.title }}: {{ c.strength_label }}", level=2
+    )
     para(document, "{{ c.summary }}")
     para(document, f"{{{{ {T}.evidence }}}}:", bold=True)
-    bullets(document, "f in c.evidence", "{{ f.text }}")
+    bullets(document, "f in c.evidence", "{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}")
     cited(document, "c.sources_text")
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_causes }}}}")
@@ -441,7 +473,7 @@ def build():
     # -- 4. strategies: those to start with, then the others, each grouped by phase
     # in a table per phase; each strategy's caveats and steps; then how recommended
     # strategies fit together
-    document.add_heading(f"4. {{{{ {H}.strategies }}}}", level=1)
+    document.add_heading(f"{{{{ numbers.strategies }}}}. {{{{ {H}.strategies }}}}", level=1)
     tag(document, "{%p if strategies %}")
     for groups, label in (
         ("plan.start_with", "start_with"),
@@ -489,11 +521,11 @@ def build():
 
     reasoning_picture(document)
 
-    action_plan_section(document, 5)
-    stakeholder_map_section(document, 6)
+    action_plan_section(document, "{{ numbers.action_plan }}")
+    stakeholder_map_section(document, "{{ numbers.stakeholder_map }}")
 
-    # -- 7. programs
-    document.add_heading(f"7. {{{{ {H}.programs }}}}", level=1)
+    # -- 5. programs
+    document.add_heading(f"{{{{ numbers.programs }}}}. {{{{ {H}.programs }}}}", level=1)
     tag(document, "{%p if programs %}")
     loop_table(
         document,
@@ -506,7 +538,7 @@ def build():
             [
                 ("{{ p.decision_text }}", None),
                 ("{%p for f in p.why %}", None),
-                ("{{ f.text }}", "List Bullet"),
+                ("{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}", "List Bullet"),
                 ("{%p endfor %}", None),
             ],
             [("{{ p.sources_text }}", None)],
@@ -516,10 +548,11 @@ def build():
     para(document, f"{{{{ {T}.no_programs }}}}")
     tag(document, "{%p endif %}")
 
-    # -- 8. guidance
-    document.add_heading(f"8. {{{{ {H}.guidance }}}}", level=1)
+    # -- guidance to the planner (not in the client edition)
+    tag(document, "{%p if show.guidance %}")
+    document.add_heading(f"{{{{ numbers.guidance }}}}. {{{{ {H}.guidance }}}}", level=1)
     tag(document, "{%p for g in guidance %}")
-    document.add_heading("8.{{ loop.index }} {{ g.title }}", level=2)
+    document.add_heading("{{ numbers.guidance }}.{{ loop.index }} {{ g.title }}", level=2)
     para(document, "{{ g.text }}")
     tag(document, "{%p if g.because %}")
     labelled(
@@ -532,23 +565,26 @@ def build():
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_guidance }}}}")
     tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
 
-    # -- 9. unknowns
-    document.add_heading(f"9. {{{{ {H}.unknowns }}}}", level=1)
+    # -- 7. unknowns
+    document.add_heading(f"{{{{ numbers.unknowns }}}}. {{{{ {H}.unknowns }}}}", level=1)
     tag(document, "{%p if unknowns %}")
     para(document, f"{{{{ {T}.unknowns_intro }}}}")
     bullets(
         document,
         "u in unknowns",
-        f"{{{{ u.label }}}} ({{{{ u.path }}}}): {{{{ {T}.changing_answers }}}}: "
+        "{% if u.question %}{{ u.question }} {% else %}{{ u.label }}"
+        "{% if u.path %} ({{ u.path }}){% endif %}: {% endif %}"
+        f"{{{{ {T}.changing_answers }}}}: "
         '{{ u.answers|join(", ") }}',
     )
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_unknowns }}}}")
     tag(document, "{%p endif %}")
 
-    # -- 10. sources
-    document.add_heading(f"10. {{{{ {H}.sources }}}}", level=1)
+    # -- 8. sources
+    document.add_heading(f"{{{{ numbers.sources }}}}. {{{{ {H}.sources }}}}", level=1)
     labelled(
         document,
         f"{{{{ {T}.document }}}}: ",
@@ -567,7 +603,8 @@ def build():
     bullets(document, "f in sources.defaults", "{{ f.text }}")
     tag(document, "{%p endif %}")
 
-    # -- appendix: the trace
+    # -- appendix: the trace (trainer edition only)
+    tag(document, "{%p if show.trace %}")
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     document.add_heading(f"{{{{ {H}.appendix }}}}", level=1)
     para(document, f"{{{{ {T}.trace_intro }}}}")
@@ -588,6 +625,8 @@ def build():
         size=9,
     )
     tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+    para(document, "{{ footer.versions }}", size=8, color=MUTED)
     return document
 
 

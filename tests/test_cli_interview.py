@@ -427,3 +427,16 @@ def test_input_that_is_not_utf8_does_not_crash(tmp_path):
     assert result.returncode == 1
     assert b"Traceback" not in result.stderr
     assert "Yayasan" in written(tmp_path / "case.yaml")[0]["organization"]["name"]
+
+
+def test_the_interview_prints_the_memo_in_the_edition_asked(tmp_path):
+    run = run_scripted(read_case(OLD_OFFICE))
+    target = tmp_path / "case.yaml"
+    result = invoke(
+        "interview", "-o", target, "--edition", "client", stdin=lines(run.lines), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    words = load_knowledge().memo
+    assert words["editions"]["client"]["en"] in result.stdout
+    assert words["headings"]["guidance"]["en"] not in result.stdout
+    assert "`" not in result.stdout  # no field path in code spans

@@ -45,13 +45,13 @@ def memo_labels():
 def test_the_word_memo_has_the_numbered_sections_in_order(tmp_path, memo_labels, lang):
     document = write_docx(tmp_path, OLD_OFFICE, "--lang", lang)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    wanted = ["bottom_line", "organization", "causes", "strategies", "action_plan"]
-    wanted += ["stakeholder_map", "programs", "guidance", "unknowns", "sources"]
+    wanted = ["organization", "causes", "strategies", "action_plan", "stakeholder_map"]
+    wanted += ["programs", "guidance", "unknowns", "sources"]
     titles = dict(memo_labels["headings"])
     titles |= {k: memo_labels[k]["heading"] for k in ("action_plan", "stakeholder_map")}
-    expected = [f"{n}. {titles[k][lang]}" for n, k in enumerate(wanted, 1)]
-    expected.append(memo_labels["headings"]["appendix"][lang])
-    assert headings == expected
+    expected = [f"1. {memo_labels['summary']['heading'][lang]}"]
+    expected += [f"{n}. {titles[k][lang]}" for n, k in enumerate(wanted, 2)]
+    assert headings == expected  # the planner's edition: no trace appendix
     title = next(p.text for p in document.paragraphs if p.style.name == "Title")
     assert title == "Dinas Sosial Kabupaten Lembah Hijau"
 

@@ -319,8 +319,10 @@ def test_html_memo_embeds_the_picture(case, advisor, knowledge):
     advice = advisor.advise(api.read_case(str(EXAMPLES / f"{case}.yaml")))
     memo = render(advice, knowledge, "html", "en")
     heading = knowledge.memo["graph"]["heading"]["en"]
-    section = memo.split(f"<h2>{heading}</h2>", 1)[1].split("<h2>5. ", 1)[0]
-    assert memo.index("<h2>4. ") < memo.index(f"<h2>{heading}</h2>")
+    # The picture is a numbered appendix, after the sources (section 8).
+    marker = f'<h2><span class="number">9.</span> {heading}</h2>'
+    section = memo.split(marker, 1)[1].split("</section>", 1)[0]
+    assert memo.index('<h2><span class="number">8.</span> ') < memo.index(marker)
     match = re.search(r"<svg .*?</svg>", section, re.S)
     assert match, case
     root = ET.fromstring(match[0])
@@ -332,7 +334,7 @@ def test_html_memo_embeds_the_picture(case, advisor, knowledge):
 
 def test_html_memo_picture_in_indonesian(advisor, knowledge, office):
     memo = render(office, knowledge, "html", "id")
-    assert f"<h2>{knowledge.memo['graph']['heading']['id']}</h2>" in memo
+    assert f"</span> {knowledge.memo['graph']['heading']['id']}</h2>" in memo
     root = ET.fromstring(re.search(r"<svg .*?</svg>", memo, re.S)[0])
     titles = " ".join(node_titles(root))
     assert "Perubahan bertahap" in titles and "Dana untuk perubahan" in titles

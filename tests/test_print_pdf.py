@@ -9,6 +9,8 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
+from html import unescape
 
 import pytest
 
@@ -26,6 +28,30 @@ pytestmark = [
         CHROMIUM is None, reason="no headless Chromium here (apt-get install chromium)"
     ),
 ]
+
+
+def print_to_pdf(html, pdf):
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-pdf-header-footer",
+                f"--user-data-dir={profile}",
+                f"--print-to-pdf={pdf}",
+                html.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+    assert pdf.exists() and pdf.stat().st_size > 0, done.stderr[-2000:]
 
 
 def page_texts(pdf):
@@ -52,8 +78,7 @@ def test_the_html_memo_prints_to_a_pdf_with_whole_strategy_rows(tmp_path, case):
     text = " ".join(pages)
     advice = json.loads(invoke("advise", source, "--format", "json").stdout)
     assert advice["organization"] in pages[0]
-    headings = ("1. Bottom line", "4. Recommended strategies, by phase and rank", "10. Sources")
-    for heading in headings:
+    for heading in ("1. Summary", "4. Recommended strategies, by phase and rank", "10. Sources"):
         assert heading in text
     # Each strategy's summary sits in its table row. pdftotext reads a table's cells
     # interleaved, so the check is by words: every longer word of the summary must be
@@ -87,3 +112,53 @@ def test_every_example_prints_with_page_numbers_and_no_browser_header(tmp_path, 
         assert "file://" not in page and "memo.html" not in page
     # Chromium's own header would print the time of printing ("11/29/26, 11:55 PM")
     assert re.search(r"\d{1,2}:\d{2}\s?[AP]M", " ".join(pages)) is None
+
+
+PDFINFO = shutil.which("pdfinfo")
+
+
+def page_count(pdf):
+    done = subprocess.run([PDFINFO, str(pdf)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return int(re.search(r"^Pages:\s+(\d+)", done.stdout, re.M).group(1))
+
+
+@pytest.mark.skipif(
+    PDFTOTEXT is None or PDFINFO is None,
+    reason="pdftotext or pdfinfo missing (apt-get install poppler-utils)",
+)
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize("case", sorted(path.stem for path in EXAMPLES.glob("*.yaml")))
+def test_the_client_edition_prints_its_summary_alone_on_page_one(tmp_path, case, lang):
+    from perencana.engine.view.words import translate
+
+    words = translate(load_knowledge().memo, lang)
+    html = tmp_path / "memo.html"
+    made = invoke(
+        "advise", EXAMPLES / f"{case}.yaml", "--format", "html", "--lang", lang,
+        "--edition", "client", "-o", html,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    pdf = tmp_path / "memo.pdf"
+    print_to_pdf(html, pdf)
+    pages = page_texts(pdf)
+    summary = words["summary"]
+    # Page 1: the title block and the whole summary, to its last part; nothing after.
+    assert f"1. {summary['heading']}" in pages[0]
+    assert summary["open"] in pages[0]
+    assert words["headings"]["causes"] not in pages[0]
+    assert f"2. {words['headings']['organization']}" in pages[1]
+    assert summary["open"] not in " ".join(pages[1:])
+    # Page numbers, and no browser header or footer (a date, a file:// address).
+    assert re.search(rf"1\s*/\s*{len(pages)}$", pages[0])
+    assert "file://" not in " ".join(pages)
+    if case == "old-government-office":  # the rich case: at most 5 A4 pages
+        assert page_count(pdf) <= 5
+    # No page ends with a heading: each heading stays with what it heads.
+    source = html.read_text(encoding="utf-8")
+    headings = re.findall(r"<h[234][^>]*>(.*?)</h[234]>", source, re.S)
+    headings = {" ".join(unescape(re.sub(r"<[^>]+>", " ", h)).split()) for h in headings}
+    for number, page in enumerate(pages[:-1], start=1):
+        body = re.sub(r"\s*\d+\s*/\s*\d+$", "", page)
+        ended = [h for h in headings if len(h) > 3 and body.endswith(h)]
+        assert ended == [], f"page {number} ends with a heading"

@@ -344,11 +344,15 @@ def test_normalizing_fills_every_field_and_keeps_the_case_valid(case):
     assert validate_case(normalized) == []
     assert normalize_case(normalized) == normalized
     for section, node in SCHEMA["properties"].items():
+        if section == "memo" and section not in case:
+            continue  # the memo's own details stay out when the case leaves them out
         assert section in normalized
         if node.get("type") == "object":
             assert set(normalized[section]) == set(node["properties"])
     for spec in field_specs():
         section, _, name = spec.path.partition(".")
+        if section not in normalized:
+            continue
         if "[]" not in section and not spec.required:
             value = normalized[section][name]
             assert value is not None and (value == UNKNOWN or value != "")

@@ -104,7 +104,7 @@ def hostile_advice(advisor):
 def headings(knowledge, lang):
     found = {key: text[lang] for key, text in knowledge.memo["headings"].items()}
     # The sections in partial templates have their words in a group of their own.
-    for key in ("action_plan", "stakeholder_map"):
+    for key in ("action_plan", "stakeholder_map", "summary"):
         found[key] = knowledge.memo[key]["heading"][lang]
     return found
 
@@ -112,7 +112,9 @@ def headings(knowledge, lang):
 # -- sections and language ---------------------------------------------------------
 
 
-SECTIONS = ("bottom_line", "organization", "causes", "strategies", "action_plan")
+# The sections of the trainer edition, the one with every section (the reasoning
+# picture, an HTML appendix, is numbered after the sources: see test_editions).
+SECTIONS = ("summary", "organization", "causes", "strategies", "action_plan")
 SECTIONS += ("stakeholder_map", "programs", "guidance", "unknowns", "sources", "appendix")
 
 
@@ -123,14 +125,18 @@ def heading_marker(fmt, number, heading):
     if fmt == "md":
         return f"\n## {prefix}{md_escape(heading)}\n"
     if fmt == "html":
-        return f"<h2>{title}</h2>"
+        return (
+            f'<h2><span class="number">{number}.</span> {heading}</h2>'
+            if number
+            else f"<h2>{heading}</h2>"
+        )
     return f"\n{title}\n{'-' * len(title)}\n"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_section_heading_in_order(advice, knowledge, fmt, lang):
-    memo = render(advice, knowledge, fmt, lang)
+    memo = render(advice, knowledge, fmt, lang, edition="trainer")
     positions = []
     for number, key in enumerate(SECTIONS, start=1):
         marker = heading_marker(
@@ -144,7 +150,7 @@ def test_every_section_heading_in_order(advice, knowledge, fmt, lang):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_indonesian_memo_has_no_english_wording(advice, knowledge, fmt):
-    memo = render(advice, knowledge, fmt, "id")
+    memo = render(advice, knowledge, fmt, "id", edition="trainer")
     case_words = {str(choice) for spec in field_specs() for choice in spec.choices}
     english = {
         text["en"]
@@ -157,7 +163,7 @@ def test_indonesian_memo_has_no_english_wording(advice, knowledge, fmt):
         english = {md_escape(text) for text in english}
     found = [text for text in english if re.search(rf"(?<!\w){re.escape(text)}(?!\w)", memo)]
     assert found == []
-    for label in ("kuat", "Intisari", "Sumber", "Lampiran"):
+    for label in ("kuat", "Ringkasan", "Sumber", "Lampiran"):
         assert label in memo
 
 
@@ -166,9 +172,9 @@ def test_markdown_and_html_headings_are_headings(advice, knowledge, fmt):
     memo = render(advice, knowledge, fmt, "id")
     if fmt == "md":
         assert memo.startswith("# ")
-        assert f"## 1. {knowledge.memo['headings']['bottom_line']['id']}" in memo
+        assert f"## 1. {knowledge.memo['summary']['heading']['id']}" in memo
     else:
-        assert f"<h2>1. {knowledge.memo['headings']['bottom_line']['id']}</h2>" in memo
+        assert heading_marker("html", 1, knowledge.memo["summary"]["heading"]["id"]) in memo
 
 
 def test_html_is_standalone_and_print_ready(advice, knowledge):
@@ -242,7 +248,7 @@ def test_view_bottom_line_main_causes_and_first_strategies(advice, knowledge):
 
 
 def test_view_lines_are_readable_and_keep_the_path(advice, knowledge):
-    view = memo_view(advice, knowledge, "en")
+    view = memo_view(advice, knowledge, "en", "trainer")
     financial = next(c for c in view["causes"] if c["id"] == "financial")
     line = next(f for f in financial["evidence"] if f["ref"] == "funding.funds_for_change")
     # A reason is a sentence (knowledge/reasons.yaml), not "label: value".
@@ -375,7 +381,7 @@ def test_wrap_filter():
 
 def test_text_headings_are_underlined(advice, knowledge):
     memo = render(advice, knowledge, "text", "en").split("\n")
-    heading = f"1. {knowledge.memo['headings']['bottom_line']['en']}"
+    heading = f"1. {knowledge.memo['summary']['heading']['en']}"
     index = memo.index(heading)
     assert memo[index + 1] == "-" * len(heading)
     assert set(memo[1]) == {"="}

@@ -513,7 +513,7 @@ def test_the_indonesian_memo_words_a_mandated_change_for_a_mandate(tmp_path, kno
     case = tmp_path / "mandated.json"
     case.write_text(json.dumps(make_case(MANDATED_CASE)), encoding="utf-8")
 
-    result = invoke("advise", case, "--lang", "id")
+    result = invoke("advise", case, "--lang", "id", "--edition", "trainer")
 
     assert result.returncode == 0, result.stderr
     memo = " ".join(result.stdout.split())

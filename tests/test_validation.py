@@ -154,7 +154,9 @@ def with_later_fields_unknown(case):
     return case
 
 
-SECTIONS = list(load_schema()["properties"])
+# The sections a case normalizes to: all but the memo's own details, which stay out
+# when a case leaves them out (they describe the memo, not the organization).
+SECTIONS = [section for section in load_schema()["properties"] if section != "memo"]
 
 
 _FULL_CASE = yaml.safe_load(FULL_CASE_YAML)  # parsed once: a thousand tests copy it
@@ -168,6 +170,19 @@ def full_case():
 
 def minimal_case():
     return copy.deepcopy(_MINIMAL_CASE)
+
+
+def with_memo(case):
+    """``case`` with every field of the optional memo section given."""
+    case["memo"] = {
+        "title": "Readiness for the new intake system",
+        "client_organization": "Dinas Sosial",
+        "prepared_by": "Ani Rahayu",
+        "prepared_for": "The head of the office",
+        "date": "2026-11-30",
+        "reference": "PS/2026/14",
+    }
+    return case
 
 
 def with_value(case, path, value):
@@ -301,7 +316,7 @@ def test_an_unknown_key_like_no_field_lists_the_fields_allowed_there():
 def test_an_unknown_section_lists_the_sections():
     assert problems_with("donors", []) == [
         "donors: unknown field; allowed here: organization, change, funding, resources, "
-        "staff, stakeholders, programs, partners, planner"
+        "staff, stakeholders, programs, partners, planner, memo"
     ]
 
 
@@ -446,7 +461,7 @@ def test_every_problem_is_reported_at_once_in_schema_order():
         "use one of: negative, neutral, positive, unknown",
         "planner.credibility: 'excellent' is not allowed; use one of: low, medium, high, unknown",
         "colour: unknown field; allowed here: organization, change, funding, resources, staff, "
-        "stakeholders, programs, partners, planner",
+        "stakeholders, programs, partners, planner, memo",
     ]
 
 
@@ -551,16 +566,16 @@ def _documents():
     yield full_case()
     yield minimal_case()
     yield from (None, [], "case", 3, {})
-    paths = [spec.path.replace("[]", "[0]") for spec in field_specs()] + SECTIONS
+    paths = [spec.path.replace("[]", "[0]") for spec in field_specs()] + [*SECTIONS, "memo"]
     for path in paths:
         for value in PROBES:
-            yield with_value(full_case(), path, copy.deepcopy(value))
-        yield without(full_case(), path)
-        if path in SECTIONS:
+            yield with_value(with_memo(full_case()), path, copy.deepcopy(value))
+        yield without(with_memo(full_case()), path)
+        if path in MINIMAL_NORMALIZED:
             yield with_value(minimal_case(), path, copy.deepcopy(MINIMAL_NORMALIZED[path]))
     mappings = [section for section in SECTIONS if section not in LIST_SECTIONS]
-    for parent in ["", *mappings, "stakeholders[0]", "programs[0]"]:
-        yield with_value(full_case(), f"{parent}.extra" if parent else "extra", 1)
+    for parent in ["", *mappings, "memo", "stakeholders[0]", "programs[0]"]:
+        yield with_value(with_memo(full_case()), f"{parent}.extra" if parent else "extra", 1)
 
 
 def test_the_validator_agrees_with_jsonschema_on_what_is_valid():
@@ -578,3 +593,24 @@ def test_the_validator_agrees_with_jsonschema_on_what_is_valid():
             disagreements.append((data, validate_case(data)))
     assert disagreements == []
     assert verdicts["valid"] > 100 and verdicts["invalid"] > 100
+
+
+def test_the_memo_section_is_optional_checked_and_kept_as_given():
+    case = minimal_case()
+    case["memo"] = {"prepared_by": "Ani Rahayu", "date": "2026-11-30"}
+    assert validate_case(case) == []
+    assert normalize_case(case)["memo"] == {
+        "title": "unknown",
+        "client_organization": "unknown",
+        "prepared_by": "Ani Rahayu",
+        "prepared_for": "unknown",
+        "date": "2026-11-30",
+        "reference": "unknown",
+    }
+    assert "memo" not in normalize_case(minimal_case())
+    assert [
+        str(p) for p in validate_case({**with_memo(minimal_case()), "memo": {"author": "A"}})
+    ] == [
+        "memo.author: unknown field; allowed here: title, client_organization, prepared_by, "
+        "prepared_for, date, reference"
+    ]

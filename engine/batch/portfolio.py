@@ -112,7 +112,9 @@ def totals(entries, knowledge):
     }
 
 
-def build_summary(entries, failures, knowledge, *, fmt, lang, engine, complete, files=()):
+def build_summary(
+    entries, failures, knowledge, *, fmt, lang, engine, complete, files=(), edition="planner"
+):
     """The ``summary.json`` object. ``entries`` and ``failures`` are in input order;
     ``files`` are the memo files batches have written in the folder (so that a later
     run can tell them from files of the user's, which it never overwrites)."""
@@ -120,6 +122,7 @@ def build_summary(entries, failures, knowledge, *, fmt, lang, engine, complete, 
         "format": FORMAT,
         "memo_format": fmt,
         "lang": lang,
+        "edition": edition,
         "engine": engine,
         "complete": complete,
         "cases": list(entries),

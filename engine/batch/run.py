@@ -136,8 +136,10 @@ def run_batch(
     resume=False,
     progress=None,
     on_failure=None,
+    edition="planner",
 ):
-    """Advise every case of ``inputs`` into ``outdir``; returns a ``BatchResult``.
+    """Advise every case of ``inputs`` into ``outdir``, each memo in ``edition``
+    (client, planner or trainer); returns a ``BatchResult``.
 
     ``progress(total)``, if given, returns a context manager whose ``update(n)`` is
     called as memos are done (``click.progressbar`` fits). ``on_failure(label,
@@ -153,8 +155,9 @@ def run_batch(
     sources = expand_inputs(inputs)
     knowledge = load_knowledge()  # here, before forking: the workers share it
     batch = _Batch(folder, sources, knowledge, fmt, lang, previous, _fingerprint())
+    batch.edition = edition
     try:
-        with _workers(jobs, fmt, lang, len(sources)) as mapper:
+        with _workers(jobs, fmt, lang, len(sources), edition) as mapper:
             batch.run(mapper, resume, progress, on_failure)
     except KeyboardInterrupt:
         raise batch.interrupted(130) from None
@@ -172,6 +175,7 @@ class _Batch:
         self.knowledge = knowledge
         self.fmt = fmt
         self.lang = lang
+        self.edition = "planner"
         self.previous = previous or {}
         self.engine = engine
         self.entries = [None] * len(sources)  # the summary entry of each finished case
@@ -242,10 +246,8 @@ class _Batch:
     def _up_to_date(self, index, memo):
         """The earlier summary entry of case ``index`` if its memo can be kept."""
         previous = self.previous
-        if not previous or (previous.get("memo_format"), previous.get("lang")) != (
-            self.fmt,
-            self.lang,
-        ):
+        given = (previous.get("memo_format"), previous.get("lang"), previous.get("edition"))
+        if not previous or given != (self.fmt, self.lang, self.edition):
             return None
         if previous.get("engine") != self.engine:
             return None
@@ -316,6 +318,7 @@ class _Batch:
             self.knowledge,
             fmt=self.fmt,
             lang=self.lang,
+            edition=self.edition,
             engine=self.engine,
             complete=self.result.pending == 0,
             files=files,
@@ -410,7 +413,7 @@ def _deferred_signals():
 _WORKER = {}
 
 
-def _init_worker(fmt, lang, in_pool=True):
+def _init_worker(fmt, lang, in_pool=True, edition="planner"):
     """Set up a process to advise cases: one ``Advisor``, built once and reused.
 
     In a pool's process Ctrl-C is ignored (the parent stops the pool) and SIGTERM
@@ -421,7 +424,7 @@ def _init_worker(fmt, lang, in_pool=True):
     if in_pool:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _WORKER.update(fmt=fmt, lang=lang)
+    _WORKER.update(fmt=fmt, lang=lang, edition=edition)
     if "advisor" not in _WORKER:
         try:
             from perencana.engine.reasoning.advisor import Advisor
@@ -451,10 +454,11 @@ def _advise_task(item):
         return False, _WORKER["error"], None
     try:
         advice = _WORKER["advisor"].advise(case)
-        text = render_advice(advice, _WORKER["fmt"], _WORKER["lang"])
+        edition = _WORKER["edition"]
+        text = render_advice(advice, _WORKER["fmt"], _WORKER["lang"], edition=edition)
         html = None
         if _WORKER["fmt"] in BROWSER_COMPANION:
-            html = render_advice(advice, "html", _WORKER["lang"])
+            html = render_advice(advice, "html", _WORKER["lang"], edition=edition)
     except PerencanaError as error:
         return False, error.messages(), None
     except Exception as error:  # noqa: BLE001 - one case's bug must not stop the batch
@@ -463,15 +467,15 @@ def _advise_task(item):
 
 
 @contextlib.contextmanager
-def _workers(jobs, fmt, lang, size):
+def _workers(jobs, fmt, lang, size, edition="planner"):
     """A function ``mapper(task, items)`` that gives the results in input order: in
     this process with one job, on a pool of ``jobs`` processes otherwise."""
     if jobs <= 1 or size <= 1:
-        _init_worker(fmt, lang, in_pool=False)
+        _init_worker(fmt, lang, in_pool=False, edition=edition)
         yield lambda task, items: map(task, items)
         return
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    pool = context.Pool(jobs, initializer=_init_worker, initargs=(fmt, lang))
+    pool = context.Pool(jobs, initializer=_init_worker, initargs=(fmt, lang, True, edition))
     try:
 
         def mapper(task, items):

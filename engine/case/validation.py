@@ -509,11 +509,17 @@ def _normalize(value, node):
     return value
 
 
+# Sections a case leaves out stay out of the normalized case: the memo's own details
+# (title, date, ...) describe the memo, not the organization, and no rule reads them.
+_NOT_FILLED = frozenset({"memo"})
+
+
 def _normalize_object(value, node):
     properties = node.get("properties", {})
     result = {
         key: _normalize(value[key], child) if key in value else _default(child)
         for key, child in properties.items()
+        if key in value or key not in _NOT_FILLED
     }
     # Keys the schema does not describe can only be there when the schema allows them.
     result.update({key: item for key, item in value.items() if key not in properties})

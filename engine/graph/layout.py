@@ -195,16 +195,21 @@ def _sort_by(column, neighbours_of, positions):
     return [key for _, _, key in sorted(keyed)]
 
 
-def _order(columns, items):
-    """Columns reordered by barycenter sweeps; the order with fewest crossings wins."""
+def _order(columns, items, fixed=frozenset()):
+    """Columns reordered by barycenter sweeps; the order with fewest crossings wins.
+    The columns whose index is in ``fixed`` keep their order."""
     best = [list(c) for c in columns]
     best_count = _crossings(best, items)
     current = [list(c) for c in columns]
     for _ in range(SWEEPS):
         for i in range(1, len(current)):
+            if i in fixed:
+                continue
             positions = _scaled(current[i - 1], len(current[i]))
             current[i] = _sort_by(current[i], lambda k: items[k].up, positions)
         for i in range(len(current) - 2, -1, -1):
+            if i in fixed:
+                continue
             positions = _scaled(current[i + 1], len(current[i]))
             current[i] = _sort_by(current[i], lambda k: items[k].down, positions)
         count = _crossings(current, items)
@@ -309,7 +314,15 @@ def layout(graph, column_names=None):
 
     for column in columns:
         column.sort(key=start)
-    columns = _order(columns, items)
+    # A column of ranked strategies reads in rank order, top down (the decisions
+    # after them): the order is the advice's, not the fewest crossings'.
+    ranks = {node.id: node.rank for node in graph.nodes if node.rank}
+    fixed = set()
+    for index, column in enumerate(columns):
+        if any(key in ranks for key in column):
+            column.sort(key=lambda key: (key not in ranks, ranks.get(key, 0)))
+            fixed.add(index)
+    columns = _order(columns, items, frozenset(fixed))
     _place(columns, items)
 
     # Headings, then the drawing moved below them.

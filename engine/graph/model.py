@@ -127,6 +127,7 @@ class Node:
     details: tuple = ()
     notes: tuple = ()
     base_label: str = ""  # a fact node's own label, when ``label`` shows its value
+    rank: int = 0  # a recommended strategy's rank in the case (0: none); the layout keeps it
 
 
 @dataclass(frozen=True)
@@ -448,6 +449,10 @@ def reasoning_graph(knowledge, lang="en", advice=None):
         if not link[1].startswith("caveat:") or link[1] in advised
     }
     details = _outcome_details(advice, labeller) if advice is not None else {}
+    ranks = {
+        node_id("strategy", strategy.id): strategy.rank
+        for strategy in (advice.strategies if advice is not None else ())
+    }
     fired_sources = {source for source, _ in fired_links}
     nodes = []
     for identifier in sorted(identifiers, key=order):
@@ -462,6 +467,7 @@ def reasoning_graph(knowledge, lang="en", advice=None):
                 layer=LAYER[kind],
                 fired=fired,
                 details=tuple(clean(text) for text in details.get(identifier, ())),
+                rank=ranks.get(identifier, 0),
             )
         )
     edges = []

@@ -333,4 +333,7 @@ def memo_picture(advice, knowledge, lang):
     graph = memo_graph(reasoning_graph(knowledge, lang, advice))
     if not graph.of_kind("strategy", "decision"):
         return Markup("")
+    # The memo is also printed: its legend names the rule without "point at it",
+    # which the memo's text says on screen only.
+    graph.words["legend_link"] = graph.words["legend_link_memo"]
     return Markup(svg(graph, show_title=False))

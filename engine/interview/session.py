@@ -50,9 +50,16 @@ INCONSISTENT_WORDING = "interview_inconsistent"
 _ADD_SPEC = FieldSpec(path="", kind="boolean")
 
 
+# Sections the interview does not ask about: the memo's own details (title, date...)
+# never change the advice; a case file or the advise command's options give them.
+NOT_ASKED = frozenset({"memo"})
+
+
 def sections():
-    """The case's sections in the schema's order."""
-    return tuple(dict.fromkeys(spec.section for spec in field_specs()))
+    """The case's sections the interview asks about, in the schema's order."""
+    return tuple(
+        dict.fromkeys(spec.section for spec in field_specs() if spec.section not in NOT_ASKED)
+    )
 
 
 def section_specs(section):

@@ -4,29 +4,40 @@ user's templates (``templating``, ``custom_templates``)."""
 
 from perencana.engine.memo.templating import FORMATS, TEMPLATES, render_template
 from perencana.engine.view.advice_json import advice_json_text
+from perencana.engine.view.editions import DEFAULT_EDITION, EDITIONS, check_edition
 from perencana.engine.view.memo import memo_view
 
-__all__ = ["FORMATS", "TEMPLATES", "render", "render_advice"]
+__all__ = ["EDITIONS", "FORMATS", "TEMPLATES", "render", "render_advice"]
 
 
-def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
+def render(
+    advice,
+    knowledge,
+    fmt="md",
+    lang="en",
+    template_dir=None,
+    edition=DEFAULT_EDITION,
+    details=None,
+):
     """The advice as ``fmt`` (``md``, ``html``, ``text`` or ``json``; ``docx`` and
-    ``pdf`` give bytes) in ``lang``. A template for ``fmt`` in ``template_dir``
-    replaces the shipped one (see ``memo.custom_templates``); ``pdf`` prints the HTML
-    memo."""
+    ``pdf`` give bytes) in ``lang``, in ``edition`` (client, planner or trainer; the
+    JSON advice is the same in all). ``details`` (title, prepared_by, date...) override
+    the case's ``memo`` section. A template for ``fmt`` in ``template_dir`` replaces
+    the shipped one (see ``memo.custom_templates``); ``pdf`` prints the HTML memo."""
+    check_edition(edition)
     if fmt == "json":
         return advice_json_text(advice)
     if fmt == "pdf":
         from perencana.engine.memo.pdf import html_to_pdf
 
-        return html_to_pdf(render(advice, knowledge, "html", lang, template_dir))
+        return html_to_pdf(render(advice, knowledge, "html", lang, template_dir, edition, details))
     if fmt not in TEMPLATES and fmt != "docx":
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
     from perencana.engine.memo.custom_templates import custom_template, render_custom
 
     custom = custom_template(template_dir, fmt)
-    view = memo_view(advice, knowledge, lang)
-    if fmt == "html":
+    view = memo_view(advice, knowledge, lang, edition, details)
+    if fmt == "html" and view["show"]["graph"]:
         from perencana.engine.graph.svg import memo_picture
 
         # Added after the view's cleaning, which would turn the Markup (every text
@@ -45,12 +56,23 @@ def render(advice, knowledge, fmt="md", lang="en", template_dir=None):
     return text
 
 
-def render_advice(advice, fmt="md", lang="en", template_dir=None):
+def render_advice(
+    advice, fmt="md", lang="en", template_dir=None, edition=DEFAULT_EDITION, details=None
+):
     """The memo (or JSON) for an advice, as text (``docx``: bytes); templates in
     ``template_dir`` replace the shipped ones of the same name."""
     if fmt == "json":
         # JSON needs no templates: skip loading the knowledge and the memo view.
+        check_edition(edition)
         return advice_json_text(advice)
     from perencana.knowledge import load_knowledge
 
-    return render(advice, load_knowledge(), fmt, lang, template_dir=template_dir)
+    return render(
+        advice,
+        load_knowledge(),
+        fmt,
+        lang,
+        template_dir=template_dir,
+        edition=edition,
+        details=details,
+    )

@@ -28,7 +28,7 @@ def unknown_paths(case):
                 for index, item in enumerate(items)
                 if item[name] == UNKNOWN
             ]
-        elif case[section][name] == UNKNOWN and spec.kind != "text":
+        elif spec.kind != "text" and case[section][name] == UNKNOWN:
             paths.append(spec.path)
     return paths
 

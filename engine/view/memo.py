@@ -8,12 +8,34 @@ readable lines (``Funds for the change: none``) that keep the case path as ``ref
 so a reader can find it in the case file. Templates only arrange what is here.
 """
 
-from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN, CasePath
+from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN, CasePath, generic_path
 from perencana.engine.view.action_plan import action_plan
+from perencana.engine.view.editions import DEFAULT_EDITION, SHOWS, check_edition, without_refs
 from perencana.engine.view.reasons import ReasonWriter
 from perencana.engine.view.risks import risks_view
 from perencana.engine.view.stakeholder_map import stakeholder_map
+from perencana.engine.view.summary import summary_view
 from perencana.engine.view.words import FactReader, clean, in_language, translate
+
+# The memo's details a case may give in its ``memo`` section (and the command line
+# override), in the order the title block shows them.
+DETAILS = ("client_organization", "prepared_for", "prepared_by", "date", "reference")
+
+# The memo's numbered sections, in order; a section the edition leaves out takes no
+# number. The reasoning picture comes last, as the HTML memo's appendix.
+SECTIONS = (
+    "summary",
+    "organization",
+    "causes",
+    "strategies",
+    "action_plan",
+    "stakeholder_map",
+    "programs",
+    "guidance",
+    "unknowns",
+    "sources",
+    "reasoning",
+)
 
 
 def _sources_text(sources):
@@ -146,9 +168,10 @@ def _plan(strategies, advice, knowledge, lang):
     }
 
 
-def _cited(advice, knowledge, also=()):
+def _cited(advice, knowledge, with_guidance=True, also=()):
     numbers = set(also)
-    findings = (*advice.causes, *advice.strategies, *advice.programs, *advice.guidance)
+    guidance = advice.guidance if with_guidance else ()
+    findings = (*advice.causes, *advice.strategies, *advice.programs, *guidance)
     for finding in (*findings, *advice.tensions):
         numbers.update(finding.sources)
     for strategy in advice.strategies:
@@ -162,11 +185,11 @@ def _cited(advice, knowledge, also=()):
     return sorted(numbers)
 
 
-def _sources(advice, knowledge, lang, reader, also=()):
+def _sources(advice, knowledge, lang, reader, show, also=()):
     source = knowledge.source or {}
     topics = source.get("topics") or {}
     passages = []
-    for number in _cited(advice, knowledge, also):
+    for number in _cited(advice, knowledge, show["guidance"], also):
         topic = topics.get(number, topics.get(str(number)))
         passages.append({"number": number, "topic": in_language(topic, lang) if topic else ""})
     note = source.get("defaults_note")
@@ -186,8 +209,12 @@ def _sources(advice, knowledge, lang, reader, also=()):
             "date": str(source.get("date", "")),
         },
         "passages": passages,
-        "defaults_note": in_language(note, lang) if note else reader.terms["defaults_note"],
-        "defaults": defaults,
+        "defaults_note": (
+            (in_language(note, lang) if note else reader.terms["defaults_note"])
+            if show["defaults"]
+            else reader.labels["editions"]["defaults_note_client"]
+        ),
+        "defaults": defaults if show["defaults"] else [],
     }
 
 
@@ -274,10 +301,13 @@ def _scale_defaults(knowledge, reader):
     return lines
 
 
-def memo_view(advice, knowledge, lang):
-    """The plain view model of the memo for ``advice`` in ``lang`` (``en`` or ``id``)."""
+def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
+    """The plain view model of the memo for ``advice`` in ``lang`` (``en`` or ``id``),
+    in ``edition`` (``view.editions``: client, planner or trainer). ``details`` (a
+    dict) overrides the case's ``memo`` section (``--date``, ``--prepared-by``)."""
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    show = SHOWS[check_edition(edition)]
     labels = translate(knowledge.memo, lang)
     reader = FactReader(advice, knowledge, lang, labels)
     writer = ReasonWriter(advice, knowledge, reader)
@@ -298,6 +328,11 @@ def memo_view(advice, knowledge, lang):
         for cause in advice.causes
     ]
     strategies = [_strategy(reader, s, knowledge, lang, writer) for s in advice.strategies]
+    if not show["details_of_others"]:
+        for strategy in strategies:
+            if not strategy["start_with"]:
+                strategy["caveats"], strategy["first_steps"] = [], []
+                strategy["because"] = strategy["because"][:1]
     levels = knowledge.thresholds["strength"]["levels"]
     top = max((levels.index(c.strength) for c in advice.causes), default=None)
     start_with = knowledge.thresholds["ranking"]["start_with"]
@@ -347,13 +382,14 @@ def memo_view(advice, knowledge, lang):
             "sources": list(item.sources),
             "sources_text": _sources_text(item.sources),
         }
-        for item in advice.guidance
+        for item in (advice.guidance if show["guidance"] else ())
     ]
 
     unknowns = [
         {
-            "path": unknown.path,
+            "path": unknown.path if show["unknown_paths"] else "",
             "label": _unknown_label(reader, unknown.path),
+            "question": _question(reader, knowledge, unknown.path) if show["questions"] else "",
             "answers": [reader.answer(unknown.path, a) for a in unknown.changing_answers],
         }
         for unknown in advice.unknowns
@@ -366,7 +402,7 @@ def memo_view(advice, knowledge, lang):
             "facts": reader.lines(step.facts),
             "concluded": reader.lines(step.concluded),
         }
-        for number, step in enumerate(advice.trace, start=1)
+        for number, step in enumerate(advice.trace if show["trace"] else (), start=1)
     ]
 
     plan_steps = action_plan(
@@ -381,21 +417,42 @@ def memo_view(advice, knowledge, lang):
         for number in item["sources"]
     }
 
+    organization = _organization(reader, case, advice, knowledge, lang)
+    if not show["organization_facts"]:
+        organization["facts"] = []
+    memo_details = _details(case, details)
+    edition_words = labels["editions"]
+    recipient = edition_words[f"recipient_{edition}"].format(organization=advice.organization)
     view = {
         "lang": lang,
+        "edition": edition,
+        "show": dict(show),
         "labels": labels,
         "header": {
-            "title": labels["title"],
+            "title": memo_details.get("title") or labels["title"],
             "subtitle": labels["subtitle"],
-            "recipient": labels["recipient"],
+            "recipient": memo_details.get("prepared_for") or recipient,
             "organization": advice.organization,
             "change": _text_or(change.get("summary"), labels["terms"]["not_stated"]),
+            "edition": edition_words[edition],
+            "disclaimer": (edition_words.get(f"disclaimer_{edition}") or labels["disclaimer"]),
+            "details": [
+                {"key": key, "label": labels["details"][key], "value": memo_details[key]}
+                for key in DETAILS
+                if key != "prepared_for" and memo_details.get(key)
+            ],
+        },
+        "footer": {
+            "versions": labels["details"]["versions"].format(
+                perencana=_perencana_version(),
+                knowledge=(knowledge.source or {}).get("knowledge_version", "?"),
+            ),
         },
         "bottom_line": {
             "main_causes": [c for c in causes if levels.index(c["strength"]) == top],
             "start_with": strategies[:start_with],
         },
-        "organization": _organization(reader, case, advice, knowledge, lang),
+        "organization": organization,
         "causes": causes,
         "strategies": strategies,
         "plan": _plan(strategies, advice, knowledge, lang),
@@ -405,12 +462,64 @@ def memo_view(advice, knowledge, lang):
         "risks": risks_view(advice, knowledge, reader),
         "guidance": guidance,
         "unknowns": unknowns,
-        "sources": _sources(advice, knowledge, lang, reader, also=cited_by_plan),
+        "sources": _sources(advice, knowledge, lang, reader, show, also=cited_by_plan),
         "trace": trace,
     }
+    if not show["field_paths"]:
+        view = {
+            key: (value if key == "unknowns" else without_refs(value))
+            for key, value in view.items()
+        }
+    if edition == "client":
+        view["labels"] = {
+            **labels,
+            "terms": {**labels["terms"], "unknowns_intro": edition_words["unknowns_intro_client"]},
+        }
+    view["summary"] = summary_view(view, knowledge)
+    present = [
+        name
+        for name in SECTIONS
+        if (name != "guidance" or show["guidance"]) and (name != "reasoning" or show["graph"])
+    ]
+    view["numbers"] = {name: number for number, name in enumerate(present, start=1)}
     # Formats with pictures add the reasoning picture (``memo.render``); the key is
     # here for every template.
     return {**_clean_all(view), "reasoning_svg": ""}
+
+
+def _details(case, overrides):
+    """The memo's details: the case's ``memo`` section, then ``overrides`` (the
+    command line's), each only when given."""
+    given = case.get("memo") if isinstance(case.get("memo"), dict) else {}
+    details = {key: str(value) for key, value in given.items() if value not in (None, "", UNKNOWN)}
+    for key, value in (overrides or {}).items():
+        if value not in (None, ""):
+            details[key] = str(value)
+    return details
+
+
+def _perencana_version():
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("perencana")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "?"
+
+
+def _question(reader, knowledge, path):
+    """The question of fields.yaml that asks for ``path``, naming the stakeholder or
+    program it is about; the field's label when there is none."""
+    item = knowledge.fields.get(generic_path(path)) or {}
+    question = in_language(item.get("question"), reader.lang)
+    if not question:
+        return _unknown_label(reader, path)
+    place = CasePath.parse(path)
+    if place.in_item and place.name is not None:
+        name = reader.item_name(place.section, place.index)
+        if name:
+            question = f"{name}: {question}"
+    return question
 
 
 def _text_or(value, fallback):

@@ -1,0 +1,81 @@
+"""The memo's editions: which parts of the memo exist for which reader.
+
+The edition is decided here, in the view model, so that every format (Markdown,
+HTML, plain text, Word, and a user's own templates) shows the same parts:
+
+- ``client``: for the organization's leadership. No field paths, no rule ids, no
+  trace, no reasoning graph, no guidance addressed to the planner; open questions
+  are asked as questions; sources are the source document's passages (¶) only, and
+  the project's defaults are described in words.
+- ``planner`` (the default): everything but the trace; field paths only where the
+  planner must check an answer (the unknowns).
+- ``trainer``: everything, with the trace and field paths, for teaching how the
+  rules reasoned.
+
+The JSON advice is not a memo: it has no edition and stays the same in all three.
+"""
+
+EDITIONS = ("client", "planner", "trainer")
+DEFAULT_EDITION = "planner"
+
+# What each edition shows. ``field_paths``: case paths beside facts; ``unknown_paths``:
+# case paths beside the unknowns; ``questions``: the unknowns asked as questions;
+# ``guidance``: the guidance to the planner; ``defaults``: the list of the project's
+# default numbers; ``graph``: the reasoning picture; ``trace``: the rules as they fired;
+# ``details_of_others``: the caveats, first steps and every reason of the strategies
+# to also consider (the client edition keeps them for the strategies to start with,
+# gives the others their first reason, and so stays within its five pages);
+# ``organization_facts``: the organization's facts as the case gives them (the client
+# knows them: its edition keeps the life-cycle stage only).
+SHOWS = {
+    "client": {
+        "organization_facts": False,
+        "details_of_others": False,
+        "field_paths": False,
+        "unknown_paths": False,
+        "questions": True,
+        "guidance": False,
+        "defaults": False,
+        "graph": False,
+        "trace": False,
+    },
+    "planner": {
+        "organization_facts": True,
+        "details_of_others": True,
+        "field_paths": False,
+        "unknown_paths": True,
+        "questions": False,
+        "guidance": True,
+        "defaults": True,
+        "graph": True,
+        "trace": False,
+    },
+    "trainer": {
+        "organization_facts": True,
+        "details_of_others": True,
+        "field_paths": True,
+        "unknown_paths": True,
+        "questions": False,
+        "guidance": True,
+        "defaults": True,
+        "graph": True,
+        "trace": True,
+    },
+}
+
+
+def check_edition(edition):
+    """``edition`` if it is one of ``EDITIONS``; a ``ValueError`` otherwise."""
+    if edition not in SHOWS:
+        raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, not {edition!r}")
+    return edition
+
+
+def without_refs(value):
+    """``value`` (a part of the view) with every fact line's case path (``ref``)
+    emptied: the lines read the same, without the path beside them."""
+    if isinstance(value, dict):
+        return {key: ("" if key == "ref" else without_refs(item)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_refs(item) for item in value]
+    return value

@@ -1,0 +1,82 @@
+"""The memo's one-page summary: the answer first, for a reader who stops there.
+
+Built from the parts of the memo's view (causes, strategies, programs, unknowns), so
+that it never says what the sections after it do not: the diagnosis in two or three
+sentences, the strategies to start with and one reason each, the program decisions,
+the main risks (the caveats of the first strategies) and the open questions that
+would change the advice. Sentences come from ``knowledge/memo.yaml`` (group
+``summary``); how many risks and questions it lists from ``knowledge/thresholds.yaml``.
+"""
+
+
+def _names(titles, words):
+    """``a``, ``a and b``, ``a, b and c`` with the language's ``and``."""
+    titles = list(titles)
+    if len(titles) <= 1:
+        return "".join(titles)
+    return ", ".join(titles[:-1]) + words["and"] + titles[-1]
+
+
+def _diagnosis(words, organization, causes, levels):
+    stage = "stage_unknown" if organization["stage"]["id"] == "unknown" else "stage"
+    sentences = [
+        words[stage].format(organization=organization["name"], stage=organization["stage"]["title"])
+    ]
+    if not causes:
+        return [*sentences, words["no_cause"]]
+    top = max(levels.index(c["strength"]) for c in causes)
+    main = [c for c in causes if levels.index(c["strength"]) == top]
+    others = [c for c in causes if levels.index(c["strength"]) != top]
+    key = "main_one" if len(main) == 1 else "main_many"
+    sentences.append(
+        words[key].format(
+            causes=_names((f"“{c['title']}”" for c in main), words),
+            strength=main[0]["strength_label"],
+        )
+    )
+    if others:
+        key = "other" if len(others) == 1 else "others"
+        text = words[key].format(causes=_names((f"“{c['title']}”" for c in others), words))
+        sentences.append(text[:1].upper() + text[1:])
+    return sentences
+
+
+def summary_view(view, knowledge):
+    """The summary of the memo ``view`` (its causes, strategies, programs, unknowns)."""
+    words = view["labels"]["summary"]
+    limits = knowledge.thresholds.get("summary") or {}
+    levels = knowledge.thresholds["strength"]["levels"]
+    first = [s for s in view["strategies"] if s["start_with"]]
+    strategies = [
+        {
+            "rank": s["rank"],
+            "title": s["title"],
+            "reason": s["because"][0]["text"] if s["because"] else s["summary"],
+        }
+        for s in first
+    ]
+    # The first caveat of each first strategy, in rank order, then the second ones...:
+    # the main risks are spread over the strategies, not all of the first one.
+    risks = [
+        {"strategy": s["title"], "text": text}
+        for _, _, s, text in sorted(
+            (place, order, s, text)
+            for order, s in enumerate(first)
+            for place, text in enumerate(s["caveats"])
+        )
+    ]
+    risk_limit = limits.get("risks", len(risks))
+    open_limit = limits.get("open_questions", len(view["unknowns"]))
+    open_questions = view["unknowns"][:open_limit]
+    more = len(view["unknowns"]) - len(open_questions)
+    return {
+        "diagnosis": _diagnosis(words, view["organization"], view["causes"], levels),
+        "strategies": strategies,
+        "programs": [
+            {"name": p["name"], "decision": p["decision"], "decision_label": p["decision_label"]}
+            for p in view["programs"]
+        ],
+        "risks": risks[:risk_limit],
+        "open": open_questions,
+        "open_more": words["open_more"].format(count=more) if more > 0 else "",
+    }

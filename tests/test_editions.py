@@ -1,0 +1,379 @@
+"""The memo's editions (``--edition client|planner|trainer``), its one-page summary and
+its details (the case's ``memo`` section, ``--date``, ``--prepared-by``, versions).
+
+Each edition is checked in every format a reader gets (Markdown, HTML, plain text,
+Word) and in both languages, on the text a reader sees: the client edition shows no
+field path, no rule id, no trace and no guidance to the planner; the planner edition
+shows field paths only beside the unknowns, and no trace; the trainer edition shows
+the trace. The JSON advice is the same whatever the edition.
+"""
+
+import io
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from perencana.engine import api
+from perencana.engine.view.editions import EDITIONS
+from perencana.knowledge import load_knowledge
+from tests.helpers import EXAMPLE_CASES, EXAMPLES, invoke
+
+FORMATS = ("md", "html", "text", "docx")
+LANGS = ("en", "id")
+# A case path as a memo would print it: organization.type, stakeholders[0].impact.
+FIELD_PATH = re.compile(r"\b[a-z_]+(?:\[\d+\])?\.[a-z_]+\b")
+ITEM_PATH = re.compile(r"\b(?:stakeholders|programs|partners)\[\d+\]")
+
+
+@pytest.fixture(scope="module")
+def advices():
+    return {case.stem: api.advise(api.read_case(str(case))) for case in EXAMPLE_CASES}
+
+
+@pytest.fixture(scope="module")
+def rule_ids():
+    catalog = json.loads(api.rules_catalog("json", "en"))
+    return [rule["id"] for rule in catalog["rules"]]
+
+
+def visible_text(memo, fmt):
+    """What a reader sees of a memo: HTML without its style sheet and tags, Word's
+    paragraphs, tables, headers and footers."""
+    if fmt == "docx":
+        import docx
+
+        document = docx.Document(io.BytesIO(memo))
+        parts = [p.text for p in document.paragraphs]
+        parts += [
+            cell.text for table in document.tables for row in table.rows for cell in row.cells
+        ]
+        for section in document.sections:
+            parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
+        return "\n".join(parts)
+    if fmt == "html":
+        memo = re.sub(r"<style>.*?</style>", " ", memo, flags=re.S)
+        memo = re.sub(r"<[^>]+>", " ", memo)
+        return memo.replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&")
+    return memo
+
+
+def render(advice, fmt, lang, edition, details=None):
+    return api.render_advice(advice, fmt, lang, edition=edition, details=details)
+
+
+def labels(lang):
+    from perencana.engine.view.words import translate
+
+    return translate(load_knowledge().memo, lang)
+
+
+CASES = [case.stem for case in EXAMPLE_CASES]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("case", CASES)
+def test_the_client_edition_shows_no_field_path_rule_id_trace_or_guidance(
+    advices, rule_ids, case, fmt, lang
+):
+    advice = advices[case]
+    text = visible_text(render(advice, fmt, lang, "client"), fmt)
+    assert FIELD_PATH.findall(text) == [], "a field path in the client edition"
+    assert ITEM_PATH.findall(text) == []
+    assert [rule for rule in rule_ids if rule in text] == []
+    words = labels(lang)
+    assert words["headings"]["appendix"] not in text
+    assert words["headings"]["guidance"] not in text
+    assert "thresholds.yaml" not in text
+    knowledge = load_knowledge()
+    for item in advice.guidance:
+        guidance = knowledge.guidance[item.id]
+        assert guidance["title"][lang] not in text, item.id
+    # Addressed to the organization's leadership, not to the planner.
+    leadership = words["editions"]["recipient_client"].format(organization=advice.organization)
+    assert leadership in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("case", CASES)
+def test_the_planner_edition_has_field_paths_only_for_the_unknowns_and_no_trace(
+    advices, rule_ids, case, fmt, lang
+):
+    advice = advices[case]
+    text = visible_text(render(advice, fmt, lang, "planner"), fmt)
+    if fmt == "html":  # the reasoning picture names its rules (on pointing): not prose
+        text = re.sub(r"<svg.*?</svg>", " ", render(advice, fmt, lang, "planner"), flags=re.S)
+        text = visible_text(text, fmt)
+    unknown = {u.path for u in advice.unknowns}
+    shown = set(FIELD_PATH.findall(text)) | set(ITEM_PATH.findall(text))
+    shown.discard("thresholds.yaml")  # the planner learns where the defaults are kept
+    assert shown <= unknown | {p.split(".")[0] for p in unknown}
+    assert labels(lang)["headings"]["appendix"] not in text
+    assert [rule for rule in rule_ids if rule in text] == []
+    if advice.guidance:
+        assert labels(lang)["headings"]["guidance"] in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_trainer_edition_has_the_trace_with_rule_ids_and_field_paths(advices, fmt, lang):
+    advice = advices["old-government-office"]
+    text = visible_text(render(advice, fmt, lang, "trainer"), fmt)
+    assert labels(lang)["headings"]["appendix"] in text
+    assert labels(lang)["headings"]["guidance"] in text
+    for step in advice.trace:
+        assert step.rule in text
+    assert "funding.funds_for_change" in text
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_json_advice_is_the_same_in_every_edition(advices, case):
+    advice = advices[case]
+    plain = api.render_advice(advice, "json")
+    for edition in EDITIONS:
+        assert api.render_advice(advice, "json", edition=edition) == plain
+
+
+def test_an_unknown_edition_is_refused(advices):
+    with pytest.raises(ValueError, match="edition must be one of client, planner, trainer"):
+        render(advices["program-review"], "md", "en", "board")
+    made = invoke("advise", EXAMPLES / "program-review.yaml", "--edition", "board")
+    assert made.returncode == 2
+    assert "'board' is not one of 'client', 'planner', 'trainer'" in made.stderr
+
+
+def test_advise_batch_and_interview_share_the_edition_option():
+    for command in ("advise", "batch", "interview"):
+        shown = invoke(command, "--help").stdout
+        assert "--edition [client|planner|trainer]" in shown, command
+        assert "[default: planner]" in shown, command
+
+
+def test_batch_writes_each_memo_in_the_edition_asked(tmp_path, rule_ids):
+    made = invoke(
+        "batch", EXAMPLES / "old-government-office.yaml", "-o", tmp_path, "--edition", "client"
+    )
+    assert made.returncode == 0, made.stderr
+    memo = (tmp_path / "dinas-sosial-kabupaten-lembah-hijau.md").read_text(encoding="utf-8")
+    assert labels("en")["editions"]["client"] in memo
+    assert [rule for rule in rule_ids if rule in memo] == []
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["edition"] == "client"
+
+
+# ------------------------------------------------------------------ the summary
+
+
+def _summary_part(text, lang, fmt):
+    """The summary: from its heading to the next numbered section's heading."""
+    words = labels(lang)
+    start = text.index(words["summary"]["heading"])
+    end = text.index(words["headings"]["organization"], start)
+    return text[start:end]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_summary_comes_first_with_the_program_decisions(advices, fmt, lang, edition):
+    advice = advices["program-review"]
+    text = visible_text(render(advice, fmt, lang, edition), fmt)
+    words = labels(lang)
+    summary = _summary_part(text, lang, fmt)
+    assert text.index(words["summary"]["heading"]) < text.index(words["headings"]["causes"])
+    assert words["summary"]["programs"] in summary
+    for finding in advice.programs:
+        assert finding.name in summary
+        assert words["decision"][finding.decision] in summary
+    assert words["terms"]["undecided"] in summary  # a program no rule could decide on
+    assert words["summary"]["open"] in summary
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_summary_gives_diagnosis_first_strategies_risks_and_open_questions(advices, lang):
+    advice = advices["old-government-office"]
+    view = _view(advice, lang, "client")
+    summary = view["summary"]
+    knowledge = load_knowledge()
+    # The diagnosis: two or three sentences naming the stage and the strongest causes.
+    assert 2 <= len(summary["diagnosis"]) <= 3
+    assert knowledge.lifecycle[advice.lifecycle]["title"][lang] in summary["diagnosis"][0]
+    for cause in advice.causes:
+        if cause.strength == "strong":
+            assert knowledge.causes[cause.id]["title"][lang] in summary["diagnosis"][1]
+    # The strategies to start with, in rank order, one reason each.
+    first = [s for s in advice.strategies if s.start_with]
+    assert [s["rank"] for s in summary["strategies"]] == [s.rank for s in first]
+    assert all(s["reason"] for s in summary["strategies"])
+    # The main risks, spread over the first strategies, as many as thresholds allow.
+    limit = knowledge.thresholds["summary"]["risks"]
+    assert 0 < len(summary["risks"]) <= limit
+    assert len({risk["strategy"] for risk in summary["risks"]}) == len(summary["risks"])
+
+
+def test_the_client_asks_its_open_questions_as_questions(advices):
+    advice = advices["program-review"]
+    view = _view(advice, "en", "client")
+    assert view["summary"]["open"]
+    for unknown in view["unknowns"]:
+        assert unknown["question"].endswith("?")
+        assert unknown["path"] == ""
+    viable = next(u for u in view["unknowns"] if u["label"].startswith("Program viability"))
+    assert viable["question"] == "peer support groups: Is the program still viable?"
+    planner = _view(advice, "en", "planner")
+    assert [u["path"] for u in planner["unknowns"]] == [u.path for u in advice.unknowns]
+
+
+def _view(advice, lang, edition, details=None):
+    from perencana.engine.view.memo import memo_view
+
+    return memo_view(advice, load_knowledge(), lang, edition, details)
+
+
+# -------------------------------------------------------------- memo details
+
+
+def _case_with_memo(tmp_path, memo):
+    text = (EXAMPLES / "program-review.yaml").read_text(encoding="utf-8")
+    lines = "".join(f"  {key}: {json.dumps(value)}\n" for key, value in memo.items())
+    path = tmp_path / "case.yaml"
+    path.write_text(f"{text.rstrip()}\nmemo:\n{lines}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ("md", "html", "text"))
+def test_the_memo_details_come_from_the_case_and_the_options_override_them(tmp_path, fmt):
+    case = _case_with_memo(
+        tmp_path,
+        {
+            "title": "Readiness review",
+            "client_organization": "Dinas Sosial Provinsi",
+            "prepared_by": "Ani Rahayu",
+            "prepared_for": "The board of trustees",
+            "date": "2026-11-30",
+            "reference": "PS/2026/14",
+        },
+    )
+    made = invoke("advise", case, "--format", fmt, "--edition", "client")
+    assert made.returncode == 0, made.stderr
+    for text in (
+        "Readiness review",
+        "Dinas Sosial Provinsi",
+        "Ani Rahayu",
+        "The board of trustees",
+        "2026-11-30",
+        "PS/2026/14",
+    ):
+        assert text in made.stdout, text
+    assert "The leadership of" not in made.stdout  # prepared_for names the reader
+    made = invoke(
+        "advise", case, "--format", fmt, "--date", "1 December 2026", "--prepared-by", "Budi"
+    )
+    assert "1 December 2026" in made.stdout and "2026-11-30" not in made.stdout
+    assert "Budi" in made.stdout and "Ani Rahayu" not in made.stdout
+
+
+def test_no_date_unless_given_and_the_same_input_gives_the_same_bytes(advices, tmp_path):
+    advice = advices["program-review"]
+    words = labels("en")["details"]
+    for fmt in FORMATS:
+        first = render(advice, fmt, "en", "planner")
+        assert first == render(advice, fmt, "en", "planner"), fmt
+        text = visible_text(first, fmt)
+        assert f"{words['date']}:" not in text, fmt
+        assert f"{words['prepared_by']}:" not in text, fmt
+    dated = render(advice, "md", "en", "planner", {"date": "2026-11-30"})
+    assert "**Date:** 2026-11-30" in dated
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_versions_are_in_the_footer(advices, fmt, lang):
+    from importlib.metadata import version
+
+    text = visible_text(render(advices["program-review"], fmt, lang, "client"), fmt)
+    knowledge_version = load_knowledge().source["knowledge_version"]
+    assert version("perencana") in text.split(labels(lang)["headings"]["sources"])[-1]
+    assert knowledge_version in text
+
+
+# ------------------------------------------------------------------ HTML memo
+
+
+def test_the_html_sections_are_numbered_with_the_reasoning_picture(advices):
+    html = render(advices["old-government-office"], "html", "en", "planner")
+    numbers = re.findall(r'<h2><span class="number">(\d+)\.</span>', html)
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
+    assert re.search(r'<h2><span class="number">\d+\.</span> How the causes drive', html)
+    assert "point at" not in re.sub(r'<span class="screen-only">.*?</span>', "", html).lower()
+    assert ".screen-only { display: none; }" in html
+    assert "counter(page)" in html
+    client = render(advices["old-government-office"], "html", "en", "client")
+    assert "<svg" not in client
+
+
+def test_the_reasoning_picture_lists_the_strategies_in_rank_order(advices):
+    from perencana.engine.graph.layout import layout
+    from perencana.engine.graph.model import memo_graph, reasoning_graph
+
+    for advice in advices.values():
+        graph = memo_graph(reasoning_graph(load_knowledge(), "en", advice))
+        drawn = layout(graph, graph.layers)
+        ranks = {f"strategy:{s.id}": s.rank for s in advice.strategies}
+        placed = sorted((key for key in drawn.order if key in ranks), key=drawn.order.get)
+        assert [ranks[key] for key in placed] == sorted(ranks[key] for key in placed)
+
+
+def test_a_custom_template_folder_still_finds_the_section_templates(tmp_path):
+    from perencana.engine.memo.templating import templates_dir
+
+    shipped = (templates_dir() / "memo.md.j2").read_text(encoding="utf-8")
+    (tmp_path / "memo.md.j2").write_text("LETTERHEAD\n" + shipped, encoding="utf-8")
+    made = invoke("advise", EXAMPLES / "program-review.yaml", "--template-dir", tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith("LETTERHEAD")
+    assert "## 1. Summary" in made.stdout
+    # A section template of the same name in the folder replaces the shipped one.
+    own = tmp_path / "own"
+    (own / "sections").mkdir(parents=True)
+    (own / "memo.md.j2").write_text(shipped, encoding="utf-8")
+    (own / "sections" / "summary.md.j2").write_text("OUR SUMMARY\n", encoding="utf-8")
+    made = invoke("advise", EXAMPLES / "program-review.yaml", "--template-dir", own)
+    assert "OUR SUMMARY" in made.stdout and "## 1. Summary" not in made.stdout
+
+
+SOFFICE = shutil.which("soffice")
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.mark.slow  # an office suite
+@pytest.mark.skipif(
+    SOFFICE is None or PDFTOTEXT is None,
+    reason="no LibreOffice or pdftotext here (apt-get install libreoffice-writer poppler-utils)",
+)
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_word_summary_is_page_one_alone(tmp_path, lang):
+    words = labels(lang)
+    memo = tmp_path / "memo.docx"
+    made = invoke(
+        "advise", EXAMPLES / "old-government-office.yaml", "--format", "docx", "--lang", lang,
+        "--edition", "client", "-o", memo,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(memo)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert (tmp_path / "memo.pdf").exists(), done.stderr
+    text = subprocess.run(
+        [PDFTOTEXT, "-enc", "UTF-8", str(tmp_path / "memo.pdf"), "-"], capture_output=True
+    ).stdout.decode("utf-8")
+    pages = [" ".join(page.split()) for page in text.split("\f")]
+    assert f"1. {words['summary']['heading']}" in pages[0]
+    assert words["summary"]["open"] in pages[0]
+    assert pages[1].startswith(f"2. {words['headings']['organization']}")
