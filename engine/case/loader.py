@@ -34,6 +34,7 @@ MAX_BYTES = 1024 * 1024
 # rather than a merge (merges exist to be used with aliases, which are refused).
 _DROPPED_TAGS = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge")
 _NOTHING = object()  # a stream with no document, unlike one holding ``null``
+NOTHING = _NOTHING
 # What PyYAML's constructors raise, instead of a YAMLError, for a value its tag cannot
 # read: ``!!bool maybe`` (KeyError), ``!!int ten`` (ValueError), ``!!timestamp x``
 # (AttributeError) and the like.
@@ -52,6 +53,9 @@ class _Refused(Exception):
     def __init__(self, *problems):
         super().__init__(*problems)
         self.problems = list(problems)
+
+
+UnreadableYaml = _Refused  # what ``parse_yaml_text`` raises
 
 
 class _AliasFound(Exception):
@@ -151,6 +155,20 @@ def _parse(text, what):
     """The data in a case's YAML ``text``, before validation."""
     if not text.strip():
         raise _Refused(f"{what} is empty; a case needs at least {_required_sections()}")
+    data = parse_yaml_text(text, what)
+    if data is _NOTHING:  # only comments, or a bare "---"
+        raise _Refused(f"{what} has no case in it; a case needs at least {_required_sections()}")
+    return data
+
+
+def parse_yaml_text(text, what="the input"):
+    """The data in YAML (or JSON) ``text``, read the hardened way every YAML the
+    program reads is read: safe types only, no aliases or anchors, no duplicate keys,
+    no date or merge magic, no traceback for a deep, huge or badly escaped value.
+
+    Returns ``NOTHING`` for a stream without a document; raises ``UnreadableYaml``
+    whose ``problems`` are one line each.
+    """
     try:
         data = _construct(text)
     except _AliasFound as found:
@@ -162,9 +180,7 @@ def _parse(text, what):
     except yaml.YAMLError as error:  # any other parser complaint, kept to one line
         raise _Refused("not valid YAML: " + " ".join(str(error).split())) from None
     except RecursionError:
-        raise _Refused(f"{what} is nested too deeply to be a case") from None
-    if data is _NOTHING:  # only comments, or a bare "---"
-        raise _Refused(f"{what} has no case in it; a case needs at least {_required_sections()}")
+        raise _Refused(f"{what} is nested too deeply to be read") from None
     return data
 
 
