@@ -4,6 +4,7 @@ User-facing errors (``perencana.engine.errors.PerencanaError``) become messages 
 codes in one place, ``PerencanaGroup.invoke``.
 """
 
+import io
 import os
 import sys
 
@@ -324,10 +325,12 @@ def explain(case, item_id, fmt, lang, step):
     if fmt == "json":
         click.echo(stepper.to_json())
         return
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
+    if stdin is None:  # started with standard input closed: as at the end of the input
+        stdin = io.StringIO()
     stepper.walk(
         lambda text: click.echo(text, nl=False),
-        stdin.readline,
+        lambda: api.read_line(stdin),
         interactive=stdin.isatty(),
     )
 

@@ -18,6 +18,13 @@ def read_case(source, text=None):
     return load_case(source, text)
 
 
+def read_line(stream):
+    """One line typed on ``stream``, bounded in length (see ``bounded_line``)."""
+    from perencana.engine.case.loader import bounded_line
+
+    return bounded_line(stream)
+
+
 def advise(case):
     """The ``Advice`` for a normalized case."""
     from perencana.engine.reasoning.advisor import Advisor

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import yaml
 
-from perencana.engine.errors import CaseError, OutputError
+from perencana.engine.case.loader import NOTHING, bounded_line, read_yaml_file
+from perencana.engine.errors import CaseError, OutputError, OutputExistsError
 from perencana.engine.interview.session import Interview, check_partial
 from perencana.engine.memo.output import write_atomically
 
 DEFAULT_CASE = "case.yaml"
-MAX_BYTES = 1024 * 1024
 EXIT_INTERRUPTED = 130
 EXIT_ENDED = 1
 
@@ -60,23 +60,11 @@ def read_partial(path):
     """The data of a partial case file for ``--resume`` (YAML, not yet complete):
     refused, naming the problems, when it is not a case in the making."""
     name = str(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise CaseError(name, ["file not found"]) from None
-    except IsADirectoryError:
-        raise CaseError(name, ["is a directory, not a case file"]) from None
-    except OSError as error:
-        raise CaseError(name, [f"cannot be read: {error.strerror or error}"]) from None
-    if len(raw) > MAX_BYTES:
-        raise CaseError(name, ["the file is larger than 1 MiB, the most a case file may be"])
-    try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise CaseError(name, ["the file is not UTF-8 text; save it as UTF-8"]) from None
-    except yaml.YAMLError as error:
-        raise CaseError(name, ["not valid YAML: " + " ".join(str(error).split())]) from None
+    # The hardened reader of every YAML the program reads (tags, aliases, duplicate
+    # keys, deep nesting, huge numbers, lone surrogates, devices and FIFOs refused).
+    data = read_yaml_file(path)
+    if data is NOTHING:
+        data = None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -108,7 +96,7 @@ class Console:
         if prompt:
             self.stderr.write(prompt)
             self.stderr.flush()
-        line = self.stdin.readline()
+        line = bounded_line(self.stdin)
         if line == "":
             raise EOFError
         return line.rstrip("\r\n")
@@ -168,8 +156,8 @@ class Console:
         text = case_text(interview.case_data(), header)
         try:
             write_atomically(self.target, text, force=self.overwrite or self.written)
-        except OutputError:
-            if Path(self.target).exists() and not self.written:
+        except OutputExistsError:
+            if not self.written:
                 raise OutputError(interview.word("exists", path=self.target)) from None
             raise
         self.written = True
@@ -233,15 +221,17 @@ def run_interview(
     in ``fmt`` and ``lang`` to ``stdout``. ``advise`` and ``render`` turn the case into
     the memo text (``engine.api`` passes its own).
     """
+    loaded = read_partial(resume) if resume else None
+    interview = Interview(lang=lang, data=loaded)
     if stdin is None:
         stdin = sys.stdin
+        if stdin is None:  # started with standard input closed (<&-)
+            raise CaseError("<stdin>", [interview.word("no_input")])
         if hasattr(stdin, "reconfigure"):  # a byte that is not UTF-8 must not crash
             stdin.reconfigure(errors="replace")
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     tty = _is_tty(stdin)
-    loaded = read_partial(resume) if resume else None
-    interview = Interview(lang=lang, data=loaded)
     target = str(output or resume or DEFAULT_CASE)
     continuing = resume is not None and _same_file(resume, target)
     _check_target(interview, target)
