@@ -4,11 +4,14 @@ Each test is named after what a user (or an attacker) did and checks what the us
 sees now: one ``Error:`` line, no traceback, nothing half-written, nothing lost.
 """
 
+import contextlib
+import os
 import re
+import subprocess
 
 import pytest
 
-from tests.helpers import EXAMPLES, invoke
+from tests.helpers import EXAMPLES, PERENCANA, invoke
 
 GOOD = EXAMPLES / "young-community-group.yaml"
 
@@ -73,3 +76,265 @@ def test_a_huge_number_in_set_is_one_clear_error(assignment):
     assert result.returncode == 1
     _no_traceback(result)
     assert len(result.stderr) < 400
+
+
+# ------------------------------------- 2: -o onto a device, a FIFO, a socket, a folder
+
+
+def _special_files(tmp_path):
+    import os
+    import socket
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    sock = tmp_path / "socket"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock))
+    link = tmp_path / "link-to-null"
+    link.symlink_to("/dev/null")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    return {"device": "/dev/null", "fifo": fifo, "socket": sock, "link": link, "folder": folder}
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "socket", "link", "folder"])
+@pytest.mark.parametrize("force", [False, True])
+def test_output_onto_what_is_no_regular_file_is_refused(tmp_path, kind, force):
+    import os
+    import stat
+
+    target = _special_files(tmp_path)[kind]
+    before = os.stat(target).st_mode
+    result = invoke("advise", GOOD, "-o", target, *(["--force"] if force else []))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert os.stat(target).st_mode == before  # still the device, FIFO, socket, folder
+    assert not stat.S_ISREG(os.stat(target).st_mode)
+
+
+def test_the_interview_does_not_replace_a_device_either(tmp_path):
+    target = _special_files(tmp_path)["fifo"]
+    result = invoke("interview", "-o", target, "--force", stdin="Yayasan X\n")
+    assert result.returncode == 1
+    assert "not a regular file" in result.stderr
+    assert target.is_fifo()
+
+
+# ------------------------------------------------- 6: a full disk, or a failing one
+
+
+@pytest.mark.parametrize("failing", ["write", "fsync"])
+@pytest.mark.parametrize("fmt", ["md", "docx"])
+def test_a_full_disk_is_one_error_line_and_the_earlier_file_stays(
+    tmp_path, monkeypatch, failing, fmt
+):
+    import errno
+    import os
+
+    from perencana.engine.memo import output
+
+    target = tmp_path / f"memo.{fmt}"
+    target.write_bytes(b"the earlier memo")
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    if failing == "fsync":
+        monkeypatch.setattr(output.os, "fsync", full)
+    else:
+        real_fdopen = os.fdopen
+
+        class Full:
+            def __init__(self, stream):
+                self.stream = stream
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self.stream.close()
+
+            def write(self, data):
+                full()
+
+            def __getattr__(self, name):
+                return getattr(self.stream, name)
+
+        monkeypatch.setattr(output.os, "fdopen", lambda *a, **k: Full(real_fdopen(*a, **k)))
+    result = invoke("advise", GOOD, "--format", fmt, "-o", target, "--force")
+    assert result.returncode == 1
+    assert result.stderr == f"Error: {target}: cannot be written (No space left on device)\n"
+    assert target.read_bytes() == b"the earlier memo"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+TMPFS_NOTE = (
+    "mounting a tmpfs needs root (or a user namespace) here; the full disk is simulated above"
+)
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A folder on a 64 KiB tmpfs, nearly full; skipped where mounting is not allowed."""
+    import subprocess
+
+    folder = tmp_path / "small"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(TMPFS_NOTE)
+    try:
+        # fill it to the last byte
+        with open(folder / "filler", "wb") as filler, contextlib.suppress(OSError):
+            for _ in range(64):
+                filler.write(b"\0" * 1024)
+                filler.flush()
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_full_tmpfs_gives_clean_errors_in_every_command(full_disk):
+    from tests.helpers import run_perencana
+
+    memo = full_disk / "memo.html"
+    for args in (
+        ("advise", GOOD, "--format", "html", "-o", memo),
+        ("advise", GOOD, "--format", "docx", "-o", full_disk / "memo.docx"),
+        ("interview", "-o", full_disk / "case.yaml"),
+        ("batch", EXAMPLES, "-o", full_disk / "out"),
+    ):
+        stdin = "Yayasan X\n" * 3 if args[0] == "interview" else None
+        result = run_perencana(*args, stdin=stdin)
+        assert result.returncode != 0, args
+        assert "Traceback" not in result.stderr, args
+        assert "No space left on device" in result.stderr, args
+    leftovers = [p.name for p in full_disk.rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+    assert not memo.exists()
+
+
+# ------------------------------------------- 8: the partial file of interview --resume
+
+HOSTILE_PARTIALS = {
+    "bool tag": "organization: {name: !!bool maybe}\n",
+    "timestamp tag": "organization: {name: !!timestamp x}\n",
+    "escape past Unicode": 'organization: {name: "\\U00110000"}\n',
+    "deep nesting": "organization: " + "[" * 10000 + "\n",
+    "huge integer": "organization: {name: x, age_years: " + "9" * 5000 + "}\n",
+    "alias": "organization: &o {name: x}\nchange: *o\n",
+    "merge": "organization: {<<: {name: x}}\n",
+    "duplicate key": "organization: {name: x}\norganization: {name: y}\n",
+    "lone surrogate": 'organization: {name: "Yayasan \\ud800"}\n',
+    "device": None,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE_PARTIALS.values(), ids=HOSTILE_PARTIALS.keys())
+def test_a_hostile_resume_file_is_one_clear_error(tmp_path, text):
+    partial = tmp_path / "partial.yaml"
+    if text is None:
+        partial.symlink_to("/dev/zero")
+    else:
+        partial.write_text(text, encoding="utf-8")
+    result = invoke("interview", "--resume", partial, stdin="")
+    assert result.returncode == 1
+    _no_traceback(result)
+    assert result.stderr.count("\n") >= 1 and str(partial) in result.stderr
+
+
+# ------------------------------------------------ 9: unbounded reads of devices
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_table_that_is_dev_zero_is_refused_unread(tmp_path, suffix):
+    table = tmp_path / f"cases{suffix}"
+    table.symlink_to("/dev/zero")
+    result = invoke("batch", table, "-o", tmp_path / "out")
+    assert result.returncode == 1
+    assert "not a regular file" in result.stderr
+
+
+def test_a_summary_that_links_to_dev_zero_is_not_read(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.json").symlink_to("/dev/zero")
+    result = invoke("batch", GOOD, "-o", out)
+    assert result.returncode == 1
+    assert "not a perencana batch summary" in result.stderr
+
+
+def test_a_table_of_more_rows_than_the_limit_stops_at_the_limit(tmp_path, monkeypatch):
+    from perencana.engine.case import limits
+
+    monkeypatch.setitem(limits.limits(), "table_rows", 2)
+    table = tmp_path / "cases.jsonl"
+    row = (
+        '{"organization": {"name": "Y%d", "age_years": 3}, "change": {"summary": "s", '
+        '"proposed_by": "internal"}, "funding": {"funds_for_change": "none"}}\n'
+    )
+    table.write_text("".join(row % i for i in range(4)), encoding="utf-8")
+    result = invoke("batch", table, "-o", tmp_path / "out")
+    assert result.returncode == 1
+    assert "more than 2 cases" in result.stderr
+    assert len(list((tmp_path / "out").glob("*.md"))) == 2
+
+
+def _run_with_stdin(tmp_path, args, stdin=None, close_stdin=False):
+    """The installed command in a real process, with a file or nothing on fd 0."""
+    return subprocess.run(
+        [PERENCANA, *map(str, args)],
+        stdin=stdin,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+        preexec_fn=(lambda: os.close(0)) if close_stdin else None,
+    )
+
+
+@pytest.mark.parametrize(
+    "command", [("interview", "-o", "case.yaml"), ("explain", GOOD, "--step")], ids=str
+)
+def test_an_endless_line_on_standard_input_ends_the_reading(tmp_path, command):
+    with open("/dev/zero", "rb") as zero:
+        result = _run_with_stdin(tmp_path, command, stdin=zero)
+    assert "Traceback" not in result.stderr
+
+
+# ----------------------------------- 10: closed standard input, FIFOs as inputs
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("validate", "-"),
+        ("advise", "-"),
+        ("interview", "-o", "case.yaml"),
+        ("explain", GOOD, "--step"),
+    ],
+    ids=str,
+)
+def test_a_closed_standard_input_is_a_message(tmp_path, command):
+    result = _run_with_stdin(tmp_path, command, close_stdin=True)
+    assert "Traceback" not in result.stderr
+    if command[0] != "explain":  # explain --step runs to the end, as at the end of input
+        assert result.returncode == 1
+        assert "closed" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "advise", "explain"])
+def test_a_fifo_as_the_case_is_refused_at_once(tmp_path, command):
+    import os
+
+    fifo = tmp_path / "case.yaml"
+    os.mkfifo(fifo)
+    result = invoke(command, fifo)
+    assert result.returncode == 1
+    assert "FIFO" in result.stderr
