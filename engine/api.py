@@ -25,6 +25,21 @@ def read_line(stream):
     return bounded_line(stream)
 
 
+def terminal_text(text):
+    """``text`` safe to print on a terminal: no control or escape sequences (an OSC 52
+    would write the clipboard), line breaks kept."""
+    from perencana.engine.view.words import clean
+
+    return clean(text)
+
+
+def terminal_line(text):
+    """``text`` safe to print as one line of a terminal (see ``terminal_text``)."""
+    from perencana.engine.view.words import one_line
+
+    return one_line(text)
+
+
 def advise(case):
     """The ``Advice`` for a normalized case."""
     from perencana.engine.reasoning.advisor import Advisor

@@ -7,6 +7,7 @@ sees now: one ``Error:`` line, no traceback, nothing half-written, nothing lost.
 import contextlib
 import os
 import re
+import stat
 import subprocess
 
 import pytest
@@ -82,7 +83,6 @@ def test_a_huge_number_in_set_is_one_clear_error(assignment):
 
 
 def _special_files(tmp_path):
-    import os
     import socket
 
     fifo = tmp_path / "fifo"
@@ -90,19 +90,23 @@ def _special_files(tmp_path):
     sock = tmp_path / "socket"
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(sock))
+    # A private device node like /dev/null, never the system's own: on a build of
+    # perencana that has the bug, the test would replace it.
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("creating a device node needs root; the FIFO and socket cases still run")
     link = tmp_path / "link-to-null"
-    link.symlink_to("/dev/null")
+    link.symlink_to(device)
     folder = tmp_path / "folder"
     folder.mkdir()
-    return {"device": "/dev/null", "fifo": fifo, "socket": sock, "link": link, "folder": folder}
+    return {"device": device, "fifo": fifo, "socket": sock, "link": link, "folder": folder}
 
 
 @pytest.mark.parametrize("kind", ["device", "fifo", "socket", "link", "folder"])
 @pytest.mark.parametrize("force", [False, True])
 def test_output_onto_what_is_no_regular_file_is_refused(tmp_path, kind, force):
-    import os
-    import stat
-
     target = _special_files(tmp_path)[kind]
     before = os.stat(target).st_mode
     result = invoke("advise", GOOD, "-o", target, *(["--force"] if force else []))
@@ -338,3 +342,53 @@ def test_a_fifo_as_the_case_is_refused_at_once(tmp_path, command):
     result = invoke(command, fifo)
     assert result.returncode == 1
     assert "FIFO" in result.stderr
+
+
+# ------------------------------------------------- 11: escapes and fake lines in names
+
+EVIL_NAME = "Evil\x1b]52;c;ZWNobyBwd25lZAo=\x07Org\nError: all is well\r"
+
+
+def _case_named(tmp_path, name):
+    import yaml
+
+    data = yaml.safe_load(GOOD.read_text(encoding="utf-8"))
+    data["organization"]["name"] = name
+    case = tmp_path / "case.yaml"
+    case.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return case
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("validate",),
+        ("explain",),
+        ("advise", "--format", "text"),
+        ("whatif", "--set", "change.pace=rapid"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_name_with_terminal_escapes_is_printed_without_them(tmp_path, command):
+    case = _case_named(tmp_path, EVIL_NAME)
+    result = invoke(command[0], case, *command[1:])
+    assert result.returncode == 0
+    for control in ("\x1b", "\x07", "\r"):
+        assert control not in result.stdout
+    if command[0] == "validate":  # one line, the name cannot start one of its own
+        assert result.stdout.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("whatif", GOOD, "--set", "organization\nError: all is well\n.name=x"),
+        ("validate", "no\nError: all is well\n.yaml"),
+    ],
+    ids=["set path", "file name"],
+)
+def test_a_newline_in_what_is_echoed_cannot_fake_an_error_line(args):
+    result = invoke(*args)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ")
