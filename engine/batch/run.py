@@ -53,6 +53,8 @@ RESERVED_STEMS = frozenset(
     | {f"{device}{n}" for device in ("com", "lpt") for n in range(1, 10)}
 )
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# A temporary file of write_atomically: ``.NAME.XXXXXXXX.tmp``.
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.[^.]+\.tmp")
 _HELD = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
@@ -162,6 +164,7 @@ def run_batch(
             raise
         knowledge = load_knowledge()  # here, before forking: the workers share it
         batch = _Batch(folder, sources, knowledge, fmt, lang, previous, _fingerprint(), journal)
+        batch.remove_orphans()
         try:
             with _workers(jobs, fmt, lang, len(sources)) as mapper:
                 batch.run(mapper, resume, progress, on_failure)
@@ -250,6 +253,17 @@ class _Batch:
                 todo.append((index, memo))
         self.result.pending = len(todo)
         return todo
+
+    def remove_orphans(self):
+        """Remove the temporary files a killed run left (``.NAME.XXXXXXXX.tmp``, for
+        NAME a memo or summary of a batch here): with the folder locked, no other
+        writer can own one."""
+        names = self._our_files() | {SUMMARY_JSON, SUMMARY_HTML}
+        for entry in self.folder.iterdir():
+            found = _TEMPORARY.fullmatch(entry.name)
+            if found and found["name"] in names and not entry.is_symlink() and entry.is_file():
+                with contextlib.suppress(OSError):
+                    entry.unlink()
 
     def _our_files(self):
         """The memo files earlier batches wrote or meant to write here (they may be
