@@ -392,3 +392,158 @@ def test_a_newline_in_what_is_echoed_cannot_fake_an_error_line(args):
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ")
+
+
+# ------------------------------------------------------- 7: templates, bounded
+
+TEMPLATE_ATTACKS = {
+    "format width": ("{{ '{:>999999999}'.format('a') }}", "format width"),
+    "format width by argument": ("{{ '{0:>{1}}'.format('a', 99999999) }}", "width or count"),
+    "printf width": ("{{ '%999999999s'|format('a') }}", "format width"),
+    "printf operator": ("{{ '%999999999s' % 'a' }}", "format width"),
+    "center": ("{{ 'a'|center(999999999) }}", "width or count"),
+    "underline": ("{{ 'a'|underline(999999999) }}", "width or count"),
+    "wrap": ("{{ 'a b'|wrap(999999999) }}", "width or count"),
+    "lipsum": ("{{ lipsum(100000000) }}", "width or count"),
+    "range": ("{% for i in range(500000) %}{% endfor %}", "a range of 500,000 items"),
+    "output size": ("{% for i in range(100000) %}{{ 'x' * 90000 }}{% endfor %}", "longer than"),
+}
+
+
+def _memo_template(tmp_path, text, name="memo.md.j2"):
+    folder = tmp_path / "letterhead"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("text,problem", TEMPLATE_ATTACKS.values(), ids=TEMPLATE_ATTACKS.keys())
+def test_a_template_cannot_exhaust_memory(tmp_path, text, problem):
+    folder = _memo_template(tmp_path, text)
+    result = invoke("advise", GOOD, "--template-dir", folder)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: template ")
+    assert problem in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_template_that_runs_too_long_is_stopped(tmp_path, monkeypatch):
+    from perencana.engine.case import limits
+
+    monkeypatch.setitem(limits.limits(), "template_seconds", 1)
+    nested = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    folder = _memo_template(tmp_path, nested)
+    result = invoke("advise", GOOD, "--template-dir", folder)
+    assert result.returncode == 1
+    assert "took longer than 1 seconds" in result.stderr
+
+
+def test_a_symbolic_link_out_of_the_template_folder_is_refused(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the password", encoding="utf-8")
+    folder = _memo_template(tmp_path, "{% include 'leak.j2' %}")
+    (folder / "leak.j2").symlink_to(secret)
+    result = invoke("advise", GOOD, "--template-dir", folder)
+    assert result.returncode == 1
+    assert "the password" not in result.stdout + result.stderr
+    assert "not inside the template folder" in result.stderr
+
+
+ORDINARY_MISTAKES = {
+    "division by zero": "{{ 1/0 }}",
+    "wordwrap zero": "{{ 'abc'|wordwrap(0) }}",
+    "text plus number": "{{ 'a' + 1 }}",
+    "sum of texts": "{{ ['a']|sum(start=0) }}",
+    "index past the end": "{{ [][3] }}",
+    "unknown attribute call": "{{ organization.name.nothing() }}",
+}
+
+
+@pytest.mark.parametrize("text", ORDINARY_MISTAKES.values(), ids=ORDINARY_MISTAKES.keys())
+def test_an_ordinary_mistake_in_a_template_is_template_line_problem(tmp_path, text):
+    folder = _memo_template(tmp_path, "first line\n" + text + "\n")
+    result = invoke("advise", GOOD, "--template-dir", folder)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.match(r"Error: template \S*memo\.md\.j2, line 2: ", result.stderr), result.stderr
+
+
+def test_an_include_that_is_missing_names_the_template_folder(tmp_path):
+    # Finding 12: it named the shipped template folder instead of DIR.
+    folder = _memo_template(tmp_path, "{% include 'header.j2' %}")
+    result = invoke("advise", GOOD, "--template-dir", folder)
+    assert result.returncode == 1
+    assert str(folder) in result.stderr and "header.j2" in result.stderr
+    assert "templates" not in result.stderr.replace(str(folder), "")
+
+
+def _docx_with(tmp_path, body_text):
+    """The shipped Word template with ``body_text`` put into its document part."""
+    import zipfile
+
+    from perencana.engine.memo.docx import shipped_template
+
+    pytest.importorskip("docxtpl")
+    target = tmp_path / "letterhead"
+    target.mkdir(exist_ok=True)
+    with (
+        zipfile.ZipFile(shipped_template()) as source,
+        zipfile.ZipFile(target / "memo.docx", "w") as out,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(
+                    b"<w:body>",
+                    b"<w:body><w:p><w:r><w:t>" + body_text.encode() + b"</w:t></w:r></w:p>",
+                    1,
+                )
+            out.writestr(info, data)
+    return target
+
+
+@pytest.mark.parametrize(
+    "text", ["{% include 'x.j2' %}", "{{ 1/0 }}", "{{ 'a'|center(999999999) }}"]
+)
+def test_a_mistake_in_a_word_template_is_one_error(tmp_path, text):
+    folder = _docx_with(tmp_path, text)
+    result = invoke(
+        "advise", GOOD, "--format", "docx", "-o", tmp_path / "m.docx", "--template-dir", folder
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: template ")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_word_template_that_unzips_to_gigabytes_is_refused_unread(tmp_path):
+    import zipfile
+
+    folder = tmp_path / "letterhead"
+    folder.mkdir()
+    with (
+        zipfile.ZipFile(folder / "memo.docx", "w", zipfile.ZIP_DEFLATED) as bomb,
+        bomb.open("word/document.xml", "w", force_zip64=True) as member,
+    ):
+        chunk = b"\0" * (1 << 20)
+        for _ in range(100):  # 100 MiB, some 100 KiB zipped
+            member.write(chunk)
+    assert (folder / "memo.docx").stat().st_size < 1 << 20
+    result = invoke(
+        "advise", GOOD, "--format", "docx", "-o", tmp_path / "m.docx", "--template-dir", folder
+    )
+    assert result.returncode == 1
+    assert "would unzip to more than" in result.stderr
+
+
+# ------------------------------------------------------------- 12: keys 1 and true
+
+
+def test_the_keys_1_and_true_are_two_keys_not_a_duplicate():
+    from perencana.engine.case.loader import UnreadableYaml, parse_yaml_text
+
+    try:
+        parse_yaml_text("{1: a, true: b, 1.0: c}")
+    except UnreadableYaml as refused:
+        pytest.fail(f"refused as duplicates: {refused.problems}")
+    with pytest.raises(UnreadableYaml, match="duplicate key"):
+        parse_yaml_text("{1: a, 1: b}")

@@ -389,16 +389,18 @@ def _mapping_children(loader, node, path, found):
         key = _key_of(loader, key_node)
         child = join_path(path, key)
         line = key_node.start_mark.line + 1
-        if key in first_lines:
+        # 1, 1.0 and true are equal in Python but three keys in YAML: the type counts.
+        same = (type(key).__name__, key)
+        if same in first_lines:
             found.append(
                 (
                     key_node.start_mark.index,
                     f"{child}: duplicate key at line {line} (first at line "
-                    f"{first_lines[key]}); give each field once",
+                    f"{first_lines[same]}); give each field once",
                 )
             )
         else:
-            first_lines[key] = line
+            first_lines[same] = line
         children.append((value_node, child))
     return children
 
