@@ -130,14 +130,16 @@ def parse_assignment(text, errors):
     path, equals, value_text = str(text).partition("=")
     path = path.strip()
     if not equals or not path:
-        raise CaseError(errors["source"], [errors["not_an_assignment"].format(text=text)])
+        raise CaseError(errors["source"], [errors["not_an_assignment"].format(text=_cut(text))])
     try:
         # The hardened reader of every YAML the program reads: dates stay text,
         # aliases, tags it cannot build and over-long numbers are refused.
         value = parse_yaml_text(value_text, "the value")
     except UnreadableYaml as refused:
         problem = "; ".join(refused.problems)
-        message = errors["bad_value"].format(path=path, value=_cut(value_text), problem=problem)
+        message = errors["bad_value"].format(
+            path=_cut(path), value=_cut(value_text), problem=problem
+        )
         raise CaseError(errors["source"], [message]) from None
     if value is NOTHING:  # "path=" or only a comment: an empty value, as YAML reads it
         value = None
