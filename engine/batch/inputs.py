@@ -35,6 +35,8 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LIST_SEPARATOR = re.compile(r"[;,]")
+# Control characters and every line break str.splitlines knows (\x1c-\x1e, \x85...).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class BatchInputError(PerencanaError):
@@ -283,6 +285,11 @@ def _leaf_specs():
 def _header_problem(columns):
     first = {}
     for position, column in enumerate(columns, start=1):
+        if _CONTROL.search(column):  # a line break or escape would reach the messages
+            return (
+                f"column {position} of the header holds a control character or a line "
+                "break; a column is a dotted field path such as organization.name"
+            )
         if column and column in first:
             return (
                 f"column '{column}' appears twice in the header (columns "
