@@ -54,7 +54,15 @@ $(FUZZ_INSTALLED): $(INSTALLED)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,fuzz]'
 	touch $(FUZZ_INSTALLED)
 
-.PHONY: fuzz
-fuzz: $(FUZZ_INSTALLED)
+.PHONY: fuzz fuzz-loader fuzz-resume fuzz-set fuzz-csv
+fuzz: fuzz-loader fuzz-resume fuzz-set fuzz-csv
+
+fuzz-loader: $(FUZZ_INSTALLED)
 	$(BIN)/python fuzz/fuzz_case_loader.py -max_total_time=$(FUZZ_TIME) -timeout=20 \
 		-max_len=4096 -dict=fuzz/case.dict -artifact_prefix=tests/fuzz_regressions/
+
+# The partial file of interview --resume, whatif's --set PATH=VALUE and CSV rows
+# (fuzz/targets.py); their crashes are kept in tests/fuzz_regressions/NAME/.
+fuzz-resume fuzz-set fuzz-csv: fuzz-%: $(FUZZ_INSTALLED)
+	$(BIN)/python fuzz/targets.py $* -max_total_time=$(FUZZ_TIME) -timeout=20 \
+		-max_len=4096 -dict=fuzz/case.dict -artifact_prefix=tests/fuzz_regressions/$*/

@@ -4,6 +4,7 @@ User-facing errors (``perencana.engine.errors.PerencanaError``) become messages 
 codes in one place, ``PerencanaGroup.invoke``.
 """
 
+import io
 import os
 import sys
 
@@ -25,7 +26,7 @@ class PerencanaGroup(click.Group):
                 return super().invoke(ctx)
         except PerencanaError as error:
             for message in error.messages():
-                click.echo(f"Error: {message}", err=True)
+                click.echo(f"Error: {api.terminal_line(message)}", err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("\nAborted!", err=True)
@@ -87,7 +88,13 @@ def _emit(text, output, force):
     if output:
         api.write_memo(text, output, force=force)
     else:
-        click.echo(text, nl=False)
+        _echo(text)
+
+
+def _echo(text):
+    """Print ``text`` (a memo, an explanation) on standard output without the control
+    and escape sequences a case's names may hold: a terminal would obey them."""
+    click.echo(api.terminal_text(text) if isinstance(text, str) else text, nl=False)
 
 
 def _read_case(case):
@@ -179,7 +186,8 @@ def validate(case):
     CASE is a YAML or JSON case file, or - for standard input.
     """
     normalized = _read_case(case)
-    click.echo(f"{case}: valid case for {normalized['organization']['name']}")
+    name = normalized["organization"]["name"]
+    click.echo(api.terminal_line(f"{case}: valid case for {name}"))
 
 
 @main.command(
@@ -299,7 +307,7 @@ def whatif(case, sets, fmt, lang):
     CASE is a YAML or JSON case file, or - for standard input.
     """
     result = api.what_if(_read_case(case), sets, lang)
-    click.echo(api.render_what_if(result, fmt, lang), nl=False)
+    _echo(api.render_what_if(result, fmt, lang))
 
 
 @main.command(
@@ -371,17 +379,19 @@ def explain(case, item_id, fmt, lang, step):
     """
     normalized = _read_case(case)
     if not step:
-        click.echo(api.explain(normalized, item_id, fmt, lang, case), nl=False)
+        _echo(api.explain(normalized, item_id, fmt, lang, case))
         return
     stepper = api.explain_steps(normalized, lang, case)
     stepper.reject_id(item_id)
     if fmt == "json":
-        click.echo(stepper.to_json())
+        _echo(stepper.to_json() + "\n")
         return
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
+    if stdin is None:  # started with standard input closed: as at the end of the input
+        stdin = io.StringIO()
     stepper.walk(
-        lambda text: click.echo(text, nl=False),
-        stdin.readline,
+        _echo,
+        lambda: api.read_line(stdin),
         interactive=stdin.isatty(),
     )
 
@@ -486,7 +496,7 @@ def batch_command(ctx, inputs, outdir, fmt, lang, edition, jobs, resume):
 
     def report(label, problems):
         for problem in problems:
-            click.echo(f"Error: {label}: {problem}", err=True)
+            click.echo(api.terminal_line(f"Error: {label}: {problem}"), err=True)
 
     result = api.run_batch(
         inputs,

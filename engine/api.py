@@ -21,6 +21,28 @@ def read_case(source, text=None):
     return load_case(source, text)
 
 
+def read_line(stream):
+    """One line typed on ``stream``, bounded in length (see ``bounded_line``)."""
+    from perencana.engine.case.loader import bounded_line
+
+    return bounded_line(stream)
+
+
+def terminal_text(text):
+    """``text`` safe to print on a terminal: no control or escape sequences (an OSC 52
+    would write the clipboard), line breaks kept."""
+    from perencana.engine.view.words import clean
+
+    return clean(text)
+
+
+def terminal_line(text):
+    """``text`` safe to print as one line of a terminal (see ``terminal_text``)."""
+    from perencana.engine.view.words import one_line
+
+    return one_line(text)
+
+
 def advise(case):
     """The ``Advice`` for a normalized case."""
     from perencana.engine.reasoning.advisor import Advisor

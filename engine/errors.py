@@ -41,6 +41,10 @@ class OutputError(PerencanaError):
     """Raised when the advice cannot be written where the user asked."""
 
 
+class OutputExistsError(OutputError):
+    """Raised when the file to write exists and overwriting it was not asked for."""
+
+
 class TemplateError(PerencanaError):
     """Raised when a memo template cannot be loaded or rendered."""
 

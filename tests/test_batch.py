@@ -141,7 +141,10 @@ def write_generated_cases(folder, count):
 
 
 def memo_files(folder):
-    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("summary."))
+    # The journal (.perencana-batch.journal) is the running batch's own, not a memo.
+    return sorted(
+        p.name for p in folder.iterdir() if not p.name.startswith(("summary.", ".perencana-"))
+    )
 
 
 def run(inputs, outdir, **options):

@@ -168,7 +168,7 @@ def test_a_bad_json_cell_is_told_once_with_the_rest_of_the_row(tmp_path):
     assert problems_of(source) == [
         "stakeholders: the cell is not valid JSON at column 12: Expecting ',' delimiter",
         "programs: the cell gives the key 'name' twice; give each field once",
-        "organization.age_years: 'ten' is not allowed; use a whole number 0 or more",
+        "organization.age_years: 'ten' is not allowed; use a whole number from 0 to 1000",
     ]
 
 

@@ -225,7 +225,7 @@ def test_an_anchor_without_an_alias_is_refused_too(tmp_path):
 
 
 def test_deep_nesting_is_refused_without_a_crash(tmp_path):
-    assert problems(write(tmp_path, "[" * 50_000)) == ["the file is nested too deeply to be a case"]
+    assert problems(write(tmp_path, "[" * 50_000)) == ["the file is nested too deeply to be read"]
 
 
 def test_a_merge_key_is_an_ordinary_unknown_field(tmp_path):
@@ -264,7 +264,7 @@ def test_every_problem_of_a_file_is_reported_at_once_with_the_file_name(tmp_path
         load_case(path)
     assert caught.value.messages() == [
         f"{path}: organization.typ: unknown field; did you mean 'type'?",
-        f"{path}: organization.age_years: -3 is not allowed; use a whole number 0 or more",
+        f"{path}: organization.age_years: -3 is not allowed; use a whole number from 0 to 1000",
         f"{path}: change.propsed_by: unknown field; did you mean 'proposed_by'?",
         f"{path}: change.proposed_by: missing; it is required (one of: internal, external, joint)",
         f"{path}: funding.funds_for_change: 'nothing' is not allowed; "
@@ -277,10 +277,10 @@ def test_age_as_text_or_as_a_boolean(tmp_path):
     twenty = REQUIRED_ONLY.replace("age_years: 3", "age_years: twenty")
     yes = REQUIRED_ONLY.replace("age_years: 3", "age_years: yes")
     assert problems(write(tmp_path, twenty)) == [
-        "organization.age_years: 'twenty' is not allowed; use a whole number 0 or more"
+        "organization.age_years: 'twenty' is not allowed; use a whole number from 0 to 1000"
     ]
     assert problems(write(tmp_path, yes)) == [
-        "organization.age_years: true is not allowed; use a whole number 0 or more"
+        "organization.age_years: true is not allowed; use a whole number from 0 to 1000"
     ]
 
 

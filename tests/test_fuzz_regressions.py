@@ -50,6 +50,42 @@ def test_a_former_crash_is_a_clear_error_on_the_command_line(path):
         assert lines and all(line.startswith(f"Error: {path}: ") for line in lines)
 
 
+def more_targets():
+    """fuzz/targets.py (the resume reader, --set and CSV rows), without atheris."""
+    spec = importlib.util.spec_from_file_location("fuzz_targets", ROOT / "fuzz" / "targets.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TARGET_REGRESSIONS = [
+    (name, path)
+    for name in ("resume", "set", "csv")
+    for path in sorted((ROOT / "tests" / "fuzz_regressions" / name).glob("*"))
+    if path.is_file()
+]
+# Inputs that crashed these readers before issue 15, kept with the ones fuzzing finds.
+KNOWN = {
+    "resume": [
+        b"organization: {name: !!bool maybe}\n",
+        b"a: " + b"[" * 10000,
+        b"a: 0x" + b"f" * 4000,
+    ],
+    "set": [b"organization.age_years=" + b"9" * 5000, b"stakeholders[" + b"9" * 5000 + b"].name=x"],
+    "csv": [b"organization.name,organization.age_years\nX,0x" + b"f" * 4000 + b"\n"],
+}
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [(name, data) for name, inputs in KNOWN.items() for data in inputs]
+    + [(name, path.read_bytes()) for name, path in TARGET_REGRESSIONS],
+    ids=lambda value: value if isinstance(value, str) else f"{len(value)} bytes",
+)
+def test_the_other_readers_keep_the_fuzzers_promises(name, data):
+    more_targets().TARGETS[name](data)
+
+
 def test_the_fuzzer_explains_how_to_get_atheris(monkeypatch):
     monkeypatch.setitem(sys.modules, "atheris", None)
     spec = importlib.util.spec_from_file_location(

@@ -232,7 +232,7 @@ def test_counts_are_whole_numbers_of_zero_or_more(interview):
     for line in ("-3", "2.5", "many", "", "unknown"):
         reply = interview.handle(question, line)
         assert reply.kind == "error", line
-    assert "a whole number 0 or more" in interview.handle(question, "-3").message
+    assert "a whole number from 0 to 1000" in interview.handle(question, "-3").message
     assert "unknown is not allowed" in interview.handle(question, "unknown").message
     assert interview.handle(question, " 27 ").ok
     assert interview.data["organization"]["age_years"] == 27

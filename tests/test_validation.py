@@ -339,14 +339,14 @@ def test_a_wrong_choice_where_unknown_is_allowed_lists_unknown_too():
 def test_a_bad_age_says_a_whole_number_is_needed(value, shown):
     # age_years is required: "unknown" is not offered, and bool is not a number.
     assert problems_with("organization.age_years", value) == [
-        f"organization.age_years: {shown} is not allowed; use a whole number 0 or more"
+        f"organization.age_years: {shown} is not allowed; use a whole number from 0 to 1000"
     ]
 
 
 def test_a_bad_optional_number_offers_unknown():
     assert problems_with("organization.years_to_current_state", -1) == [
         "organization.years_to_current_state: -1 is not allowed; "
-        "use a whole number 0 or more, or 'unknown'"
+        "use a whole number from 0 to 1000, or 'unknown'"
     ]
 
 
@@ -453,7 +453,7 @@ def test_every_problem_is_reported_at_once_in_schema_order():
     case["colour"] = "blue"
     assert validate_case(case) == [
         "organization.typ: unknown field; did you mean 'type'?",
-        "organization.age_years: -3 is not allowed; use a whole number 0 or more",
+        "organization.age_years: -3 is not allowed; use a whole number from 0 to 1000",
         "change.propsed_by: unknown field; did you mean 'proposed_by'?",
         "change.proposed_by: missing; it is required (one of: internal, external, joint)",
         "funding.funds_for_change: 'nothing' is not allowed; use one of: none, partial, sufficient",
@@ -526,8 +526,8 @@ def test_every_field_held_against_another_is_a_whole_number_field():
 
 def test_a_schema_keyword_the_validator_does_not_interpret_is_refused():
     # Otherwise a rule added to the schema would be printed but silently not enforced.
-    with pytest.raises(ValueError, match="maximum"):
-        validation._check_subset({"type": "integer", "maximum": 150}, "#/age")
+    with pytest.raises(ValueError, match="exclusiveMaximum"):
+        validation._check_subset({"type": "integer", "exclusiveMaximum": 150}, "#/age")
 
 
 # ------------------------------------------------- agreement with jsonschema

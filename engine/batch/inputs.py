@@ -17,10 +17,12 @@ import json
 import math
 import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from perencana.engine.case.limits import limit, size_text
 from perencana.engine.case.loader import MAX_BYTES, load_case
 from perencana.engine.case.schema import field_specs
 from perencana.engine.case.validation import normalize_case, validate_case
@@ -33,6 +35,8 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LIST_SEPARATOR = re.compile(r"[;,]")
+# Control characters and every line break str.splitlines knows (\x1c-\x1e, \x85...).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class BatchInputError(PerencanaError):
@@ -154,6 +158,9 @@ def read_csv_rows(path, name=None):
             break
         if not any(cell.strip() for cell in cells):
             continue
+        if len(sources) >= limit("table_rows"):
+            sources.append(_too_many_rows(name, line))
+            break
         data, problems, unread = row_case(columns, cells)
         sources.append(CaseSource(name, line, data, tuple(problems), tuple(unread)))
     return sources
@@ -169,6 +176,9 @@ def read_jsonl_rows(path, name=None):
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        if len(sources) >= limit("table_rows"):
+            sources.append(_too_many_rows(name, number))
+            break
         if len(line) > MAX_BYTES:
             sources.append(CaseSource(name, number, problems=(_too_large("the line"),)))
             continue
@@ -275,6 +285,11 @@ def _leaf_specs():
 def _header_problem(columns):
     first = {}
     for position, column in enumerate(columns, start=1):
+        if _CONTROL.search(column):  # a line break or escape would reach the messages
+            return (
+                f"column {position} of the header holds a control character or a line "
+                "break; a column is a dotted field path such as organization.name"
+            )
         if column and column in first:
             return (
                 f"column '{column}' appears twice in the header (columns "
@@ -378,11 +393,21 @@ def _has_lone_surrogate(value):
 
 
 def _read_text(path):
-    """The text of a table, or why it cannot be read."""
+    """The text of a table, or why it cannot be read: only a regular file, and at
+    most ``table_bytes`` of it (``/dev/zero`` or a FIFO would never end)."""
+    most = limit("table_bytes")
     try:
-        raw = Path(path).read_bytes()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return (
+                None,
+                "is not a regular file (a device, a FIFO or a socket); save the table to a file",
+            )
+        with open(path, "rb") as handle:
+            raw = handle.read(most + 1)
     except OSError as error:
         return None, f"cannot be read: {error.strerror or error}"
+    if len(raw) > most:
+        return None, f"is larger than {size_text(most)}, the most a table of cases may be; split it"
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
@@ -393,5 +418,19 @@ def _read_text(path):
         )
 
 
+def _too_many_rows(name, line):
+    most = limit("table_rows")
+    return CaseSource(
+        name,
+        line,
+        problems=(
+            f"the table holds more than {most:,} cases, the most one table may; this row "
+            "and the rows after it were not read: split the table",
+        ),
+    )
+
+
 def _too_large(what):
-    return f"{what} is larger than 1 MiB ({MAX_BYTES} bytes), the most a case may be"
+    return (
+        f"{what} is larger than {size_text(MAX_BYTES)} ({MAX_BYTES} bytes), the most a case may be"
+    )

@@ -15,12 +15,15 @@ processes ran, so the same inputs give the same bytes.
 
 import hashlib
 import json
+import os
+import stat
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from markupsafe import Markup
 
 from perencana.engine.batch.charts import Bar, Series, bar_chart
+from perencana.engine.case.limits import limit
 from perencana.engine.view.words import clean, in_language
 
 FORMAT = "perencana-batch/1"
@@ -139,12 +142,18 @@ def summary_json_text(summary):
 def read_summary(path):
     """The summary a batch left at ``path``: ``None`` when there is none, ``False``
     when the file is there but is no batch summary (it is then not perencana's)."""
+    most = limit("summary_bytes")
     try:
-        with open(path, encoding="utf-8") as handle:
-            summary = json.load(handle)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False  # a FIFO, a device (a link to /dev/zero): never read
+        with open(path, "rb") as handle:
+            raw = handle.read(most + 1)
+        if len(raw) > most:
+            return False
+        summary = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     if not isinstance(summary, dict) or summary.get("format") != FORMAT:
         return False

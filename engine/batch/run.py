@@ -23,10 +23,13 @@ import re
 import signal
 import sys
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from perencana.engine.batch.inputs import expand_inputs, load_source
+from perencana.engine.batch.journal import BatchLock, Journal
 from perencana.engine.batch.portfolio import (
     BROWSER_COMPANION,
     build_summary,
@@ -52,8 +55,14 @@ RESERVED_STEMS = frozenset(
     | {f"{device}{n}" for device in ("com", "lpt") for n in range(1, 10)}
 )
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# A temporary file of write_atomically: ``.NAME.XXXXXXXX.tmp``.
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.[^.]+\.tmp")
 _HELD = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+DEAD_WORKER = (
+    "the process advising this case ended unexpectedly (killed, or out of memory); "
+    "run the same command with --resume to try it again"
 )
 # The files the advice depends on besides the case (see ``_fingerprint``).
 FINGERPRINT_GLOBS = (("knowledge", "*.yaml"), ("rules", "*.py"), ("templates", "*.j2"))
@@ -151,25 +160,36 @@ def run_batch(
     from perencana.knowledge import load_knowledge
 
     folder = _prepare_folder(Path(outdir))
-    previous = _previous_summary(folder)
-    sources = expand_inputs(inputs)
-    knowledge = load_knowledge()  # here, before forking: the workers share it
-    batch = _Batch(folder, sources, knowledge, fmt, lang, previous, _fingerprint())
-    batch.edition = edition
-    try:
-        with _workers(jobs, fmt, lang, len(sources), edition) as mapper:
-            batch.run(mapper, resume, progress, on_failure)
-    except KeyboardInterrupt:
-        raise batch.interrupted(130) from None
-    except SystemExit as stop:  # SIGTERM or SIGHUP, raised by exit_on_termination
-        raise batch.interrupted(stop.code if isinstance(stop.code, int) else 1) from None
-    return batch.result
+    journal = Journal(folder)
+    with BatchLock(folder, journal):  # a second batch into this folder stops here, at once
+        try:
+            previous = _previous_summary(folder)
+            sources = expand_inputs(inputs)
+        except BaseException:
+            journal.close()
+            raise
+        knowledge = load_knowledge()  # here, before forking: the workers share it
+        batch = _Batch(folder, sources, knowledge, fmt, lang, previous, _fingerprint(), journal)
+        batch.edition = edition
+        batch.remove_orphans()
+        try:
+            with _workers(jobs, fmt, lang, len(sources), edition) as mapper:
+                batch.run(mapper, resume, progress, on_failure)
+        except KeyboardInterrupt:
+            raise batch.interrupted(130) from None
+        except SystemExit as stop:  # SIGTERM or SIGHUP, raised by exit_on_termination
+            raise batch.interrupted(stop.code if isinstance(stop.code, int) else 1) from None
+        except BrokenProcessPool:  # a worker died while the cases were being read
+            raise OutputError(DEAD_WORKER.replace("this case", "the cases")) from None
+        finally:
+            batch.journal.close()
+        return batch.result
 
 
 class _Batch:
     """One run's state: what each case became, as it becomes it."""
 
-    def __init__(self, folder, sources, knowledge, fmt, lang, previous, engine):
+    def __init__(self, folder, sources, knowledge, fmt, lang, previous, engine, journal):
         self.folder = folder
         self.sources = sources
         self.knowledge = knowledge
@@ -182,6 +202,7 @@ class _Batch:
         self.failures = [None] * len(sources)
         self.planned = False
         self.result = BatchResult(outdir=str(folder))
+        self.journal = journal
 
     def run(self, mapper, resume, progress, on_failure):
         reported = set()
@@ -190,7 +211,16 @@ class _Batch:
             self._report(on_failure, reported)  # before the progress bar is drawn
             items = [self._work_item(index) for index, _ in todo]
             with progress(len(todo)) if progress else contextlib.nullcontext() as bar:
-                for (index, memo), outcome in zip(todo, mapper(_advise_task, items), strict=True):
+                outcomes = mapper(_advise_task, items)
+                for position, (index, memo) in enumerate(todo):
+                    try:
+                        outcome = next(outcomes)
+                    except BrokenProcessPool:
+                        # A worker died (killed, or out of memory): the cases not
+                        # finished are told as failed, and the batch ends cleanly.
+                        for lost, _ in todo[position:]:
+                            self._fail(lost, [DEAD_WORKER])
+                        break
                     self._finish(index, memo, outcome)
                     if bar is not None:
                         bar.update(1)
@@ -221,6 +251,10 @@ class _Batch:
             also=tuple(filter(None, [BROWSER_COMPANION.get(self.fmt)])),
         )
         self.cases, self.names = cases, dict(zip(order, names, strict=True))
+        # Before any memo is written: every name this run may write is the batch's
+        # own from now on, whatever happens to the run.
+        beside = [companion(name, self.fmt) for name in names]
+        self.journal.plan([*names, *filter(None, beside)], self.fmt, self.lang, self.engine)
         self.planned = True
         todo = []
         for index in order:
@@ -234,25 +268,40 @@ class _Batch:
         self.result.pending = len(todo)
         return todo
 
+    def remove_orphans(self):
+        """Remove the temporary files a killed run left (``.NAME.XXXXXXXX.tmp``, for
+        NAME a memo or summary of a batch here): with the folder locked, no other
+        writer can own one."""
+        names = self._our_files() | {SUMMARY_JSON, SUMMARY_HTML}
+        for entry in self.folder.iterdir():
+            found = _TEMPORARY.fullmatch(entry.name)
+            if found and found["name"] in names and not entry.is_symlink() and entry.is_file():
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+
     def _our_files(self):
-        """The memo files earlier batches wrote here (they may be written again)."""
-        if not self.previous:
-            return set()
-        fmt = self.previous.get("memo_format")
-        memos = {entry["memo"] for entry in self.previous.get("cases", ())}
-        companions = {companion(memo, fmt) for memo in memos} - {None}
-        return set(self.previous.get("files", ())) | memos | companions
+        """The memo files earlier batches wrote or meant to write here (they may be
+        written again): those of the summary, with the HTML memos beside them, and those
+        of the journal of a run that was killed before it could write one."""
+        ours = set(self.journal.planned)
+        if self.previous:
+            fmt = self.previous.get("memo_format")
+            memos = {entry["memo"] for entry in self.previous.get("cases", ())}
+            companions = {companion(memo, fmt) for memo in memos} - {None}
+            ours |= set(self.previous.get("files", ())) | memos | companions
+        return ours
 
     def _up_to_date(self, index, memo):
-        """The earlier summary entry of case ``index`` if its memo can be kept."""
-        previous = self.previous
-        given = (previous.get("memo_format"), previous.get("lang"), previous.get("edition"))
-        if not previous or given != (self.fmt, self.lang, self.edition):
-            return None
-        if previous.get("engine") != self.engine:
-            return None
+        """The earlier summary (or journal) entry of case ``index`` if its memo can be
+        kept."""
         source = self.sources[index]
-        earlier = _entries_by_source(previous).get((source.file, source.row))
+        key = (source.file, source.row)
+        earlier = self.journal.finished(key, self.fmt, self.lang, self.engine, self.edition)
+        previous = self.previous
+        if earlier is None and previous:
+            run = tuple(previous.get(key) for key in ("memo_format", "lang", "engine", "edition"))
+            if run == (self.fmt, self.lang, self.engine, self.edition):
+                earlier = _entries_by_source(previous).get(key)
         if not earlier or earlier.get("memo") != memo:
             return None
         if earlier.get("digest") != self.cases[index][1]:
@@ -284,6 +333,7 @@ class _Batch:
                 if beside:
                     write_atomically(self.folder / beside, html, force=True)
                 write_atomically(self.folder / memo, text, force=True)
+                self.journal.record(entry, self.fmt, self.lang, self.engine, self.edition)
             except OutputError as error:
                 self._fail(index, [str(error)])
                 return
@@ -323,11 +373,13 @@ class _Batch:
             complete=self.result.pending == 0,
             files=files,
         )
-        with _deferred_signals():
-            write_atomically(self.folder / SUMMARY_JSON, summary_json_text(summary), force=True)
         page = render_page(summary, self.knowledge, self.lang)
+        # Both summaries, then the journal's removal, as one step no signal splits:
+        # a second Ctrl-C or SIGTERM waits until the page and the data agree.
         with _deferred_signals():
             write_atomically(self.folder / SUMMARY_HTML, page, force=True)
+            write_atomically(self.folder / SUMMARY_JSON, summary_json_text(summary), force=True)
+            self.journal.remove()
         self.result.summary = summary
 
     def interrupted(self, exit_code):
@@ -475,16 +527,24 @@ def _workers(jobs, fmt, lang, size, edition="planner"):
         yield lambda task, items: map(task, items)
         return
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    pool = context.Pool(jobs, initializer=_init_worker, initargs=(fmt, lang, True, edition))
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init_worker, initargs=(fmt, lang, True, edition)
+    )
+    finished = False
     try:
 
         def mapper(task, items):
             items = list(items)
             chunk = max(1, min(16, len(items) // (jobs * 8)))
-            return pool.imap(task, items, chunksize=chunk)
+            return iter(pool.map(task, items, chunksize=chunk))
 
         yield mapper
-        pool.close()
-        pool.join()
+        finished = True
     finally:
-        pool.terminate()
+        # A broken pool, Ctrl-C or SIGTERM: cancel what is queued and end the workers
+        # at once, rather than wait for them (a dead one would be waited for forever).
+        pool.shutdown(wait=finished, cancel_futures=True)
+        if not finished:
+            for child in multiprocessing.active_children():
+                child.kill()
+                child.join(5)

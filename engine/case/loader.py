@@ -8,6 +8,7 @@ Every problem becomes one line of a ``CaseError``; the user never sees a traceba
 """
 
 import re
+import stat
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
+from perencana.engine.case.limits import limit, size_text
 from perencana.engine.case.validation import (
     case_schema,
     item_path,
@@ -27,13 +29,14 @@ from perencana.engine.errors import CaseError
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
-MAX_BYTES = 1024 * 1024
+MAX_BYTES = limit("case_bytes")
 
 # Tags whose implicit resolution is switched off: a date-like answer stays the text
 # the user wrote (the schema has no dates), and ``<<`` is an ordinary, unknown key
 # rather than a merge (merges exist to be used with aliases, which are refused).
 _DROPPED_TAGS = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge")
 _NOTHING = object()  # a stream with no document, unlike one holding ``null``
+NOTHING = _NOTHING
 # What PyYAML's constructors raise, instead of a YAMLError, for a value its tag cannot
 # read: ``!!bool maybe`` (KeyError), ``!!int ten`` (ValueError), ``!!timestamp x``
 # (AttributeError) and the like.
@@ -52,6 +55,9 @@ class _Refused(Exception):
     def __init__(self, *problems):
         super().__init__(*problems)
         self.problems = list(problems)
+
+
+UnreadableYaml = _Refused  # what ``parse_yaml_text`` raises
 
 
 class _AliasFound(Exception):
@@ -151,6 +157,20 @@ def _parse(text, what):
     """The data in a case's YAML ``text``, before validation."""
     if not text.strip():
         raise _Refused(f"{what} is empty; a case needs at least {_required_sections()}")
+    data = parse_yaml_text(text, what)
+    if data is _NOTHING:  # only comments, or a bare "---"
+        raise _Refused(f"{what} has no case in it; a case needs at least {_required_sections()}")
+    return data
+
+
+def parse_yaml_text(text, what="the input"):
+    """The data in YAML (or JSON) ``text``, read the hardened way every YAML the
+    program reads is read: safe types only, no aliases or anchors, no duplicate keys,
+    no date or merge magic, no traceback for a deep, huge or badly escaped value.
+
+    Returns ``NOTHING`` for a stream without a document; raises ``UnreadableYaml``
+    whose ``problems`` are one line each.
+    """
     try:
         data = _construct(text)
     except _AliasFound as found:
@@ -162,9 +182,7 @@ def _parse(text, what):
     except yaml.YAMLError as error:  # any other parser complaint, kept to one line
         raise _Refused("not valid YAML: " + " ".join(str(error).split())) from None
     except RecursionError:
-        raise _Refused(f"{what} is nested too deeply to be a case") from None
-    if data is _NOTHING:  # only comments, or a bare "---"
-        raise _Refused(f"{what} has no case in it; a case needs at least {_required_sections()}")
+        raise _Refused(f"{what} is nested too deeply to be read") from None
     return data
 
 
@@ -223,15 +241,35 @@ def _bad_escape_message(loader, error):
 # ------------------------------------------------------------------------- reading
 
 
-def _read_file(path):
-    """The bytes of a case file, refusing a directory or a file over the cap unread."""
+def read_yaml_file(path, what="the file"):
+    """The data of the YAML (or JSON) file at ``path``, read like a case file (size
+    capped, regular files only, UTF-8, the hardened parser of ``parse_yaml_text``) but
+    not validated: for the partial case of ``interview --resume`` and the like.
+    ``NOTHING`` for a file without a document. Raises ``CaseError`` naming the file."""
+    return read_yaml_file_and_text(path, what)[0]
+
+
+def read_yaml_file_and_text(path, what="the file"):
+    """``read_yaml_file``'s data and the file's text it was read from (for a comment
+    the data cannot hold, such as the language line of an interview's partial case)."""
     try:
-        if path.is_dir():
-            raise _Refused("is a directory, not a case file")
+        text = _decode(_read_file(Path(path)), what)
+        return parse_yaml_text(text, what), text
+    except _Refused as refused:
+        raise CaseError(str(path), refused.problems) from None
+
+
+def _read_file(path):
+    """The bytes of a case file, refusing a directory, a device, a FIFO or a file
+    over the cap unread (a FIFO would wait for a writer, ``/dev/zero`` never ends)."""
+    try:
+        kind = _file_kind(path.stat().st_mode)
+        if kind is not None:
+            raise _Refused(kind)
         if path.stat().st_size > MAX_BYTES:
             raise _Refused(_too_large("the file"))
         with open(path, "rb") as handle:
-            # Read one byte past the cap: a pipe or device reports no size in stat.
+            # Read one byte past the cap: the file may have grown since stat.
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise _Refused("file not found") from None
@@ -244,11 +282,26 @@ def _read_file(path):
     return raw
 
 
+def _file_kind(mode):
+    """Why a file of ``mode`` is no case file (``None`` for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a case file"
+    what = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device or socket"
+    return f"is {what}, not a regular file; to read a stream, give - and pipe it in"
+
+
 def _read_stdin(text):
     """Standard input as bytes, so it is checked exactly like a file."""
     if text is None:
         stream = getattr(sys.stdin, "buffer", sys.stdin)
-        text = stream.read(MAX_BYTES + 1)
+        if stream is None:  # the program was started with standard input closed
+            raise _Refused("there is no standard input to read (it is closed)")
+        try:
+            text = stream.read(MAX_BYTES + 1)
+        except (OSError, ValueError) as error:
+            raise _Refused(f"standard input cannot be read ({_os_reason(error)})") from None
     if isinstance(text, str):
         try:
             # surrogateescape gives back the original bytes of a text stream that
@@ -259,6 +312,25 @@ def _read_stdin(text):
     if len(text) > MAX_BYTES:
         raise _Refused(_too_large("the input"))
     return text
+
+
+def bounded_line(stream):
+    """One line typed on ``stream`` (an answer, a key of ``explain --step``), or
+    ``""`` at the end of the input. A line of more than ``answer_chars`` characters
+    is no answer anyone typed (``/dev/zero`` has no end of line at all): it is taken
+    as the end of the input, so that reading stays bounded in memory and in time."""
+    most = limit("answer_chars")
+    try:
+        line = stream.readline(most + 1)
+    except (OSError, ValueError):  # a closed or broken stream
+        return ""
+    if len(line) > most and not line.endswith("\n"):
+        return ""
+    return line
+
+
+def _os_reason(error):
+    return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 
 def _decode(raw, what):
@@ -273,7 +345,10 @@ def _decode(raw, what):
 
 
 def _too_large(what):
-    return f"{what} is larger than 1 MiB ({MAX_BYTES} bytes), the most a case file may be"
+    return (
+        f"{what} is larger than {size_text(MAX_BYTES)} ({MAX_BYTES} bytes), "
+        "the most a case file may be"
+    )
 
 
 # ----------------------------------------------------------------- structure checks
@@ -321,16 +396,18 @@ def _mapping_children(loader, node, path, found):
         key = _key_of(loader, key_node)
         child = join_path(path, key)
         line = key_node.start_mark.line + 1
-        if key in first_lines:
+        # 1, 1.0 and true are equal in Python but three keys in YAML: the type counts.
+        same = (type(key).__name__, key)
+        if same in first_lines:
             found.append(
                 (
                     key_node.start_mark.index,
                     f"{child}: duplicate key at line {line} (first at line "
-                    f"{first_lines[key]}); give each field once",
+                    f"{first_lines[same]}); give each field once",
                 )
             )
         else:
-            first_lines[key] = line
+            first_lines[same] = line
         children.append((value_node, child))
     return children
 

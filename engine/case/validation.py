@@ -39,6 +39,7 @@ _KEYWORDS = frozenset(
         "const",
         "anyOf",
         "minimum",
+        "maximum",
         "minLength",
         "maxLength",
         "items",
@@ -287,6 +288,8 @@ def _fits(value, node):
         return False
     if "minimum" in node and _TYPE_CHECKS["number"](value) and value < node["minimum"]:
         return False
+    if "maximum" in node and _TYPE_CHECKS["number"](value) and value > node["maximum"]:
+        return False
     if "maxLength" in node and isinstance(value, str) and len(value) > node["maxLength"]:
         return False
     return not ("minLength" in node and isinstance(value, str) and len(value) < node["minLength"])
@@ -441,7 +444,12 @@ def _allowed(node, name):
         return _text_phrase(node.get("minLength", 0))
     if kind in ("integer", "number"):
         noun = "a whole number" if kind == "integer" else "a number"
-        return f"{noun} {node['minimum']} or more" if "minimum" in node else noun
+        low, high = node.get("minimum"), node.get("maximum")
+        if low is not None and high is not None:
+            return f"{noun} from {low} to {high}"
+        if high is not None:
+            return f"{noun} {high} or less"
+        return f"{noun} {low} or more" if low is not None else noun
     if kind == "array":
         return _list_phrase(node.get("items", {}), name)
     return {

@@ -44,6 +44,11 @@ class PathError(ValueError):
         super().__init__(f"{path!r} is not a case path ({code})")
 
 
+# No list of a case holds a billion items (the schema allows 500): a longer index is
+# no position of a case, and Python refuses to read one of over 4300 digits.
+MOST_INDEX_DIGITS = 9
+
+
 def path_steps(text, generic=True):
     """The steps of any dotted path, deeper than the case's if need be:
     ``stakeholders[0].impact`` -> ``[("key", "stakeholders"), ("index", 0),
@@ -57,7 +62,7 @@ def path_steps(text, generic=True):
             raise PathError(text, "bad-path")
         steps.append(("key", match["key"]))
         for number in _INDEX.findall(match["indices"]):
-            if not number and not generic:
+            if not number and not generic or len(number) > MOST_INDEX_DIGITS:
                 raise PathError(text, "bad-path")
             steps.append(("index", int(number) if number else None))
     return steps

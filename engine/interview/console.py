@@ -22,12 +22,12 @@ from pathlib import Path
 
 import yaml
 
-from perencana.engine.errors import CaseError, OutputError
+from perencana.engine.case.loader import NOTHING, bounded_line, read_yaml_file_and_text
+from perencana.engine.errors import CaseError, OutputError, OutputExistsError
 from perencana.engine.interview.session import Interview, check_partial
 from perencana.engine.memo.output import write_atomically
 
 DEFAULT_CASE = "case.yaml"
-MAX_BYTES = 1024 * 1024
 EXIT_INTERRUPTED = 130
 EXIT_ENDED = 1
 # The line of a partial case file that records the interview's language.
@@ -72,23 +72,11 @@ def read_partial(path):
     the language its interview was in (``None`` when it does not say): refused,
     naming the problems, when it is not a case in the making."""
     name = str(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise CaseError(name, ["file not found"]) from None
-    except IsADirectoryError:
-        raise CaseError(name, ["is a directory, not a case file"]) from None
-    except OSError as error:
-        raise CaseError(name, [f"cannot be read: {error.strerror or error}"]) from None
-    if len(raw) > MAX_BYTES:
-        raise CaseError(name, ["the file is larger than 1 MiB, the most a case file may be"])
-    try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise CaseError(name, ["the file is not UTF-8 text; save it as UTF-8"]) from None
-    except yaml.YAMLError as error:
-        raise CaseError(name, ["not valid YAML: " + " ".join(str(error).split())]) from None
+    # The hardened reader of every YAML the program reads (tags, aliases, duplicate
+    # keys, deep nesting, huge numbers, lone surrogates, devices and FIFOs refused).
+    data, raw = read_yaml_file_and_text(path)
+    if data is NOTHING:
+        data = None
     if data is None:
         return {}, _recorded_language(raw)
     if not isinstance(data, dict):
@@ -100,7 +88,7 @@ def read_partial(path):
 
 
 def _recorded_language(raw):
-    found = LANGUAGE_LINE.search(raw.decode("utf-8-sig", errors="replace"))
+    found = LANGUAGE_LINE.search(raw)
     return found.group(1) if found else None
 
 
@@ -131,7 +119,7 @@ class Console:
         if prompt:
             self.stderr.write(self.wrap(prompt) if prompt.endswith(" ") else prompt)
             self.stderr.flush()
-        line = self.stdin.readline()
+        line = bounded_line(self.stdin)
         if line == "":
             raise EOFError
         return line.rstrip("\r\n")
@@ -196,8 +184,8 @@ class Console:
         text = case_text(interview.case_data(), header)
         try:
             write_atomically(self.target, text, force=self.overwrite or self.written)
-        except OutputError:
-            if Path(self.target).exists() and not self.written:
+        except OutputExistsError:
+            if not self.written:
                 raise OutputError(interview.word("exists", path=self.target)) from None
             raise
         self.written = True
@@ -315,15 +303,17 @@ def run_interview(
     English). ``advise`` and ``render`` turn the case into the memo (``engine.api``
     passes its own).
     """
+    loaded, recorded = read_partial(resume) if resume else (None, None)
+    interview = Interview(lang=lang or recorded or "en", data=loaded)
     if stdin is None:
         stdin = sys.stdin
+        if stdin is None:  # started with standard input closed (<&-)
+            raise CaseError("<stdin>", [interview.word("no_input")])
         if hasattr(stdin, "reconfigure"):  # a byte that is not UTF-8 must not crash
             stdin.reconfigure(errors="replace")
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     tty = _is_tty(stdin)
-    loaded, recorded = read_partial(resume) if resume else (None, None)
-    interview = Interview(lang=lang or recorded or "en", data=loaded)
     lang = interview.lang
     target = str(output or resume or DEFAULT_CASE)
     continuing = resume is not None and _same_file(resume, target)

@@ -11,13 +11,19 @@ in Jinja's ``SandboxedEnvironment``: it can arrange the view, not reach into Pyt
 naming the template file, the line and the problem.
 """
 
+import contextlib
 import math
+import re
+import signal
+import threading
+import traceback
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from perencana.engine.case.limits import limit
 from perencana.engine.errors import TemplateError
 
 MEMO_TEMPLATES = {
@@ -57,12 +63,22 @@ MAX_REPEAT = 100_000
 MAX_POWER_DIGITS = 1_000
 
 
-class MemoSandbox(SandboxedEnvironment):
-    """Jinja's sandbox, also refusing ``'x' * 10**10`` and ``9 ** 99999``."""
+class TemplateLimit(SecurityError):
+    """A supplied template went past one of the bounds of ``limits.yaml``."""
 
-    intercepted_binops = frozenset(["*", "**"])
+
+class MemoSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, also refusing what would exhaust memory or time: ``'x' *
+    10**10``, ``9 ** 99999``, a width or count past ``template_string_chars`` in any
+    call or filter (``|center(999999999)``, ``'{:>999999999}'.format(x)``,
+    ``underline`` or ``wrap`` with huge widths), a ``range`` past
+    ``template_loop_items``."""
+
+    intercepted_binops = frozenset(["*", "**", "%"])
 
     def call_binop(self, context, operator, left, right):
+        if operator == "%" and isinstance(left, str):
+            _check_format(left)
         if operator == "*":
             for count, other in ((left, right), (right, left)):
                 repeats = isinstance(count, int) and isinstance(other, (str, list, tuple))
@@ -75,6 +91,112 @@ class MemoSandbox(SandboxedEnvironment):
                     f"'**' would make a number of more than {MAX_POWER_DIGITS:,} digits"
                 )
         return super().call_binop(context, operator, left, right)
+
+    def call(self, __context, __obj, *args, **kwargs):
+        _check_sizes(args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value):
+        """``'...'.format`` and ``format_map``, refusing huge widths before they run."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+
+        def checked(*args, **kwargs):
+            _check_format(value.__self__)
+            _check_sizes(args, kwargs)
+            return wrapped(*args, **kwargs)
+
+        return checked
+
+
+def _check_sizes(args, kwargs):
+    most = limit("template_string_chars")
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > most:
+            raise TemplateLimit(
+                f"a width or count of {_short_number(value)} is more than the "
+                f"{most:,} a template may ask for"
+            )
+
+
+# The specs of a format string: ``{:>99}`` (str.format) and ``%99s`` (printf style).
+_FORMAT_SPECS = re.compile(r"{[^{}]*:([^{}]*)}|%[-+ #0]*(\d*)(?:\.(\d+))?")
+
+
+def _check_format(text):
+    most = limit("template_string_chars")
+    for found in _FORMAT_SPECS.finditer(str(text)):
+        widths = [int(n) for n in re.findall(r"\d+", "".join(g or "" for g in found.groups()))]
+        if any(width > most for width in widths):
+            raise TemplateLimit(f"a format width is more than the {most:,} a template may ask for")
+
+
+def _short_number(value):
+    text = str(value) if abs(value) < 10**30 else "a number of more than 30 digits"
+    return text
+
+
+def _bounded(filter_function):
+    """``filter_function`` refusing a width or count past the limit before it runs."""
+
+    # The value filtered comes first, after the context or environment if it is passed.
+    skip = 2 if hasattr(filter_function, "jinja_pass_arg") else 1
+
+    def checked(*args, **kwargs):
+        _check_sizes(args[skip:], kwargs)
+        value = args[skip - 1] if len(args) >= skip else None
+        if filter_function is _FORMAT_FILTER and isinstance(value, str):
+            _check_format(value)
+        return filter_function(*args, **kwargs)
+
+    for marker in ("jinja_pass_arg",):
+        if hasattr(filter_function, marker):
+            setattr(checked, marker, getattr(filter_function, marker))
+    checked.__name__ = getattr(filter_function, "__name__", "filter")
+    return checked
+
+
+_FORMAT_FILTER = jinja2.filters.do_format
+
+
+def _bounded_range(*args):
+    most = limit("template_loop_items")
+    span = range(*args)
+    if len(span) > most:
+        raise TemplateLimit(f"a range of {len(span):,} items is more than the {most:,} allowed")
+    return span
+
+
+def _bounded_lipsum(n=5, html=True, min=20, max=100):  # noqa: A002 (Jinja's names)
+    from jinja2.utils import generate_lorem_ipsum
+
+    if n > 100 or max > 1000 or min > max:
+        raise TemplateLimit("lipsum is limited to 100 paragraphs of 1,000 words")
+    return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
+
+
+class FolderLoader(jinja2.FileSystemLoader):
+    """Templates of one folder only: a name that leads out of it (``../x``, an
+    absolute path, a symbolic link to a file elsewhere) is refused, and so is a
+    template larger than ``template_file_bytes``."""
+
+    def __init__(self, folder):
+        super().__init__(str(folder))
+        self.folder = Path(folder).resolve()
+
+    def get_source(self, environment, template):
+        path = (self.folder / template).resolve()
+        if not path.is_relative_to(self.folder):
+            raise TemplateLimit(
+                f"{template} is not inside the template folder {self.folder}; "
+                "a template may include only templates of its own folder"
+            )
+        if not path.is_file():
+            raise jinja2.TemplateNotFound(template, f"not found in {self.folder}")
+        if path.stat().st_size > limit("template_file_bytes"):
+            raise TemplateLimit(f"{template} is larger than a template may be")
+        return super().get_source(environment, template)
 
 
 @lru_cache(maxsize=8)
@@ -97,6 +219,9 @@ def sandboxed_environment(folder=None, escape_all=False):
     env.filters["md"] = md_escape
     env.filters["wrap"] = wrap
     env.filters["underline"] = underline
+    env.filters = {name: _bounded(function) for name, function in env.filters.items()}
+    env.globals["range"] = _bounded_range
+    env.globals["lipsum"] = _bounded_lipsum
     return env
 
 
@@ -105,27 +230,94 @@ def _loader(folder):
         return None
     from perencana.engine.memo.templating import templates_dir
 
+    # The folder's own templates are held to it (``FolderLoader``); a name it lacks
+    # falls through to the shipped templates.
     return jinja2.ChoiceLoader(
-        [jinja2.FileSystemLoader(folder), jinja2.FileSystemLoader(str(templates_dir()))]
+        [FolderLoader(folder), jinja2.FileSystemLoader(str(templates_dir()))]
     )
 
 
 def render_custom(path, view):
-    """Render the supplied text template at ``path`` with ``view``."""
+    """Render the supplied text template at ``path`` with ``view``, bounded in size
+    and time; every problem is ``template FILE, line N: problem``."""
     path = Path(path)
     env = sandboxed_environment(str(path.parent.resolve()))
     try:
-        return env.get_template(path.name).render(**view)
+        with time_limit(limit("template_seconds")):
+            template = env.get_template(path.name)
+            return bounded_join(template.generate(**view))
     except RecursionError:
         raise TemplateError(f"template {path}: includes or extends itself") from None
     except jinja2.TemplateError as error:
-        raise TemplateError(describe(error, path)) from None
+        raise TemplateError(describe(error, path, _template_line(error))) from None
+    except _TimeUp:
+        raise TemplateError(
+            f"template {path}: took longer than {limit('template_seconds')} seconds to "
+            "render; simplify its loops"
+        ) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as error:
+        line = _template_line(error)
+        at = f", line {line}" if line else ""
+        raise TemplateError(f"template {path}{at}: {type(error).__name__}: {error}") from None
+    except MemoryError:
+        raise TemplateError(f"template {path}: needs more memory than a memo may") from None
+
+
+def bounded_join(chunks):
+    """The rendered text, refused once it passes ``template_output_chars``."""
+    most = limit("template_output_chars")
+    parts, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > most:
+            raise TemplateLimit(f"the memo would be longer than {most:,} characters")
+        parts.append(chunk)
+    return "".join(parts)
+
+
+class _TimeUp(BaseException):
+    """Raised by the alarm: a BaseException, so that no template catches it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Raise ``_TimeUp`` in the block after ``seconds`` (main thread, POSIX only)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expired(number, frame):
+        raise _TimeUp()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _template_line(error):
+    """The line of the template where ``error`` was raised, from Jinja's rewritten
+    traceback (its frames carry the template's file and line)."""
+    line = getattr(error, "lineno", None)
+    if line:
+        return line
+    found = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.endswith((".j2", ".docx", ".xml")) or frame.filename == "<template>":
+            found = frame.lineno
+    return found
 
 
 def describe(error, path, line=None):
     """One line for a Jinja error in the template at ``path``."""
     from perencana.engine.memo.templating import _describe
 
+    if isinstance(error, jinja2.TemplateNotFound):  # an include or extends of DIR's
+        return f"template {path}: {error.name} is not in the template folder {Path(path).parent}"
     if hasattr(error, "name"):
         error.name = str(path)
     if line is not None:

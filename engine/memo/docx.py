@@ -17,8 +17,14 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SecurityError
 
+from perencana.engine.case.limits import limit, size_text
 from perencana.engine.errors import OutputError, TemplateError
-from perencana.engine.memo.custom_templates import sandboxed_environment
+from perencana.engine.memo.custom_templates import (
+    TemplateLimit,
+    _TimeUp,
+    sandboxed_environment,
+    time_limit,
+)
 
 DOCX_TEMPLATE = "memo.docx"
 # After rendering, docxtpl turns "{_{", "}_}", "{_%" and "%_}" into Jinja delimiters;
@@ -53,31 +59,68 @@ def render_docx(view, template=None, picture_svg=""):
             "the Word format needs docxtpl, which is not installed: pip install perencana[docx]"
         ) from None
     path = Path(template) if template else shipped_template()
+    if template:
+        _check_unzipped_size(path)
     context = _literal(view)
     try:
-        document = DocxTemplate(str(path))
-        context["reasoning_picture"] = _picture(document, picture_svg)
-        # docxtpl would render the document's properties (title, subject...) with the
-        # XML-escaping environment, and python-docx escapes them again: plain text here.
-        document.render_properties = lambda context, jinja_env=None: _render_properties(
-            document, context
-        )
-        document.render(context, jinja_env=sandboxed_environment(None, True), autoescape=True)
-        _set_language(document.docx, LANGUAGE_TAGS.get(view.get("lang"), "en-GB"))
-        _set_dates(document.docx, view)
-        buffer = io.BytesIO()
-        document.save(buffer)
+        with time_limit(limit("template_seconds")):
+            return _with_fixed_dates(_render(DocxTemplate, path, context, view, picture_svg))
     except jinja2.TemplateError as error:
         raise TemplateError(_describe_docx(error, path)) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    except (zipfile.BadZipFile, KeyError, OSError) as error:
         raise TemplateError(f"template {path}: not a usable Word document ({error})") from None
+    except _TimeUp:
+        raise TemplateError(
+            f"template {path}: took longer than {limit('template_seconds')} seconds to render"
+        ) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as error:
+        # A template's mistake ({{ 1/0 }}, {% include %} without a folder...): told
+        # with the document's text near it, as Jinja's own errors are.
+        problem = f"{type(error).__name__}: {error}"
+        raise TemplateError(_describe_docx(error, path, problem)) from None
     except Exception as error:
         # python-docx raises its own PackageNotFoundError for a file that is not a
         # Word document; lxml its own errors for broken XML.
         if type(error).__module__.startswith(("docx", "lxml")):
             raise TemplateError(f"template {path}: not a usable Word document ({error})") from None
         raise
-    return _with_fixed_dates(buffer.getvalue())
+
+
+def _check_unzipped_size(path):
+    """Refuse a supplied Word template that would unzip to more than the limits allow
+    (a zip bomb of a few kilobytes can hold gigabytes), before anything unzips it."""
+    most, members = limit("docx_unzipped_bytes"), limit("docx_members")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise TemplateError(f"template {path}: not a usable Word document ({error})") from None
+    if len(infos) > members:
+        raise TemplateError(f"template {path}: holds more than {members:,} files; not a memo")
+    if sum(info.file_size for info in infos) > most:
+        raise TemplateError(
+            f"template {path}: would unzip to more than {size_text(most)}; not a memo template"
+        )
+
+
+def _render(DocxTemplate, path, context, view, picture_svg):  # noqa: N803 (imported late)
+    """The rendered document's bytes (docxtpl over the sandboxed environment), with the
+    reasoning picture, the edition's language and the memo's dates."""
+    document = DocxTemplate(str(path))
+    context["reasoning_picture"] = _picture(document, picture_svg)
+    # docxtpl would render the document's properties (title, subject...) with the
+    # XML-escaping environment, and python-docx escapes them again: plain text here.
+    document.render_properties = lambda context, jinja_env=None: _render_properties(
+        document, context
+    )
+    document.render(context, jinja_env=sandboxed_environment(None, True), autoescape=True)
+    _set_language(document.docx, LANGUAGE_TAGS.get(view.get("lang"), "en-GB"))
+    _set_dates(document.docx, view)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    if len(buffer.getvalue()) > limit("template_output_chars"):
+        raise TemplateLimit("the Word memo would be larger than a memo may be")
+    return buffer.getvalue()
 
 
 # The date every part of a Word memo carries in its zip entry: python-docx stamps the
@@ -189,11 +232,12 @@ def _set_dates(docx_document, view):
                 element.remove(found)
 
 
-def _describe_docx(error, path):
+def _describe_docx(error, path, problem=None):
     """The Jinja problem, with the text of the document near it (docxtpl's lines are
     lines of XML, which a template's author never sees)."""
     near = " ".join(" ".join(getattr(error, "docx_context", None) or ()).split())
-    problem = error.message or type(error).__name__
+    if problem is None:
+        problem = getattr(error, "message", None) or type(error).__name__
     if isinstance(error, SecurityError):
         problem = f"refused as unsafe (templates run in a sandbox): {problem}"
     message = f"template {path}: {problem}"

@@ -3,9 +3,10 @@
 import contextlib
 import os
 import signal
+import stat
 from pathlib import Path
 
-from perencana.engine.errors import OutputError
+from perencana.engine.errors import OutputError, OutputExistsError
 
 # Signals held back while the temporary file is created, so that it cannot exist
 # without the code that removes it being in charge (see ``_held_signals``).
@@ -27,13 +28,12 @@ def write_atomically(path, content, force=False):
     """
     data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
     target = Path(path)
-    if target.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name for the memo")
+    _refuse_what_is_no_regular_file(target, path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{path}: the folder {folder} does not exist")
-    if target.exists() and not force:
-        raise OutputError(f"{path}: already exists; use --force to overwrite it")
+    if _exists(target) and not force:
+        raise OutputExistsError(f"{path}: already exists; use --force to overwrite it")
     temporary = None
     try:
         with _held_signals():
@@ -45,19 +45,65 @@ def write_atomically(path, content, force=False):
                 )
             except OSError as error:
                 raise OutputError(f"{path}: cannot write here ({error.strerror})") from None
-        with os.fdopen(handle, "wb") as stream:
-            # mkstemp makes the file private (0600); a memo gets the usual mode.
-            os.fchmod(stream.fileno(), _mode_for(target, force))
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if force:
-            os.replace(temporary, target)
-        else:
-            _link_without_clobbering(temporary, target, path)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                # mkstemp makes the file private (0600); a memo gets the usual mode.
+                os.fchmod(stream.fileno(), _mode_for(target, force))
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            # Checked again just before the name is taken: a device or FIFO put there
+            # meanwhile is not replaced either.
+            _refuse_what_is_no_regular_file(target, path)
+            if force:
+                os.replace(temporary, target)
+            else:
+                _link_without_clobbering(temporary, target, path)
+        except OSError as error:
+            # A full disk (ENOSPC), a quota (EDQUOT) or a failing device (EIO): the
+            # temporary file goes, and the file at ``path``, if any, is untouched.
+            raise OutputError(f"{path}: cannot be written ({_reason(error)})") from None
     finally:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
+        if temporary is not None and os.path.lexists(temporary):
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _reason(error):
+    return error.strerror or type(error).__name__
+
+
+def _exists(target):
+    """Whether ``target`` names anything, a dangling symbolic link included."""
+    return os.path.lexists(target)
+
+
+def _refuse_what_is_no_regular_file(target, path):
+    """A memo replaces only a regular file: never a folder, a device (``/dev/null``),
+    a FIFO or a socket, with ``--force`` or not (followed through a symbolic link)."""
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return  # nothing there, or a dangling link: the memo takes the name
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written ({_reason(error)})") from None
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"{path}: is a folder; give a file name for the memo")
+    kind = (
+        "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    raise OutputError(
+        f"{path}: is {kind}, not a regular file; perencana writes only regular files "
+        "(--force does not change that); give another file name"
+    )
 
 
 @contextlib.contextmanager
@@ -93,11 +139,13 @@ def _link_without_clobbering(temporary, target, path):
     try:
         os.link(temporary, target)
     except FileExistsError:
-        raise OutputError(f"{path}: already exists; use --force to overwrite it") from None
+        raise OutputExistsError(f"{path}: already exists; use --force to overwrite it") from None
     except OSError:
         # Some file systems cannot hard-link; fall back to a checked rename.
         if target.exists():
-            raise OutputError(f"{path}: already exists; use --force to overwrite it") from None
+            raise OutputExistsError(
+                f"{path}: already exists; use --force to overwrite it"
+            ) from None
         os.replace(temporary, target)
 
 

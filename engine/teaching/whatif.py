@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from perencana.engine.case.loader import CaseYamlLoader
+from perencana.engine.case.loader import NOTHING, UnreadableYaml, parse_yaml_text
 from perencana.engine.case.schema import field_specs, spec_for
 from perencana.engine.case.validation import case_schema, normalize_case, validate_case
 from perencana.engine.case.vocabulary import (
@@ -130,19 +130,26 @@ def parse_assignment(text, errors):
     path, equals, value_text = str(text).partition("=")
     path = path.strip()
     if not equals or not path:
-        raise CaseError(errors["source"], [errors["not_an_assignment"].format(text=text)])
+        raise CaseError(errors["source"], [errors["not_an_assignment"].format(text=_cut(text))])
     try:
-        # CaseYamlLoader is the case files' SafeLoader: dates stay text, aliases refused.
-        value = yaml.load(value_text, Loader=CaseYamlLoader)
-    except yaml.MarkedYAMLError as error:
-        problem = " ".join(f"{error.context or ''} {error.problem or ''}".split())
-        message = errors["bad_value"].format(path=path, value=value_text, problem=problem)
+        # The hardened reader of every YAML the program reads: dates stay text,
+        # aliases, tags it cannot build and over-long numbers are refused.
+        value = parse_yaml_text(value_text, "the value")
+    except UnreadableYaml as refused:
+        problem = "; ".join(refused.problems)
+        message = errors["bad_value"].format(
+            path=_cut(path), value=_cut(value_text), problem=problem
+        )
         raise CaseError(errors["source"], [message]) from None
-    except Exception as error:  # the loader refuses an alias by raising as it meets it
-        problem = errors["alias"] if hasattr(error, "event") else " ".join(str(error).split())
-        message = errors["bad_value"].format(path=path, value=value_text, problem=problem)
-        raise CaseError(errors["source"], [message]) from None
+    if value is NOTHING:  # "path=" or only a comment: an empty value, as YAML reads it
+        value = None
     return path, value
+
+
+def _cut(text):
+    """A value as the user typed it, cut to one readable line in a message."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def apply_sets(case, assignments, lang="en", knowledge=None):
@@ -296,7 +303,10 @@ def _past_the_end(path, where, item, count, sections):
 
 
 def _error(errors, name, values=None, **more):
-    message = errors[name].format(**(values or {}), **more)
+    values = {**(values or {}), **more}
+    if isinstance(values.get("path"), str):  # a path of thousands of characters
+        values["path"] = _cut(values["path"])
+    message = errors[name].format(**values)
     return CaseError(errors["source"], [message])
 
 

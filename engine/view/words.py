@@ -38,6 +38,13 @@ def clean(text):
     return _DROPPED.sub("", _SEPARATORS.sub("\n", text))
 
 
+def one_line(text):
+    """``text`` cleaned (``clean``) and on one line: every line break and run of
+    white space becomes one space, so that a name cannot start a line of its own
+    (a fake ``Error:`` line) or carry a terminal's escape sequence."""
+    return " ".join(clean(text).split())
+
+
 # Unicode's line and paragraph separators (categories Zl and Zp), and what is dropped:
 # the controls (category Cc) but tab and newline, and the hidden characters above.
 _SEPARATORS = re.compile("[\u2028\u2029]")

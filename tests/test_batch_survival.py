@@ -1,0 +1,183 @@
+"""Issue 15, findings 3 to 5 and 12: a batch survives SIGKILL at any moment, refuses a
+second batch into its folder, ends cleanly when a worker dies, and SIGTERM ends it.
+
+Each test runs the installed command in real processes: only they can be killed.
+"""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import PERENCANA, ROOT
+from tests.test_batch import generated_case
+
+JOURNAL = ".perencana-batch.journal"
+
+
+def _inputs(folder, total):
+    folder.mkdir()
+    for number in range(total):
+        case = generated_case(number, stakeholders=2, programs=2)
+        (folder / f"{number:03d}.json").write_text(json.dumps(case), encoding="utf-8")
+    return folder
+
+
+def _command(inputs, outdir, *more):
+    return [PERENCANA, "batch", inputs, "-o", outdir, "--format", "json", *map(str, more)]
+
+
+def _start(command):
+    return subprocess.Popen(
+        [str(part) for part in command],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own group: a kill reaches the workers too
+    )
+
+
+def _finish(command):
+    return subprocess.run(
+        [str(part) for part in command], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+def _contents(folder):
+    """Every file of ``folder`` (but the journal, gone after a complete run) by name."""
+    return {p.name: p.read_bytes() for p in sorted(Path(folder).iterdir())}
+
+
+def _wait_for(predicate, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """An uninterrupted run of 40 cases: what every resumed run must end as."""
+    base = tmp_path_factory.mktemp("reference")
+    inputs = _inputs(base / "in", 40)
+    outdir = base / "out"
+    result = _finish(_command(inputs, outdir))
+    assert result.returncode == 0, result.stderr
+    return inputs, _contents(outdir)
+
+
+def _killed_then_resumed(tmp_path, reference, seed, jobs):
+    inputs, expected = reference
+    outdir = tmp_path / f"out-{seed}"
+    command = _command(inputs, outdir, "--jobs", jobs)
+    process = _start(command)
+    # A random moment: from before the first memo to after the last.
+    time.sleep(random.Random(seed).uniform(0.0, 4.0))
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    resumed = _finish([*command, "--resume"])
+    assert resumed.returncode == 0, resumed.stderr
+    assert "Traceback" not in resumed.stderr
+    found = _contents(outdir)
+    assert sorted(found) == sorted(expected), f"seed {seed}: other files"
+    different = [name for name in expected if found[name] != expected[name]]
+    assert different == [], f"seed {seed}: differ after --resume"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(20))
+def test_sigkill_at_a_random_moment_then_resume_is_byte_identical(tmp_path, reference, seed):
+    _killed_then_resumed(tmp_path, reference, seed, jobs=1 + seed % 2)
+
+
+def test_sigkill_then_resume_is_byte_identical(tmp_path, reference):
+    # The quick one of the above: one kill once some memos are written.
+    inputs, expected = reference
+    outdir = tmp_path / "out"
+    command = _command(inputs, outdir)
+    process = _start(command)
+    assert _wait_for(lambda: outdir.is_dir() and len(list(outdir.glob("*.json"))) >= 5)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert (outdir / JOURNAL).exists()  # the kill left the journal, not a summary
+    resumed = _finish([*command, "--resume"])
+    assert resumed.returncode == 0, resumed.stderr
+    assert _contents(outdir) == expected
+
+
+def test_a_second_batch_into_the_same_folder_stops_at_once_naming_the_first(tmp_path):
+    inputs = _inputs(tmp_path / "in", 60)
+    outdir = tmp_path / "out"
+    first = _start(_command(inputs, outdir))
+    try:
+        assert _wait_for(lambda: (outdir / JOURNAL).exists())
+        started = time.monotonic()
+        second = _finish(_command(inputs, outdir))
+        assert time.monotonic() - started < 30
+        assert second.returncode == 1
+        assert "another batch is writing into this folder" in second.stderr
+        assert f"pid {first.pid}" in second.stderr
+    finally:
+        stdout, stderr = first.communicate(timeout=300)
+    assert first.returncode == 0, stderr
+    summary = json.loads((outdir / "summary.json").read_text(encoding="utf-8"))
+    assert len(summary["cases"]) == 60 and summary["complete"] is True
+
+
+def _children(pid):
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    if not path.exists():
+        return []
+    return [int(child) for child in path.read_text().split()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+def test_a_killed_worker_fails_its_cases_and_the_batch_ends(tmp_path):
+    inputs = _inputs(tmp_path / "in", 80)
+    outdir = tmp_path / "out"
+    batch = _start(_command(inputs, outdir, "--jobs", "2"))
+    try:
+        assert _wait_for(lambda: len(_children(batch.pid)) >= 2)
+        assert _wait_for(lambda: outdir.is_dir() and len(list(outdir.glob("*.json"))) >= 3)
+        os.kill(_children(batch.pid)[0], signal.SIGKILL)
+        stdout, stderr = batch.communicate(timeout=120)  # once, this hung for ever
+    finally:
+        if batch.poll() is None:
+            os.killpg(batch.pid, signal.SIGKILL)
+    assert batch.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    assert "ended unexpectedly" in stderr
+    summary = json.loads((outdir / "summary.json").read_text(encoding="utf-8"))
+    assert len(summary["cases"]) + len(summary["failures"]) == 80
+    resumed = _finish([*_command(inputs, outdir, "--jobs", "2"), "--resume"])
+    assert resumed.returncode == 0, resumed.stderr
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sigterm_always_ends_the_batch(tmp_path, jobs):
+    inputs = _inputs(tmp_path / "in", 60)
+    outdir = tmp_path / "out"
+    batch = _start(_command(inputs, outdir, "--jobs", jobs))
+    assert _wait_for(lambda: outdir.is_dir() and len(list(outdir.glob("*.json"))) >= 2)
+    os.kill(batch.pid, signal.SIGTERM)
+    os.kill(batch.pid, signal.SIGTERM)  # a second one, during the summary step perhaps
+    try:
+        stdout, stderr = batch.communicate(timeout=60)
+    finally:
+        if batch.poll() is None:
+            os.killpg(batch.pid, signal.SIGKILL)
+    assert batch.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
+    summary = json.loads((outdir / "summary.json").read_text(encoding="utf-8"))
+    page = (outdir / "summary.html").read_text(encoding="utf-8")
+    assert summary["complete"] is False
+    assert all(entry["organization"] in page for entry in summary["cases"][:5])
+    assert not (outdir / JOURNAL).exists()
