@@ -299,7 +299,7 @@ class _Batch:
         earlier = self.journal.finished(key, self.fmt, self.lang, self.engine, self.edition)
         previous = self.previous
         if earlier is None and previous:
-            run = tuple(previous.get(key) for key in ("memo_format", "lang", "engine", "edition"))
+            run = tuple(previous.get(f) for f in ("memo_format", "lang", "engine", "edition"))
             if run == (self.fmt, self.lang, self.engine, self.edition):
                 earlier = _entries_by_source(previous).get(key)
         if not earlier or earlier.get("memo") != memo:
