@@ -32,6 +32,9 @@ EXIT_INTERRUPTED = 130
 EXIT_ENDED = 1
 # The line of a partial case file that records the interview's language.
 LANGUAGE_LINE = re.compile(r"^# perencana-interview: lang=([a-z]+)\s*$", re.MULTILINE)
+# The line that records the lists that may still grow (an item may be added to them):
+# in the interview's order a later section may be answered before a list is done.
+OPEN_LINE = re.compile(r"^# perencana-interview: open=([a-z,]*)\s*$", re.MULTILINE)
 
 
 class _CaseDumper(yaml.SafeDumper):
@@ -97,6 +100,18 @@ def read_partial(path):
     if problems:
         raise CaseError(name, problems)
     return data, _recorded_language(raw)
+
+
+def recorded_open_lists(path):
+    """The lists a partial case file records as still open, or ``None`` when it does
+    not say (a file written by hand, or by an older interview)."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES)
+    except OSError:
+        return None
+    found = OPEN_LINE.search(raw.decode("utf-8-sig", errors="replace"))
+    return tuple(name for name in found.group(1).split(",") if name) if found else None
 
 
 def _recorded_language(raw):
@@ -193,6 +208,8 @@ class Console:
         if unknown:
             header.append(interview.word("header_done", fields=", ".join(unknown)))
         header.append(f"perencana-interview: lang={interview.lang}")
+        if not complete:
+            header.append(f"perencana-interview: open={','.join(interview.open_lists())}")
         text = case_text(interview.case_data(), header)
         try:
             write_atomically(self.target, text, force=self.overwrite or self.written)
@@ -323,7 +340,8 @@ def run_interview(
     stderr = stderr or sys.stderr
     tty = _is_tty(stdin)
     loaded, recorded = read_partial(resume) if resume else (None, None)
-    interview = Interview(lang=lang or recorded or "en", data=loaded)
+    still_open = recorded_open_lists(resume) if resume else None
+    interview = Interview(lang=lang or recorded or "en", data=loaded, open_lists=still_open)
     lang = interview.lang
     target = str(output or resume or DEFAULT_CASE)
     continuing = resume is not None and _same_file(resume, target)
