@@ -32,6 +32,9 @@ EXIT_INTERRUPTED = 130
 EXIT_ENDED = 1
 # The line of a partial case file that records the interview's language.
 LANGUAGE_LINE = re.compile(r"^# perencana-interview: lang=([a-z]+)\s*$", re.MULTILINE)
+# The line that records the lists that may still grow (an item may be added to them):
+# in the interview's order a later section may be answered before a list is done.
+OPEN_LINE = re.compile(r"^# perencana-interview: open=([a-z,]*)\s*$", re.MULTILINE)
 
 
 class _CaseDumper(yaml.SafeDumper):
@@ -71,6 +74,14 @@ def read_partial(path):
     """The data of a partial case file for ``--resume`` (YAML, not yet complete) and
     the language its interview was in (``None`` when it does not say): refused,
     naming the problems, when it is not a case in the making."""
+    data, lang, _ = read_partial_file(path)
+    return data, lang
+
+
+def read_partial_file(path):
+    """``read_partial``'s data and language, and the lists the file records as still
+    open (``None`` when it does not say: a file written by hand, or by an older
+    interview)."""
     name = str(path)
     # The hardened reader of every YAML the program reads (tags, aliases, duplicate
     # keys, deep nesting, huge numbers, lone surrogates, devices and FIFOs refused).
@@ -78,13 +89,18 @@ def read_partial(path):
     if data is NOTHING:
         data = None
     if data is None:
-        return {}, _recorded_language(raw)
+        data = {}
     if not isinstance(data, dict):
         raise CaseError(name, ["does not hold a case (a mapping of sections)"])
-    problems = check_partial(data)
+    problems = check_partial(data) if data else []
     if problems:
         raise CaseError(name, problems)
-    return data, _recorded_language(raw)
+    return data, _recorded_language(raw), _recorded_open_lists(raw)
+
+
+def _recorded_open_lists(raw):
+    found = OPEN_LINE.search(raw)
+    return tuple(name for name in found.group(1).split(",") if name) if found else None
 
 
 def _recorded_language(raw):
@@ -181,6 +197,8 @@ class Console:
         if unknown:
             header.append(interview.word("header_done", fields=", ".join(unknown)))
         header.append(f"perencana-interview: lang={interview.lang}")
+        if not complete:
+            header.append(f"perencana-interview: open={','.join(interview.open_lists())}")
         text = case_text(interview.case_data(), header)
         try:
             write_atomically(self.target, text, force=self.overwrite or self.written)
@@ -303,8 +321,8 @@ def run_interview(
     English). ``advise`` and ``render`` turn the case into the memo (``engine.api``
     passes its own).
     """
-    loaded, recorded = read_partial(resume) if resume else (None, None)
-    interview = Interview(lang=lang or recorded or "en", data=loaded)
+    loaded, recorded, still_open = read_partial_file(resume) if resume else (None, None, None)
+    interview = Interview(lang=lang or recorded or "en", data=loaded, open_lists=still_open)
     if stdin is None:
         stdin = sys.stdin
         if stdin is None:  # started with standard input closed (<&-)

@@ -40,6 +40,7 @@ from functools import lru_cache
 
 from perencana.engine.case.schema import spec_for
 from perencana.engine.case.vocabulary import LIST_SECTIONS, UNKNOWN, CasePath, performance
+from perencana.engine.reasoning.advice_builder import cause_strength
 from perencana.engine.reasoning.case_facts import DERIVED_FROM, band_for
 from perencana.engine.reasoning.rule_catalog import ITEM_SECTIONS, rule_catalog
 
@@ -88,6 +89,23 @@ def _open_values(generic):
     return (ANY,)
 
 
+def _node(conclusion, target=None):
+    """A conclusion as ``reach`` follows it: ``(kind, target, strength)``; for a
+    recommendation the strength is what it answers: ``cause`` when it cites a cause,
+    else ``fact`` (its score in the ranking depends on it)."""
+    strength = conclusion.strength
+    if conclusion.kind == "recommendation":
+        strength = "cause" if conclusion.cites else "fact"
+    return (conclusion.kind, conclusion.target if target is None else target, strength)
+
+
+def _level(strengths, levels, settings):
+    """The level a cause's evidence of these strengths gives it (before the life
+    cycle's adjustment, which moves every level alike)."""
+    evidence = [{"strength": strength} for strength in strengths]
+    return levels.index(cause_strength(evidence, levels, settings.get("max_raise", 1)))
+
+
 @lru_cache(maxsize=1)
 def _derived_sources():
     """item field -> the derived key it feeds (``programs[].efficiency`` ->
@@ -105,8 +123,10 @@ class Relevance:
     closed: frozenset = frozenset()
     thresholds: dict = None
     catalog: tuple = None
+    bar: int = 0  # the score a strategy needs to enter the first ones (0: any may)
     may_fire: tuple = field(init=False)
     possible: dict = field(init=False)
+    certain: frozenset = field(init=False)
 
     def __post_init__(self):
         if self.thresholds is None:
@@ -118,6 +138,7 @@ class Relevance:
         self.closed = frozenset(self.closed)
         self._bands = {entry["path"]: entry["bands"] for entry in self.thresholds["bands"]}
         self.may_fire, self.possible = self._fixpoint()
+        self.certain = self._certain_fixpoint()
 
     # ------------------------------------------------------------------ the fixpoint
 
@@ -139,6 +160,61 @@ class Relevance:
                         possible.setdefault(conclusion.kind, set()).update(targets)
         order.sort(key=lambda rule: self.catalog.index(rule))
         return tuple(order), possible
+
+    def _certain_fixpoint(self):
+        """The conclusions the answers so far already give, whatever the open answers:
+        ``{(kind, target, strength)}`` of the rules whose conditions all hold already (a
+        negated condition on a concluded fact counts as holding: ``cause_present``
+        concludes the cause, or it is there already)."""
+        found = {kind: set() for kind, _ in CONCLUDED_FACTS.values()}
+        certain, fired = set(), set()
+        changed = True
+        while changed:
+            changed = False
+            for rule in self.catalog:
+                if rule.id in fired:
+                    continue
+                if all(self._holds(condition, found) for condition in rule.conditions):
+                    fired.add(rule.id)
+                    changed = True
+                    for conclusion in rule.conclusions:
+                        for target in self._targets(rule, conclusion, found):
+                            found.setdefault(conclusion.kind, set()).add(target)
+                            certain.add((conclusion.kind, target, conclusion.strength))
+        return frozenset(certain)
+
+    def _holds(self, condition, found):
+        """Whether ``condition`` holds whatever the open answers (see ``certain``)."""
+        if condition.negated:
+            return condition.fact in CONCLUDED_FACTS
+        if condition.fact == "Field":
+            value = lookup(self.answers, condition.field_path)
+            if value is MISSING or value == UNKNOWN:
+                return False
+            return self._field_may_hold(condition)
+        if condition.fact in ITEM_SECTIONS:
+            items = self.answers.get(ITEM_SECTIONS[condition.fact], MISSING)
+            if not isinstance(items, list):
+                return False
+            section = ITEM_SECTIONS[condition.fact]
+            return any(self._item_matches(condition, section, item) for item in items)
+        if condition.fact in CONCLUDED_FACTS:
+            kind, key = CONCLUDED_FACTS[condition.fact]
+            constraint = condition.get(key)
+            values = found.get(kind, set()) - {ANY}
+            if constraint is None or constraint.kind == "any":
+                return bool(values)
+            return any(value in values for value in constraint.values)
+        return False
+
+    def _item_matches(self, condition, section, item):
+        for constraint in condition.constraints:
+            if constraint.kind == "any":
+                continue
+            values = self._item_values(section, item, constraint.key)
+            if len(values) != 1 or not _same(next(iter(values)), constraint.values):
+                return False
+        return True
 
     @staticmethod
     def _targets(rule, conclusion, possible):
@@ -288,15 +364,20 @@ class Relevance:
         """The conclusions ``rules`` and the rules that MAY fire after them can still
         add: ``{(kind, target, strength)}``, following each concluded fact to the
         rules that match it (a rule concluding the value it bound, ``cause_present``,
-        passes on the value it was reached by)."""
+        passes on the value it was reached by). A conclusion the answers so far already
+        give (``certain``) adds nothing and is not followed: what it leads to is there
+        already or waits for other answers; evidence that would make a cause present
+        already stronger is kept (``strengthens``), not followed either."""
         found = set()
-        queue = [(c.kind, c.target, c.strength) for rule in rules for c in rule.conclusions]
+        queue = [_node(c) for rule in rules for c in rule.conclusions]
         while queue:
             node = queue.pop()
-            if node in found:
+            if node in found or not self.moves(*node):
                 continue
             found.add(node)
             kind, target, _ = node
+            if kind == "evidence" and self.present(target):
+                continue
             for rule in self._readers().get(kind, ()):
                 binds = self._reads(rule, kind, target)
                 if binds is None:
@@ -305,8 +386,35 @@ class Relevance:
                     reached = conclusion.target
                     if reached == ANY and binds:
                         reached = target
-                    queue.append((conclusion.kind, reached, conclusion.strength))
+                    queue.append(_node(conclusion, reached))
         return found
+
+    def _per_further(self, strategy):
+        emphasis = self.thresholds.get("ranking", {}).get("emphasis", {}).get(strategy, {})
+        return bool(emphasis.get("per_further_loser"))
+
+    def present(self, cause):
+        """Whether the answers so far already give ``cause``."""
+        return ("cause", cause) in {(kind, target) for kind, target, _ in self.certain}
+
+    def moves(self, kind, target, strength):
+        """Whether concluding ``(kind, target, strength)`` would add to what the answers
+        so far already give: a new conclusion, or evidence stronger than the cause's
+        evidence so far (a supporting ``raise`` when none is there yet)."""
+        if target == ANY:
+            return True
+        if kind == "recommendation" and self._per_further(target):
+            return True  # each further item that recommends it moves it up the ranking
+        if kind != "evidence":
+            return not any(k == kind and t == target for k, t, _ in self.certain)
+        given = [s for k, t, s in self.certain if k == kind and t == target]
+        if not given:
+            return True
+        settings = self.thresholds.get("strength", {})
+        levels = settings.get("levels", [])
+        if strength != "raise" and strength not in levels:
+            return True
+        return _level([*given, strength], levels, settings) > _level(given, levels, settings)
 
     def _readers(self):
         """conclusion kind -> the rules that MAY fire with a condition on it."""
@@ -342,25 +450,61 @@ class Relevance:
     def weight(self, path):
         """How much the answer at ``path`` can still change the advice: the weight
         (``thresholds.yaml``, ``interview_order``) of every conclusion it can still
-        reach through the rules waiting for it and the rules after them, each once
-        (evidence by its strength; a recommendation the ranking keeps among the first
-        weighs more), plus, for each rule waiting for it, what it concludes itself (more
-        rules, more ways the answer changes the advice); 0 when no rule waits for it."""
+        add through the rules waiting for it and the rules after them, each once
+        (evidence by its strength; evidence that would make a cause present already
+        stronger by ``strengthen_weight``, as it moves the ranks; a recommendation the
+        ranking keeps among the first weighs more), plus, for each rule waiting for
+        it, what it concludes itself (more rules, more ways the answer changes the
+        advice); 0 when no rule waits for it. What the answers so far already conclude
+        adds nothing (``moves``)."""
         settings = self.thresholds.get("interview_order", {})
         kinds = settings.get("kind_weight", {})
         evidence = settings.get("evidence_weight", {})
-        placed = self.thresholds.get("ranking", {}).get("min_place", {})
         waiting = self.waiting_for(path)
         direct = settings.get("direct_weight", {})
-        total = sum(direct.get(c.kind, 0) for rule in waiting for c in rule.conclusions)
+        total = sum(
+            direct.get(c.kind, 0)
+            for rule in waiting
+            for c in rule.conclusions
+            if self.moves(c.kind, c.target, c.strength)
+        )
         for kind, target, strength in self.reach(waiting):
             if kind == "evidence":
                 total += evidence.get(strength, 1)
+                if self.present(target):
+                    total += settings.get("strengthen_weight", 0)
             else:
                 total += kinds.get(kind, 1)
-                if kind == "recommendation" and target in placed:
+                if kind == "recommendation" and self.may_lead(target, strength):
                     total += settings.get("placed_weight", 0)
         return total
+
+    def may_lead(self, strategy, answers):
+        """Whether a recommendation of ``strategy`` that answers ``answers`` (``cause``
+        or ``fact``, see ``_node``) may enter the strategies to start with: the ranking
+        places it there (``ranking.min_place``), or its best possible score (a strong
+        cause, or a fact; plus the source's emphasis) reaches ``bar``."""
+        ranking = self.thresholds.get("ranking", {})
+        place = ranking.get("min_place", {}).get(strategy)
+        if place is not None and place <= ranking.get("start_with", 3):
+            return True
+        weights = ranking.get("cause_weight", {})
+        best = max(weights.values(), default=0) if answers == "cause" else ranking.get("fact", 0)
+        best += (ranking.get("emphasis") or {}).get(strategy, {}).get("bonus", 0)
+        return best >= self.bar
+
+    def headline_moves(self, path):
+        """How many ways the answer at ``path`` can still change the headline of the
+        advice: each cause it may add or make stronger, and each strategy it may bring
+        among the first ones (``may_lead``); 0 when it can only add guidance, caveats,
+        first steps or program decisions."""
+        moves = set()
+        for kind, target, strength in self.reach(self.waiting_for(path)):
+            if kind == "evidence" or kind == "cause":
+                moves.add(("cause", target))
+            elif kind == "recommendation" and self.may_lead(target, strength):
+                moves.add((kind, target))
+        return len(moves)
 
     def is_relevant(self, path):
         """Whether the interview asks the question at ``path`` (see the module text)."""

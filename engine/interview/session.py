@@ -5,7 +5,11 @@ The most decisive question comes first: a question is asked only when
 ``engine.interview.relevance`` says its answer can still change the advice (or the
 case needs it), and the open questions are ordered by how much their answer can still
 change (``Relevance.weight``: the conclusions it can still reach through the rules),
-re-weighed after every answer; ties keep the case file's order. The required answers
+re-weighed after every answer; ties keep the case file's order. The questions that can
+still add a cause, make one stronger or bring a strategy among the first ones come
+before those that can only add guidance, caveats or steps (``Relevance.headline_moves``:
+what the answers so far already give counts for nothing, and a strategy whose best
+score cannot reach the first ones counts for less). The required answers
 that only name things (the organization, the change) come first, in one short group;
 the questions that only describe the organization in the memo (type, sector, mission)
 come last. Lists are entered one item at a time: "Add a stakeholder?", then the
@@ -21,6 +25,7 @@ reads back. The questions, field labels and value labels come from
 """
 
 import copy
+import json
 from dataclasses import dataclass
 
 from perencana.engine.case.schema import FieldSpec, field_specs
@@ -41,6 +46,7 @@ from perencana.engine.case.vocabulary import (
     read_answer,
 )
 from perencana.engine.interview.relevance import MISSING, Relevance, asked_regardless, lookup
+from perencana.engine.reasoning.rule_catalog import ITEM_SECTIONS
 from perencana.engine.view.words import in_language
 
 WORDING = "interview"
@@ -126,7 +132,7 @@ class Interview:
     ``back`` can return to them.
     """
 
-    def __init__(self, knowledge=None, lang="en", data=None):
+    def __init__(self, knowledge=None, lang="en", data=None, open_lists=None):
         if knowledge is None:
             from perencana.knowledge import load_knowledge
 
@@ -140,6 +146,9 @@ class Interview:
         self.finishing = False  # ``done`` was typed: only required answers are asked
         self.reopened = None  # a question reopened from the review, asked next
         self._advisor = None
+        self._bar_cache = None
+        # the lists a resumed partial case records as still open (None: not recorded)
+        self._open_lists = None if open_lists is None else frozenset(open_lists)
         if data:
             self._resume(data)
 
@@ -226,7 +235,20 @@ class Interview:
     # ---------------------------------------------------------------- the flow
 
     def relevance(self):
-        return Relevance(self.data, frozenset(self.closed), self.knowledge.thresholds)
+        return Relevance(
+            self.data, frozenset(self.closed), self.knowledge.thresholds, bar=self._bar()
+        )
+
+    def _bar(self):
+        """The score a strategy needs to enter the first ones (``ranking.start_with``)
+        in the advice so far: 0 while fewer are recommended."""
+        key = json.dumps(self.case_data(), sort_keys=True, default=str)
+        if self._bar_cache is None or self._bar_cache[0] != key:
+            strategies = self.advice_so_far().strategies
+            first = self.knowledge.thresholds["ranking"].get("start_with", 3)
+            bar = strategies[first - 1].score if len(strategies) >= first else 0
+            self._bar_cache = (key, bar)
+        return self._bar_cache[1]
 
     def _candidates(self):
         """Every question the interview could ask now, answered or not, in order."""
@@ -264,10 +286,15 @@ class Interview:
         weights = self.weights(rest, relevance) if rest else {}
         first = [q for q in rest if not weights[q.path] and _required(q)]
         last = [q for q in rest if not weights[q.path] and not _required(q)]
+        # what the answers so far already conclude gives a question no weight, but a
+        # rule still waits for it: it comes before what only describes the organization
+        last.sort(key=lambda q: not relevance.waiting_for(q.path))
         decisive = [q for q in rest if weights[q.path]]
-        decisive.sort(
-            key=lambda q: -weights[q.path]
-        )  # stable: ties keep the file's order  # stable: ties keep the file's order
+        # the questions that can change the causes or the first strategies before
+        # those that can only add guidance, caveats or steps; stable: ties keep the
+        # file's order
+        headline = {q.path: bool(relevance.headline_moves(q.path)) for q in decisive}
+        decisive.sort(key=lambda q: (not headline[q.path], -weights[q.path]))
         ordered = items + first + decisive + last
         if self.reopened is not None and self.reopened in ordered:
             ordered.remove(self.reopened)
@@ -621,8 +648,33 @@ class Interview:
 
     def weights(self, questions, relevance):
         """How decisive each of ``questions`` is: ``Relevance.weight``, what its
-        answer can still reach through the rules that may fire."""
-        return {q.path: relevance.weight(q.path) for q in questions}
+        answer can still reach through the rules that may fire; "add an item?" is
+        divided by what an item costs in questions (its name and the answers the rules
+        read, each ``interview_order.item_cost``), since a yes asks them all."""
+        settings = self.knowledge.thresholds.get("interview_order", {})
+        per_item = settings.get("item_cost", 0)
+        weights = {}
+        for q in questions:
+            weight = relevance.weight(q.path)
+            if q.is_add and weight and per_item:
+                cost = 1 + per_item * self._item_questions(q.section, relevance)
+                weight = max(1, round(weight / cost))
+            weights[q.path] = weight
+        return weights
+
+    def _item_questions(self, section, relevance):
+        """How many questions a new item of ``section`` asks: its name and each of its
+        answers some rule that may fire reads."""
+        reads = set()
+        for rule in relevance.may_fire:
+            for condition in rule.conditions:
+                if condition.negated:
+                    continue
+                reads.update(
+                    c.key for c in condition.constraints if condition.fact in _item_facts(section)
+                )
+        names = {spec.name for spec in section_specs(section)}
+        return 1 + len(reads & names)
 
     def how_text(self):
         """``how``: the advice so far (the life-cycle stage, the causes with their
@@ -756,12 +808,20 @@ class Interview:
 
     # ---------------------------------------------------------------- resuming
 
+    def open_lists(self):
+        """The lists with items to which another may still be added."""
+        return tuple(
+            section
+            for section in LIST_SECTIONS
+            if isinstance(self.data.get(section), list) and section not in self.closed
+        )
+
     def _resume(self, loaded):
         """Replay the answers of a partial case in the interview's order (so that
         ``back`` can undo them), then keep whatever else it answers."""
         while True:
             for question in self.open_questions():
-                value = _loaded_answer(loaded, question, self.data)
+                value = _loaded_answer(loaded, question, self.data, self._open_lists)
                 if value is not MISSING:
                     self.apply(question, value)
                     break
@@ -791,23 +851,26 @@ class Interview:
                         items.append({})
                     for name, answer in item.items():
                         items[index].setdefault(name, copy.deepcopy(answer))
-            if _closed_in(loaded, section):
+            if _closed_in(loaded, section, self._open_lists):
                 self.closed.add(section)
 
 
-def _closed_in(loaded, section):
+def _closed_in(loaded, section, open_lists=None):
     """Whether the list ``section`` of a partial case is complete: it is unknown or
-    empty, or something after it is answered already."""
+    empty, or the file records the lists still open and it is not one of them (else,
+    in a file that does not say, something after it in the file is answered already)."""
     value = loaded.get(section, MISSING)
     if value is MISSING:
         return False
     if value == UNKNOWN or value == []:
         return True
+    if open_lists is not None:
+        return section not in open_lists
     after = sections()[sections().index(section) + 1 :]
     return any(name in loaded for name in after)
 
 
-def _loaded_answer(loaded, question, data):
+def _loaded_answer(loaded, question, data, open_lists=None):
     """The answer a partial case gives to ``question``, or ``MISSING``."""
     if not question.is_add:
         return lookup(loaded, question.path)
@@ -820,7 +883,7 @@ def _loaded_answer(loaded, question, data):
     count = len(current) if isinstance(current, list) else 0
     if len(value) > count:
         return True
-    return False if _closed_in(loaded, question.section) else MISSING
+    return False if _closed_in(loaded, question.section, open_lists) else MISSING
 
 
 def _bad_items(spec, text):
@@ -829,6 +892,10 @@ def _bad_items(spec, text):
 
     parts = [part for part in _LIST_SEPARATORS.split(text.strip(",; ")) if part]
     return [part for part in parts if _choice(spec, part, True) is NOT_READ]
+
+
+def _item_facts(section):
+    return {fact for fact, owner in ITEM_SECTIONS.items() if owner == section}
 
 
 def _required(question):
