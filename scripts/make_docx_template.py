@@ -153,7 +153,9 @@ def strategy_table(document, loop):
             [("{{ s.rank }}", "bold")],
             [
                 ("{{ s.title }}", "bold"),
+                ("{%p if s.summary %}", None),
                 ("{{ s.summary }}", None),
+                ("{%p endif %}", None),
                 ("{%p if s.caveats %}", None),
                 (f"{{{{ {T}.caveats }}}}:", "italic"),
                 ("{%p for c in s.caveats %}", None),
@@ -248,7 +250,8 @@ def reasoning_picture(document):
     """The reasoning graph as a picture (``reasoning_picture``, set by
     ``engine/memo/docx.py`` when the edition shows it and a program can draw it)."""
     tag(document, "{%p if reasoning_picture is not none %}")
-    document.add_heading("{{ labels.graph.heading }}", level=2)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    document.add_heading("{{ numbers.reasoning }}. {{ labels.graph.heading }}", level=1)
     tag(document, "{%p if reasoning_picture %}")
     para(document, "{{ labels.graph.intro_picture }}").paragraph_format.keep_with_next = True
     para(document, "{{ reasoning_picture }}").alignment = 1  # centred
@@ -259,11 +262,12 @@ def reasoning_picture(document):
 
 
 def risks_table(document):
-    """Risks and what to do (``engine/view/risks.py``): a row per caveat of a
-    recommended strategy, with its risk, the sign to watch for and the response."""
+    """Risks and what to do (``engine/view/risks.py``), a section of its own after the
+    programs: a row per caveat of a recommended strategy, with its risk, the sign to
+    watch for and the response."""
+    document.add_heading("{{ numbers.risks }}. {{ labels.risks.heading }}", level=1)
     tag(document, "{%p if risks %}")
-    document.add_heading("{{ labels.risks.heading }}", level=2)
-    para(document, "{{ labels.risks.intro }}")
+    para(document, "{{ labels.risks.intro }}").paragraph_format.keep_with_next = True
     loop_table(
         document,
         [
@@ -283,6 +287,8 @@ def risks_table(document):
             [("{{ x.sources_text }}", None)],
         ],
     )
+    tag(document, "{%p else %}")
+    para(document, "{{ labels.risks.no_risks }}")
     tag(document, "{%p endif %}")
 
 
@@ -303,6 +309,9 @@ def action_plan_section(document, number):
     para(document, f"{{{{ {w}.intro }}}}").paragraph_format.keep_with_next = True
     tag(document, "{%p for g in action_plan.phases %}")
     document.add_heading(f"{{{{ {T}.phase }}}}: {{{{ g.title }}}}", level=2)
+    # With the strategy each step serves (planner, trainer) or without (client: the
+    # step says what to do, and the plan stays compact).
+    tag(document, "{%p if show.plan_strategies %}")
     widths = [0.9, 7.4, 3.0, 3.6, 2.1]
     table = loop_table(
         document,
@@ -318,6 +327,22 @@ def action_plan_section(document, number):
         ],
     )
     fixed_widths(table, widths)
+    tag(document, "{%p else %}")
+    widths = [0.9, 11.0, 3.2, 1.9]
+    table = loop_table(
+        document,
+        ["#", f"{{{{ {w}.step }}}}", f"{{{{ {w}.lead }}}}", "¶"],
+        widths,
+        "s in g.steps",
+        [
+            [("{{ s.number }}", "bold")],
+            [("{{ s.text }}", None)],
+            [("{{ s.lead.label }}", None)],
+            [("{{ s.sources_text }}", None)],
+        ],
+    )
+    fixed_widths(table, widths)
+    tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p else %}")
     para(document, f"{{{{ {w}.no_steps }}}}")
@@ -419,6 +444,17 @@ def build():
     for level in (1, 2, 3):
         document.styles[f"Heading {level}"].font.color.rgb = ACCENT
         document.styles[f"Heading {level}"].paragraph_format.keep_with_next = True
+    # Headings close to what they head, and a title of two lines at most: the client
+    # edition fits five pages (docs memo-design), the summary page 1.
+    for level, (size, before) in {1: (14, 14), 2: (12, 8), 3: (11, 6)}.items():
+        style = document.styles[f"Heading {level}"]
+        style.font.size = Pt(size)
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(3)
+    for name in ("List Bullet", "List Number"):
+        document.styles[name].paragraph_format.space_after = Pt(2)
+    document.styles["Title"].font.size = Pt(20)
+    document.styles["Title"].paragraph_format.space_after = Pt(4)
     header_and_footer(section)
     properties(document)
 
@@ -462,7 +498,9 @@ def build():
     document.add_heading(
         "{{ numbers.causes }}.{{ loop.index }} {{ c.title }}: {{ c.strength_label }}", level=2
     )
+    tag(document, "{%p if c.summary %}")
     para(document, "{{ c.summary }}")
+    tag(document, "{%p endif %}")
     para(document, f"{{{{ {T}.evidence }}}}:", bold=True)
     bullets(document, "f in c.evidence", "{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}")
     cited(document, "c.sources_text")
@@ -490,7 +528,9 @@ def build():
         strategy_table(document, "s in g.strategies")
         tag(document, "{%p endfor %}")
         tag(document, "{%p endif %}")
+    tag(document, "{%p if strategies|selectattr('first_steps')|list %}")
     document.add_heading(f"{{{{ {T}.plan_details }}}}", level=2)
+    tag(document, "{%p endif %}")
     tag(document, "{%p for s in strategies %}")
     tag(document, "{%p if s.first_steps %}")
     document.add_heading("{{ s.rank }}. {{ s.title }}", level=3)
@@ -514,12 +554,9 @@ def build():
     cited(document, "x.sources_text")
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
-    risks_table(document)
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_strategies }}}}")
     tag(document, "{%p endif %}")
-
-    reasoning_picture(document)
 
     action_plan_section(document, "{{ numbers.action_plan }}")
     stakeholder_map_section(document, "{{ numbers.stakeholder_map }}")
@@ -548,6 +585,8 @@ def build():
     para(document, f"{{{{ {T}.no_programs }}}}")
     tag(document, "{%p endif %}")
 
+    risks_table(document)
+
     # -- guidance to the planner (not in the client edition)
     tag(document, "{%p if show.guidance %}")
     document.add_heading(f"{{{{ numbers.guidance }}}}. {{{{ {H}.guidance }}}}", level=1)
@@ -558,7 +597,8 @@ def build():
     labelled(
         document,
         f"{{{{ {T}.because }}}}: ",
-        "{% for f in g.because %}{{ f.text }}{% if not loop.last %}; {% endif %}{% endfor %}",
+        "{% for f in g.because %}{{ f.text }}{% if not loop.last %}"
+        '{{ " " if f.text.rstrip()[-1:] in ".!?" else "; " }}{% endif %}{% endfor %}',
     )
     tag(document, "{%p endif %}")
     cited(document, "g.sources_text")
@@ -591,17 +631,21 @@ def build():
         "{{ sources.document.title }}{% if sources.document.date %}, "
         f"{{{{ {T}.dated }}}} {{{{ sources.document.date }}}}{{% endif %}}",
     )
-    para(document, f"{{{{ {T}.passages }}}}:", bold=True)
-    bullets(
+    # The passages run on as one paragraph, as on the HTML memo's paper: a list of
+    # twenty short lines would fill half a page.
+    labelled(
         document,
-        "p in sources.passages",
-        "¶{{ p.number }}{% if p.topic %}: {{ p.topic }}{% endif %}",
+        f"{{{{ {T}.passages }}}}: ",
+        "{% for p in sources.passages %}¶{{ p.number }}{% if p.topic %} {{ p.topic }}"
+        "{% endif %}{% if not loop.last %} · {% endif %}{% endfor %}",
     )
     para(document, "{{ sources.defaults_note }}")
     tag(document, "{%p if sources.defaults %}")
     para(document, f"{{{{ {T}.defaults }}}}:", bold=True)
     bullets(document, "f in sources.defaults", "{{ f.text }}")
     tag(document, "{%p endif %}")
+
+    reasoning_picture(document)
 
     # -- appendix: the trace (trainer edition only)
     tag(document, "{%p if show.trace %}")
