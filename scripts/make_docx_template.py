@@ -147,7 +147,7 @@ def strategy_table(document, loop):
     return loop_table(
         document,
         ["#", f"{{{{ {T}.strategy }}}}", f"{{{{ {T}.because }}}}", "¶"],
-        [0.9, 8.4, 6.1, 1.6],
+        [0.9, 7.4, 7.1, 1.6],
         loop,
         [
             [("{{ s.rank }}", "bold")],
@@ -384,8 +384,8 @@ def stakeholder_map_section(document, number):
 
 
 def summary_section(document):
-    """The one-page summary (view ``summary``, words ``labels.summary``), then a page
-    break: the memo goes on from page 2."""
+    """The one-page summary (view ``summary``, words ``labels.summary``); the memo
+    goes on from page 2 (section 2's heading starts a page)."""
     w = "labels.summary"
     start = len(document.paragraphs)
     document.add_heading(f"{{{{ numbers.summary }}}}. {{{{ {w}.heading }}}}", level=1)
@@ -420,7 +420,6 @@ def summary_section(document):
     para(document, f"{{{{ {w}.no_open }}}}")
     tag(document, "{%p endif %}")
     compact(document.paragraphs[start + 1 :])
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def compact(paragraphs):
@@ -477,7 +476,12 @@ def build():
     summary_section(document)
 
     # -- 2. organization
-    document.add_heading(f"{{{{ numbers.organization }}}}. {{{{ {H}.organization }}}}", level=1)
+    # Section 2 starts page 2: a break before its heading, not an empty paragraph
+    # after the summary (which would make a blank page when the summary fills page 1).
+    heading = document.add_heading(
+        f"{{{{ numbers.organization }}}}. {{{{ {H}.organization }}}}", level=1
+    )
+    heading.paragraph_format.page_break_before = True
     tag(document, "{%p for f in organization.facts %}")
     labelled(document, "{{ f.label }}: ", "{{ f.value }}")
     tag(document, "{%p endfor %}")
@@ -501,8 +505,15 @@ def build():
     tag(document, "{%p if c.summary %}")
     para(document, "{{ c.summary }}")
     tag(document, "{%p endif %}")
+    tag(document, "{%p if show.prose %}")
+    para(
+        document,
+        "{% for f in c.evidence %}{{ f.text }}{% if not loop.last %} {% endif %}{% endfor %}",
+    )
+    tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.evidence }}}}:", bold=True)
     bullets(document, "f in c.evidence", "{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}")
+    tag(document, "{%p endif %}")
     cited(document, "c.sources_text")
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_causes }}}}")
@@ -544,14 +555,12 @@ def build():
     document.add_heading(f"{{{{ {T}.plan_fit_together }}}}", level=2)
     tag(document, "{%p for x in plan.tensions %}")
     document.add_heading("{{ x.title }}", level=3)
-    para(
+    labelled(
         document,
         "{% for s in x.strategies %}{{ s.rank }}. {{ s.title }}"
-        "{% if not loop.last %}; {% endif %}{% endfor %}",
-        bold=True,
+        "{% if not loop.last %}; {% endif %}{% endfor %}: ",
+        "{{ x.text }} ({{ x.sources_text }})",
     )
-    para(document, "{{ x.text }}")
-    cited(document, "x.sources_text")
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
     tag(document, "{%p else %}")

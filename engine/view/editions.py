@@ -30,6 +30,10 @@ DEFAULT_EDITION = "planner"
 # what each cause is in general terms (the client reads its evidence as sentences);
 # ``plan_strategies``: the strategy each step of the action plan serves, in a column
 # of its own (the client edition keeps the plan compact: the step says what to do);
+# ``risks_of_others``: the risks of the strategies to also consider (the client
+# edition lists those of the strategies to start with, the ones it acts on first);
+# ``prose``: a cause's evidence and a strategy's reasons as running sentences, not a
+# list (the client edition reads as a memo, and is shorter for it);
 # ``organization_facts``: the organization's facts as the case gives them (the client
 # knows them: its edition keeps the life-cycle stage only).
 SHOWS = {
@@ -41,6 +45,8 @@ SHOWS = {
         "summaries_of_others": False,
         "cause_summaries": False,
         "plan_strategies": False,
+        "risks_of_others": False,
+        "prose": True,
         "field_paths": False,
         "unknown_paths": False,
         "questions": True,
@@ -57,6 +63,8 @@ SHOWS = {
         "summaries_of_others": True,
         "cause_summaries": True,
         "plan_strategies": True,
+        "risks_of_others": True,
+        "prose": False,
         "field_paths": False,
         "unknown_paths": True,
         "questions": False,
@@ -73,6 +81,8 @@ SHOWS = {
         "summaries_of_others": True,
         "cause_summaries": True,
         "plan_strategies": True,
+        "risks_of_others": True,
+        "prose": False,
         "field_paths": True,
         "unknown_paths": True,
         "questions": False,

@@ -492,6 +492,9 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
             strategy["because"] = strategy["because"][:1]
         if not show["summaries_of_others"] and not strategy["start_with"]:
             strategy["summary"] = ""
+    if not show["risks_of_others"]:
+        first = {s["id"] for s in view["strategies"] if s["start_with"]}
+        view["risks"] = [row for row in view["risks"] if row["strategy"]["id"] in first]
     if not show["cause_summaries"]:
         for cause in view["causes"]:
             cause["summary"] = ""
