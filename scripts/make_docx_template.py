@@ -34,6 +34,7 @@ MUTED = RGBColor(0x57, 0x60, 0x6A)
 # as Indonesian.
 TEMPLATE_LANGUAGE = "en-GB"
 TEXT_WIDTH = 17.0  # cm: A4 less two margins of 2 cm
+TABLE_SIZE = 9.5  # pt: the text in tables (the body is 10.5)
 
 
 def tag(document, text, style=None):
@@ -128,15 +129,18 @@ def loop_table(document, headers, widths, loop, cells):
         for text, style in paragraphs:
             paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
             first = False
+            # Table text a little smaller than the body, as on the HTML memo's paper.
             if style == "bold":
-                paragraph.add_run(text).bold = True
+                run = paragraph.add_run(text)
+                run.bold, run.font.size = True, Pt(TABLE_SIZE)
                 continue
             if style == "italic":
-                paragraph.add_run(text).italic = True
+                run = paragraph.add_run(text)
+                run.italic, run.font.size = True, Pt(TABLE_SIZE)
                 continue
             if style:
                 paragraph.style = style
-            paragraph.add_run(text)
+            paragraph.add_run(text).font.size = Pt(TABLE_SIZE)
     set_widths(table, widths)
     return table
 
@@ -147,13 +151,15 @@ def strategy_table(document, loop):
     return loop_table(
         document,
         ["#", f"{{{{ {T}.strategy }}}}", f"{{{{ {T}.because }}}}", "¶"],
-        [0.9, 8.4, 6.1, 1.6],
+        [0.9, 7.4, 7.1, 1.6],
         loop,
         [
             [("{{ s.rank }}", "bold")],
             [
                 ("{{ s.title }}", "bold"),
+                ("{%p if s.summary %}", None),
                 ("{{ s.summary }}", None),
+                ("{%p endif %}", None),
                 ("{%p if s.caveats %}", None),
                 (f"{{{{ {T}.caveats }}}}:", "italic"),
                 ("{%p for c in s.caveats %}", None),
@@ -248,7 +254,8 @@ def reasoning_picture(document):
     """The reasoning graph as a picture (``reasoning_picture``, set by
     ``engine/memo/docx.py`` when the edition shows it and a program can draw it)."""
     tag(document, "{%p if reasoning_picture is not none %}")
-    document.add_heading("{{ labels.graph.heading }}", level=2)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    document.add_heading("{{ numbers.reasoning }}. {{ labels.graph.heading }}", level=1)
     tag(document, "{%p if reasoning_picture %}")
     para(document, "{{ labels.graph.intro_picture }}").paragraph_format.keep_with_next = True
     para(document, "{{ reasoning_picture }}").alignment = 1  # centred
@@ -259,11 +266,12 @@ def reasoning_picture(document):
 
 
 def risks_table(document):
-    """Risks and what to do (``engine/view/risks.py``): a row per caveat of a
-    recommended strategy, with its risk, the sign to watch for and the response."""
+    """Risks and what to do (``engine/view/risks.py``), a section of its own after the
+    programs: a row per caveat of a recommended strategy, with its risk, the sign to
+    watch for and the response."""
+    document.add_heading("{{ numbers.risks }}. {{ labels.risks.heading }}", level=1)
     tag(document, "{%p if risks %}")
-    document.add_heading("{{ labels.risks.heading }}", level=2)
-    para(document, "{{ labels.risks.intro }}")
+    para(document, "{{ labels.risks.intro }}").paragraph_format.keep_with_next = True
     loop_table(
         document,
         [
@@ -283,6 +291,8 @@ def risks_table(document):
             [("{{ x.sources_text }}", None)],
         ],
     )
+    tag(document, "{%p else %}")
+    para(document, "{{ labels.risks.no_risks }}")
     tag(document, "{%p endif %}")
 
 
@@ -303,6 +313,9 @@ def action_plan_section(document, number):
     para(document, f"{{{{ {w}.intro }}}}").paragraph_format.keep_with_next = True
     tag(document, "{%p for g in action_plan.phases %}")
     document.add_heading(f"{{{{ {T}.phase }}}}: {{{{ g.title }}}}", level=2)
+    # With the strategy each step serves (planner, trainer) or without (client: the
+    # step says what to do, and the plan stays compact).
+    tag(document, "{%p if show.plan_strategies %}")
     widths = [0.9, 7.4, 3.0, 3.6, 2.1]
     table = loop_table(
         document,
@@ -318,6 +331,22 @@ def action_plan_section(document, number):
         ],
     )
     fixed_widths(table, widths)
+    tag(document, "{%p else %}")
+    widths = [0.9, 11.0, 3.2, 1.9]
+    table = loop_table(
+        document,
+        ["#", f"{{{{ {w}.step }}}}", f"{{{{ {w}.lead }}}}", "¶"],
+        widths,
+        "s in g.steps",
+        [
+            [("{{ s.number }}", "bold")],
+            [("{{ s.text }}", None)],
+            [("{{ s.lead.label }}", None)],
+            [("{{ s.sources_text }}", None)],
+        ],
+    )
+    fixed_widths(table, widths)
+    tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p else %}")
     para(document, f"{{{{ {w}.no_steps }}}}")
@@ -359,8 +388,8 @@ def stakeholder_map_section(document, number):
 
 
 def summary_section(document):
-    """The one-page summary (view ``summary``, words ``labels.summary``), then a page
-    break: the memo goes on from page 2."""
+    """The one-page summary (view ``summary``, words ``labels.summary``); the memo
+    goes on from page 2 (section 2's heading starts a page)."""
     w = "labels.summary"
     start = len(document.paragraphs)
     document.add_heading(f"{{{{ numbers.summary }}}}. {{{{ {w}.heading }}}}", level=1)
@@ -395,7 +424,6 @@ def summary_section(document):
     para(document, f"{{{{ {w}.no_open }}}}")
     tag(document, "{%p endif %}")
     compact(document.paragraphs[start + 1 :])
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def compact(paragraphs):
@@ -419,6 +447,17 @@ def build():
     for level in (1, 2, 3):
         document.styles[f"Heading {level}"].font.color.rgb = ACCENT
         document.styles[f"Heading {level}"].paragraph_format.keep_with_next = True
+    # Headings close to what they head, and a title of two lines at most: the client
+    # edition fits five pages (docs memo-design), the summary page 1.
+    for level, (size, before) in {1: (14, 14), 2: (12, 8), 3: (11, 6)}.items():
+        style = document.styles[f"Heading {level}"]
+        style.font.size = Pt(size)
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(3)
+    for name in ("List Bullet", "List Number"):
+        document.styles[name].paragraph_format.space_after = Pt(2)
+    document.styles["Title"].font.size = Pt(20)
+    document.styles["Title"].paragraph_format.space_after = Pt(4)
     header_and_footer(section)
     properties(document)
 
@@ -441,7 +480,12 @@ def build():
     summary_section(document)
 
     # -- 2. organization
-    document.add_heading(f"{{{{ numbers.organization }}}}. {{{{ {H}.organization }}}}", level=1)
+    # Section 2 starts page 2: a break before its heading, not an empty paragraph
+    # after the summary (which would make a blank page when the summary fills page 1).
+    heading = document.add_heading(
+        f"{{{{ numbers.organization }}}}. {{{{ {H}.organization }}}}", level=1
+    )
+    heading.paragraph_format.page_break_before = True
     tag(document, "{%p for f in organization.facts %}")
     labelled(document, "{{ f.label }}: ", "{{ f.value }}")
     tag(document, "{%p endfor %}")
@@ -462,10 +506,21 @@ def build():
     document.add_heading(
         "{{ numbers.causes }}.{{ loop.index }} {{ c.title }}: {{ c.strength_label }}", level=2
     )
+    tag(document, "{%p if c.summary %}")
     para(document, "{{ c.summary }}")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p if show.prose %}")
+    para(
+        document,
+        "{% for f in c.evidence %}{{ f.text }}{% if not loop.last %} {% endif %}{% endfor %}",
+    )
+    tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.evidence }}}}:", bold=True)
     bullets(document, "f in c.evidence", "{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p if not show.prose %}")
     cited(document, "c.sources_text")
+    tag(document, "{%p endif %}")
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_causes }}}}")
     tag(document, "{%p endfor %}")
@@ -490,7 +545,9 @@ def build():
         strategy_table(document, "s in g.strategies")
         tag(document, "{%p endfor %}")
         tag(document, "{%p endif %}")
+    tag(document, "{%p if strategies|selectattr('first_steps')|list %}")
     document.add_heading(f"{{{{ {T}.plan_details }}}}", level=2)
+    tag(document, "{%p endif %}")
     tag(document, "{%p for s in strategies %}")
     tag(document, "{%p if s.first_steps %}")
     document.add_heading("{{ s.rank }}. {{ s.title }}", level=3)
@@ -504,22 +561,17 @@ def build():
     document.add_heading(f"{{{{ {T}.plan_fit_together }}}}", level=2)
     tag(document, "{%p for x in plan.tensions %}")
     document.add_heading("{{ x.title }}", level=3)
-    para(
+    labelled(
         document,
         "{% for s in x.strategies %}{{ s.rank }}. {{ s.title }}"
-        "{% if not loop.last %}; {% endif %}{% endfor %}",
-        bold=True,
+        "{% if not loop.last %}; {% endif %}{% endfor %}: ",
+        "{{ x.text }} ({{ x.sources_text }})",
     )
-    para(document, "{{ x.text }}")
-    cited(document, "x.sources_text")
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
-    risks_table(document)
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_strategies }}}}")
     tag(document, "{%p endif %}")
-
-    reasoning_picture(document)
 
     action_plan_section(document, "{{ numbers.action_plan }}")
     stakeholder_map_section(document, "{{ numbers.stakeholder_map }}")
@@ -548,6 +600,8 @@ def build():
     para(document, f"{{{{ {T}.no_programs }}}}")
     tag(document, "{%p endif %}")
 
+    risks_table(document)
+
     # -- guidance to the planner (not in the client edition)
     tag(document, "{%p if show.guidance %}")
     document.add_heading(f"{{{{ numbers.guidance }}}}. {{{{ {H}.guidance }}}}", level=1)
@@ -558,7 +612,8 @@ def build():
     labelled(
         document,
         f"{{{{ {T}.because }}}}: ",
-        "{% for f in g.because %}{{ f.text }}{% if not loop.last %}; {% endif %}{% endfor %}",
+        "{% for f in g.because %}{{ f.text }}{% if not loop.last %}"
+        '{{ " " if f.text.rstrip()[-1:] in ".!?" else "; " }}{% endif %}{% endfor %}',
     )
     tag(document, "{%p endif %}")
     cited(document, "g.sources_text")
@@ -591,17 +646,21 @@ def build():
         "{{ sources.document.title }}{% if sources.document.date %}, "
         f"{{{{ {T}.dated }}}} {{{{ sources.document.date }}}}{{% endif %}}",
     )
-    para(document, f"{{{{ {T}.passages }}}}:", bold=True)
-    bullets(
+    # The passages run on as one paragraph, as on the HTML memo's paper: a list of
+    # twenty short lines would fill half a page.
+    labelled(
         document,
-        "p in sources.passages",
-        "¶{{ p.number }}{% if p.topic %}: {{ p.topic }}{% endif %}",
+        f"{{{{ {T}.passages }}}}: ",
+        "{% for p in sources.passages %}¶{{ p.number }}{% if p.topic %} {{ p.topic }}"
+        "{% endif %}{% if not loop.last %} · {% endif %}{% endfor %}",
     )
     para(document, "{{ sources.defaults_note }}")
     tag(document, "{%p if sources.defaults %}")
     para(document, f"{{{{ {T}.defaults }}}}:", bold=True)
     bullets(document, "f in sources.defaults", "{{ f.text }}")
     tag(document, "{%p endif %}")
+
+    reasoning_picture(document)
 
     # -- appendix: the trace (trainer edition only)
     tag(document, "{%p if show.trace %}")

@@ -46,9 +46,10 @@ def test_the_word_memo_has_the_numbered_sections_in_order(tmp_path, memo_labels,
     document = write_docx(tmp_path, OLD_OFFICE, "--lang", lang)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     wanted = ["organization", "causes", "strategies", "action_plan", "stakeholder_map"]
-    wanted += ["programs", "guidance", "unknowns", "sources"]
+    wanted += ["programs", "risks", "guidance", "unknowns", "sources", "reasoning"]
     titles = dict(memo_labels["headings"])
-    titles |= {k: memo_labels[k]["heading"] for k in ("action_plan", "stakeholder_map")}
+    titles |= {k: memo_labels[k]["heading"] for k in ("action_plan", "stakeholder_map", "risks")}
+    titles["reasoning"] = memo_labels["graph"]["heading"]  # the picture, an appendix
     expected = [f"1. {memo_labels['summary']['heading'][lang]}"]
     expected += [f"{n}. {titles[k][lang]}" for n, k in enumerate(wanted, 2)]
     assert headings == expected  # the planner's edition: no trace appendix
@@ -366,8 +367,8 @@ def test_the_reasoning_graph_is_a_picture_or_the_memo_says_why_not(tmp_path, mem
     from perencana.engine.memo.picture import svg_to_png
 
     document = write_docx(tmp_path, OLD_OFFICE)
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
-    assert memo_labels["graph"]["heading"]["en"] in headings
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert f"12. {memo_labels['graph']['heading']['en']}" in headings  # after the sources
     pictures = document.inline_shapes
     texts = [" ".join(p.text.split()) for p in document.paragraphs]
     if svg_to_png('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"></svg>') is None:

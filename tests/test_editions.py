@@ -376,4 +376,88 @@ def test_the_word_summary_is_page_one_alone(tmp_path, lang):
     pages = [" ".join(page.split()) for page in text.split("\f")]
     assert f"1. {words['summary']['heading']}" in pages[0]
     assert words["summary"]["open"] in pages[0]
-    assert pages[1].startswith(f"2. {words['headings']['organization']}")
+    # Each page opens with its running header, the organization's name.
+    body = pages[1].removeprefix("Dinas Sosial Kabupaten Lembah Hijau").strip()
+    assert body.startswith(f"2. {words['headings']['organization']}")
+
+
+def section_headings(advice, fmt, lang, edition):
+    """The numbered section headings of a memo, in order, as ``(number, heading)``."""
+    text = visible_text(render(advice, fmt, lang, edition), fmt)
+    return [
+        (int(number), heading.strip())
+        for number, heading in re.findall(r"^[#\s]*(\d+)\.\s+([^\n]+?)\s*$", text, flags=re.M)
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_sections_follow_the_design_in_every_format(advices, fmt, lang, edition):
+    words = labels(lang)
+    h = words["headings"]
+    order = [
+        words["summary"]["heading"],
+        h["organization"],
+        h["causes"],
+        h["strategies"],
+        words["action_plan"]["heading"],
+        words["stakeholder_map"]["heading"],
+        h["programs"],
+        words["risks"]["heading"],
+        *([h["guidance"]] if edition != "client" else []),
+        h["unknowns"],
+        h["sources"],
+        *([words["graph"]["heading"]] if edition != "client" and fmt in ("html", "docx") else []),
+    ]
+    found = dict(
+        (heading, number)
+        for number, heading in section_headings(advices["program-review"], fmt, lang, edition)
+        if heading in order
+    )
+    assert [found.get(heading) for heading in order] == list(range(1, len(order) + 1))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_client_plan_map_and_risks_name_the_case_and_never_the_machinery(
+    advices, rule_ids, fmt, lang
+):
+    """The new sections of the client edition (action plan, stakeholder map, risks)
+    are there, name the case's own people, and carry no field path, rule id or
+    guidance to the planner."""
+    from perencana.engine.view.memo import memo_view
+
+    advice = advices["old-government-office"]
+    knowledge = load_knowledge()
+    view = memo_view(advice, knowledge, lang, "client")
+    text = visible_text(render(advice, fmt, lang, "client"), fmt)
+    words = labels(lang)
+    for heading in (
+        words["action_plan"]["heading"],
+        words["stakeholder_map"]["heading"],
+        words["risks"]["heading"],
+    ):
+        assert heading in text
+    parts = [
+        *(s["text"] for g in view["action_plan"]["phases"] for s in g["steps"]),
+        *(f"{r['name']} {r['stance']} {r['involve']}" for r in view["stakeholder_map"]["rows"]),
+        *(f"{x['risk']} {x['sign']} {x['response']}" for x in view["risks"]),
+    ]
+    assert view["risks"] and view["stakeholder_map"]["rows"] and len(parts) > 5
+    for stakeholder in advice.case["stakeholders"]:
+        assert stakeholder["name"] in text
+    guidance = [in_text for g in knowledge.guidance.values() for in_text in [g["title"][lang]]]
+    for part in parts:
+        assert FIELD_PATH.findall(part) == [] and ITEM_PATH.findall(part) == [], part
+        assert not [rule for rule in rule_ids if rule in part], part
+        assert not [title for title in guidance if title in part], part
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", ("md", "text", "docx"))
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_sentences_are_joined_by_a_space_never_by_a_semicolon(advices, fmt, lang, edition):
+    for case in ("old-government-office", "program-review"):
+        text = visible_text(render(advices[case], fmt, lang, edition), fmt)
+        assert not re.search(r"\)\.;|\.; ", text), case

@@ -319,10 +319,12 @@ def test_html_memo_embeds_the_picture(case, advisor, knowledge):
     advice = advisor.advise(api.read_case(str(EXAMPLES / f"{case}.yaml")))
     memo = render(advice, knowledge, "html", "en")
     heading = knowledge.memo["graph"]["heading"]["en"]
-    # The picture is a numbered appendix, after the sources (section 8).
-    marker = f'<h2><span class="number">9.</span> {heading}</h2>'
+    # The picture is a numbered appendix, after the sources (section 11 of the
+    # planner's edition).
+    marker = f'<h2><span class="number">12.</span> {heading}</h2>'
     section = memo.split(marker, 1)[1].split("</section>", 1)[0]
-    assert memo.index('<h2><span class="number">8.</span> ') < memo.index(marker)
+    sources = knowledge.memo["headings"]["sources"]["en"]
+    assert memo.index(f'<h2><span class="number">11.</span> {sources}') < memo.index(marker)
     match = re.search(r"<svg .*?</svg>", section, re.S)
     assert match, case
     root = ET.fromstring(match[0])

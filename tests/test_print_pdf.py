@@ -78,7 +78,8 @@ def test_the_html_memo_prints_to_a_pdf_with_whole_strategy_rows(tmp_path, case):
     text = " ".join(pages)
     advice = json.loads(invoke("advise", source, "--format", "json").stdout)
     assert advice["organization"] in pages[0]
-    for heading in ("1. Summary", "4. Recommended strategies, by phase and rank", "10. Sources"):
+    # The planner's edition: the sources are section 11, after the risks and guidance.
+    for heading in ("1. Summary", "4. Recommended strategies, by phase and rank", "11. Sources"):
         assert heading in text
     # Each strategy's summary sits in its table row. pdftotext reads a table's cells
     # interleaved, so the check is by words: every longer word of the summary must be

@@ -22,8 +22,8 @@ LOSERS = [
 ]
 
 
-def view_of(advisor, knowledge, lang="en", answers=None, **lists):
-    return memo_view(advisor.advise(make_case(answers, **lists)), knowledge, lang)
+def view_of(advisor, knowledge, lang="en", answers=None, edition="planner", **lists):
+    return memo_view(advisor.advise(make_case(answers, **lists)), knowledge, lang, edition)
 
 
 def strategy(view, strategy_id):
@@ -44,7 +44,8 @@ def texts(lines):
 def test_those_who_lose_are_named_in_one_sentence_with_the_reason_and_its_passage(
     advisor, knowledge
 ):
-    view = view_of(advisor, knowledge, stakeholders=LOSERS)
+    # The trainer edition keeps the case path beside each reason.
+    view = view_of(advisor, knowledge, edition="trainer", stakeholders=LOSERS)
     (because,) = strategy(view, "affected-parties")["because"]
     assert because["text"] == (
         "The change affects “intake clerks” and “outreach volunteers” directly and to "
@@ -93,7 +94,9 @@ def test_a_rule_without_a_sentence_falls_back_to_its_facts(advisor, knowledge):
     memo["reasons"] = {k: v for k, v in memo["reasons"].items() if k != "program_replace"}
     trimmed = dataclasses.replace(knowledge, memo=memo)
     programs = [{"name": "soup kitchen", "viable": False}]
-    (row,) = memo_view(advisor.advise(make_case(programs=programs)), trimmed, "en")["programs"]
+    (row,) = memo_view(advisor.advise(make_case(programs=programs)), trimmed, "en", "trainer")[
+        "programs"
+    ]
     assert row["why"] == [
         {
             "text": "Program “soup kitchen”: Program viability: No longer viable; "
@@ -105,7 +108,9 @@ def test_a_rule_without_a_sentence_falls_back_to_its_facts(advisor, knowledge):
 
 def test_a_reason_citing_a_cause_says_how_strong_the_cause_is(advisor, knowledge):
     answers = {"change.skills_required": "some"}
-    en = strategy(view_of(advisor, knowledge, answers=answers), "education")["because"]
+    en = strategy(view_of(advisor, knowledge, answers=answers, edition="trainer"), "education")[
+        "because"
+    ]
     id_ = strategy(view_of(advisor, knowledge, "id", answers=answers), "education")["because"]
     assert texts(en) == [
         "The change calls for some new skills, and the disruption to management this "
@@ -164,7 +169,7 @@ def test_a_program_decision_gives_its_reason_naming_the_program(advisor, knowled
             "Program “soup kitchen” sudah tidak layak lagi dijalankan (¶72).",
         ),
     ):
-        rows = view_of(advisor, knowledge, lang, programs=programs)["programs"]
+        rows = view_of(advisor, knowledge, lang, edition="trainer", programs=programs)["programs"]
         assert [texts(row["why"]) for row in rows] == [[develop], [replace]]
         assert [row["why"][0]["ref"] for row in rows] == ["programs[0]", "programs[1]"]
 

@@ -104,7 +104,7 @@ def hostile_advice(advisor):
 def headings(knowledge, lang):
     found = {key: text[lang] for key, text in knowledge.memo["headings"].items()}
     # The sections in partial templates have their words in a group of their own.
-    for key in ("action_plan", "stakeholder_map", "summary"):
+    for key in ("action_plan", "stakeholder_map", "summary", "risks"):
         found[key] = knowledge.memo[key]["heading"][lang]
     return found
 
@@ -115,7 +115,8 @@ def headings(knowledge, lang):
 # The sections of the trainer edition, the one with every section (the reasoning
 # picture, an HTML appendix, is numbered after the sources: see test_editions).
 SECTIONS = ("summary", "organization", "causes", "strategies", "action_plan")
-SECTIONS += ("stakeholder_map", "programs", "guidance", "unknowns", "sources", "appendix")
+SECTIONS += ("stakeholder_map", "programs", "risks", "guidance", "unknowns", "sources")
+SECTIONS += ("appendix",)
 
 
 def heading_marker(fmt, number, heading):

@@ -84,8 +84,12 @@ def test_no_caveat_no_table(advisor, knowledge):
     advice = advisor.advise(make_case())
     assert all(not s.caveats for s in advice.strategies)
     assert memo_view(advice, knowledge, "en")["risks"] == []
+    # The section keeps its number (memo-design: 8. Risks and responses) and says so.
     for fmt in ("md", "html", "text"):
-        assert knowledge.memo["risks"]["heading"]["en"] not in render(advice, knowledge, fmt)
+        memo = render(advice, knowledge, fmt)
+        assert knowledge.memo["risks"]["heading"]["en"] in memo
+        assert knowledge.memo["risks"]["no_risks"]["en"] in " ".join(memo.split())
+        assert knowledge.memo["risks"]["sign"]["en"] not in memo
 
 
 def test_the_word_memo_has_the_table_in_indonesian(advice, knowledge):
@@ -93,8 +97,9 @@ def test_the_word_memo_has_the_table_in_indonesian(advice, knowledge):
     data = render(advice, knowledge, "docx", "id")
     document = docx.Document(io.BytesIO(data))
     labels = knowledge.memo["risks"]
-    heading = next(p for p in document.paragraphs if p.text == labels["heading"]["id"])
-    assert heading.style.name == "Heading 2"
+    heading = next(p for p in document.paragraphs if p.text.endswith(labels["heading"]["id"]))
+    assert heading.style.name == "Heading 1"  # a section of its own, after the programs
+    assert heading.text == f"8. {labels['heading']['id']}"
     table = next(t for t in document.tables if t.rows[0].cells[1].text == labels["risk"]["id"])
     assert [c.text for c in table.rows[0].cells] == [
         labels["strategy"]["id"],
@@ -154,7 +159,7 @@ def test_a_custom_memo_template_can_include_the_shipped_section(tmp_path):
     shipped = invoke("advise", OLD_OFFICE)
     assert custom.returncode == 0, custom.stderr
     assert custom.stdout == shipped.stdout
-    assert "### Risks and what to do" in custom.stdout
+    assert "## 8. Risks and what to do" in custom.stdout
 
 
 def test_a_custom_section_of_the_same_name_replaces_the_shipped_one(tmp_path):
@@ -167,4 +172,4 @@ def test_a_custom_section_of_the_same_name_replaces_the_shipped_one(tmp_path):
     result = invoke("advise", OLD_OFFICE, "--template-dir", folder)
     assert result.returncode == 0, result.stderr
     assert "RISK 1: " in result.stdout
-    assert "### Risks and what to do" not in result.stdout
+    assert "## 8. Risks and what to do" not in result.stdout

@@ -22,15 +22,31 @@ DEFAULT_EDITION = "planner"
 # case paths beside the unknowns; ``questions``: the unknowns asked as questions;
 # ``guidance``: the guidance to the planner; ``defaults``: the list of the project's
 # default numbers; ``graph``: the reasoning picture; ``trace``: the rules as they fired;
-# ``details_of_others``: the caveats, first steps and every reason of the strategies
-# to also consider (the client edition keeps them for the strategies to start with,
-# gives the others their first reason, and so stays within its five pages);
+# ``caveats`` and ``first_steps``: a strategy's caveats and first steps beside it
+# (the risks table and the action plan carry them in every edition); ``one_reason``:
+# each strategy with its first reason only (the client edition, within five pages);
+# ``summaries_of_others``: what each strategy to also consider is, in general terms
+# (the client reads its reason and its steps in the action plan); ``cause_summaries``:
+# what each cause is in general terms (the client reads its evidence as sentences);
+# ``plan_strategies``: the strategy each step of the action plan serves, in a column
+# of its own (the client edition keeps the plan compact: the step says what to do);
+# ``risks_of_others``: the risks of the strategies to also consider (the client
+# edition lists those of the strategies to start with, the ones it acts on first);
+# ``prose``: a cause's evidence and a strategy's reasons as running sentences, not a
+# list (the client edition reads as a memo, and is shorter for it);
 # ``organization_facts``: the organization's facts as the case gives them (the client
 # knows them: its edition keeps the life-cycle stage only).
 SHOWS = {
     "client": {
         "organization_facts": False,
-        "details_of_others": False,
+        "caveats": False,
+        "first_steps": False,
+        "one_reason": True,
+        "summaries_of_others": False,
+        "cause_summaries": False,
+        "plan_strategies": False,
+        "risks_of_others": False,
+        "prose": True,
         "field_paths": False,
         "unknown_paths": False,
         "questions": True,
@@ -41,7 +57,14 @@ SHOWS = {
     },
     "planner": {
         "organization_facts": True,
-        "details_of_others": True,
+        "caveats": True,
+        "first_steps": False,
+        "one_reason": False,
+        "summaries_of_others": True,
+        "cause_summaries": True,
+        "plan_strategies": True,
+        "risks_of_others": True,
+        "prose": False,
         "field_paths": False,
         "unknown_paths": True,
         "questions": False,
@@ -52,7 +75,14 @@ SHOWS = {
     },
     "trainer": {
         "organization_facts": True,
-        "details_of_others": True,
+        "caveats": True,
+        "first_steps": True,
+        "one_reason": False,
+        "summaries_of_others": True,
+        "cause_summaries": True,
+        "plan_strategies": True,
+        "risks_of_others": True,
+        "prose": False,
         "field_paths": True,
         "unknown_paths": True,
         "questions": False,

@@ -31,6 +31,7 @@ SECTIONS = (
     "action_plan",
     "stakeholder_map",
     "programs",
+    "risks",
     "guidance",
     "unknowns",
     "sources",
@@ -328,11 +329,6 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         for cause in advice.causes
     ]
     strategies = [_strategy(reader, s, knowledge, lang, writer) for s in advice.strategies]
-    if not show["details_of_others"]:
-        for strategy in strategies:
-            if not strategy["start_with"]:
-                strategy["caveats"], strategy["first_steps"] = [], []
-                strategy["because"] = strategy["because"][:1]
     levels = knowledge.thresholds["strength"]["levels"]
     top = max((levels.index(c.strength) for c in advice.causes), default=None)
     start_with = knowledge.thresholds["ranking"]["start_with"]
@@ -476,6 +472,32 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
             "terms": {**labels["terms"], "unknowns_intro": edition_words["unknowns_intro_client"]},
         }
     view["summary"] = summary_view(view, knowledge)
+    # After the summary (which names the first strategies' caveats as its main
+    # risks): each strategy as concise as its edition wants it. The caveats stand in
+    # the risks table (section "risks") and the steps in the action plan, so the
+    # editions that leave them out beside the strategy lose nothing.
+    planned = [
+        s
+        for key in ("start_with", "also_consider")
+        for g in view["plan"][key]
+        for s in g["strategies"]
+    ]
+    copies = [*view["strategies"], *planned, *view["bottom_line"]["start_with"]]
+    for strategy in copies:
+        if not show["caveats"]:
+            strategy["caveats"] = []
+        if not show["first_steps"]:
+            strategy["first_steps"] = []
+        if show["one_reason"]:
+            strategy["because"] = strategy["because"][:1]
+        if not show["summaries_of_others"] and not strategy["start_with"]:
+            strategy["summary"] = ""
+    if not show["risks_of_others"]:
+        first = {s["id"] for s in view["strategies"] if s["start_with"]}
+        view["risks"] = [row for row in view["risks"] if row["strategy"]["id"] in first]
+    if not show["cause_summaries"]:
+        for cause in view["causes"]:
+            cause["summary"] = ""
     present = [
         name
         for name in SECTIONS

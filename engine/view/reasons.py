@@ -20,6 +20,7 @@ from string import Formatter
 
 from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN
 from perencana.engine.reasoning.rule_catalog import PASSAGE, rule_catalog
+from perencana.engine.view.words import join_texts
 
 # Conclusions that carry a reason, and the finding each one is a reason for.
 REASON_KINDS = ("evidence", "recommendation", "decision", "guidance")
@@ -187,7 +188,7 @@ class ReasonWriter:
             except (KeyError, IndexError, ValueError):
                 pass  # a broken template (``perencana check`` says so): the facts
         facts = [r for facts in firings for r in facts if r.kind != "cause"]
-        text = "; ".join(self.reader.line(r)["text"] for r in dict.fromkeys(facts))
+        text = join_texts(self.reader.line(r)["text"] for r in dict.fromkeys(facts))
         return {"text": text, "ref": ref}
 
     def _values(self, rule, ref):

@@ -3,7 +3,7 @@
 Built from the parts of the memo's view (causes, strategies, programs, unknowns), so
 that it never says what the sections after it do not: the diagnosis in two or three
 sentences, the strategies to start with and one reason each, the program decisions,
-the main risks (the caveats of the first strategies) and the open questions that
+the main risks (the risks of the first strategies) and the open questions that
 would change the advice. Sentences come from ``knowledge/memo.yaml`` (group
 ``summary``); how many risks and questions it lists from ``knowledge/thresholds.yaml``.
 """
@@ -55,15 +55,20 @@ def summary_view(view, knowledge):
         }
         for s in first
     ]
-    # The first caveat of each first strategy, in rank order, then the second ones...:
-    # the main risks are spread over the strategies, not all of the first one.
+    # The first risk of each first strategy, in rank order, then the second ones...:
+    # the main risks are spread over the strategies, not all of the first one. Each is
+    # the risk table's one-sentence risk (section "risks" gives its sign and response).
+    order = {s["id"]: place for place, s in enumerate(first)}
+    places = {}
+    ranked = []
+    for row in view["risks"]:
+        strategy_id = row["strategy"]["id"]
+        if strategy_id in order:
+            place = places[strategy_id] = places.get(strategy_id, -1) + 1
+            ranked.append((place, order[strategy_id], row))
     risks = [
-        {"strategy": s["title"], "text": text}
-        for _, _, s, text in sorted(
-            (place, order, s, text)
-            for order, s in enumerate(first)
-            for place, text in enumerate(s["caveats"])
-        )
+        {"strategy": row["strategy"]["title"], "text": row["risk"]}
+        for _, _, row in sorted(ranked, key=lambda item: item[:2])
     ]
     risk_limit = limits.get("risks", len(risks))
     open_limit = limits.get("open_questions", len(view["unknowns"]))

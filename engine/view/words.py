@@ -180,7 +180,7 @@ class FactReader:
         return [self.line(ref) for ref in refs]
 
     def _flat(self, refs):
-        return "; ".join(self.line(ref)["text"] for ref in refs)
+        return join_texts(self.line(ref)["text"] for ref in refs)
 
     def _because_cause(self, ref):
         cause_id = ref.value
@@ -346,3 +346,18 @@ def _value_keys(value):
     if isinstance(value, bool):
         keys.append("true" if value else "false")
     return keys
+
+
+SENTENCE_ENDS = ".!?"
+
+
+def join_texts(texts):
+    """``texts`` as one line: a full sentence is followed by a space, a fact line
+    ("Program viability: No longer viable") by "; ", so that sentences never read
+    "...(¶57).; The ..."."""
+    joined = ""
+    for text in texts:
+        if joined:
+            joined += " " if joined.rstrip()[-1:] in SENTENCE_ENDS else "; "
+        joined += text
+    return joined
