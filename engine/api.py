@@ -79,6 +79,10 @@ def output_format(output, fmt, formats, default):
 def render_advice(advice, fmt="md", lang="en", template_dir=None):
     """The memo (or JSON) for an advice, as text (``docx``, ``pdf``: bytes); templates in
     ``template_dir`` replace the shipped ones of the same name."""
+    if fmt == "json":  # no templates, no memo view: leave their modules unimported
+        from perencana.engine.view.advice_json import advice_json_text
+
+        return advice_json_text(advice)
     from perencana.engine.memo.render import render_advice as render
 
     return render(advice, fmt, lang, template_dir=template_dir)
