@@ -47,7 +47,7 @@ def test_orjson_writes_every_advice_as_the_standard_encoder_does(advisor):
 @pytest.mark.parametrize(
     "value",
     [
-        {"text": "\x00\x1f\x7f\u2028 two\nlines \"quoted\" back\\slash / é 😀"},
+        {"text": '\x00\x1f\x7f\u2028 two\nlines "quoted" back\\slash / é 😀'},
         {"empty": [], "none": {}, "nested": [[], {}], "flags": [True, False, None]},
         {"big": 2**70},  # orjson refuses integers past 64 bits
         {"surrogate": "\ud800"},  # and lone surrogates
