@@ -131,3 +131,24 @@ def test_an_html_memo_imports_no_network_library():
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_picture_s_placement_stops_once_nothing_moves(advisor, knowledge, monkeypatch):
+    """A round that moves no box ends the placement: every later round would move
+    none either, so the picture is byte for byte what all the rounds give
+    (``test_memo_bytes`` holds every HTML memo to it)."""
+    from perencana.engine.api import read_case
+    from perencana.engine.graph import layout as placement
+    from perencana.engine.graph.svg import memo_picture
+
+    calls, filled = [], []
+    solve, place = placement._isotonic, placement._place
+    monkeypatch.setattr(placement, "_isotonic", lambda *args: calls.append(1) or solve(*args))
+    monkeypatch.setattr(
+        placement,
+        "_place",
+        lambda columns, items: filled.append(sum(1 for c in columns if c)) or place(columns, items),
+    )
+    advice = advisor.advise(read_case(str(ROOT / "examples" / "program-review.yaml")))
+    memo_picture(advice, knowledge, "en")
+    assert 0 < len(calls) < placement.PLACEMENT_ROUNDS * filled[0]
