@@ -108,6 +108,12 @@ def render_advice(
     templates in ``template_dir`` replace the shipped ones of the same name.
     ``details`` (a dict: title, client_organization, prepared_by, prepared_for, date,
     reference) override the case's ``memo`` section."""
+    if fmt == "json":  # no templates, no memo view: leave their modules unimported
+        from perencana.engine.view.advice_json import advice_json_text
+        from perencana.engine.view.editions import check_edition
+
+        check_edition(edition)
+        return advice_json_text(advice)
     from perencana.engine.memo.render import render_advice as render
 
     return render(advice, fmt, lang, template_dir=template_dir, edition=edition, details=details)

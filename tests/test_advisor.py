@@ -180,3 +180,33 @@ def test_a_list_left_unknown_is_tried_with_one_item_about_which_nothing_is_known
     assert advice.unknowns == every_answer_tried(advisor, case)
     # One program, even one about which nothing is known, is reviewed (¶72).
     assert {u.path: u.changing_answers for u in advice.unknowns}["programs"] == [ONE_ITEM]
+
+
+def test_the_search_s_signature_is_the_full_advice_s(advisor):
+    """The search works out only what it compares (``advice_signature``); for every
+    answer of every unknown of varied cases, that is the full advice's signature."""
+    from perencana.engine.case.schema import field_specs
+    from perencana.engine.case.validation import normalize_case, validate_case
+    from perencana.engine.reasoning.advice_builder import advice_signature, build_advice
+    from perencana.engine.reasoning.case_facts import case_facts
+    from tests.generated_cases import varied_case
+
+    knowledge, compared = advisor.knowledge, 0
+
+    def same(case):
+        memory = advisor.engine.infer(case_facts(case, knowledge.thresholds))
+        full = build_advice(case, memory, [], knowledge).signature()
+        assert advice_signature(case, memory, knowledge) == full
+        return 1
+
+    for number in range(40):
+        raw = varied_case(number, field_specs())
+        if validate_case(raw):
+            continue
+        case = normalize_case(raw)
+        compared += same(case)
+        for path in advisor.reported_unknowns(case):
+            spec = None if "." not in path else spec_for(path)
+            for answer in candidate_answers(path, spec, knowledge.thresholds):
+                compared += same(with_answer(case, path, answer))
+    assert compared > 500

@@ -36,7 +36,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from experta import watchers
-from experta.fieldconstraint import L
+from experta.conditionalelement import AND, NOT, OR
+from experta.fact import Fact, InitialFact
+from experta.fieldconstraint import ANDFC, NOTFC, ORFC, L
 from experta.matchers import ReteMatcher
 from experta.matchers.rete.abstract import Node
 from experta.matchers.rete.check import FeatureCheck, TypeCheck
@@ -50,6 +52,7 @@ from experta.matchers.rete.nodes import (
     WhereNode,
 )
 from experta.matchers.rete.token import Token
+from experta.matchers.rete.utils import extract_facts, prepare_rule
 
 # Fewer children than this are tested one by one: a lookup would not pay.
 MIN_CHILDREN_TO_INDEX = 3
@@ -343,8 +346,47 @@ def _matched_types(root):
     return None
 
 
+def _simple_constraint(value):
+    """Whether experta's DNF rewrite leaves a pattern's value as it is."""
+    if isinstance(value, ORFC | ANDFC):
+        return False
+    return not isinstance(value, NOTFC) or not isinstance(value[0], NOTFC | ORFC | ANDFC)
+
+
+def _in_normal_form(rule):
+    """Whether ``rule`` is already what experta's DNF rewrite makes of it: a plain
+    conjunction of patterns with no alternative (``|``) in them, of negated patterns
+    and of tests. experta rewrites such a rule some five times over to find that out
+    (about half of building the network); its result equals the rule."""
+    for element in rule:
+        if isinstance(element, AND | OR):
+            return False
+        if isinstance(element, NOT):
+            if isinstance(element[0], NOT | OR | AND):
+                return False
+        elif isinstance(element, Fact) and not all(map(_simple_constraint, element.values())):
+            return False
+    return True
+
+
+def prepare_rule_quickly(rule):
+    """experta's ``prepare_rule`` (DNF, then an ``InitialFact`` where a rule needs
+    one), with the rewrite skipped for a rule that is in normal form already."""
+    if not _in_normal_form(rule):
+        return prepare_rule(rule)
+    if not rule:
+        return rule.new_conditions(InitialFact())
+    if isinstance(rule[0], NOT) or not extract_facts(rule):
+        return rule.new_conditions(InitialFact(), *rule)
+    return rule.new_conditions(*rule)
+
+
 class IndexedReteMatcher(ReteMatcher):
     """experta's ReteMatcher, with its alpha network indexed (see the module)."""
+
+    @staticmethod
+    def prepare_ruleset(engine):
+        return {prepare_rule_quickly(rule) for rule in engine.get_rules()}
 
     def build_network(self):
         super().build_network()

@@ -260,6 +260,7 @@ def _place(columns, items):
             items[key].y = y
     for round_number in range(PLACEMENT_ROUNDS):
         order = range(len(columns)) if round_number % 2 == 0 else range(len(columns) - 1, -1, -1)
+        moved = False
         for index in order:
             column = columns[index]
             if not column:
@@ -276,7 +277,13 @@ def _place(columns, items):
                     weights.append(0.5)
             gaps = [_gap(items[a], items[b]) for a, b in pairwise(column)]
             for key, y in zip(column, _isotonic(targets, weights, gaps), strict=True):
-                items[key].y = y
+                if items[key].y != y:
+                    items[key].y = y
+                    moved = True
+        if not moved:
+            # Settled: a round that moved nothing left every column where its
+            # neighbours put it, so every later round would move nothing either.
+            break
 
 
 def layout(graph, column_names=None):

@@ -8,7 +8,9 @@ naming the template, the line and the problem. HTML is autoescaped; Markdown esc
 case text with the ``md`` filter; plain text is wrapped at 80 columns by ``wrap``.
 """
 
+import contextlib
 import re
+import sys
 import textwrap
 import traceback
 from functools import lru_cache
@@ -98,11 +100,54 @@ def _autoescape(name):
     return bool(name) and name.endswith((".html.j2", ".html"))
 
 
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates (each written to a temporary file and
+    renamed, so two processes never read half a file), passing over a folder it
+    cannot read or write: a read-only install compiles its templates every time."""
+
+    def load_bytecode(self, bucket):
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 (an unreadable or foreign file: compile anew)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket):
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def bytecode_cache(folder):
+    """The compiled templates' cache: in ``folder/__pycache__`` (where Python keeps a
+    package's compiled modules and ``knowledge`` its checked knowledge), or where that
+    cannot be written (a read-only install) in the user's cache folder
+    (``$XDG_CACHE_HOME/perencana``, ``~/.cache/perencana``); None when neither can.
+
+    Compiling the HTML memo's templates takes longer than the rest of a one-case
+    command; loading them compiled takes a millisecond. A file is named for its
+    template and holds a digest of the template's text, so an edited template is
+    compiled afresh; the folder is named for the Jinja and Python versions whose
+    compiled code it holds."""
+    import os
+
+    name = f"jinja-{jinja2.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+    user = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    for cache in (Path(folder) / "__pycache__" / name, Path(user) / "perencana" / name):
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(cache, os.W_OK | os.X_OK):
+            return _QuietBytecodeCache(str(cache), pattern="%s.cache")
+    return None
+
+
 @lru_cache(maxsize=1)
 def environment():
     """The Jinja2 environment of the memo templates (built once)."""
+    folder = templates_dir()
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        loader=jinja2.FileSystemLoader(str(folder)),
+        bytecode_cache=bytecode_cache(folder),
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
         keep_trailing_newline=True,

@@ -116,10 +116,10 @@ def _tie_order(strategy_id, order, ties_first):
     return len(ties_first) + order
 
 
-def _placed(ranked, min_place):
+def _placed(ranked, min_place, id_of=lambda strategy: strategy.id):
     """``ranked`` with each strategy of ``min_place`` moved up to its place if lower."""
     for strategy_id, place in min_place.items():
-        at = next((i for i, s in enumerate(ranked) if s.id == strategy_id), None)
+        at = next((i for i, s in enumerate(ranked) if id_of(s) == strategy_id), None)
         if at is not None and at > place - 1:
             ranked.insert(place - 1, ranked.pop(at))
     return ranked
@@ -268,3 +268,94 @@ def build_advice(case, facts, trace, knowledge):
         case=case,
         tensions=build_tensions(facts, knowledge, strategies),
     )
+
+
+def advice_signature(case, facts, knowledge):
+    """``build_advice(case, facts, [], knowledge).signature()``, working out only what
+    the signature holds: the stage, each cause's strength, each strategy's rank,
+    caveats and first steps, each program's decision, the guidance and the tensions;
+    not the evidence, reasons, sources and rules beside them. The unknown-answer
+    search compares a signature for each answer it tries; ``tests/test_advisor.py``
+    holds the two to the same result."""
+    by_type = {}
+    for fact in facts:
+        by_type.setdefault(type(fact), []).append(fact)
+    stages = [fact["stage"] for fact in by_type.get(Lifecycle, ())]
+    stage = _in_knowledge_order(stages, knowledge.lifecycle)[-1] if stages else UNKNOWN
+    settings = knowledge.thresholds["strength"]
+    levels = settings["levels"]
+    moves = (settings.get("lifecycle") or {}).get(stage, {})
+    evidence = {}
+    for fact in by_type.get(Evidence, ()):
+        evidence.setdefault(fact["cause"], []).append(fact)
+    causes = [
+        (
+            cause_id,
+            cause_strength(mine, levels, settings.get("max_raise", 1), moves.get(cause_id, 0)),
+        )
+        for cause_id in knowledge.causes
+        if (mine := evidence.get(cause_id))
+    ]
+    causes.sort(key=lambda cause: -levels.index(cause[1]))
+    strength = dict(causes)
+    ranking = knowledge.thresholds["ranking"]
+    ties_first = list(ranking.get("ties_first") or [])
+    recommended = {}
+    for fact in by_type.get(Recommendation, ()):
+        recommended.setdefault(fact["strategy"], []).append(fact)
+    scored = [
+        (
+            -strategy_score(mine, strategy_id, strength, ranking),
+            _tie_order(strategy_id, order, ties_first),
+            strategy_id,
+        )
+        for order, strategy_id in enumerate(knowledge.strategies)
+        if (mine := recommended.get(strategy_id))
+    ]
+    scored.sort(key=lambda entry: entry[:2])
+    ranked = _placed(
+        [entry[2] for entry in scored], ranking.get("min_place") or {}, id_of=lambda s: s
+    )
+    caveats, steps = {}, {}
+    for fact in by_type.get(Caveat, ()):
+        caveats.setdefault(fact["strategy"], []).append(fact["caveat"])
+    for fact in by_type.get(FirstStep, ()):
+        steps.setdefault(fact["strategy"], []).append(fact["step"])
+    strategies = tuple(
+        (
+            strategy_id,
+            rank,
+            tuple(
+                _without_replaced(
+                    _in_knowledge_order(caveats.get(strategy_id, ()), knowledge.caveats),
+                    knowledge.caveats,
+                )
+            ),
+            tuple(_in_knowledge_order(steps.get(strategy_id, ()), knowledge.steps)),
+        )
+        for rank, strategy_id in enumerate(ranked, start=1)
+    )
+    decisions = {d["index"]: d["decision"] for d in by_type.get(Decision, ())}
+    programs = [] if case["programs"] == UNKNOWN else case["programs"]
+    given = {g["id"] for g in by_type.get(Guidance, ())}
+    answers = {(f["path"], f["value"]) for f in by_type.get(Field, ())}
+    return (
+        stage,
+        tuple(causes),
+        strategies,
+        tuple(
+            (program["name"], decisions[index])
+            for index, program in enumerate(programs)
+            if index in decisions
+        ),
+        tuple(guidance_id for guidance_id in knowledge.guidance if guidance_id in given),
+        tuple(
+            tension_id
+            for tension_id, item in knowledge.tensions.items()
+            if set(ranked).issuperset(item["strategies"]) and _holds_when(item.get("when"), answers)
+        ),
+    )
+
+
+def _holds_when(when, answers):
+    return not when or any((when["path"], value) in answers for value in when["values"])

@@ -9,7 +9,7 @@ from collections import defaultdict
 from perencana.engine.case.schema import spec_for
 from perencana.engine.case.vocabulary import CasePath, generic_path
 from perencana.engine.reasoning.advice import UnknownFinding
-from perencana.engine.reasoning.advice_builder import build_advice
+from perencana.engine.reasoning.advice_builder import advice_signature, build_advice
 from perencana.engine.reasoning.case_facts import case_facts, contents_holding, fact_contents
 from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.engine.reasoning.unknowns import (
@@ -130,7 +130,7 @@ class Advisor:
         return self._signature_of(changed, self.engine.infer_added(added))
 
     def _signature_of(self, changed, memory):
-        return build_advice(changed, memory, [], self.knowledge).signature()
+        return advice_signature(changed, memory, self.knowledge)
 
 
 def _twin_key(case, path):

@@ -12,7 +12,7 @@ import inspect
 import re
 import textwrap
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from experta import NOT, L, W
 
@@ -127,10 +127,35 @@ def _literal(node):
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+@cache
+def _function_nodes(filename):
+    """The function definitions of the module in ``filename`` by the line they start
+    on (their first decorator's, as a code object counts it): one parse of each file
+    of rules, where reading every rule's source alone would tokenize it in Python."""
+    with open(filename, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    nodes = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            nodes.setdefault(first, node)
+    return nodes
+
+
+def _function_node(function):
+    code = function.__code__
+    try:
+        node = _function_nodes(code.co_filename).get(code.co_firstlineno)
+    except (OSError, SyntaxError, ValueError):
+        node = None
+    if node is None or node.name != function.__name__:  # pragma: no cover - no source file
+        node = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    return node
+
+
 def _conclusions(function):
-    source = textwrap.dedent(inspect.getsource(function))
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(_function_node(function)):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         if not (isinstance(node.func.value, ast.Name) and node.func.value.id == "self"):
@@ -194,6 +219,21 @@ def rule_catalog():
                 )
             )
     return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def rule_order():
+    """Each rule's id and its place in ``rule_catalog``'s order, without reading the
+    rules' bodies (what a memo's reasons are sorted by)."""
+    from perencana.rules import RULE_MIXINS
+
+    ids = (
+        name
+        for mixin in RULE_MIXINS
+        for name, member in vars(mixin).items()
+        if type(member).__name__ == "Rule"
+    )
+    return {name: number for number, name in enumerate(ids)}
 
 
 def rules_by_id():

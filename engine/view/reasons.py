@@ -19,7 +19,7 @@ import re
 from string import Formatter
 
 from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN
-from perencana.engine.reasoning.rule_catalog import PASSAGE, rule_catalog
+from perencana.engine.reasoning.rule_catalog import PASSAGE, rule_order
 from perencana.engine.view.words import join_texts
 
 # Conclusions that carry a reason, and the finding each one is a reason for.
@@ -147,7 +147,7 @@ class ReasonWriter:
             for rule, entry in written.items()
         }
         self.strengths = {cause.id: cause.strength for cause in advice.causes}
-        self.order = {rule.id: number for number, rule in enumerate(rule_catalog())}
+        self.order = rule_order()
         # finding -> rule -> the matched facts of each firing, in firing order
         self.firings = {}
         for step in advice.trace:

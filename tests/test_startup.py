@@ -1,0 +1,154 @@
+"""What makes a one-case command start quickly keeps what it gives.
+
+The network is built from the same prepared rules when experta's DNF rewrite is
+skipped for rules already in normal form; compiled templates come from a cache that
+is passed over when it cannot be used; an HTML memo imports no network library; a
+memo's reasons are ordered as the rule catalog is without reading the rules' bodies.
+"""
+
+import subprocess
+import sys
+
+import jinja2
+import pytest
+from experta import Fact, Rule
+from experta.fieldconstraint import L
+from experta.matchers.rete.utils import prepare_rule
+
+from perencana.engine.experta_ext.matcher import _in_normal_form, prepare_rule_quickly
+from perencana.engine.memo import templating
+from perencana.engine.reasoning.inference import AdvisoryEngine
+from perencana.engine.reasoning.rule_catalog import rule_catalog, rule_order
+from tests.helpers import ROOT
+
+
+def same_prepared(rule):
+    quick, slow = prepare_rule_quickly(rule), prepare_rule(rule)
+    return quick == slow and quick.salience == slow.salience and quick._wrapped is slow._wrapped
+
+
+def test_every_rule_is_prepared_as_experta_prepares_it():
+    rules = AdvisoryEngine().get_rules()
+    assert all(same_prepared(rule) for rule in rules)
+    # Most rules skip the rewrite; the others still go through it.
+    assert 0 < sum(map(_in_normal_form, rules)) < len(rules)
+
+
+class Thing(Fact):
+    pass
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        Rule(Thing(kind="a"), Thing(size=L(1) | L(2))),  # an alternative: rewritten
+        Rule(Thing(kind=~L("a"))),
+        Rule(~Thing(kind="a")),  # a negation first: an InitialFact before it
+        Rule(),
+        Rule(Thing(kind="a") | Thing(kind="b")),
+    ],
+)
+def test_rules_of_every_shape_are_prepared_as_experta_prepares_them(rule):
+    assert same_prepared(rule(lambda self: None))
+
+
+def test_a_rule_with_an_alternative_is_not_taken_as_normal():
+    assert not _in_normal_form(Rule(Thing(size=L(1) | L(2)))(lambda self: None))
+
+
+def test_reasons_are_ordered_as_the_rule_catalog():
+    assert list(rule_order()) == [rule.id for rule in rule_catalog()]
+
+
+def test_compiled_templates_are_kept_and_used(tmp_path, monkeypatch):
+    (tmp_path / "memo.md.j2").write_text("Hello {{ name }}\n")
+    cache = templating.bytecode_cache(tmp_path)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=cache)
+    assert env.get_template("memo.md.j2").render(name="you") == "Hello you"
+    kept = list((tmp_path / "__pycache__").rglob("*.cache"))
+    assert len(kept) == 1
+    # A second process (a fresh environment) loads the compiled code: no compiling.
+    fresh = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=cache)
+    monkeypatch.setattr(fresh, "compile", lambda *a, **k: pytest.fail("compiled again"))
+    fresh.get_template("memo.md.j2")
+
+
+def test_an_edited_template_is_compiled_afresh(tmp_path):
+    (tmp_path / "t.j2").write_text("one\n")
+    cache = templating.bytecode_cache(tmp_path)
+
+    def render():
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=cache
+        )
+        return env.get_template("t.j2").render()
+
+    assert render() == "one"
+    (tmp_path / "t.j2").write_text("two\n")
+    assert render() == "two"
+
+
+def test_a_damaged_cache_file_is_passed_over(tmp_path):
+    (tmp_path / "t.j2").write_text("fine\n")
+    cache = templating.bytecode_cache(tmp_path)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=cache)
+    env.get_template("t.j2")
+    for kept in (tmp_path / "__pycache__").rglob("*.cache"):
+        kept.write_bytes(b"not a compiled template")
+    fresh = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=cache)
+    assert fresh.get_template("t.j2").render() == "fine"
+
+
+def test_a_folder_that_cannot_be_written_sends_the_cache_to_the_user_s(tmp_path, monkeypatch):
+    blocked = tmp_path / "install"
+    blocked.mkdir()
+    (blocked / "__pycache__").write_text("a file where the folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    cache = templating.bytecode_cache(blocked)
+    assert cache is not None
+    assert str(tmp_path / "home-cache" / "perencana") in cache.directory
+
+
+def test_no_cache_at_all_still_renders(tmp_path, monkeypatch):
+    blocked = tmp_path / "install"
+    blocked.mkdir()
+    (blocked / "__pycache__").write_text("a file")
+    (tmp_path / "home").write_text("a file too")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    assert templating.bytecode_cache(blocked) is None
+
+
+def test_an_html_memo_imports_no_network_library():
+    script = (
+        "import sys\n"
+        "from perencana.engine.api import read_case, advise, render_advice\n"
+        "case = read_case('examples/old-government-office.yaml')\n"
+        "render_advice(advise(case), 'html', 'en')\n"
+        "print(sorted({'urllib.request', 'http.client', 'ssl', 'email', 'xml.sax'}"
+        " & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_picture_s_placement_stops_once_nothing_moves(advisor, knowledge, monkeypatch):
+    """A round that moves no box ends the placement: every later round would move
+    none either, so the picture is byte for byte what all the rounds give
+    (``test_memo_bytes`` holds every HTML memo to it)."""
+    from perencana.engine.api import read_case
+    from perencana.engine.graph import layout as placement
+    from perencana.engine.graph.svg import memo_picture
+
+    calls, filled = [], []
+    solve, place = placement._isotonic, placement._place
+    monkeypatch.setattr(placement, "_isotonic", lambda *args: calls.append(1) or solve(*args))
+    monkeypatch.setattr(
+        placement,
+        "_place",
+        lambda columns, items: filled.append(sum(1 for c in columns if c)) or place(columns, items),
+    )
+    advice = advisor.advise(read_case(str(ROOT / "examples" / "program-review.yaml")))
+    memo_picture(advice, knowledge, "en")
+    assert 0 < len(calls) < placement.PLACEMENT_ROUNDS * filled[0]
