@@ -140,7 +140,7 @@ def test_a_disk_failing_at_the_sync_fails_the_group_and_records_nothing(
     outdir = tmp_path / "out"
     calls = []
 
-    def failing(paths):
+    def failing(paths, threads=1):
         calls.append(len(paths))
         if len(calls) == 2:  # the second group: memos 3 and 4
             raise OSError(errno.EIO, "Input/output error")
@@ -181,3 +181,16 @@ def test_a_later_run_never_trusts_a_group_an_earlier_run_did_not_sync(tmp_path):
     assert found.finished(("0.json", None), *run_of) is None
     assert found.finished(("1.json", None), *run_of) == entry(1)
     assert {"m0.json", "m1.json"} <= found.planned  # both still the batch's own files
+
+
+@pytest.mark.parametrize("threads", [1, 4])
+def test_syncing_a_group_tells_a_file_it_could_not_sync(tmp_path, threads):
+    from perencana.engine.memo.output import sync_files
+
+    paths = [tmp_path / f"{n}.json" for n in range(6)]
+    for path in paths:
+        path.write_text("{}")
+    sync_files(paths, threads=threads)  # all there: nothing to tell
+    paths[3].unlink()
+    with pytest.raises(FileNotFoundError):
+        sync_files(paths, threads=threads)

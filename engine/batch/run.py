@@ -217,6 +217,7 @@ class _Batch:
         self.group_started = None  # when the first of them was written
         self.group_size = limit("batch_sync_memos")
         self.group_seconds = limit("batch_sync_seconds")
+        self.sync_threads = limit("batch_sync_threads")
 
     def run(self, mapper, resume, progress, on_failure):
         reported = set()
@@ -372,7 +373,8 @@ class _Batch:
             return
         with _deferred_signals():
             try:
-                sync_files([path for _, files in self.unsynced for path in files])
+                paths = [path for _, files in self.unsynced for path in files]
+                sync_files(paths, threads=self.sync_threads)
                 sync_folder(self.folder)
                 self.journal.synced()
             except (OSError, OutputError) as error:
