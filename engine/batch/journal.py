@@ -2,12 +2,16 @@
 two batches never write into one folder at once, and a journal, so that a batch
 killed at any moment (SIGKILL, the out-of-memory killer, a full disk) can be resumed.
 
-The journal (``.perencana-batch.journal``) is JSON Lines, appended and fsynced as the
-batch goes: first a ``plan`` line naming every memo the run may write (so that a memo
-renamed into place just before a kill is known as the batch's own, never taken for a
-file of the user's), then one ``done`` line per memo, written once the memo is whole
-on disk. The summary written at the end holds all of it, and the journal is removed.
-A torn last line (a kill in the middle of an append) is ignored.
+The journal (``.perencana-batch.journal``) is JSON Lines, appended as the batch goes:
+a ``run`` line naming who runs it, a ``plan`` line naming every memo the run may write
+(so that a memo renamed into place just before a kill is known as the batch's own,
+never taken for a file of the user's), both fsynced; then one ``done`` line per memo
+as it is written, not waited for, each in a numbered group of the run; and once the
+group's memos and the folder are synced, one ``synced`` line for the group, fsynced.
+Only a ``done`` line whose group is synced is trusted by ``--resume``: a memo written
+but not yet synced (its data may not have reached the disk before a power cut) is
+written again. The summary written at the end holds all of it, and the journal is
+removed. A torn last line (a kill in the middle of an append) is ignored.
 """
 
 import contextlib
@@ -78,6 +82,7 @@ class Journal:
         self.kept = False  # whether the journal holds more than who started it
         self._read()
         self.handle = None
+        self.group = 0  # this run's group of memos being written, not yet synced
 
     def _read(self):
         most = limit("summary_bytes")
@@ -90,6 +95,7 @@ class Journal:
             return
         if len(raw) > most:
             return
+        unsynced = {}  # group -> the done records of this run's group not yet synced
         for line in raw.split(b"\n"):
             try:
                 record = json.loads(line)
@@ -97,20 +103,32 @@ class Journal:
                 continue  # a torn last line, or not ours
             if not isinstance(record, dict) or record.get("format") != FORMAT:
                 continue
-            if record.get("kind") == "run" and isinstance(record.get("holder"), str):
+            kind = record.get("kind")
+            if kind == "run" and isinstance(record.get("holder"), str):
                 self.holder = record["holder"]
+                unsynced = {}  # a new run: the groups an earlier one never synced are lost
                 continue
             self.kept = True
-            if record.get("kind") == "plan" and isinstance(record.get("memos"), list):
+            if kind == "plan" and isinstance(record.get("memos"), list):
                 self.planned.update(name for name in record["memos"] if isinstance(name, str))
-            elif record.get("kind") == "done" and isinstance(record.get("entry"), dict):
-                source = record["entry"].get("source") or {}
-                key = (source.get("file"), source.get("row"))
-                run = (record.get("memo_format"), record.get("lang"), record.get("engine"))
-                self.done[key] = (*run, record.get("edition"), record["entry"])
+            elif kind == "done" and isinstance(record.get("entry"), dict):
                 memo = record["entry"].get("memo")
                 if isinstance(memo, str):
                     self.planned.add(memo)
+                group = record.get("group")
+                if group is None:  # a journal of a version that fsynced every line
+                    self._trust(record)
+                else:
+                    unsynced.setdefault(group, []).append(record)
+            elif kind == "synced":
+                for done in unsynced.pop(record.get("group"), ()):
+                    self._trust(done)
+
+    def _trust(self, record):
+        source = record["entry"].get("source") or {}
+        key = (source.get("file"), source.get("row"))
+        run = (record.get("memo_format"), record.get("lang"), record.get("engine"))
+        self.done[key] = (*run, record.get("edition"), record["entry"])
 
     def finished(self, key, fmt, lang, engine, edition):
         """The entry an interrupted run recorded for the case at ``key`` with the same
@@ -129,19 +147,34 @@ class Journal:
         self._append({"kind": "plan", "memos": sorted(memos)})
 
     def record(self, entry, fmt, lang, engine, edition):
+        """Note a memo written in the current group; not trusted until ``synced``."""
         self._append(
             {
                 "kind": "done",
+                "group": self.group,
                 "memo_format": fmt,
                 "lang": lang,
                 "engine": engine,
                 "edition": edition,
                 "entry": entry,
-            }
+            },
+            sync=False,
         )
 
-    def _append(self, record):
-        """Append one line and fsync it: once this returns, a kill loses nothing."""
+    def synced(self):
+        """Record the current group as durable (its memos and the folder are synced),
+        then start the next one."""
+        self._append({"kind": "synced", "group": self.group})
+        self.group += 1
+
+    def abandon_group(self):
+        """Leave the current group unsynced for ever (its memos could not be made
+        durable): the next group gets a number of its own."""
+        self.group += 1
+
+    def _append(self, record, sync=True):
+        """Append one line; with ``sync``, fsync the journal: once this returns, a kill
+        loses nothing of it nor of any line before it."""
         line = json.dumps({"format": FORMAT, **record}, ensure_ascii=False) + "\n"
         try:
             if self.handle is None:
@@ -151,7 +184,8 @@ class Journal:
                 self.handle = os.fdopen(fd, "ab")
             self.handle.write(line.encode("utf-8"))
             self.handle.flush()
-            os.fsync(self.handle.fileno())
+            if sync:
+                os.fsync(self.handle.fileno())
         except OSError as error:
             raise OutputError(f"{self.path}: cannot be written ({error.strerror})") from None
 

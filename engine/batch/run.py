@@ -8,11 +8,19 @@ already up to date is advised and rendered, and its memo written atomically. Wit
 ``Advisor`` per process, reused for every case; results come back in input order, and
 only this process writes files, so the output does not depend on ``jobs``.
 
+Each memo is written atomically (a temporary file renamed) without waiting for the
+disk, and noted in the journal; the memos are made durable in groups
+(``batch_sync_memos`` memos or ``batch_sync_seconds``, in ``limits.yaml``): their
+files, then the folder, are synced and one fsynced journal line records the group. A
+memo is written and recorded, or neither: after SIGKILL or a power cut, ``resume``
+trusts only the memos of a synced group and writes the others again.
+
 A bad case fails alone. Ctrl-C or SIGTERM stops the run between two memos: every
 memo written is whole (written atomically, with the signals held until its summary
-entry is recorded), no temporary file is left, and ``summary.json`` and
-``summary.html`` are written for what finished; ``resume`` then skips each memo that
-is newer than its case and whose summary entry matches the case as it is now.
+entry is noted), no temporary file is left, the last group is synced, and
+``summary.json`` and ``summary.html`` are written for what finished; ``resume`` then
+skips each memo that is newer than its case and whose summary entry matches the case
+as it is now.
 """
 
 import contextlib
@@ -22,6 +30,7 @@ import os
 import re
 import signal
 import sys
+import time
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -41,8 +50,9 @@ from perencana.engine.batch.portfolio import (
     render_page,
     summary_json_text,
 )
+from perencana.engine.case.limits import limit
 from perencana.engine.errors import CaseError, OutputError, PerencanaError
-from perencana.engine.memo.output import write_atomically
+from perencana.engine.memo.output import sync_files, sync_folder, write_atomically
 
 EXTENSIONS = {"md": ".md", "html": ".html", "text": ".txt", "json": ".json"}
 SUMMARY_JSON = "summary.json"
@@ -203,6 +213,11 @@ class _Batch:
         self.planned = False
         self.result = BatchResult(outdir=str(folder))
         self.journal = journal
+        self.unsynced = []  # (index, files) of the memos written since the last sync
+        self.group_started = None  # when the first of them was written
+        self.group_size = limit("batch_sync_memos")
+        self.group_seconds = limit("batch_sync_seconds")
+        self.sync_threads = limit("batch_sync_threads")
 
     def run(self, mapper, resume, progress, on_failure):
         reported = set()
@@ -328,11 +343,12 @@ class _Batch:
             return
         text, html = value
         beside = companion(memo, self.fmt)
-        with _deferred_signals():  # a memo is written and recorded, or neither
+        files = [self.folder / name for name in (beside, memo) if name]
+        with _deferred_signals():  # a memo is written and noted, or neither
             try:
                 if beside:
-                    write_atomically(self.folder / beside, html, force=True)
-                write_atomically(self.folder / memo, text, force=True)
+                    write_atomically(self.folder / beside, html, force=True, sync=False)
+                write_atomically(self.folder / memo, text, force=True, sync=False)
                 self.journal.record(entry, self.fmt, self.lang, self.engine, self.edition)
             except OutputError as error:
                 self._fail(index, [str(error)])
@@ -340,6 +356,41 @@ class _Batch:
             self.entries[index] = entry
             self.result.written += 1
             self.result.pending -= 1
+            if not self.unsynced:
+                self.group_started = time.monotonic()
+            self.unsynced.append((index, files))
+        if (
+            len(self.unsynced) >= self.group_size
+            or time.monotonic() - self.group_started >= self.group_seconds
+        ):
+            self._sync_group()
+
+    def _sync_group(self):
+        """Make the memos written since the last sync durable, then the folder's names,
+        then record the group in the journal (fsynced): from then on ``resume`` trusts
+        them. If the disk fails meanwhile, the group's cases fail, never recorded."""
+        if not self.unsynced:
+            return
+        with _deferred_signals():
+            try:
+                paths = [path for _, files in self.unsynced for path in files]
+                sync_files(paths, threads=self.sync_threads)
+                sync_folder(self.folder)
+                self.journal.synced()
+            except (OSError, OutputError) as error:
+                reason = error.strerror if isinstance(error, OSError) else None
+                message = (
+                    f"{self.folder}: the memo could not be made durable ({reason})"
+                    if reason
+                    else str(error)
+                )
+                self.journal.abandon_group()
+                for index, _ in self.unsynced:
+                    self.entries[index] = None
+                    self.result.written -= 1
+                    self._fail(index, [message])
+            self.unsynced = []
+            self.group_started = None
 
     def _fail(self, index, problems):
         self.failures[index] = failure_entry(self.sources[index].to_json(), problems)
@@ -358,6 +409,7 @@ class _Batch:
     def _write_summary(self):
         if not self.planned:
             return  # stopped while reading the cases: the earlier summary stays
+        self._sync_group()  # the summary lists only durable memos
         entries = [entry for entry in self.entries if entry]
         memos = {entry["memo"] for entry in entries}
         files = self._our_files() | memos | ({companion(m, self.fmt) for m in memos} - {None})

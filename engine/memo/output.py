@@ -1,6 +1,7 @@
 """Writing a rendered memo to a file: atomically, and never over a file unasked."""
 
 import contextlib
+import errno
 import os
 import signal
 import stat
@@ -15,9 +16,13 @@ _HELD = tuple(
 )
 
 
-def write_atomically(path, content, force=False):
+def write_atomically(path, content, force=False, sync=True):
     """Write ``content`` (text, written as UTF-8, or bytes) to ``path`` through a
     temporary file in the same folder.
+
+    With ``sync`` the file's data reach the disk before it takes the name; without,
+    the caller makes them durable later (``sync_files`` then ``sync_folder``), as a
+    batch does for a group of memos at once.
 
     A reader never sees a half-written memo: the temporary file is complete before
     it takes the name. Without ``force`` an existing file is left untouched, checked
@@ -51,7 +56,8 @@ def write_atomically(path, content, force=False):
                 os.fchmod(stream.fileno(), _mode_for(target, force))
                 stream.write(data)
                 stream.flush()
-                os.fsync(stream.fileno())
+                if sync:
+                    os.fsync(stream.fileno())
             # Checked again just before the name is taken: a device or FIFO put there
             # meanwhile is not replaced either.
             _refuse_what_is_no_regular_file(target, path)
@@ -67,6 +73,50 @@ def write_atomically(path, content, force=False):
         if temporary is not None and os.path.lexists(temporary):
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def sync_files(paths, threads=1):
+    """Make the data of each file of ``paths`` durable (fsync); an ``OSError`` (EIO,
+    ENOSPC on a delayed allocation) is raised once all are tried.
+
+    With ``threads`` > 1 the files are synced side by side, so that the file system
+    can commit them together rather than one journal commit after another; the
+    threads end before this returns (a batch forks no process while they run)."""
+    paths = list(paths)
+    if threads <= 1 or len(paths) <= 1:
+        for path in paths:
+            _sync_file(path)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(min(threads, len(paths))) as pool:
+        futures = [pool.submit(_sync_file, path) for path in paths]
+    for future in futures:
+        future.result()  # the first error, if any
+
+
+def _sync_file(path):
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_folder(folder):
+    """Make the names in ``folder`` durable (fsync of the folder itself), so that a
+    file renamed into it survives a power cut; a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # Windows, say: a rename there is made durable with the file
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP):  # some systems refuse
+            raise
+    finally:
+        os.close(fd)
 
 
 def _reason(error):
