@@ -10,4 +10,8 @@ Importing perencana first makes experta importable on Python 3.10+ (see
 ``perencana.engine.experta_ext``).
 """
 
-from perencana.engine import experta_ext as _experta_ext  # noqa: F401  (the shim first)
+# The one place the version is written: setup.cfg reads it (``attr:``), and the memo's
+# footer names it without importing importlib.metadata (which pulls in ``email``).
+__version__ = "0.1.0"
+
+from perencana.engine import experta_ext as _experta_ext  # noqa: E402, F401  (the shim first)

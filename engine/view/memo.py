@@ -521,12 +521,9 @@ def _details(case, overrides):
 
 
 def _perencana_version():
-    from importlib.metadata import PackageNotFoundError, version
+    from perencana import __version__
 
-    try:
-        return version("perencana")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "?"
+    return __version__
 
 
 def _question(reader, knowledge, path):
