@@ -498,11 +498,15 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         if not show["summaries_of_others"] and not strategy["start_with"]:
             strategy["summary"] = ""
     for strategy in planned:
-        if not show["plan_repeats_reasons"] and strategy["start_with"]:
-            # The summary on page 1 gives each first strategy its reason: the
-            # plan says what the strategy is, and does not repeat the sentence.
-            strategy["because"] = []
-        if not show["plan_repeats_sources"] and strategy["because"]:
+        # The summary on page 1 gives each first strategy its reason: the plan
+        # says what the strategy is, and does not repeat the sentence (the Word
+        # table keeps it in its column of reasons).
+        strategy["reason_in_summary"] = not show["plan_repeats_reasons"] and strategy["start_with"]
+        if (
+            not show["plan_repeats_sources"]
+            and strategy["because"]
+            and not strategy["reason_in_summary"]
+        ):
             # The reason sentence cites its ¶ already: the title keeps the others.
             said = " ".join(f["text"] for f in strategy["because"])
             kept = [ref for ref in strategy["sources_text"].split(", ") if ref not in said]
