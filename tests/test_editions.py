@@ -406,7 +406,8 @@ def test_the_sections_follow_the_design_in_every_format(advices, fmt, lang, edit
         h["programs"],
         words["risks"]["heading"],
         *([h["guidance"]] if edition != "client" else []),
-        h["unknowns"],
+        # The client answers the open questions: its heading asks them as such.
+        words["editions"]["unknowns_heading_client"] if edition == "client" else h["unknowns"],
         h["sources"],
         *([words["graph"]["heading"]] if edition != "client" and fmt in ("html", "docx") else []),
     ]
@@ -461,3 +462,30 @@ def test_sentences_are_joined_by_a_space_never_by_a_semicolon(advices, fmt, lang
     for case in ("old-government-office", "program-review"):
         text = visible_text(render(advices[case], fmt, lang, edition), fmt)
         assert not re.search(r"\)\.;|\.; ", text), case
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_client_edition_asks_its_open_questions_and_cites_each_passage_once(advices, lang):
+    """The client's open questions are headed as questions to settle; in the plan a
+    strategy's reason stands once (on page 1 for the first strategies), and a title's
+    ¶ is not repeated when its reason sentence cites it."""
+    words = labels(lang)
+    advice = advices["old-government-office"]
+    client = visible_text(render(advice, "md", lang, "client"), "md")
+    planner = visible_text(render(advice, "md", lang, "planner"), "md")
+    assert words["editions"]["unknowns_heading_client"] in client
+    assert words["headings"]["unknowns"] not in client
+    assert words["headings"]["unknowns"] in planner
+    terms = words["terms"]
+    plan = client.split(words["headings"]["strategies"])[-1].split(words["action_plan"]["heading"])[
+        0
+    ]
+    start_with, also = plan.split(terms["plan_also_consider"], 1)
+    assert f"{terms['because']}:" not in start_with  # said once, in the summary
+    assert f"{terms['because']}:" in also
+    # "8. Work as a partner": its reason cites ¶73, so its title does not.
+    for line in also.splitlines():
+        if "(¶" in line:
+            cited = set(re.findall(r"¶\d+", line))
+            title = also.split(line)[0].strip().splitlines()[-1]
+            assert not cited & set(re.findall(r"¶\d+", title)), title

@@ -26,7 +26,11 @@ DEFAULT_EDITION = "planner"
 # (the risks table and the action plan carry them in every edition); ``one_reason``:
 # each strategy with its first reason only (the client edition, within five pages);
 # ``summaries_of_others``: what each strategy to also consider is, in general terms
-# (the client reads its reason and its steps in the action plan); ``cause_summaries``:
+# (the client reads its reason and its steps in the action plan);
+# ``plan_repeats_reasons``: the first strategies' reasons again in the plan (the
+# client edition reads them once, in the summary); ``plan_repeats_sources``: a
+# strategy's ¶ beside its title even where its reason sentence cites it already;
+# ``cause_summaries``:
 # what each cause is in general terms (the client reads its evidence as sentences);
 # ``plan_strategies``: the strategy each step of the action plan serves, in a column
 # of its own (the client edition keeps the plan compact: the step says what to do);
@@ -43,6 +47,8 @@ SHOWS = {
         "first_steps": False,
         "one_reason": True,
         "summaries_of_others": False,
+        "plan_repeats_reasons": False,
+        "plan_repeats_sources": False,
         "cause_summaries": False,
         "plan_strategies": False,
         "risks_of_others": False,
@@ -61,6 +67,8 @@ SHOWS = {
         "first_steps": False,
         "one_reason": False,
         "summaries_of_others": True,
+        "plan_repeats_reasons": True,
+        "plan_repeats_sources": True,
         "cause_summaries": True,
         "plan_strategies": True,
         "risks_of_others": True,
@@ -79,6 +87,8 @@ SHOWS = {
         "first_steps": True,
         "one_reason": False,
         "summaries_of_others": True,
+        "plan_repeats_reasons": True,
+        "plan_repeats_sources": True,
         "cause_summaries": True,
         "plan_strategies": True,
         "risks_of_others": True,

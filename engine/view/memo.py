@@ -470,6 +470,11 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         view["labels"] = {
             **labels,
             "terms": {**labels["terms"], "unknowns_intro": edition_words["unknowns_intro_client"]},
+            # The open questions are the client's to answer: the heading says so.
+            "headings": {
+                **labels["headings"],
+                "unknowns": edition_words["unknowns_heading_client"],
+            },
         }
     view["summary"] = summary_view(view, knowledge)
     # After the summary (which names the first strategies' caveats as its main
@@ -492,6 +497,20 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
             strategy["because"] = strategy["because"][:1]
         if not show["summaries_of_others"] and not strategy["start_with"]:
             strategy["summary"] = ""
+    for strategy in planned:
+        # The summary on page 1 gives each first strategy its reason: the plan
+        # says what the strategy is, and does not repeat the sentence (the Word
+        # table keeps it in its column of reasons).
+        strategy["reason_in_summary"] = not show["plan_repeats_reasons"] and strategy["start_with"]
+        if (
+            not show["plan_repeats_sources"]
+            and strategy["because"]
+            and not strategy["reason_in_summary"]
+        ):
+            # The reason sentence cites its ¶ already: the title keeps the others.
+            said = " ".join(f["text"] for f in strategy["because"])
+            kept = [ref for ref in strategy["sources_text"].split(", ") if ref not in said]
+            strategy["sources_text"] = ", ".join(kept)
     if not show["risks_of_others"]:
         first = {s["id"] for s in view["strategies"] if s["start_with"]}
         view["risks"] = [row for row in view["risks"] if row["strategy"]["id"] in first]
