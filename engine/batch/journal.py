@@ -181,9 +181,10 @@ class Journal:
                 fd = os.open(
                     self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644
                 )
-                self.handle = os.fdopen(fd, "ab")
+                # Unbuffered: a write the disk refuses leaves nothing pending that a
+                # later close (or the garbage collector) would try, and fail, to flush.
+                self.handle = os.fdopen(fd, "ab", buffering=0)
             self.handle.write(line.encode("utf-8"))
-            self.handle.flush()
             if sync:
                 os.fsync(self.handle.fileno())
         except OSError as error:
