@@ -16,6 +16,7 @@ the labels fit whichever such font the reader has. Everything is deterministic:
 same graph, same layout.
 """
 
+import math
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -189,7 +190,7 @@ def _sort_by(column, neighbours_of, positions):
         neighbours = neighbours_of(item_key)
         if not neighbours:
             return column.index(item_key) * 1.0
-        return sum(positions[n] for n in neighbours) / len(neighbours)
+        return math.fsum(positions[n] for n in neighbours) / len(neighbours)
 
     keyed = [(barycenter(key), index, key) for index, key in enumerate(column)]
     return [key for _, _, key in sorted(keyed)]
@@ -270,7 +271,7 @@ def _place(columns, items):
                 item = items[key]
                 neighbours = item.up + item.down
                 if neighbours:
-                    targets.append(sum(items[n].y for n in neighbours) / len(neighbours))
+                    targets.append(math.fsum(items[n].y for n in neighbours) / len(neighbours))
                     weights.append(float(len(neighbours)))
                 else:
                     targets.append(item.y)
