@@ -81,27 +81,10 @@ SHOWS = {
         "graph": True,
         "trace": False,
     },
-    "trainer": {
-        "organization_facts": True,
-        "caveats": True,
-        "first_steps": True,
-        "one_reason": False,
-        "summaries_of_others": True,
-        "plan_repeats_reasons": True,
-        "plan_repeats_sources": True,
-        "cause_summaries": True,
-        "plan_strategies": True,
-        "risks_of_others": True,
-        "prose": False,
-        "field_paths": True,
-        "unknown_paths": True,
-        "questions": False,
-        "guidance": True,
-        "defaults": True,
-        "graph": True,
-        "trace": True,
-    },
 }
+# The trainer's edition is the planner's with the machinery shown: the first steps
+# beside each strategy, the field paths and the rules' trace.
+SHOWS["trainer"] = {**SHOWS["planner"], "first_steps": True, "field_paths": True, "trace": True}
 
 
 def check_edition(edition):
