@@ -489,7 +489,7 @@ def batch_command(ctx, inputs, outdir, fmt, lang, edition, jobs, resume):
     and the others go on; the exit code is then 1. Ctrl-C keeps every finished memo;
     run again with --resume to finish.
     """
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
 
     def progress(total):
         return click.progressbar(length=total, label="Advising", file=stderr)

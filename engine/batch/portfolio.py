@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from perencana.engine.batch.charts import Bar, Series, bar_chart
 from perencana.engine.case.limits import limit
+from perencana.engine.view.editions import DEFAULT_EDITION
 from perencana.engine.view.words import clean, in_language
 
 FORMAT = "perencana-batch/1"
@@ -116,7 +117,7 @@ def totals(entries, knowledge):
 
 
 def build_summary(
-    entries, failures, knowledge, *, fmt, lang, engine, complete, files=(), edition="planner"
+    entries, failures, knowledge, *, fmt, lang, engine, complete, files=(), edition=DEFAULT_EDITION
 ):
     """The ``summary.json`` object. ``entries`` and ``failures`` are in input order;
     ``files`` are the memo files batches have written in the folder (so that a later

@@ -53,6 +53,7 @@ from perencana.engine.batch.portfolio import (
 from perencana.engine.case.limits import limit
 from perencana.engine.errors import CaseError, OutputError, PerencanaError
 from perencana.engine.memo.output import sync_files, sync_folder, write_atomically
+from perencana.engine.view.editions import DEFAULT_EDITION
 
 EXTENSIONS = {"md": ".md", "html": ".html", "text": ".txt", "json": ".json"}
 SUMMARY_JSON = "summary.json"
@@ -155,7 +156,7 @@ def run_batch(
     resume=False,
     progress=None,
     on_failure=None,
-    edition="planner",
+    edition=DEFAULT_EDITION,
 ):
     """Advise every case of ``inputs`` into ``outdir``, each memo in ``edition``
     (client, planner or trainer); returns a ``BatchResult``.
@@ -205,7 +206,7 @@ class _Batch:
         self.knowledge = knowledge
         self.fmt = fmt
         self.lang = lang
-        self.edition = "planner"
+        self.edition = DEFAULT_EDITION
         self.previous = previous or {}
         self.engine = engine
         self.entries = [None] * len(sources)  # the summary entry of each finished case
@@ -517,7 +518,7 @@ def _deferred_signals():
 _WORKER = {}
 
 
-def _init_worker(fmt, lang, in_pool=True, edition="planner"):
+def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION):
     """Set up a process to advise cases: one ``Advisor``, built once and reused.
 
     In a pool's process Ctrl-C is ignored (the parent stops the pool) and SIGTERM
@@ -571,7 +572,7 @@ def _advise_task(item):
 
 
 @contextlib.contextmanager
-def _workers(jobs, fmt, lang, size, edition="planner"):
+def _workers(jobs, fmt, lang, size, edition=DEFAULT_EDITION):
     """A function ``mapper(task, items)`` that gives the results in input order: in
     this process with one job, on a pool of ``jobs`` processes otherwise."""
     if jobs <= 1 or size <= 1:
