@@ -18,11 +18,10 @@ HOSTILE_NAMES = (
     "Ibu Siti, kepala panti",
 )
 LEVELS = ("low", "adequate", "high", "unknown")
-# Fields added after the golden advice digests were recorded (Part A of the source:
-# the planner's role, background and skills, other agencies): drawn last, from a
-# random stream of their own, so the other fields of each case stay as they were;
-# ``later=False`` leaves them out, as the recorded cases did.
-LATER_FIELDS = (
+# The optional fields of Part A of the source (the planner's role, background and
+# skills, other agencies), added after the golden advice digests were recorded. The
+# tests that concern them read this one list.
+PART_A_FIELDS = (
     "partners.other_agencies_same_area",
     "partners.coordinating_body",
     "planner.role",
@@ -30,6 +29,9 @@ LATER_FIELDS = (
     "planner.negotiation_skill",
     "planner.diagnosis_skill",
 )
+# They are drawn last, from a random stream of their own, so the other fields of each
+# case stay as they were; ``later=False`` leaves them out, as the recorded cases did.
+LATER_FIELDS = PART_A_FIELDS
 
 
 def varied_case(number, specs, later=True):

@@ -11,16 +11,9 @@ import pytest
 from perencana.engine.case.validation import validate_case
 from perencana.engine.view.advice_json import advice_json
 from tests.conftest import BASE_CASE, make_case
+from tests.generated_cases import PART_A_FIELDS
 from tests.helpers import ROOT, invoke
 
-PART_A_FIELDS = (
-    "partners.other_agencies_same_area",
-    "partners.coordinating_body",
-    "planner.role",
-    "planner.background",
-    "planner.negotiation_skill",
-    "planner.diagnosis_skill",
-)
 # A case with resistance of every kind, so that Part A could only add to its advice.
 BUSY_CASE = {
     "organization.age_years": 25,
