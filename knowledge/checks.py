@@ -12,10 +12,15 @@ TEXT_KEYS = (
     "risk",
     "sign",
     "response",
+    "action",
 )
 # What each item of a file must say, besides its id: a caveat is a risk to the plan,
-# shown in the memo's table of risks with the sign to watch for and the response.
-REQUIRED_TEXTS = {"caveats": ("text", "risk", "sign", "response")}
+# shown in the memo's table of risks with the sign to watch for and the response; a
+# decision on a program says what to do, shown beside the reason in the memo.
+REQUIRED_TEXTS = {
+    "caveats": ("text", "risk", "sign", "response"),
+    "decisions": ("title", "text", "action"),
+}
 
 
 def check_knowledge(raw, item_files):

@@ -581,7 +581,7 @@ def build():
     tag(document, "{%p if programs %}")
     loop_table(
         document,
-        [f"{{{{ {T}.program }}}}", f"{{{{ {T}.decision }}}}", f"{{{{ {T}.why }}}}", "¶"],
+        [f"{{{{ {T}.program }}}}", f"{{{{ {T}.decision }}}}", f"{{{{ {T}.program_why }}}}", "¶"],
         [3.8, 2.4, 9.2, 1.6],
         "p in programs",
         [

@@ -434,3 +434,19 @@ def test_environment_is_cached_and_strict():
     assert env is environment()
     assert env.keep_trailing_newline and env.trim_blocks and env.lstrip_blocks
     assert env.autoescape("memo.html.j2") and not env.autoescape("memo.md.j2")
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_program_row_says_what_to_do_then_why_without_saying_it_twice(
+    advice, knowledge, lang
+):
+    # The reason sentence already says the program is (or is no longer) viable, with
+    # its name; the decision's general text would say it again. The row carries the
+    # decision's action, then the reason.
+    view = memo_view(advice, knowledge, lang)
+    for row in view["programs"]:
+        decision = knowledge.decisions[row["decision"]]
+        assert row["decision_text"] == decision["action"][lang]
+        assert decision["text"][lang] not in row["decision_text"]
+        assert row["why"], row["name"]
+        assert row["name"] in row["why"][0]["text"]

@@ -336,7 +336,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
     programs = []
     for finding in advice.programs:
         decision = knowledge.decisions.get(finding.decision, {})
-        meaning = in_language(decision.get("text"), lang)
+        meaning = in_language(decision.get("action"), lang)
         programs.append(
             {
                 "index": finding.index,
