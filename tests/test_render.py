@@ -437,9 +437,7 @@ def test_environment_is_cached_and_strict():
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
-def test_a_program_row_says_what_to_do_then_why_without_saying_it_twice(
-    advice, knowledge, lang
-):
+def test_a_program_row_says_what_to_do_then_why_without_saying_it_twice(advice, knowledge, lang):
     # The reason sentence already says the program is (or is no longer) viable, with
     # its name; the decision's general text would say it again. The row carries the
     # decision's action, then the reason.
