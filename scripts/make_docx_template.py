@@ -350,7 +350,8 @@ def action_plan_section(document, number):
     tag(document, "{%p endif %}")
     # How the client will see the phase taking hold: one line under its steps.
     tag(document, "{%p if g.success %}")
-    labelled(document, "{{ g.success.lead }} ", "{{ g.success.rest }}")
+    line = labelled(document, "{{ g.success.lead }} ", "{{ g.success.rest }}")
+    line.paragraph_format.space_before = Pt(4)
     tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p else %}")
