@@ -155,6 +155,7 @@ def _check_references(raw):
     problems += _check_tensions(raw, strategies)
     problems += _check_ranking(raw, strategies)
     problems += _check_plan_steps(raw, strategies)
+    problems += _check_success_signs(raw, strategies)
     problems += _check_stakeholder_map(raw)
     return problems
 
@@ -270,6 +271,7 @@ def _check_plan_steps(raw, strategies):
             )
         if "when" in item:
             problems += _check_when(f"{where}: when", item["when"])
+        problems += _check_names(where, item)
         lead = item.get("lead")
         if not isinstance(lead, list) or not lead:
             problems.append(f"{where}: must list who leads it (lead)")
@@ -284,6 +286,48 @@ def _check_plan_steps(raw, strategies):
                 problems += _check_sources(here, option, last_passage, required=False)
         if isinstance(lead[-1], dict) and "when" in lead[-1]:
             problems.append(f"{where}: the last lead must hold without a when")
+    return problems
+
+
+def _check_names(where, item):
+    """``{names}`` is the one placeholder of a plan text, and only an item that
+    ``concerns`` someone has names to fill it with."""
+    problems = []
+    for language, text in (item.get("text") or {}).items():
+        if not isinstance(text, str):
+            continue
+        try:
+            text.format(names="")
+        except (IndexError, KeyError, ValueError):
+            problems.append(f"{where}: text in '{language}' has a placeholder other than {{names}}")
+            continue
+        if "{names}" in text and "concerns" not in item:
+            problems.append(f"{where}: text in '{language}' has {{names}} but no concerns")
+    return problems
+
+
+def _check_success_signs(raw, strategies):
+    """A success sign belongs to a phase, perhaps to a strategy of it or another, and
+    concerns a known kind of thing; ``when`` maps case paths to answers."""
+    phases = _ids(raw.get("phases"))
+    problems = []
+    for item in raw.get("success_signs") or []:
+        if not isinstance(item, dict):
+            continue
+        where = f"success_signs.yaml: {item.get('id')}"
+        if item.get("phase") not in phases:
+            problems.append(f"{where}: must name a phase of phases.yaml")
+        if "strategy" in item and item["strategy"] not in strategies:
+            problems.append(f"{where}: names strategy '{item['strategy']}', not in strategies.yaml")
+        if "concerns" in item and item["concerns"] not in PLAN_CONCERNS:
+            problems.append(
+                f"{where}: concerns '{item['concerns']}', not one of {', '.join(PLAN_CONCERNS)}"
+            )
+        if "when" in item:
+            problems += _check_when(f"{where}: when", item["when"])
+        if "text" not in item:
+            problems.append(f"{where}: has no text")
+        problems += _check_names(where, item)
     return problems
 
 

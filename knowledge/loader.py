@@ -30,6 +30,7 @@ ITEM_FILES = {
     "tensions": "id",
     "plan_steps": "id",
     "stakeholder_map": "id",
+    "success_signs": "id",
 }
 # libyaml's safe loader when PyYAML has it: the knowledge is read on every command,
 # and the pure-Python parser takes most of a short command's time.
@@ -67,6 +68,7 @@ class Knowledge:
     tensions: dict
     plan_steps: dict  # the action plan's steps (view.action_plan)
     stakeholder_map: dict  # stances and involvement by a stakeholder's answers
+    success_signs: dict  # how success will be seen, phase by phase (view.action_plan)
 
     def item(self, kind, key):
         """The item ``key`` of ``kind`` (``causes``, ``strategies``...)."""
@@ -114,7 +116,7 @@ def load_knowledge():
 
 
 # Bump when Knowledge or what read_knowledge makes of the files changes shape.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 def load_cached(directory):

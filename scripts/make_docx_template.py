@@ -306,7 +306,8 @@ def fixed_widths(table, widths):
 
 def action_plan_section(document, number):
     """The action plan (issue 13, part 4): per phase, a table of numbered steps with
-    who leads each, the strategy it serves and its ¶."""
+    who leads each, the strategy it serves and its ¶, then how the client will see
+    that phase taking hold."""
     w = "labels.action_plan"
     document.add_heading(f"{number}. {{{{ {w}.heading }}}}", level=1)
     tag(document, "{%p if action_plan.phases %}")
@@ -346,6 +347,11 @@ def action_plan_section(document, number):
         ],
     )
     fixed_widths(table, widths)
+    tag(document, "{%p endif %}")
+    # How the client will see the phase taking hold: one line under its steps.
+    tag(document, "{%p if g.success %}")
+    line = labelled(document, "{{ g.success.lead }} ", "{{ g.success.rest }}")
+    line.paragraph_format.space_before = Pt(4)
     tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
     tag(document, "{%p else %}")

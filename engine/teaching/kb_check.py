@@ -33,7 +33,11 @@ one-line message that names the file, the rule or the id at fault:
     and nothing listed there is in fact cited;
 (j) ``reason_problems`` (``view.reasons``): every rule that gives a reason has a
     sentence in each language in ``reasons.yaml``, whose placeholders its facts
-    provide and whose ¶ it cites.
+    provide and whose ¶ it cites;
+(k) ``plan_text_problems``: the ``when`` of each step of the action plan, of each of
+    its leads and of each sign of success names case fields and answers they can take
+    (``unknown`` among them: the plan reads it as an answer), so that a misspelt
+    path cannot leave a step or a sign silently never shown.
 """
 
 from dataclasses import dataclass
@@ -151,6 +155,7 @@ def run_checks(knowledge, catalog, mixins, statements, specs=None, passages=None
         problems += field_label_problems(knowledge.fields, specs)
         problems += case_text_problems(knowledge, catalog, specs)
         problems += reason_problems(knowledge.memo.get("reasons"), catalog)
+        problems += plan_text_problems(knowledge, specs)
         if passages is not None:
             last = knowledge.source.get("passages", 0)
             problems += passage_problems(passages, passage_encodings(knowledge, catalog), last)
@@ -387,6 +392,34 @@ def case_text_problems(knowledge, catalog, specs):
                     f"{where}: its {key} asserts {_shown(item['asserts'])}, which rule "
                     f"{rule.id} does not require, and no variant shown instead does"
                 )
+    return problems
+
+
+# The plan's files whose items (and their leads) show only when the case holds a
+# ``when``: view.action_plan reads them, with ``unknown`` an answer like any other.
+PLAN_TEXTS = ("plan_steps", "success_signs")
+
+
+def plan_text_problems(knowledge, specs):
+    """(k) Each ``when`` of the action plan's steps, their leads and the signs of
+    success names a case field and answers it can take, ``unknown`` included."""
+    fields = {spec.path: spec for spec in specs}
+    bands = band_names(knowledge.thresholds)
+    problems = []
+    for table in PLAN_TEXTS:
+        for item_id, item in getattr(knowledge, table).items():
+            where = f"{table}.yaml: {item_id}"
+            whens = [("when", item["when"])] if "when" in item else []
+            whens += [
+                (f"lead {number}", option["when"])
+                for number, option in enumerate(item.get("lead") or (), start=1)
+                if isinstance(option, dict) and "when" in option
+            ]
+            for label, when in whens:
+                known = {
+                    path: [a for a in answers if a != UNKNOWN] for path, answers in when.items()
+                }
+                problems += _when_problems(f"{where}: {label}", known, fields, bands)
     return problems
 
 

@@ -7,6 +7,11 @@ words in ``knowledge/memo.yaml`` ``action_plan``); here they are chosen for the 
 a step of a recommended strategy, or of a phase, whose ``when`` the case holds and
 whose ``concerns`` name at least one of the case's stakeholders or programs. Names
 stay data (``concerns``) and are also set into the step's text.
+
+Under each phase that has steps, one line says how the client will see the change
+taking hold: the first few signs of ``knowledge/success_signs.yaml`` of that phase
+whose strategy is recommended, whose ``when`` the case holds and whose ``concerns``
+name someone (how many: ``thresholds.yaml`` ``success_signs.per_phase``).
 """
 
 from perencana.engine.case.vocabulary import UNKNOWN, CasePath
@@ -74,9 +79,47 @@ def _lead(step, case, words):
     return {"id": "to-agree", "label": words["lead_to-agree"], "sources": []}
 
 
+def _sources_text(sources):
+    return ", ".join(f"¶{n}" for n in sources)
+
+
+def success_signs(phase_id, knowledge, case, names, recommended, lang, words):
+    """How the client will see ``phase_id`` taking hold: ``signs`` (each with its
+    ``text``, ``concerns`` and ``sources``), ``lead`` and ``rest``, the sentence
+    after its lead-in (the signs with their ¶, joined). None when no sign holds."""
+    limit = (knowledge.thresholds.get("success_signs") or {}).get("per_phase", 2)
+
+    def holds(sign):
+        if sign["phase"] != phase_id:
+            return False
+        if "strategy" in sign and sign["strategy"] not in recommended:
+            return False
+        if "when" in sign and not case_holds(case, sign["when"]):
+            return False
+        return not sign.get("concerns") or bool(names.get(sign["concerns"]))
+
+    signs = []
+    for sign in [s for s in knowledge.success_signs.values() if holds(s)][:limit]:
+        whom = names.get(sign["concerns"], []) if sign.get("concerns") else []
+        signs.append(
+            {
+                "id": sign["id"],
+                "text": in_language(sign["text"], lang).format(names=join_names(whom, words)),
+                "concerns": whom,
+                "sources": list(sign["sources"]),
+                "sources_text": _sources_text(sign["sources"]),
+            }
+        )
+    if not signs:
+        return None
+    rest = words["success_and"].join(f"{s['text']} ({s['sources_text']})" for s in signs)
+    return {"lead": words["success_lead"], "signs": signs, "rest": rest + words["success_end"]}
+
+
 def action_plan(advice, knowledge, lang, labels, titles):
     """The action plan of ``advice`` in ``lang``: ``phases``, each with its ``steps``
-    (numbered through the plan, in the order of ``plan_steps.yaml``), and ``count``.
+    (numbered through the plan, in the order of ``plan_steps.yaml``) and its
+    ``success`` (``success_signs``, or None), and ``count``.
     ``titles`` maps a strategy id to its title in the language."""
     words = labels["action_plan"]
     case = advice.case or {}
@@ -118,11 +161,18 @@ def action_plan(advice, knowledge, lang, labels, titles):
                     "lead": lead,
                     "concerns": whom,
                     "sources": sources,
-                    "sources_text": ", ".join(f"¶{n}" for n in sources),
+                    "sources_text": _sources_text(sources),
                 }
             )
         if steps:
             phases.append(
-                {"id": phase_id, "title": in_language(phase.get("title"), lang), "steps": steps}
+                {
+                    "id": phase_id,
+                    "title": in_language(phase.get("title"), lang),
+                    "steps": steps,
+                    "success": success_signs(
+                        phase_id, knowledge, case, names, recommended, lang, words
+                    ),
+                }
             )
     return {"phases": phases, "count": number}

@@ -405,10 +405,15 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         advice, knowledge, lang, labels, {s["id"]: s["title"] for s in strategies}
     )
     people = stakeholder_map(advice, knowledge, lang, labels)
-    # The plan's and the map's ¶ are listed among the sources with the others.
+    # The plan's (its steps' and its signs of success') and the map's ¶ are listed among
+    # the sources with the others.
     cited_by_plan = {
         number
-        for part in ([s for g in plan_steps["phases"] for s in g["steps"]], people["rows"])
+        for part in (
+            [s for g in plan_steps["phases"] for s in g["steps"]],
+            [s for g in plan_steps["phases"] if g["success"] for s in g["success"]["signs"]],
+            people["rows"],
+        )
         for item in part
         for number in item["sources"]
     }
