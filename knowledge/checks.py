@@ -4,6 +4,7 @@ from perencana.engine.case.vocabulary import LANGUAGES
 
 TEXT_KEYS = (
     "title",
+    "in_sentence",
     "summary",
     "first_step",
     "text",
@@ -15,7 +16,11 @@ TEXT_KEYS = (
 )
 # What each item of a file must say, besides its id: a caveat is a risk to the plan,
 # shown in the memo's table of risks with the sign to watch for and the response.
-REQUIRED_TEXTS = {"caveats": ("text", "risk", "sign", "response")}
+# A life-cycle stage is named in mid-sentence in the memo's summary, in lower case.
+REQUIRED_TEXTS = {
+    "caveats": ("text", "risk", "sign", "response"),
+    "lifecycle": ("title", "in_sentence", "text"),
+}
 
 
 def check_knowledge(raw, item_files):
