@@ -166,9 +166,8 @@ def strategy_paragraphs(document, loop):
     tag(document, "{%p if show.prose and not s.summary and not s.caveats and not s.first_steps %}")
     paragraph = document.add_paragraph(style="Strategy Compact")
     paragraph.add_run("{{ s.rank }}. {{ s.title }}").bold = True
-    paragraph.add_run("{% if s.sources_text %} ({{ s.sources_text }}){% endif %}").font.color.rgb = (
-        MUTED
-    )
+    sources = paragraph.add_run("{% if s.sources_text %} ({{ s.sources_text }}){% endif %}")
+    sources.font.color.rgb = MUTED
     paragraph.add_run(
         "{% if s.because %}: {% for f in s.because %}{{ f.text }}"
         "{% if not loop.last %} {% endif %}{% endfor %}{% endif %}"

@@ -110,9 +110,7 @@ def test_the_strategies_are_paragraphs_by_phase_and_rank(tmp_path, memo_labels):
         assert because in following, "every strategy says why"
 
 
-def test_the_client_edition_lists_the_strategies_to_also_consider_compactly(
-    tmp_path, memo_labels
-):
+def test_the_client_edition_lists_the_strategies_to_also_consider_compactly(tmp_path, memo_labels):
     # As in the HTML memo: a strategy to also consider is one paragraph, its title,
     # ¶ and reason; those to start with keep their heading and summary.
     document = write_docx(tmp_path, OLD_OFFICE, "--edition", "client")
@@ -332,9 +330,7 @@ def test_each_page_has_the_organization_at_its_head_and_its_number_at_its_foot(t
 def test_tables_are_as_wide_as_the_text_and_keep_their_columns(tmp_path):
     document = write_docx(tmp_path, OLD_OFFICE)
     section = document.sections[0]
-    text_width = docx.shared.Length(
-        section.page_width - section.left_margin - section.right_margin
-    )
+    text_width = docx.shared.Length(section.page_width - section.left_margin - section.right_margin)
     assert len(document.tables) >= 5  # plan phases, stakeholders, programs, risks
     for table in document.tables:
         grid = [int(c.get(f"{W}w")) for c in table._tbl.tblGrid.findall(f"{W}gridCol")]
