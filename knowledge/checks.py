@@ -4,6 +4,7 @@ from perencana.engine.case.vocabulary import LANGUAGES
 
 TEXT_KEYS = (
     "title",
+    "in_sentence",
     "summary",
     "first_step",
     "text",
@@ -16,10 +17,12 @@ TEXT_KEYS = (
 )
 # What each item of a file must say, besides its id: a caveat is a risk to the plan,
 # shown in the memo's table of risks with the sign to watch for and the response; a
-# decision on a program says what to do, shown beside the reason in the memo.
+# decision on a program says what to do, shown beside the reason in the memo; a
+# life-cycle stage is named in mid-sentence in the memo's summary, in lower case.
 REQUIRED_TEXTS = {
     "caveats": ("text", "risk", "sign", "response"),
     "decisions": ("title", "text", "action"),
+    "lifecycle": ("title", "in_sentence", "text"),
 }
 
 

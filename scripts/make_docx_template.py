@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -33,8 +34,22 @@ MUTED = RGBColor(0x57, 0x60, 0x6A)
 # a memo is rendered (``engine/memo/docx.py``), so Word checks the spelling of Indonesian
 # as Indonesian.
 TEMPLATE_LANGUAGE = "en-GB"
-TEXT_WIDTH = 17.0  # cm: A4 less two margins of 2 cm
+# The page: A4 with margins a little narrower than Word's own (the HTML memo prints
+# with narrower ones still), so that the client edition of a rich case fits five
+# pages and the planner's ten (docs memo-design).
+SIDE_MARGIN, TOP_MARGIN, EDGE_DISTANCE = 1.8, 1.5, 0.7  # cm
+TEXT_WIDTH = 21.0 - 2 * SIDE_MARGIN  # cm
+# The fonts, as the HTML memo's print: a serif for the text, a sans for headings and
+# table heads. Times New Roman and Arial are on every Word installation, and the
+# Liberation fonts that LibreOffice ships are metric-compatible with them, so a page
+# laid out there (the page-budget tests) breaks where Word breaks it. (Georgia, the
+# HTML memo's first choice, has no metric-compatible free font: LibreOffice set it
+# in DejaVu Serif, a fifth wider, and the pages it counted were not Word's.)
+BODY_FONT, HEADING_FONT = "Times New Roman", "Arial"
 TABLE_SIZE = 9.5  # pt: the text in tables (the body is 10.5)
+# The paragraph styles of table cells: smaller, single-spaced and nearly without space
+# after (the body's spacing would give every cell a blank line).
+TABLE_TEXT, TABLE_BULLET = "Table Text", "Table Bullet"
 
 
 def tag(document, text, style=None):
@@ -61,10 +76,6 @@ def labelled(container, label, value, style=None):
     paragraph.add_run(label).bold = True
     paragraph.add_run(value)
     return paragraph
-
-
-def cited(document, sources):
-    para(document, f"{{{{ {T}.cited }}}}: {{{{ {sources} }}}}", italic=True, size=9, color=MUTED)
 
 
 def bullets(document, loop, text):
@@ -119,6 +130,7 @@ def loop_table(document, headers, widths, loop, cells):
     set_repeat_header(head)
     set_cant_split(body)
     for cell, header in zip(head.cells, headers, strict=True):
+        cell.paragraphs[0].style = TABLE_TEXT
         run = cell.paragraphs[0].add_run(header)
         run.bold = True
         run.font.size = Pt(9)
@@ -130,51 +142,68 @@ def loop_table(document, headers, widths, loop, cells):
             paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
             first = False
             # Table text a little smaller than the body, as on the HTML memo's paper.
-            if style == "bold":
+            paragraph.style = TABLE_BULLET if style == "List Bullet" else TABLE_TEXT
+            if style in ("bold", "italic"):
                 run = paragraph.add_run(text)
-                run.bold, run.font.size = True, Pt(TABLE_SIZE)
+                run.bold, run.italic = style == "bold", style == "italic"
                 continue
-            if style == "italic":
+            if style == "muted":
                 run = paragraph.add_run(text)
-                run.italic, run.font.size = True, Pt(TABLE_SIZE)
+                run.font.color.rgb = MUTED
                 continue
-            if style:
-                paragraph.style = style
-            paragraph.add_run(text).font.size = Pt(TABLE_SIZE)
+            paragraph.add_run(text)
     set_widths(table, widths)
     return table
 
 
-def strategy_table(document, loop):
-    """The strategies of ``loop``: rank (narrow), title and summary with the
-    strategy's caveats beneath, reasons, sources."""
-    return loop_table(
-        document,
-        ["#", f"{{{{ {T}.strategy }}}}", f"{{{{ {T}.because }}}}", "¶"],
-        [0.9, 7.4, 7.1, 1.6],
-        loop,
-        [
-            [("{{ s.rank }}", "bold")],
-            [
-                ("{{ s.title }}", "bold"),
-                ("{%p if s.summary %}", None),
-                ("{{ s.summary }}", None),
-                ("{%p endif %}", None),
-                ("{%p if s.caveats %}", None),
-                (f"{{{{ {T}.caveats }}}}:", "italic"),
-                ("{%p for c in s.caveats %}", None),
-                ("{{ c }}", "List Bullet"),
-                ("{%p endfor %}", None),
-                ("{%p endif %}", None),
-            ],
-            [
-                ("{%p for f in s.because %}", None),
-                ("{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}", "List Bullet"),
-                ("{%p endfor %}", None),
-            ],
-            [("{{ s.sources_text }}", None)],
-        ],
+def strategy_paragraphs(document, loop):
+    """The strategies of ``loop`` as paragraphs, as in the HTML memo: each a title
+    with its rank and ¶ (a level-4 heading, kept with what follows), its summary, its
+    reasons (running sentences in the client edition, a list otherwise) and its
+    caveats. A strategy to also consider in the client edition, which shows neither
+    summary nor caveats, is one compact paragraph: its title, ¶ and reason."""
+    tag(document, f"{{%p for {loop} %}}")
+    tag(document, "{%p if show.prose and not s.summary and not s.caveats and not s.first_steps %}")
+    paragraph = document.add_paragraph(style="Strategy Compact")
+    paragraph.add_run("{{ s.rank }}. {{ s.title }}").bold = True
+    sources = paragraph.add_run("{% if s.sources_text %} ({{ s.sources_text }}){% endif %}")
+    sources.font.color.rgb = MUTED
+    paragraph.add_run(
+        "{% if s.because %}: {% for f in s.because %}{{ f.text }}"
+        "{% if not loop.last %} {% endif %}{% endfor %}{% endif %}"
     )
+    tag(document, "{%p else %}")
+    title = document.add_heading("{{ s.rank }}. {{ s.title }}", level=4)
+    title.add_run("  {{ s.sources_text }}").font.color.rgb = MUTED
+    tag(document, "{%p if s.summary %}")
+    # Not kept with what follows: that would chain every strategy of a phase together
+    # (the next one's title is kept with its summary) and push them all to a new page.
+    para(document, "{{ s.summary }}")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p if show.prose %}")
+    tag(document, "{%p if s.because and not s.reason_in_summary %}")
+    labelled(
+        document,
+        f"{{{{ {T}.because }}}}: ",
+        "{% for f in s.because %}{{ f.text }}{% if not loop.last %} {% endif %}{% endfor %}",
+    )
+    tag(document, "{%p endif %}")
+    tag(document, "{%p else %}")
+    para(document, f"{{{{ {T}.because }}}}:", bold=True).paragraph_format.keep_with_next = True
+    bullets(document, "f in s.because", "{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}")
+    tag(document, "{%p endif %}")
+    # The caveats (a sentence or two each) run on after their label, as the reasons
+    # of the client edition do: a label on a line of its own, over a list of one,
+    # ran the planner's edition past ten pages.
+    tag(document, "{%p if s.caveats %}")
+    labelled(
+        document,
+        f"{{{{ {T}.caveats }}}}: ",
+        "{% for c in s.caveats %}{{ c }}{% if not loop.last %} {% endif %}{% endfor %}",
+    )
+    tag(document, "{%p endif %}")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p endfor %}")
 
 
 def set_language(document, tag):
@@ -274,21 +303,15 @@ def risks_table(document):
     para(document, "{{ labels.risks.intro }}").paragraph_format.keep_with_next = True
     loop_table(
         document,
-        [
-            "{{ labels.risks.strategy }}",
-            "{{ labels.risks.risk }}",
-            "{{ labels.risks.sign }}",
-            "{{ labels.risks.response }}",
-            "¶",
-        ],
-        [3.2, 4.3, 4.3, 4.3, 1.6],
+        ["{{ labels.risks.risk }}", "{{ labels.risks.sign }}", "{{ labels.risks.response }}"],
+        [TEXT_WIDTH / 3] * 3,
         "x in risks",
         [
-            [("{{ x.strategy.rank }}. {{ x.strategy.title }}", "bold")],
-            [("{{ x.risk }}", None)],
+            # The strategy a risk belongs to opens its cell, as in the HTML memo: a
+            # column of its own would take a fifth of the width for a short title.
+            [("{{ x.strategy.rank }}. {{ x.strategy.title }}", "bold"), ("{{ x.risk }}", None)],
             [("{{ x.sign }}", None)],
-            [("{{ x.response }}", None)],
-            [("{{ x.sources_text }}", None)],
+            [("{{ x.response }} ({{ x.sources_text }})", None)],
         ],
     )
     tag(document, "{%p else %}")
@@ -317,33 +340,34 @@ def action_plan_section(document, number):
     # With the strategy each step serves (planner, trainer) or without (client: the
     # step says what to do, and the plan stays compact).
     tag(document, "{%p if show.plan_strategies %}")
-    widths = [0.9, 7.4, 3.0, 3.6, 2.1]
+    # The step's ¶ follows its text, as in the HTML memo: a column of its own would
+    # be narrow and mostly empty.
+    step = "{{ s.text }} ({{ s.sources_text }})"
+    widths = [1.0, 9.8, 3.0, TEXT_WIDTH - 13.8]
     table = loop_table(
         document,
-        ["#", f"{{{{ {w}.step }}}}", f"{{{{ {w}.lead }}}}", f"{{{{ {w}.strategy }}}}", "¶"],
+        ["#", f"{{{{ {w}.step }}}}", f"{{{{ {w}.lead }}}}", f"{{{{ {w}.strategy }}}}"],
         widths,
         "s in g.steps",
         [
             [("{{ s.number }}", "bold")],
-            [("{{ s.text }}", None)],
+            [(step, None)],
             [("{{ s.lead.label }}", None)],
-            [("{% if s.rank %}{{ s.rank }}. {{ s.strategy_title }}{% endif %}", None)],
-            [("{{ s.sources_text }}", None)],
+            [("{% if s.rank %}{{ s.rank }}. {{ s.strategy_title }}{% endif %}", "muted")],
         ],
     )
     fixed_widths(table, widths)
     tag(document, "{%p else %}")
-    widths = [0.9, 11.0, 3.2, 1.9]
+    widths = [1.0, 13.2, TEXT_WIDTH - 14.2]
     table = loop_table(
         document,
-        ["#", f"{{{{ {w}.step }}}}", f"{{{{ {w}.lead }}}}", "¶"],
+        ["#", f"{{{{ {w}.step }}}}", f"{{{{ {w}.lead }}}}"],
         widths,
         "s in g.steps",
         [
             [("{{ s.number }}", "bold")],
-            [("{{ s.text }}", None)],
+            [(step, None)],
             [("{{ s.lead.label }}", None)],
-            [("{{ s.sources_text }}", None)],
         ],
     )
     fixed_widths(table, widths)
@@ -365,26 +389,24 @@ def stakeholder_map_section(document, number):
     document.add_heading(f"{number}. {{{{ {w}.heading }}}}", level=1)
     tag(document, "{%p if stakeholder_map.rows %}")
     para(document, f"{{{{ {w}.intro }}}}").paragraph_format.keep_with_next = True
-    widths = [2.7, 2.1, 2.5, 3.6, 4.4, 1.7]
+    # Four columns, as in the HTML memo: the two short answers share one, and the ¶
+    # follows how to involve them (narrow columns of their own broke words in two).
+    widths = [3.0, 2.6, 5.0, TEXT_WIDTH - 10.6]
     table = loop_table(
         document,
         [
             f"{{{{ {w}.stakeholder }}}}",
-            f"{{{{ {w}.directly_affected }}}}",
-            f"{{{{ {w}.gains_or_loses }}}}",
+            f"{{{{ {w}.directly_affected }}}} / {{{{ {w}.gains_or_loses }}}}",
             f"{{{{ {w}.stance }}}}",
             f"{{{{ {w}.involve }}}}",
-            "¶",
         ],
         widths,
         "r in stakeholder_map.rows",
         [
             [("{{ r.name }}", "bold")],
-            [("{{ r.directly_affected_label }}", None)],
-            [("{{ r.impact_label }}", None)],
+            [("{{ r.directly_affected_label }} / {{ r.impact_label }}", None)],
             [("{{ r.stance }}", None)],
-            [("{{ r.involve }}", None)],
-            [("{{ r.sources_text }}", None)],
+            [("{{ r.involve }} ({{ r.sources_text }})", None)],
         ],
     )
     fixed_widths(table, widths)
@@ -432,6 +454,28 @@ def summary_section(document):
     compact(document.paragraphs[start + 1 :])
 
 
+def heading_font(style):
+    """``HEADING_FONT`` for ``style``, in place of the theme's font (which Word and
+    LibreOffice resolve differently)."""
+    style.font.name = HEADING_FONT
+    fonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+
+
+def table_styles(document):
+    """The paragraph styles of table cells: ``Table Text`` and ``Table Bullet``."""
+    text = document.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+    text.base_style = document.styles["Normal"]
+    bullet = document.styles.add_style(TABLE_BULLET, WD_STYLE_TYPE.PARAGRAPH)
+    bullet.base_style = document.styles["List Bullet"]
+    for style in (text, bullet):
+        style.font.size = Pt(TABLE_SIZE)
+        style.paragraph_format.space_before = Pt(0)
+        style.paragraph_format.space_after = Pt(0)
+        style.paragraph_format.line_spacing = 1.0
+
+
 def compact(paragraphs):
     """Tight spacing for the title block and the summary, so that both fit page 1."""
     for paragraph in paragraphs:
@@ -443,25 +487,39 @@ def build():
     document = Document()
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
-    section.left_margin = section.right_margin = Cm(2.0)
-    section.top_margin = section.bottom_margin = Cm(2.0)
-    section.header_distance = section.footer_distance = Cm(1.0)
+    section.left_margin = section.right_margin = Cm(SIDE_MARGIN)
+    section.top_margin = section.bottom_margin = Cm(TOP_MARGIN)
+    section.header_distance = section.footer_distance = Cm(EDGE_DISTANCE)
     normal = document.styles["Normal"]
-    normal.font.name = "Georgia"
+    normal.font.name = BODY_FONT
     normal.font.size = Pt(10.5)
+    # Word's default leaves 10 pt after each paragraph: 3 pt reads as a memo's.
+    normal.paragraph_format.space_after = Pt(3)
+    normal.paragraph_format.line_spacing = 1.15
+    table_styles(document)
     set_language(document, TEMPLATE_LANGUAGE)
     for level in (1, 2, 3):
         document.styles[f"Heading {level}"].font.color.rgb = ACCENT
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4"):
+        heading_font(document.styles[name])
         document.styles[f"Heading {level}"].paragraph_format.keep_with_next = True
     # Headings close to what they head, and a title of two lines at most: the client
     # edition fits five pages (docs memo-design), the summary page 1.
-    for level, (size, before) in {1: (14, 14), 2: (12, 8), 3: (11, 6)}.items():
+    for level, (size, before) in {1: (14, 9), 2: (11.5, 5), 3: (11, 5), 4: (10.5, 4)}.items():
         style = document.styles[f"Heading {level}"]
         style.font.size = Pt(size)
         style.paragraph_format.space_before = Pt(before)
-        style.paragraph_format.space_after = Pt(3)
+        style.paragraph_format.space_after = Pt(2)
+    # A strategy's title (level 4) in the text's colour, not italic: a row of the plan.
+    strategy_title = document.styles["Heading 4"]
+    strategy_title.font.italic = False
+    strategy_title.font.color.rgb = RGBColor(0x1F, 0x23, 0x28)
+    strategy_title.paragraph_format.keep_with_next = True
+    compact_strategy = document.styles.add_style("Strategy Compact", WD_STYLE_TYPE.PARAGRAPH)
+    compact_strategy.base_style = normal
+    compact_strategy.paragraph_format.space_after = Pt(3)
     for name in ("List Bullet", "List Number"):
-        document.styles[name].paragraph_format.space_after = Pt(2)
+        document.styles[name].paragraph_format.space_after = Pt(1)
     document.styles["Title"].font.size = Pt(20)
     document.styles["Title"].paragraph_format.space_after = Pt(4)
     header_and_footer(section)
@@ -509,9 +567,11 @@ def build():
     # -- 3. causes
     document.add_heading(f"{{{{ numbers.causes }}}}. {{{{ {H}.causes }}}}", level=1)
     tag(document, "{%p for c in causes %}")
-    document.add_heading(
+    heading = document.add_heading(
         "{{ numbers.causes }}.{{ loop.index }} {{ c.title }}: {{ c.strength_label }}", level=2
     )
+    # The cause's ¶ beside its title, as in the HTML memo, not a line of its own.
+    heading.add_run("  {{ c.sources_text }}").font.color.rgb = MUTED
     tag(document, "{%p if c.summary %}")
     para(document, "{{ c.summary }}")
     tag(document, "{%p endif %}")
@@ -523,9 +583,6 @@ def build():
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.evidence }}}}:", bold=True)
     bullets(document, "f in c.evidence", "{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}")
-    tag(document, "{%p endif %}")
-    tag(document, "{%p if not show.prose %}")
-    cited(document, "c.sources_text")
     tag(document, "{%p endif %}")
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_causes }}}}")
@@ -542,13 +599,15 @@ def build():
     ):
         tag(document, f"{{%p if {groups} %}}")
         document.add_heading(f"{{{{ {T}.plan_{label} }}}}", level=2)
+        tag(document, "{%p if not show.prose %}")
         para(document, f"{{{{ {T}.plan_{label}_intro }}}}")
+        tag(document, "{%p endif %}")
         tag(document, f"{{%p for g in {groups} %}}")
         document.add_heading(f"{{{{ {T}.phase }}}}: {{{{ g.title }}}}", level=3)
         tag(document, "{%p if g.summary %}")
         para(document, "{{ g.summary }}", italic=True)
         tag(document, "{%p endif %}")
-        strategy_table(document, "s in g.strategies")
+        strategy_paragraphs(document, "s in g.strategies")
         tag(document, "{%p endfor %}")
         tag(document, "{%p endif %}")
     tag(document, "{%p if strategies|selectattr('first_steps')|list %}")
@@ -588,7 +647,7 @@ def build():
     loop_table(
         document,
         [f"{{{{ {T}.program }}}}", f"{{{{ {T}.decision }}}}", f"{{{{ {T}.program_why }}}}", "¶"],
-        [3.8, 2.4, 9.2, 1.6],
+        [3.6, 2.3, TEXT_WIDTH - 7.5, 1.6],
         "p in programs",
         [
             [("{{ p.name }}", None)],
@@ -612,7 +671,10 @@ def build():
     tag(document, "{%p if show.guidance %}")
     document.add_heading(f"{{{{ numbers.guidance }}}}. {{{{ {H}.guidance }}}}", level=1)
     tag(document, "{%p for g in guidance %}")
-    document.add_heading("{{ numbers.guidance }}.{{ loop.index }} {{ g.title }}", level=2)
+    heading = document.add_heading("{{ numbers.guidance }}.{{ loop.index }} {{ g.title }}", level=2)
+    # Its ¶ beside its title (as a cause's): a line of its own per item ran the
+    # planner's edition past ten pages.
+    heading.add_run("  {{ g.sources_text }}").font.color.rgb = MUTED
     para(document, "{{ g.text }}")
     tag(document, "{%p if g.because %}")
     labelled(
@@ -622,7 +684,6 @@ def build():
         '{{ " " if f.text.rstrip()[-1:] in ".!?" else "; " }}{% endif %}{% endfor %}',
     )
     tag(document, "{%p endif %}")
-    cited(document, "g.sources_text")
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_guidance }}}}")
     tag(document, "{%p endfor %}")
@@ -661,9 +722,14 @@ def build():
         "{% endif %}{% if not loop.last %} · {% endif %}{% endfor %}",
     )
     para(document, "{{ sources.defaults_note }}")
+    # The defaults too run on, each after a middle dot.
     tag(document, "{%p if sources.defaults %}")
-    para(document, f"{{{{ {T}.defaults }}}}:", bold=True)
-    bullets(document, "f in sources.defaults", "{{ f.text }}")
+    labelled(
+        document,
+        f"{{{{ {T}.defaults }}}}: ",
+        "{% for f in sources.defaults %}{{ f.text }}{% if not loop.last %} · {% endif %}"
+        "{% endfor %}",
+    )
     tag(document, "{%p endif %}")
 
     reasoning_picture(document)

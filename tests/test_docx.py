@@ -57,23 +57,37 @@ def test_the_word_memo_has_the_numbered_sections_in_order(tmp_path, memo_labels,
     assert title == "Dinas Sosial Kabupaten Lembah Hijau"
 
 
-def test_the_strategy_tables_list_the_strategies_by_phase_and_rank(tmp_path, memo_labels):
-    document = write_docx(tmp_path, OLD_OFFICE)
-    knowledge = load_knowledge()
-    strategies = advice_json(OLD_OFFICE)["strategies"]
-    tables = [t for t in document.tables if t.rows[0].cells[1].text == "Strategy"]
-    # One table per phase, first those to start with, then those to also consider.
-    expected = [
+def strategy_groups(strategies, knowledge):
+    """The advice's strategies as section 4 lists them: those to start with, then
+    those to also consider, each by phase."""
+    groups = [
         [s for s in strategies if s["start_with"] is start_with and s["phase"] == phase]
         for start_with in (True, False)
         for phase in knowledge.phases
     ]
-    expected = [group for group in expected if group]
-    assert len(tables) == len(expected) > 1
-    # The headings of section 4 (the action plan after it has phases of its own).
+    return [group for group in groups if group]
+
+
+def section_4(document, memo_labels, lang="en"):
+    """The paragraphs of section 4 (strategies), as (style, text)."""
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
-    plan = paragraphs.index(("Heading 1", f"5. {memo_labels['action_plan']['heading']['en']}"))
-    headings = [t for style, t in paragraphs[:plan] if style in ("Heading 2", "Heading 3")]
+    headings = memo_labels["headings"]
+    start = paragraphs.index(("Heading 1", f"4. {headings['strategies'][lang]}"))
+    end = paragraphs.index(("Heading 1", f"5. {memo_labels['action_plan']['heading'][lang]}"))
+    return paragraphs[start + 1 : end]
+
+
+def test_the_strategies_are_paragraphs_by_phase_and_rank(tmp_path, memo_labels):
+    # Paragraphs, as in the HTML memo: a table's narrow "because" column ran the
+    # planner's edition of the rich example to 13 pages (issue 13's page budget).
+    document = write_docx(tmp_path, OLD_OFFICE)
+    knowledge = load_knowledge()
+    strategies = advice_json(OLD_OFFICE)["strategies"]
+    assert not [t for t in document.tables if t.rows[0].cells[1].text == "Strategy"]
+    expected = strategy_groups(strategies, knowledge)
+    assert len(expected) > 1
+    paragraphs = section_4(document, memo_labels)
+    headings = [t for style, t in paragraphs if style in ("Heading 2", "Heading 3")]
     terms = memo_labels["terms"]
     also = headings.index(terms["plan_also_consider"]["en"])
     assert headings.index(terms["plan_start_with"]["en"]) < also
@@ -82,20 +96,40 @@ def test_the_strategy_tables_list_the_strategies_by_phase_and_rank(tmp_path, mem
         for group in expected
     ]
     assert [h for h in headings if h.startswith(terms["phase"]["en"] + ":")] == named
-    for table, group in zip(tables, expected, strict=True):
-        header, *rows = table.rows
-        # the rank's column is narrow: "#" heads it
-        assert [c.text for c in header.cells] == ["#", "Strategy", "Because", "¶"]
-        assert [r.cells[0].text for r in rows] == [str(s["rank"]) for s in group]
-        for row, strategy in zip(rows, group, strict=True):
-            title = knowledge.strategies[strategy["id"]]["title"]["en"]
-            assert row.cells[1].paragraphs[0].text == title
-            assert row.cells[2].text.strip(), "every strategy says why"
-            assert row.cells[3].text == ", ".join(f"¶{n}" for n in strategy["sources"])
-        # The header row repeats on every page; a row is never split across pages.
-        assert header._tr.xpath("./w:trPr/w:tblHeader")
-        assert all(r._tr.xpath("./w:trPr/w:cantSplit") for r in rows)
-    assert sum(len(group) for group in expected) == len(strategies) > 3
+    # Each strategy a level-4 heading: its rank, title and ¶, in the plan's order,
+    # then why (the planner's edition lists the reasons under a label).
+    titles = [(i, t) for i, (style, t) in enumerate(paragraphs) if style == "Heading 4"]
+    order = [s for group in expected for s in group]
+    assert len(titles) == len(order) == len(strategies) > 3
+    because = terms["because"]["en"] + ":"
+    for (index, text), strategy in zip(titles, order, strict=True):
+        title = knowledge.strategies[strategy["id"]]["title"]["en"]
+        sources = ", ".join(f"¶{n}" for n in strategy["sources"])
+        assert text.split() == f"{strategy['rank']}. {title} {sources}".split()
+        following = [t for _, t in paragraphs[index + 1 : index + 6]]
+        assert because in following, "every strategy says why"
+
+
+def test_the_client_edition_lists_the_strategies_to_also_consider_compactly(tmp_path, memo_labels):
+    # As in the HTML memo: a strategy to also consider is one paragraph, its title,
+    # ¶ and reason; those to start with keep their heading and summary.
+    document = write_docx(tmp_path, OLD_OFFICE, "--edition", "client")
+    knowledge = load_knowledge()
+    strategies = advice_json(OLD_OFFICE)["strategies"]
+    paragraphs = section_4(document, memo_labels)
+    compact = [t for style, t in paragraphs if style == "Strategy Compact"]
+    headed = [t for style, t in paragraphs if style == "Heading 4"]
+    others = [s for group in strategy_groups(strategies, knowledge) for s in group]
+    others = [s for s in others if not s["start_with"]]
+    assert len(compact) == len(others) > 0
+    for text, strategy in zip(compact, others, strict=True):
+        title = knowledge.strategies[strategy["id"]]["title"]["en"]
+        # "8. Work as a partner: <its reason> (¶73)." (the ¶ beside the title only
+        # where the reason does not cite it)
+        assert text.startswith(f"{strategy['rank']}. {title}")
+        reason = text.split(": ", 1)[1]
+        assert len(reason) > 20 and "¶" in text
+    assert len(headed) == len([s for s in strategies if s["start_with"]])
 
 
 def test_causes_programs_guidance_unknowns_and_sources_are_there(tmp_path):
@@ -293,41 +327,51 @@ def test_each_page_has_the_organization_at_its_head_and_its_number_at_its_foot(t
     assert footer.text.startswith("Memo Rekomendasi\t")
 
 
-def test_the_rank_column_is_narrow_and_the_reasons_wide(tmp_path):
+def test_tables_are_as_wide_as_the_text_and_keep_their_columns(tmp_path):
     document = write_docx(tmp_path, OLD_OFFICE)
-    strategies = next(t for t in document.tables if t.rows[0].cells[1].text == "Strategy")
-    grid = [int(c.get(f"{W}w")) for c in strategies._tbl.tblGrid.findall(f"{W}gridCol")]
-    rank, strategy, because, sources = grid
-    assert rank < sources < because < strategy  # the strategy's cell holds its caveats
-    assert abs(sum(grid) - 17 * 567) < 20  # the text's width on A4 (twips)
-    layout = strategies._tbl.tblPr.find(f"{W}tblLayout")
-    assert layout is not None and layout.get(f"{W}type") == "fixed"
-    for row in strategies.rows:
-        assert [cell.width for cell in row.cells] == [strategies.columns[0].width] + [
-            cell.width for cell in row.cells[1:]
-        ]
+    section = document.sections[0]
+    text_width = docx.shared.Length(section.page_width - section.left_margin - section.right_margin)
+    assert len(document.tables) >= 5  # plan phases, stakeholders, programs, risks
+    for table in document.tables:
+        grid = [int(c.get(f"{W}w")) for c in table._tbl.tblGrid.findall(f"{W}gridCol")]
+        assert abs(sum(grid) - text_width.twips) < 20  # the text's width (twips)
+        layout = table._tbl.tblPr.find(f"{W}tblLayout")
+        assert layout is not None and layout.get(f"{W}type") == "fixed"
+    # The action plan's number column is narrow, its step column the widest.
+    step = memo_labels_of("action_plan", "step")
+    plan = next(t for t in document.tables if t.rows[0].cells[1].text == step)
+    grid = [int(c.get(f"{W}w")) for c in plan._tbl.tblGrid.findall(f"{W}gridCol")]
+    assert grid[0] == min(grid) and grid[1] == max(grid)
 
 
-def test_caveats_stand_in_their_strategys_row(tmp_path, memo_labels, advisor, knowledge):
+def memo_labels_of(group, key, lang="en"):
+    return load_knowledge().memo[group][key][lang]
+
+
+def test_caveats_follow_their_strategy(tmp_path, memo_labels, advisor, knowledge):
     from perencana.engine.case.loader import load_case
     from perencana.engine.view.memo import memo_view
 
     document = write_docx(tmp_path, OLD_OFFICE)
     view = memo_view(advisor.advise(load_case(OLD_OFFICE)), knowledge, "en")
-    rows = {
-        row.cells[1].paragraphs[0].text: row
-        for table in document.tables
-        if table.rows[0].cells[1].text == "Strategy"
-        for row in table.rows[1:]
-    }
-    label = memo_labels["terms"]["caveats"]["en"] + ":"
+    paragraphs = section_4(document, memo_labels)
+    starts = [i for i, (style, _) in enumerate(paragraphs) if style.startswith("Heading")]
+    label = memo_labels["terms"]["caveats"]["en"] + ": "
     assert any(s["caveats"] for s in view["strategies"])
     for strategy in view["strategies"]:
-        texts = [p.text for p in rows[strategy["title"]].cells[1].paragraphs]
-        assert (label in texts) == bool(strategy["caveats"])
+        index = next(
+            i
+            for i, (style, text) in enumerate(paragraphs)
+            if style == "Heading 4" and text.startswith(f"{strategy['rank']}. {strategy['title']}")
+        )
+        end = next((i for i in starts if i > index), len(paragraphs))
+        texts = [t for _, t in paragraphs[index + 1 : end]]
+        caveats = [t for t in texts if t.startswith(label)]
         if strategy["caveats"]:
-            # one bullet per caveat, right under the label
-            assert texts[texts.index(label) + 1 :] == list(strategy["caveats"])
+            # the caveats run on after their label, under their strategy's reasons
+            assert caveats == [label + " ".join(strategy["caveats"])]
+        else:
+            assert caveats == []
 
 
 def test_the_properties_name_the_memo_and_no_date_or_author_unless_given(tmp_path):

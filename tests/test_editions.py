@@ -201,7 +201,10 @@ def test_the_summary_gives_diagnosis_first_strategies_risks_and_open_questions(a
     knowledge = load_knowledge()
     # The diagnosis: two or three sentences naming the stage and the strongest causes.
     assert 2 <= len(summary["diagnosis"]) <= 3
-    assert knowledge.lifecycle[advice.lifecycle]["title"][lang] in summary["diagnosis"][0]
+    # The stage named in lower case mid-sentence ("at the established stage").
+    stage = knowledge.lifecycle[advice.lifecycle]
+    assert f" {stage['in_sentence'][lang]} " in summary["diagnosis"][0]
+    assert stage["title"][lang] not in summary["diagnosis"][0]
     for cause in advice.causes:
         if cause.strength == "strong":
             assert knowledge.causes[cause.id]["title"][lang] in summary["diagnosis"][1]
@@ -482,7 +485,14 @@ def test_the_client_edition_asks_its_open_questions_and_cites_each_passage_once(
     ]
     start_with, also = plan.split(terms["plan_also_consider"], 1)
     assert f"{terms['because']}:" not in start_with  # said once, in the summary
-    assert f"{terms['because']}:" in also
+    # A strategy to also consider is one compact paragraph, "8. Title: its reason",
+    # as in the HTML and Word memos: no label, and no title on a line of its own.
+    assert f"{terms['because']}:" not in also
+    others = [s for s in advice.strategies if not s.start_with]
+    assert others
+    for strategy in others:
+        title = load_knowledge().strategies[strategy.id]["title"][lang]
+        assert re.search(rf"^\**{strategy.rank}\. {re.escape(title)}[^\n]*: \S", also, re.M), title
     # "8. Work as a partner": its reason cites ¶73, so its title does not.
     for line in also.splitlines():
         if "(¶" in line:

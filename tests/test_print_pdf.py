@@ -16,7 +16,7 @@ import pytest
 
 from perencana.engine.memo.pdf import find_chromium
 from perencana.knowledge import load_knowledge
-from tests.helpers import EXAMPLE_CASES, EXAMPLES, invoke
+from tests.helpers import EXAMPLE_CASES, EXAMPLES, EXAMPLES_ID, invoke
 
 CHROMIUM = find_chromium()
 PDFTOTEXT = shutil.which("pdftotext")
@@ -124,24 +124,42 @@ def page_count(pdf):
     return int(re.search(r"^Pages:\s+(\d+)", done.stdout, re.M).group(1))
 
 
+@pytest.fixture(scope="session")
+def client_pdfs(tmp_path_factory):
+    """The client edition of an example, printed once per test session and shared by
+    the tests that read it: ``client_pdfs(case, lang)`` is ``(html, pdf)``, from the
+    example's Indonesian twin for ``id``."""
+    folder = tmp_path_factory.mktemp("client-pdfs")
+    printed = {}
+
+    def get(case, lang):
+        if (case, lang) not in printed:
+            source = (EXAMPLES_ID if lang == "id" else EXAMPLES) / f"{case}.yaml"
+            html = folder / f"{case}.{lang}.html"
+            made = invoke(
+                "advise", source, "--format", "html", "--lang", lang, "--edition", "client",
+                "-o", html,
+            )  # fmt: skip
+            assert made.returncode == 0, made.stderr
+            pdf = html.with_suffix(".pdf")
+            print_to_pdf(html, pdf)
+            printed[case, lang] = html, pdf
+        return printed[case, lang]
+
+    return get
+
+
 @pytest.mark.skipif(
     PDFTOTEXT is None or PDFINFO is None,
     reason="pdftotext or pdfinfo missing (apt-get install poppler-utils)",
 )
 @pytest.mark.parametrize("lang", ["en", "id"])
 @pytest.mark.parametrize("case", sorted(path.stem for path in EXAMPLES.glob("*.yaml")))
-def test_the_client_edition_prints_its_summary_alone_on_page_one(tmp_path, case, lang):
+def test_the_client_edition_prints_its_summary_alone_on_page_one(client_pdfs, case, lang):
     from perencana.engine.view.words import translate
 
     words = translate(load_knowledge().memo, lang)
-    html = tmp_path / "memo.html"
-    made = invoke(
-        "advise", EXAMPLES / f"{case}.yaml", "--format", "html", "--lang", lang,
-        "--edition", "client", "-o", html,
-    )  # fmt: skip
-    assert made.returncode == 0, made.stderr
-    pdf = tmp_path / "memo.pdf"
-    print_to_pdf(html, pdf)
+    html, pdf = client_pdfs(case, lang)
     pages = page_texts(pdf)
     summary = words["summary"]
     # Page 1: the title block and the whole summary, to its last part; nothing after.
@@ -164,29 +182,7 @@ def test_the_client_edition_prints_its_summary_alone_on_page_one(tmp_path, case,
 
 
 @pytest.mark.skipif(PDFINFO is None, reason="pdfinfo missing (apt-get install poppler-utils)")
-@pytest.mark.parametrize(
-    "lang",
-    [
-        "en",
-        # Measured 2026-11-30: 6 pages, about ten lines over. Strict, so the mark must
-        # go when the layout fits.
-        pytest.param(
-            "id",
-            marks=pytest.mark.xfail(
-                strict=True, reason="Indonesian client memo not yet within 5 pages (issue 13)"
-            ),
-        ),
-    ],
-)
-def test_the_client_edition_of_the_richest_case_prints_on_five_pages(tmp_path, lang):
-    case = EXAMPLES / "old-government-office.yaml"
-    if lang == "id":
-        case = EXAMPLES / "id" / "old-government-office.yaml"
-    html = tmp_path / "memo.html"
-    made = invoke(
-        "advise", case, "--format", "html", "--lang", lang, "--edition", "client", "-o", html
-    )
-    assert made.returncode == 0, made.stderr
-    pdf = tmp_path / "memo.pdf"
-    print_to_pdf(html, pdf)
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_client_edition_of_the_richest_case_prints_on_five_pages(client_pdfs, lang):
+    _, pdf = client_pdfs("old-government-office", lang)
     assert page_count(pdf) <= 5

@@ -448,3 +448,18 @@ def test_a_program_row_says_what_to_do_then_why_without_saying_it_twice(advice, 
         assert decision["text"][lang] not in row["decision_text"]
         assert row["why"], row["name"]
         assert row["name"] in row["why"][0]["text"]
+
+
+def test_each_printed_page_names_the_organization_in_its_footer(advice, hostile_advice, knowledge):
+    # memo design: the organization's name in the footer of every printed page, as the
+    # Word memo has it in its header. A name holding quotes, a backslash or a closing
+    # style tag must stay one CSS string and leave the style sheet whole.
+    memo = render(advice, knowledge, "html", "en")
+    footer = re.search(r"@bottom-left \{ content: (\"[^\"]*\");", memo)
+    assert footer and footer.group(1) == f'"{advice.case["organization"]["name"]}"'
+    hostile = render(hostile_advice, knowledge, "html", "en")
+    style = hostile[: hostile.index("</style>")]
+    box = re.search(r"@bottom-left \{ content: (\"[^\"\n]*\"); font", style)
+    assert box, "the organization's name broke out of its CSS string"
+    assert "<" not in box.group(1) and "'" not in box.group(1)
+    assert "\\3c " in box.group(1)  # '<' written as a CSS escape

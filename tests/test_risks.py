@@ -100,23 +100,21 @@ def test_the_word_memo_has_the_table_in_indonesian(advice, knowledge):
     heading = next(p for p in document.paragraphs if p.text.endswith(labels["heading"]["id"]))
     assert heading.style.name == "Heading 1"  # a section of its own, after the programs
     assert heading.text == f"8. {labels['heading']['id']}"
-    table = next(t for t in document.tables if t.rows[0].cells[1].text == labels["risk"]["id"])
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == labels["risk"]["id"])
+    # Three columns, as in the HTML memo: the strategy opens the risk's cell and the
+    # ¶ closes the response's.
     assert [c.text for c in table.rows[0].cells] == [
-        labels["strategy"]["id"],
         labels["risk"]["id"],
         labels["sign"]["id"],
         labels["response"]["id"],
-        "¶",
     ]
     rows = memo_view(advice, knowledge, "id")["risks"]
     body = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert body == [
         [
-            f"{r['strategy']['rank']}. {r['strategy']['title']}",
-            r["risk"],
+            f"{r['strategy']['rank']}. {r['strategy']['title']}\n{r['risk']}",
             r["sign"],
-            r["response"],
-            r["sources_text"],
+            f"{r['response']} ({r['sources_text']})",
         ]
         for r in rows
     ]

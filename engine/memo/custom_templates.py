@@ -203,7 +203,7 @@ class FolderLoader(jinja2.FileSystemLoader):
 def sandboxed_environment(folder=None, escape_all=False):
     """A sandboxed Jinja environment over ``folder`` with the memo filters;
     ``escape_all`` autoescapes every template (Word's XML), else only HTML ones."""
-    from perencana.engine.memo.templating import md_escape, underline, wrap
+    from perencana.engine.memo.templating import MEMO_FILTERS
 
     # A template the folder lacks is looked for among the shipped ones, so that a copy
     # of a shipped memo template keeps its includes (``sections/action_plan.md.j2``);
@@ -216,9 +216,7 @@ def sandboxed_environment(folder=None, escape_all=False):
         trim_blocks=not escape_all,
         lstrip_blocks=not escape_all,
     )
-    env.filters["md"] = md_escape
-    env.filters["wrap"] = wrap
-    env.filters["underline"] = underline
+    env.filters.update(MEMO_FILTERS)
     env.filters = {name: _bounded(function) for name, function in env.filters.items()}
     env.globals["range"] = _bounded_range
     env.globals["lipsum"] = _bounded_lipsum

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from perencana.engine.errors import TemplateError
 
@@ -96,6 +97,21 @@ def underline(text, char="=", width=WIDTH):
     return f"{filled}\n{char * min(max(longest, 1), width)}"
 
 
+def css_string(text):
+    """``text`` as a quoted CSS string, for a page's margin boxes (the organization's
+    name at the foot of each printed page). Anything but letters, digits and spaces is
+    written as a CSS hex escape, so no quote, backslash or ``</style>`` in a case's
+    name can end the string or the style sheet."""
+    escaped = "".join(
+        char if char.isalnum() or char == " " else f"\\{ord(char):x} " for char in str(text)
+    )
+    return Markup(f'"{escaped}"')
+
+
+# The filters every memo template can use, the shipped ones and a user's own.
+MEMO_FILTERS = {"md": md_escape, "wrap": wrap, "underline": underline, "css_string": css_string}
+
+
 def _autoescape(name):
     return bool(name) and name.endswith((".html.j2", ".html"))
 
@@ -154,9 +170,7 @@ def environment():
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["md"] = md_escape
-    env.filters["wrap"] = wrap
-    env.filters["underline"] = underline
+    env.filters.update(MEMO_FILTERS)
     return env
 
 

@@ -82,6 +82,10 @@ def _organization(reader, case, advice, knowledge, lang):
         "stage": {
             "id": advice.lifecycle,
             "title": (in_language(stage.get("title"), lang) if stage else reader.terms["unknown"]),
+            # The stage as named in mid-sentence, in lower case ("the established stage").
+            "in_sentence": (
+                in_language(stage.get("in_sentence"), lang) if stage else reader.terms["unknown"]
+            ),
             "text": reader.case_text(stage) if stage else "",
             "sources": list(stage.get("sources", [])) if stage else [],
             "sources_text": _sources_text(stage.get("sources", [])) if stage else "",

@@ -20,7 +20,9 @@ def _names(titles, words):
 def _diagnosis(words, organization, causes, levels):
     stage = "stage_unknown" if organization["stage"]["id"] == "unknown" else "stage"
     sentences = [
-        words[stage].format(organization=organization["name"], stage=organization["stage"]["title"])
+        words[stage].format(
+            organization=organization["name"], stage=organization["stage"]["in_sentence"]
+        )
     ]
     if not causes:
         return [*sentences, words["no_cause"]]
