@@ -231,17 +231,26 @@ def _isotonic(targets, weights, gaps):
     offsets = [0.0]
     for gap in gaps:
         offsets.append(offsets[-1] + gap)
-    values = [t - o for t, o in zip(targets, offsets, strict=True)]
-    blocks = []  # [mean, weight, count]
-    for value, weight in zip(values, weights, strict=True):
-        blocks.append([value, weight, 1])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            mean2, weight2, count2 = blocks.pop()
-            mean1, weight1, count1 = blocks.pop()
-            total = weight1 + weight2
-            blocks.append([(mean1 * weight1 + mean2 * weight2) / total, total, count1 + count2])
+    return _pooled(targets, weights, offsets)
+
+
+def _pooled(targets, weights, offsets):
+    """``_isotonic`` with the gaps given as ``offsets`` from the first center (their
+    running sums): adjacent violators pooled into blocks of their weighted mean."""
+    means, block_weights, counts = [], [], []
+    for target, offset, weight in zip(targets, offsets, weights, strict=True):
+        mean, count = target - offset, 1
+        while means and means[-1] > mean:
+            previous, previous_weight = means.pop(), block_weights.pop()
+            total = previous_weight + weight
+            mean = (previous * previous_weight + mean * weight) / total
+            weight = total
+            count += counts.pop()
+        means.append(mean)
+        block_weights.append(weight)
+        counts.append(count)
     solved = []
-    for mean, _, count in blocks:
+    for mean, count in zip(means, counts, strict=True):
         solved.extend([mean] * count)
     return [z + o for z, o in zip(solved, offsets, strict=True)]
 
@@ -259,27 +268,31 @@ def _place(columns, items):
             if i:
                 y += _gap(items[column[i - 1]], items[key])
             items[key].y = y
+    # What stays the same from round to round, worked out once: each column's items,
+    # their neighbours and weights, and the gaps as offsets from the first center.
+    plans = []
+    for column in columns:
+        members = [items[key] for key in column]
+        neighbours = [[items[n] for n in item.up + item.down] for item in members]
+        weights = [float(len(near)) if near else 0.5 for near in neighbours]
+        offsets = [0.0]
+        for a, b in pairwise(members):
+            offsets.append(offsets[-1] + _gap(a, b))
+        plans.append((members, neighbours, weights, offsets))
+    fsum = math.fsum
     for round_number in range(PLACEMENT_ROUNDS):
-        order = range(len(columns)) if round_number % 2 == 0 else range(len(columns) - 1, -1, -1)
+        order = plans if round_number % 2 == 0 else reversed(plans)
         moved = False
-        for index in order:
-            column = columns[index]
-            if not column:
+        for members, neighbours, weights, offsets in order:
+            if not members:
                 continue
-            targets, weights = [], []
-            for key in column:
-                item = items[key]
-                neighbours = item.up + item.down
-                if neighbours:
-                    targets.append(math.fsum(items[n].y for n in neighbours) / len(neighbours))
-                    weights.append(float(len(neighbours)))
-                else:
-                    targets.append(item.y)
-                    weights.append(0.5)
-            gaps = [_gap(items[a], items[b]) for a, b in pairwise(column)]
-            for key, y in zip(column, _isotonic(targets, weights, gaps), strict=True):
-                if items[key].y != y:
-                    items[key].y = y
+            targets = [
+                fsum([n.y for n in near]) / len(near) if near else item.y
+                for item, near in zip(members, neighbours, strict=True)
+            ]
+            for item, y in zip(members, _pooled(targets, weights, offsets), strict=True):
+                if item.y != y:
+                    item.y = y
                     moved = True
         if not moved:
             # Settled: a round that moved nothing left every column where its
