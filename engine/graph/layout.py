@@ -17,6 +17,7 @@ same graph, same layout.
 """
 
 import math
+from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -177,11 +178,13 @@ def _crossings(columns, items):
         if not segments:
             continue
         right = {key: i for i, key in enumerate(columns[index + 1])}
-        pairs = sorted((a, right[b]) for a, b in segments)
-        for i, (a1, b1) in enumerate(pairs):
-            for a2, b2 in pairs[i + 1 :]:
-                if a2 > a1 and b2 < b1:
-                    total += 1
+        # Two segments cross when one starts lower and ends higher. Sorted by start
+        # (then end), those are the pairs whose ends come out of order: counted with
+        # the ends seen so far kept sorted.
+        seen = []
+        for _, end in sorted((a, right[b]) for a, b in segments):
+            total += len(seen) - bisect_right(seen, end)
+            insort(seen, end)
     return total
 
 
