@@ -434,3 +434,19 @@ def test_environment_is_cached_and_strict():
     assert env is environment()
     assert env.keep_trailing_newline and env.trim_blocks and env.lstrip_blocks
     assert env.autoescape("memo.html.j2") and not env.autoescape("memo.md.j2")
+
+
+@pytest.mark.parametrize("edition", ["client", "planner", "trainer"])
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_memos_rendered_together_are_the_memos_rendered_alone(
+    advice, hostile_advice, lang, edition
+):
+    """A batch renders a Markdown memo and its HTML twin from one memo view: each is
+    byte for byte the memo rendered alone."""
+    from perencana.engine.memo.render import render_advice, render_advice_as
+
+    formats = ("md", "html", "text", "json")
+    for one in (advice, hostile_advice):
+        together = render_advice_as(one, formats, lang, edition=edition)
+        alone = tuple(render_advice(one, fmt, lang, edition=edition) for fmt in formats)
+        assert together == alone

@@ -7,7 +7,7 @@ from perencana.engine.view.advice_json import advice_json_text
 from perencana.engine.view.editions import DEFAULT_EDITION, EDITIONS, check_edition
 from perencana.engine.view.memo import memo_view
 
-__all__ = ["EDITIONS", "FORMATS", "TEMPLATES", "render", "render_advice"]
+__all__ = ["EDITIONS", "FORMATS", "TEMPLATES", "render", "render_advice", "render_advice_as"]
 
 
 def render(
@@ -33,10 +33,16 @@ def render(
         return html_to_pdf(render(advice, knowledge, "html", lang, template_dir, edition, details))
     if fmt not in TEMPLATES and fmt != "docx":
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    from perencana.engine.memo.custom_templates import custom_template, render_custom
+    from perencana.engine.memo.custom_templates import custom_template
 
     custom = custom_template(template_dir, fmt)
     view = memo_view(advice, knowledge, lang, edition, details)
+    return _render_view(advice, knowledge, fmt, lang, view, custom)
+
+
+def _render_view(advice, knowledge, fmt, lang, view, custom):
+    """The memo ``fmt`` from the memo's ``view`` (left as it was given)."""
+    view = dict(view)  # the picture is added to this format's view only
     if fmt == "html" and view["show"]["graph"]:
         from perencana.engine.graph.svg import memo_picture
 
@@ -50,7 +56,12 @@ def render(
         shows_graph = view.get("show", {}).get("graph", True)
         picture = memo_picture(advice, knowledge, lang) if shows_graph else ""
         return render_docx(view, custom, picture)
-    text = render_custom(custom, view) if custom else render_template(TEMPLATES[fmt], view)
+    if custom:
+        from perencana.engine.memo.custom_templates import render_custom
+
+        text = render_custom(custom, view)
+    else:
+        text = render_template(TEMPLATES[fmt], view)
     if fmt == "text":
         text = "\n".join(line.rstrip() for line in text.split("\n"))
     return text
@@ -76,3 +87,25 @@ def render_advice(
         edition=edition,
         details=details,
     )
+
+
+def render_advice_as(advice, formats, lang="en", edition=DEFAULT_EDITION):
+    """The memos of ``advice`` in each of ``formats`` (shipped templates, text
+    formats), as a tuple in that order: what ``render_advice`` gives for each, with
+    the memo's view made once for all (a batch's Markdown memo and its HTML twin)."""
+    from perencana.knowledge import load_knowledge
+
+    check_edition(edition)
+    knowledge = load_knowledge()
+    view = None
+    texts = []
+    for fmt in formats:
+        if fmt == "json":
+            texts.append(advice_json_text(advice))
+            continue
+        if fmt not in TEMPLATES:
+            raise ValueError(f"fmt must be one of {', '.join(TEMPLATES)} or json, not {fmt!r}")
+        if view is None:
+            view = memo_view(advice, knowledge, lang, edition)
+        texts.append(_render_view(advice, knowledge, fmt, lang, view, None))
+    return tuple(texts)
