@@ -240,6 +240,8 @@ def test_answers_that_replace_a_fact_a_rule_used_find_what_a_run_per_answer_find
         case = normalize_case(raw)
         advice = advisor.infer(case)
         memory = sorted(map(repr, map(content_key, engine.memory())))
+        for fact in engine.memory():
+            assert content_key(fact) == (type(fact), frozenset(fact.as_dict().items()))
         before = len(taken_out)
         found = advisor.unknowns_that_matter(case, advice)
         if len(taken_out) == before:

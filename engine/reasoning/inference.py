@@ -140,7 +140,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
             if not newly:
                 break
             gone |= newly
-        taken = [fact for fact in self.facts.values() if content_key(fact) in gone]
+        taken = [fact for fact in self.facts.values() if key(fact) in gone]
         state = (
             len(self.trace),
             len(self.firings),
@@ -150,7 +150,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         )
         for fact in reversed(taken):
             self.retract(fact)
-        self.kept = {k: fact for k, fact in self.kept.items() if content_key(fact) not in gone}
+        self.kept = {k: fact for k, fact in self.kept.items() if key(fact) not in gone}
         first_new = self.next_fact_id()
         self.run()
         return (*state, first_new)
@@ -227,8 +227,14 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
 
 
 def content_key(fact):
-    """A fact's kind and contents, without the id working memory gave it."""
-    return type(fact), frozenset(fact.as_dict().items())
+    """A fact's kind and contents, without the id working memory gave it: what
+    ``(type(fact), frozenset(fact.as_dict().items()))`` is for facts of plain values
+    (the only ones perencana makes), without the copy."""
+    return type(fact), frozenset(
+        (key, value)
+        for key, value in fact.items()
+        if not (type(key) is str and key.startswith("__") and key.endswith("__"))
+    )
 
 
 def _refs(items):
