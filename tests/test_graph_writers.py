@@ -404,3 +404,23 @@ def test_translated_labels_may_be_changed_without_changing_the_next_ones():
     again = translate(memo, "en")
     assert "changed" not in again and "changed" not in again[group]
     assert translate(memo, "id") != again
+
+
+def test_one_or_two_centers_are_added_as_fsum_adds_them():
+    """The placement adds one or two neighbours' centers without fsum: the same
+    float, signed zeros included, so the picture's bytes do not change."""
+    import math
+    import random
+    import struct
+
+    def bits(x):
+        return struct.pack("<d", x)
+
+    chance = random.Random(16)
+    values = [0.0, -0.0, 1e-300, -1e-300, 0.1, 0.2, 1e16, -1e16, 3.0]
+    values += [chance.uniform(-2000, 2000) for _ in range(300)]
+    values += [chance.uniform(-1, 1) * 10 ** chance.randint(-20, 20) for _ in range(300)]
+    for a in values:
+        assert bits(a + 0.0) == bits(math.fsum([a]))
+        for b in values[:60]:
+            assert bits((a + b + 0.0) / 2) == bits(math.fsum([a, b]) / 2)

@@ -239,22 +239,25 @@ def _isotonic(targets, weights, gaps):
 
 def _pooled(targets, weights, offsets):
     """``_isotonic`` with the gaps given as ``offsets`` from the first center (their
-    running sums): adjacent violators pooled into blocks of their weighted mean."""
-    means, block_weights, counts = [], [], []
-    for target, offset, weight in zip(targets, offsets, weights, strict=True):
-        mean, count = target - offset, 1
-        while means and means[-1] > mean:
-            previous, previous_weight = means.pop(), block_weights.pop()
+    running sums): adjacent violators pooled into blocks of their weighted mean,
+    kept on a stack of fixed size."""
+    size = len(targets)
+    means, block_weights, counts = [0.0] * size, [0.0] * size, [0] * size
+    top = -1
+    for index in range(size):
+        mean, weight, count = targets[index] - offsets[index], weights[index], 1
+        while top >= 0 and means[top] > mean:
+            previous_weight = block_weights[top]
             total = previous_weight + weight
-            mean = (previous * previous_weight + mean * weight) / total
+            mean = (means[top] * previous_weight + mean * weight) / total
             weight = total
-            count += counts.pop()
-        means.append(mean)
-        block_weights.append(weight)
-        counts.append(count)
+            count += counts[top]
+            top -= 1
+        top += 1
+        means[top], block_weights[top], counts[top] = mean, weight, count
     solved = []
-    for mean, count in zip(means, counts, strict=True):
-        solved.extend([mean] * count)
+    for block in range(top + 1):
+        solved.extend([means[block]] * counts[block])
     return [z + o for z, o in zip(solved, offsets, strict=True)]
 
 
@@ -289,10 +292,20 @@ def _place(columns, items):
         for members, neighbours, weights, offsets in order:
             if not members:
                 continue
-            targets = [
-                fsum([n.y for n in near]) / len(near) if near else item.y
-                for item, near in zip(members, neighbours, strict=True)
-            ]
+            targets = []
+            for item, near in zip(members, neighbours, strict=True):
+                # The mean of the neighbours' centers. One or two are added as fsum
+                # adds them: a sum of two floats is rounded once either way, and
+                # adding 0.0 makes a negative zero positive, as fsum gives it.
+                count = len(near)
+                if count == 1:
+                    targets.append(near[0].y + 0.0)
+                elif count == 2:
+                    targets.append((near[0].y + near[1].y + 0.0) / 2)
+                elif count:
+                    targets.append(fsum([n.y for n in near]) / count)
+                else:
+                    targets.append(item.y)
             for item, y in zip(members, _pooled(targets, weights, offsets), strict=True):
                 if item.y != y:
                     item.y = y
