@@ -424,3 +424,21 @@ def test_one_or_two_centers_are_added_as_fsum_adds_them():
         assert bits(a + 0.0) == bits(math.fsum([a]))
         for b in values[:60]:
             assert bits((a + b + 0.0) / 2) == bits(math.fsum([a, b]) / 2)
+
+
+def test_the_picture_drops_every_character_xml_cannot_hold_and_only_those():
+    """Over every code point: kept are tab, newline, return, U+0020-U+D7FF,
+    U+E000-U+FFFD and from U+10000 on (XML 1.0's Char)."""
+    from perencana.engine.graph.svg import _clean
+
+    every = "".join(map(chr, range(0x110000)))
+    kept = "".join(
+        char
+        for char in every
+        if char in "\t\n\r"
+        or (" " <= char <= "\ud7ff")
+        or ("\ue000" <= char <= "\ufffd")
+        or char >= "\U00010000"
+    )
+    assert _clean(every) == kept
+    assert _clean(7) == "7"
