@@ -34,6 +34,7 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import update_wrapper
 
 from experta import watchers
 from experta.conditionalelement import AND, EXISTS, FORALL, NOT, OR, TEST
@@ -376,10 +377,22 @@ def prepare_rule_quickly(rule):
     if not _in_normal_form(rule):
         return prepare_rule(rule)
     if not rule:
-        return rule.new_conditions(InitialFact())
+        return _with_conditions(rule, InitialFact())
     if isinstance(rule[0], NOT) or not extract_facts(rule):
-        return rule.new_conditions(InitialFact(), *rule)
-    return rule.new_conditions(*rule)
+        return _with_conditions(rule, InitialFact(), *rule)
+    return _with_conditions(rule, *rule)
+
+
+def _with_conditions(rule, *conditions):
+    """``rule.new_conditions(*conditions)``: a new rule with those conditions and the
+    same salience and function, whose arguments are copied from ``rule`` where
+    experta would read the function's signature again (``inspect.signature``)."""
+    new = rule.__class__(*conditions, salience=rule.salience)
+    if rule._wrapped:
+        new._wrapped = rule._wrapped
+        new._wrapped_args = rule._wrapped_args
+        update_wrapper(new, rule._wrapped)
+    return new
 
 
 def _wire_test(elem, alpha_terminals):
