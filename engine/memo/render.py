@@ -3,7 +3,6 @@ or Word, from the memo's view (``perencana.engine.view.memo``) and the shipped o
 user's templates (``templating``, ``custom_templates``)."""
 
 from perencana.engine.memo.templating import FORMATS, TEMPLATES, render_template
-from perencana.engine.view.advice_json import advice_json_text
 from perencana.engine.view.editions import DEFAULT_EDITION, EDITIONS, check_edition
 from perencana.engine.view.memo import memo_view
 
@@ -26,16 +25,18 @@ def render(
     the shipped one (see ``memo.custom_templates``); ``pdf`` prints the HTML memo."""
     check_edition(edition)
     if fmt == "json":
-        return advice_json_text(advice)
+        return _json_text(advice)
     if fmt == "pdf":
         from perencana.engine.memo.pdf import html_to_pdf
 
         return html_to_pdf(render(advice, knowledge, "html", lang, template_dir, edition, details))
     if fmt not in TEMPLATES and fmt != "docx":
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    from perencana.engine.memo.custom_templates import custom_template
+    custom = None
+    if template_dir is not None:  # the user's templates: their sandbox only then
+        from perencana.engine.memo.custom_templates import custom_template
 
-    custom = custom_template(template_dir, fmt)
+        custom = custom_template(template_dir, fmt)
     view = memo_view(advice, knowledge, lang, edition, details)
     return _render_view(advice, knowledge, fmt, lang, view, custom)
 
@@ -75,7 +76,7 @@ def render_advice(
     if fmt == "json":
         # JSON needs no templates: skip loading the knowledge and the memo view.
         check_edition(edition)
-        return advice_json_text(advice)
+        return _json_text(advice)
     from perencana.knowledge import load_knowledge
 
     return render(
@@ -101,7 +102,7 @@ def render_advice_as(advice, formats, lang="en", edition=DEFAULT_EDITION):
     texts = []
     for fmt in formats:
         if fmt == "json":
-            texts.append(advice_json_text(advice))
+            texts.append(_json_text(advice))
             continue
         if fmt not in TEMPLATES:
             raise ValueError(f"fmt must be one of {', '.join(TEMPLATES)} or json, not {fmt!r}")
@@ -109,3 +110,10 @@ def render_advice_as(advice, formats, lang="en", edition=DEFAULT_EDITION):
             view = memo_view(advice, knowledge, lang, edition)
         texts.append(_render_view(advice, knowledge, fmt, lang, view, None))
     return tuple(texts)
+
+
+def _json_text(advice):
+    """The JSON advice; its writer (and orjson) imported only for it."""
+    from perencana.engine.view.advice_json import advice_json_text
+
+    return advice_json_text(advice)
