@@ -210,3 +210,43 @@ def test_the_search_s_signature_is_the_full_advice_s(advisor):
             for answer in candidate_answers(path, spec, knowledge.thresholds):
                 compared += same(with_answer(case, path, answer))
     assert compared > 500
+
+
+def test_answers_that_replace_a_fact_a_rule_used_find_what_a_run_per_answer_finds():
+    """An answer to a listed item's field replaces the item's fact; the search takes
+    the fact and what only it supported out of the last run's memory (no fresh run)
+    and puts them back afterwards. Over varied generated cases, what it finds is what
+    a fresh run per answer finds, and each case's memory is put back as it was."""
+    from perencana.engine.case.schema import field_specs
+    from perencana.engine.case.validation import normalize_case, validate_case
+    from perencana.engine.reasoning.inference import content_key
+    from tests.generated_cases import varied_case
+
+    advisor = Advisor()
+    engine = advisor.engine
+    taken_out = []
+    retract_supported = engine.retract_supported
+
+    def counted(removed):
+        taken_out.append(removed)
+        return retract_supported(removed)
+
+    engine.retract_supported = counted
+    checked = 0
+    for number in range(100):
+        raw = varied_case(number, field_specs())
+        if validate_case(raw):
+            continue
+        case = normalize_case(raw)
+        advice = advisor.infer(case)
+        memory = sorted(map(repr, map(content_key, engine.memory())))
+        for fact in engine.memory():
+            assert content_key(fact) == (type(fact), frozenset(fact.as_dict().items()))
+        before = len(taken_out)
+        found = advisor.unknowns_that_matter(case, advice)
+        if len(taken_out) == before:
+            continue
+        assert sorted(map(repr, map(content_key, engine.memory()))) == memory
+        assert found == every_answer_tried(advisor, case), number
+        checked += 1
+    assert checked >= 60, checked

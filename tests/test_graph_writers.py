@@ -361,3 +361,84 @@ def test_memo_without_strategies_says_so(advisor, knowledge):
     memo = render(advice, knowledge, "html", "en")
     assert "<svg" not in memo
     assert knowledge.memo["graph"]["none"]["en"] in memo
+
+
+def test_the_layout_counts_crossings_as_every_pair_of_segments_does():
+    """The sweeps keep the order with the fewest crossings: the count (ends seen so
+    far kept sorted) is the pair-by-pair count on random columns."""
+    import itertools
+    import random
+
+    from perencana.engine.graph.layout import _crossings, _Item
+
+    def by_pairs(columns, items):
+        total = 0
+        for index, left in enumerate(columns[:-1]):
+            right = {key: i for i, key in enumerate(columns[index + 1])}
+            segments = [(i, right[b]) for i, a in enumerate(left) for b in items[a].down]
+            for s1 in segments:
+                for s2 in segments:
+                    total += s2[0] > s1[0] and s2[1] < s1[1]
+        return total
+
+    chance = random.Random(16)
+    for _ in range(200):
+        sizes = [chance.randint(1, 7) for _ in range(chance.randint(2, 4))]
+        columns = [[f"{c}-{i}" for i in range(size)] for c, size in enumerate(sizes)]
+        items = {key: _Item(key, c, 10.0) for c, column in enumerate(columns) for key in column}
+        for left, right in itertools.pairwise(columns):
+            for key in left:
+                items[key].down = chance.sample(right, chance.randint(0, len(right)))
+        assert _crossings(columns, items) == by_pairs(columns, items)
+
+
+def test_translated_labels_may_be_changed_without_changing_the_next_ones():
+    from perencana.engine.view.words import translate
+    from perencana.knowledge import load_knowledge
+
+    memo = load_knowledge().memo
+    first = translate(memo, "en")
+    group = next(key for key, value in first.items() if isinstance(value, dict))
+    first[group]["changed"] = "x"
+    first["changed"] = "x"
+    again = translate(memo, "en")
+    assert "changed" not in again and "changed" not in again[group]
+    assert translate(memo, "id") != again
+
+
+def test_one_or_two_centers_are_added_as_fsum_adds_them():
+    """The placement adds one or two neighbours' centers without fsum: the same
+    float, signed zeros included, so the picture's bytes do not change."""
+    import math
+    import random
+    import struct
+
+    def bits(x):
+        return struct.pack("<d", x)
+
+    chance = random.Random(16)
+    values = [0.0, -0.0, 1e-300, -1e-300, 0.1, 0.2, 1e16, -1e16, 3.0]
+    values += [chance.uniform(-2000, 2000) for _ in range(300)]
+    values += [chance.uniform(-1, 1) * 10 ** chance.randint(-20, 20) for _ in range(300)]
+    for a in values:
+        assert bits(a + 0.0) == bits(math.fsum([a]))
+        for b in values[:60]:
+            assert bits((a + b + 0.0) / 2) == bits(math.fsum([a, b]) / 2)
+
+
+def test_the_picture_drops_every_character_xml_cannot_hold_and_only_those():
+    """Over every code point: kept are tab, newline, return, U+0020-U+D7FF,
+    U+E000-U+FFFD and from U+10000 on (XML 1.0's Char)."""
+    from perencana.engine.graph.svg import _clean
+
+    every = "".join(map(chr, range(0x110000)))
+    kept = "".join(
+        char
+        for char in every
+        if char in "\t\n\r"
+        or (" " <= char <= "\ud7ff")
+        or ("\ue000" <= char <= "\ufffd")
+        or char >= "\U00010000"
+    )
+    assert _clean(every) == kept
+    assert _clean(7) == "7"

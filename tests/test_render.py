@@ -463,3 +463,19 @@ def test_each_printed_page_names_the_organization_in_its_footer(advice, hostile_
     assert box, "the organization's name broke out of its CSS string"
     assert "<" not in box.group(1) and "'" not in box.group(1)
     assert "\\3c " in box.group(1)  # '<' written as a CSS escape
+
+
+@pytest.mark.parametrize("edition", ["client", "planner", "trainer"])
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_memos_rendered_together_are_the_memos_rendered_alone(
+    advice, hostile_advice, lang, edition
+):
+    """A batch renders a Markdown memo and its HTML twin from one memo view: each is
+    byte for byte the memo rendered alone."""
+    from perencana.engine.memo.render import render_advice, render_advice_as
+
+    formats = ("md", "html", "text", "json")
+    for one in (advice, hostile_advice):
+        together = render_advice_as(one, formats, lang, edition=edition)
+        alone = tuple(render_advice(one, fmt, lang, edition=edition) for fmt in formats)
+        assert together == alone

@@ -1,7 +1,10 @@
 """The rule catalog: the composed engine holds exactly the rules of the five mixins,
 each named by its concern and citing the source."""
 
+import ast
+import inspect
 import re
+import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -104,3 +107,55 @@ def test_every_rule_is_named_in_the_test_module_of_its_concern():
         text = (TESTS / f"test_rules_{concern}.py").read_text(encoding="utf-8")
         for name in defined_rules(mixin):
             assert len(re.findall(rf"\b{name}\b", text)) >= 2, f"{name}: tests missing"
+
+
+# ------------------------------------------------- the conclusions kept on disk
+
+
+RULE_FILE = """
+class Mixin:
+    @Rule(Fact())
+    def strategy_one(self):
+        self.recommend("education", "structural")
+        self.caveat("education", "slow")
+"""
+
+
+def test_a_rule_files_conclusions_are_read_once_and_then_from_the_cache(tmp_path):
+    """The conclusions read from the cache are the ones the parse found, and an
+    edited file is read afresh (its old cache left behind)."""
+    from perencana.engine.reasoning.rule_catalog import CONCLUSIONS_FORMAT, _file_conclusions
+
+    source = tmp_path / "rules_copy.py"
+    source.write_text(RULE_FILE, encoding="utf-8")
+    parsed = _file_conclusions.__wrapped__(str(source))
+    kept = sorted((tmp_path / "__pycache__").glob(f"rules_copy.conclusions.{CONCLUSIONS_FORMAT}-*"))
+    assert len(kept) == 1
+    assert _file_conclusions.__wrapped__(str(source)) == parsed
+    ((name, conclusions),) = parsed.values()
+    assert name == "strategy_one"
+    assert [(c.kind, c.target, c.strategy, c.cites) for c in conclusions] == [
+        ("recommendation", "education", "", ("structural",)),
+        ("caveat", "slow", "education", ()),
+    ]
+    source.write_text(RULE_FILE.replace('"slow"', '"costly"'), encoding="utf-8")
+    edited = _file_conclusions.__wrapped__(str(source))
+    assert [c.target for c in next(iter(edited.values()))[1]] == ["education", "costly"]
+    assert len(list((tmp_path / "__pycache__").glob("rules_copy.conclusions.*"))) == 1
+
+
+def test_the_shipped_rules_conclusions_are_the_same_from_the_cache_as_parsed():
+    """Each rule's conclusions from the file's table (cached) equal a parse of the
+    rule's own source."""
+    from perencana.engine.reasoning.rule_catalog import _file_conclusions, _node_conclusions
+
+    checked = 0
+    for mixin in RULE_MIXINS:
+        table = _file_conclusions.__wrapped__(inspect.getsourcefile(mixin))
+        for name, rule in defined_rules(mixin).items():
+            code = rule._wrapped.__code__
+            assert table[code.co_firstlineno][0] == name
+            source = textwrap.dedent(inspect.getsource(rule._wrapped))
+            assert table[code.co_firstlineno][1] == _node_conclusions(ast.parse(source)), name
+            checked += 1
+    assert checked >= 90

@@ -24,7 +24,15 @@ from tests.helpers import ROOT
 
 def same_prepared(rule):
     quick, slow = prepare_rule_quickly(rule), prepare_rule(rule)
-    return quick == slow and quick.salience == slow.salience and quick._wrapped is slow._wrapped
+    # The function's arguments and names are copied, not read from its signature.
+    copied = ("_wrapped_args", "_wrapped_self", "__name__", "__qualname__", "__doc__")
+    return (
+        quick == slow
+        and quick.salience == slow.salience
+        and quick._wrapped is slow._wrapped
+        and all(getattr(quick, name) == getattr(slow, name) for name in copied)
+        and quick.__wrapped__ is slow.__wrapped__
+    )
 
 
 def test_every_rule_is_prepared_as_experta_prepares_it():
@@ -142,8 +150,8 @@ def test_the_picture_s_placement_stops_once_nothing_moves(advisor, knowledge, mo
     from perencana.engine.graph.svg import memo_picture
 
     calls, filled = [], []
-    solve, place = placement._isotonic, placement._place
-    monkeypatch.setattr(placement, "_isotonic", lambda *args: calls.append(1) or solve(*args))
+    solve, place = placement._pooled, placement._place
+    monkeypatch.setattr(placement, "_pooled", lambda *args: calls.append(1) or solve(*args))
     monkeypatch.setattr(
         placement,
         "_place",

@@ -552,18 +552,20 @@ def _load_task(source):
 def _advise_task(item):
     """``(True, (memo text, HTML memo or None), summary entry)`` for a case, or
     ``(False, problems, None)``; the HTML memo only where the format has a companion."""
-    from perencana.engine.memo.render import render_advice
+    from perencana.engine.memo.render import render_advice, render_advice_as
 
     case, source, memo, digest = item
     if "error" in _WORKER:
         return False, _WORKER["error"], None
     try:
         advice = _WORKER["advisor"].advise(case)
-        edition = _WORKER["edition"]
-        text = render_advice(advice, _WORKER["fmt"], _WORKER["lang"], edition=edition)
+        edition, fmt, lang = _WORKER["edition"], _WORKER["fmt"], _WORKER["lang"]
         html = None
-        if _WORKER["fmt"] in BROWSER_COMPANION:
-            html = render_advice(advice, "html", _WORKER["lang"], edition=edition)
+        if fmt in BROWSER_COMPANION:
+            # One memo view for the memo and its HTML twin.
+            text, html = render_advice_as(advice, (fmt, "html"), lang, edition=edition)
+        else:
+            text = render_advice(advice, fmt, lang, edition=edition)
     except PerencanaError as error:
         return False, error.messages(), None
     except Exception as error:  # noqa: BLE001 - one case's bug must not stop the batch

@@ -34,14 +34,15 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import update_wrapper
 
 from experta import watchers
-from experta.conditionalelement import AND, NOT, OR
+from experta.conditionalelement import AND, EXISTS, FORALL, NOT, OR, TEST
 from experta.fact import Fact, InitialFact
 from experta.fieldconstraint import ANDFC, NOTFC, ORFC, L
 from experta.matchers import ReteMatcher
 from experta.matchers.rete.abstract import Node
-from experta.matchers.rete.check import FeatureCheck, TypeCheck
+from experta.matchers.rete.check import FeatureCheck, SameContextCheck, TypeCheck, WhereCheck
 from experta.matchers.rete.mixins import AnyChild, ChildNode, NoMemory
 from experta.matchers.rete.nodes import (
     BusNode,
@@ -53,6 +54,7 @@ from experta.matchers.rete.nodes import (
 )
 from experta.matchers.rete.token import Token
 from experta.matchers.rete.utils import extract_facts, prepare_rule
+from experta.rule import Rule
 
 # Fewer children than this are tested one by one: a lookup would not pay.
 MIN_CHILDREN_TO_INDEX = 3
@@ -375,10 +377,125 @@ def prepare_rule_quickly(rule):
     if not _in_normal_form(rule):
         return prepare_rule(rule)
     if not rule:
-        return rule.new_conditions(InitialFact())
+        return _with_conditions(rule, InitialFact())
     if isinstance(rule[0], NOT) or not extract_facts(rule):
-        return rule.new_conditions(InitialFact(), *rule)
-    return rule.new_conditions(*rule)
+        return _with_conditions(rule, InitialFact(), *rule)
+    return _with_conditions(rule, *rule)
+
+
+def _with_conditions(rule, *conditions):
+    """``rule.new_conditions(*conditions)``: a new rule with those conditions and the
+    same salience and function, whose arguments are copied from ``rule`` where
+    experta would read the function's signature again (``inspect.signature``)."""
+    new = rule.__class__(*conditions, salience=rule.salience)
+    if rule._wrapped:
+        new._wrapped = rule._wrapped
+        new._wrapped_args = rule._wrapped_args
+        update_wrapper(new, rule._wrapped)
+    return new
+
+
+def _wire_test(elem, alpha_terminals):
+    return WhereNode(WhereCheck(elem[0]))
+
+
+def _wire_forall(elem, alpha_terminals):
+    leader, followers = elem[0], elem[1:]
+    initial_fact_node = _wire(InitialFact(), alpha_terminals)
+    leader_node = _wire(leader, alpha_terminals)
+    followers_node = _wire(AND(*followers), alpha_terminals)
+    not_node_1 = NotNode(SameContextCheck())
+    not_node_2 = NotNode(SameContextCheck())
+    followers_node.add_child(not_node_1, not_node_1.activate_right)
+    leader_node.add_child(not_node_1, not_node_1.activate_left)
+    not_node_1.add_child(not_node_2, not_node_2.activate_right)
+    initial_fact_node.add_child(not_node_2, not_node_2.activate_left)
+    return not_node_2
+
+
+def _wire_exists(elem, alpha_terminals):
+    condition_node = _wire(elem[0], alpha_terminals)
+    initial_fact_node = _wire(InitialFact(), alpha_terminals)
+    not_node_1 = NotNode(SameContextCheck())
+    not_node_2 = NotNode(SameContextCheck())
+    condition_node.add_child(not_node_1, not_node_1.activate_right)
+    initial_fact_node.add_child(not_node_1, not_node_1.activate_left)
+    initial_fact_node.add_child(not_node_2, not_node_2.activate_left)
+    not_node_1.add_child(not_node_2, not_node_2.activate_right)
+    return not_node_2
+
+
+def _wire_and(elem, alpha_terminals):
+    if len(elem) == 1:
+        if isinstance(elem[0], Fact):
+            return alpha_terminals[elem[0]]
+        return _wire(elem[0], alpha_terminals)
+    current_node = None
+    for f, s in itertools.pairwise(elem):
+        if isinstance(s, TEST):
+            if current_node is None:
+                current_node = _wire(f, alpha_terminals)
+            new_node = _wire(s, alpha_terminals)
+            current_node.add_child(new_node, new_node.activate)
+            current_node = new_node
+        else:
+            node_cls = NotNode if isinstance(s, NOT) else OrdinaryMatchNode
+            if current_node is None:
+                current_node = node_cls(SameContextCheck())
+                left_branch = _wire(f, alpha_terminals)
+                right_branch = _wire(s, alpha_terminals)
+            else:
+                left_branch = current_node
+                right_branch = _wire(s, alpha_terminals)
+                current_node = node_cls(SameContextCheck())
+            left_branch.add_child(current_node, current_node.activate_left)
+            right_branch.add_child(current_node, current_node.activate_right)
+    return current_node
+
+
+def _wire_or(elem, alpha_terminals):
+    raise SyntaxError("You can't use an OR clause inside FORALL or EXISTS")
+
+
+def _wire_fact(elem, alpha_terminals):
+    return alpha_terminals[elem]
+
+
+def _wire_not(elem, alpha_terminals):
+    return alpha_terminals[elem[0]]
+
+
+# experta's ``wire_rule`` dispatches on the element's class with a
+# ``functools.singledispatch`` made anew for every rule, whose first calls work out
+# the classes' method resolution order again each time: about a third of building
+# the network. The same handlers, chosen by the first class in the element's MRO
+# that has one (what singledispatch does for these classes, none of them abstract).
+_WIRING = {
+    TEST: _wire_test,
+    FORALL: _wire_forall,
+    EXISTS: _wire_exists,
+    Rule: _wire_and,
+    AND: _wire_and,
+    OR: _wire_or,
+    Fact: _wire_fact,
+    NOT: _wire_not,
+}
+
+
+def _wire(elem, alpha_terminals):
+    for klass in type(elem).__mro__:
+        handler = _WIRING.get(klass)
+        if handler is not None:
+            return handler(elem, alpha_terminals)
+    raise TypeError(f"Unknown type {type(elem)}")
+
+
+def wire_rule(rule, alpha_terminals, lhs):
+    """experta's ``wire_rule``: the beta network of ``rule`` (its ``lhs``), ending in
+    the rule's conflict-set node."""
+    last_node = _wire(lhs, alpha_terminals)
+    conflict_set_node = ConflictSetNode(rule)
+    last_node.add_child(conflict_set_node, conflict_set_node.activate)
 
 
 class IndexedReteMatcher(ReteMatcher):
@@ -387,6 +504,16 @@ class IndexedReteMatcher(ReteMatcher):
     @staticmethod
     def prepare_ruleset(engine):
         return {prepare_rule_quickly(rule) for rule in engine.get_rules()}
+
+    @staticmethod
+    def build_beta_part(ruleset, alpha_terminals):
+        """experta's, with the wiring above."""
+        for rule in ruleset:
+            if isinstance(rule[0], OR):
+                for subrule in rule[0]:
+                    wire_rule(rule, alpha_terminals, lhs=subrule)
+            else:
+                wire_rule(rule, alpha_terminals, lhs=rule)
 
     def build_network(self):
         super().build_network()

@@ -17,6 +17,7 @@ same graph, same layout.
 """
 
 import math
+from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -177,11 +178,13 @@ def _crossings(columns, items):
         if not segments:
             continue
         right = {key: i for i, key in enumerate(columns[index + 1])}
-        pairs = sorted((a, right[b]) for a, b in segments)
-        for i, (a1, b1) in enumerate(pairs):
-            for a2, b2 in pairs[i + 1 :]:
-                if a2 > a1 and b2 < b1:
-                    total += 1
+        # Two segments cross when one starts lower and ends higher. Sorted by start
+        # (then end), those are the pairs whose ends come out of order: counted with
+        # the ends seen so far kept sorted.
+        seen = []
+        for _, end in sorted((a, right[b]) for a, b in segments):
+            total += len(seen) - bisect_right(seen, end)
+            insort(seen, end)
     return total
 
 
@@ -231,18 +234,30 @@ def _isotonic(targets, weights, gaps):
     offsets = [0.0]
     for gap in gaps:
         offsets.append(offsets[-1] + gap)
-    values = [t - o for t, o in zip(targets, offsets, strict=True)]
-    blocks = []  # [mean, weight, count]
-    for value, weight in zip(values, weights, strict=True):
-        blocks.append([value, weight, 1])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            mean2, weight2, count2 = blocks.pop()
-            mean1, weight1, count1 = blocks.pop()
-            total = weight1 + weight2
-            blocks.append([(mean1 * weight1 + mean2 * weight2) / total, total, count1 + count2])
+    return _pooled(targets, weights, offsets)
+
+
+def _pooled(targets, weights, offsets):
+    """``_isotonic`` with the gaps given as ``offsets`` from the first center (their
+    running sums): adjacent violators pooled into blocks of their weighted mean,
+    kept on a stack of fixed size."""
+    size = len(targets)
+    means, block_weights, counts = [0.0] * size, [0.0] * size, [0] * size
+    top = -1
+    for index in range(size):
+        mean, weight, count = targets[index] - offsets[index], weights[index], 1
+        while top >= 0 and means[top] > mean:
+            previous_weight = block_weights[top]
+            total = previous_weight + weight
+            mean = (means[top] * previous_weight + mean * weight) / total
+            weight = total
+            count += counts[top]
+            top -= 1
+        top += 1
+        means[top], block_weights[top], counts[top] = mean, weight, count
     solved = []
-    for mean, _, count in blocks:
-        solved.extend([mean] * count)
+    for block in range(top + 1):
+        solved.extend([means[block]] * counts[block])
     return [z + o for z, o in zip(solved, offsets, strict=True)]
 
 
@@ -259,27 +274,41 @@ def _place(columns, items):
             if i:
                 y += _gap(items[column[i - 1]], items[key])
             items[key].y = y
+    # What stays the same from round to round, worked out once: each column's items,
+    # their neighbours and weights, and the gaps as offsets from the first center.
+    plans = []
+    for column in columns:
+        members = [items[key] for key in column]
+        neighbours = [[items[n] for n in item.up + item.down] for item in members]
+        weights = [float(len(near)) if near else 0.5 for near in neighbours]
+        offsets = [0.0]
+        for a, b in pairwise(members):
+            offsets.append(offsets[-1] + _gap(a, b))
+        plans.append((members, neighbours, weights, offsets))
+    fsum = math.fsum
     for round_number in range(PLACEMENT_ROUNDS):
-        order = range(len(columns)) if round_number % 2 == 0 else range(len(columns) - 1, -1, -1)
+        order = plans if round_number % 2 == 0 else reversed(plans)
         moved = False
-        for index in order:
-            column = columns[index]
-            if not column:
+        for members, neighbours, weights, offsets in order:
+            if not members:
                 continue
-            targets, weights = [], []
-            for key in column:
-                item = items[key]
-                neighbours = item.up + item.down
-                if neighbours:
-                    targets.append(math.fsum(items[n].y for n in neighbours) / len(neighbours))
-                    weights.append(float(len(neighbours)))
+            targets = []
+            for item, near in zip(members, neighbours, strict=True):
+                # The mean of the neighbours' centers. One or two are added as fsum
+                # adds them: a sum of two floats is rounded once either way, and
+                # adding 0.0 makes a negative zero positive, as fsum gives it.
+                count = len(near)
+                if count == 1:
+                    targets.append(near[0].y + 0.0)
+                elif count == 2:
+                    targets.append((near[0].y + near[1].y + 0.0) / 2)
+                elif count:
+                    targets.append(fsum([n.y for n in near]) / count)
                 else:
                     targets.append(item.y)
-                    weights.append(0.5)
-            gaps = [_gap(items[a], items[b]) for a, b in pairwise(column)]
-            for key, y in zip(column, _isotonic(targets, weights, gaps), strict=True):
-                if items[key].y != y:
-                    items[key].y = y
+            for item, y in zip(members, _pooled(targets, weights, offsets), strict=True):
+                if item.y != y:
+                    item.y = y
                     moved = True
         if not moved:
             # Settled: a round that moved nothing left every column where its

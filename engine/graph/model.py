@@ -269,8 +269,19 @@ def _targets(rule, knowledge):
             yield node_id(kind, key), conclusion
 
 
+# The last knowledge's network: the same for every picture drawn with it.
+_NETWORK = [None, None]
+
+
 def _network(knowledge):
-    """(node ids by kind, edges as {(source, target): [rule ids]}) from the catalog."""
+    """The edges as {(source, target): (rule ids)} from the catalog, worked out once
+    for a knowledge (a batch draws many pictures with one); not to be changed."""
+    if _NETWORK[0] is not knowledge:
+        _NETWORK[:] = [knowledge, _read_network(knowledge)]
+    return _NETWORK[1]
+
+
+def _read_network(knowledge):
     links = {}
     base_evidence = set()
     makers = []  # rules that turn evidence into a cause (cause_present)

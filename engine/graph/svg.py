@@ -13,6 +13,8 @@ rounded, nothing depends on time or hashing. ``viewBox`` with ``width="100%"`` l
 the picture shrink to the page; it never grows past its own size (``max-width``).
 """
 
+import re
+
 from markupsafe import Markup
 
 from perencana.engine.graph.layout import (
@@ -61,16 +63,14 @@ LEGEND_KINDS = ("field", "stage", "cause", "strategy", "decision", "guidance", "
 TITLE_SIZE = 15.0
 
 
+# What XML 1.0 cannot hold: the controls but tab, newline and return, the surrogates,
+# U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _clean(text):
     """``text`` without the characters XML 1.0 cannot hold."""
-    return "".join(
-        char
-        for char in str(text)
-        if char in "\t\n\r"
-        or (" " <= char <= "\ud7ff")
-        or ("\ue000" <= char <= "\ufffd")
-        or char >= "\U00010000"
-    )
+    return _NOT_XML.sub("", str(text))
 
 
 def _escape(value):

@@ -3,11 +3,10 @@ or Word, from the memo's view (``perencana.engine.view.memo``) and the shipped o
 user's templates (``templating``, ``custom_templates``)."""
 
 from perencana.engine.memo.templating import FORMATS, TEMPLATES, render_template
-from perencana.engine.view.advice_json import advice_json_text
 from perencana.engine.view.editions import DEFAULT_EDITION, EDITIONS, check_edition
 from perencana.engine.view.memo import memo_view
 
-__all__ = ["EDITIONS", "FORMATS", "TEMPLATES", "render", "render_advice"]
+__all__ = ["EDITIONS", "FORMATS", "TEMPLATES", "render", "render_advice", "render_advice_as"]
 
 
 def render(
@@ -26,17 +25,25 @@ def render(
     the shipped one (see ``memo.custom_templates``); ``pdf`` prints the HTML memo."""
     check_edition(edition)
     if fmt == "json":
-        return advice_json_text(advice)
+        return _json_text(advice)
     if fmt == "pdf":
         from perencana.engine.memo.pdf import html_to_pdf
 
         return html_to_pdf(render(advice, knowledge, "html", lang, template_dir, edition, details))
     if fmt not in TEMPLATES and fmt != "docx":
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    from perencana.engine.memo.custom_templates import custom_template, render_custom
+    custom = None
+    if template_dir is not None:  # the user's templates: their sandbox only then
+        from perencana.engine.memo.custom_templates import custom_template
 
-    custom = custom_template(template_dir, fmt)
+        custom = custom_template(template_dir, fmt)
     view = memo_view(advice, knowledge, lang, edition, details)
+    return _render_view(advice, knowledge, fmt, lang, view, custom)
+
+
+def _render_view(advice, knowledge, fmt, lang, view, custom):
+    """The memo ``fmt`` from the memo's ``view`` (left as it was given)."""
+    view = dict(view)  # the picture is added to this format's view only
     if fmt == "html" and view["show"]["graph"]:
         from perencana.engine.graph.svg import memo_picture
 
@@ -50,7 +57,12 @@ def render(
         shows_graph = view.get("show", {}).get("graph", True)
         picture = memo_picture(advice, knowledge, lang) if shows_graph else ""
         return render_docx(view, custom, picture)
-    text = render_custom(custom, view) if custom else render_template(TEMPLATES[fmt], view)
+    if custom:
+        from perencana.engine.memo.custom_templates import render_custom
+
+        text = render_custom(custom, view)
+    else:
+        text = render_template(TEMPLATES[fmt], view)
     if fmt == "text":
         text = "\n".join(line.rstrip() for line in text.split("\n"))
     return text
@@ -64,7 +76,7 @@ def render_advice(
     if fmt == "json":
         # JSON needs no templates: skip loading the knowledge and the memo view.
         check_edition(edition)
-        return advice_json_text(advice)
+        return _json_text(advice)
     from perencana.knowledge import load_knowledge
 
     return render(
@@ -76,3 +88,32 @@ def render_advice(
         edition=edition,
         details=details,
     )
+
+
+def render_advice_as(advice, formats, lang="en", edition=DEFAULT_EDITION):
+    """The memos of ``advice`` in each of ``formats`` (shipped templates, text
+    formats), as a tuple in that order: what ``render_advice`` gives for each, with
+    the memo's view made once for all (a batch's Markdown memo and its HTML twin)."""
+    from perencana.knowledge import load_knowledge
+
+    check_edition(edition)
+    knowledge = load_knowledge()
+    view = None
+    texts = []
+    for fmt in formats:
+        if fmt == "json":
+            texts.append(_json_text(advice))
+            continue
+        if fmt not in TEMPLATES:
+            raise ValueError(f"fmt must be one of {', '.join(TEMPLATES)} or json, not {fmt!r}")
+        if view is None:
+            view = memo_view(advice, knowledge, lang, edition)
+        texts.append(_render_view(advice, knowledge, fmt, lang, view, None))
+    return tuple(texts)
+
+
+def _json_text(advice):
+    """The JSON advice; its writer (and orjson) imported only for it."""
+    from perencana.engine.view.advice_json import advice_json_text
+
+    return advice_json_text(advice)

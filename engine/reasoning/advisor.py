@@ -10,7 +10,7 @@ from perencana.engine.case.schema import spec_for
 from perencana.engine.case.vocabulary import CasePath, generic_path
 from perencana.engine.reasoning.advice import UnknownFinding
 from perencana.engine.reasoning.advice_builder import advice_signature, build_advice
-from perencana.engine.reasoning.case_facts import case_facts, contents_holding, fact_contents
+from perencana.engine.reasoning.case_facts import case_facts, contents_holding
 from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.engine.reasoning.unknowns import (
     candidate_answers,
@@ -51,8 +51,9 @@ class Advisor:
         - if it adds facts none of which lets a rule fire against the memory the
           run left, and replaces none that a rule used, it changes nothing;
         - one that only adds facts is run on from that memory;
-        - one that replaces a fact is run on from a run without that fact, made
-          once for all the answers that replace it;
+        - one that replaces a fact is run on from the memory without that fact and
+          the conclusions only it supported (``retract_supported``: no fresh run),
+          made once for all the answers that replace it and then put back;
         - the rules treat listed items by what they say, not by their name or place
           (``tests/test_advisor.py`` checks the rules' patterns), so an answer to an
           item's field changes the advice just when the same answer to the same field
@@ -94,17 +95,15 @@ class Advisor:
                     memory = self.engine.infer_added(added, only_if_fires=True)
                     if memory is not None and self._signature_of(changed, memory) != signature:
                         changing.add((path, answer))
-        # Last, as each of these runs leaves the engine's memory changed.
+        # Last, as each of these takes facts out of the engine's memory for a while.
         for removed, trials in replacing.items():
-            kept = [
-                kind(**contents)
-                for kind, contents in fact_contents(case, thresholds)
-                if _key(kind, contents) not in removed
-            ]
-            self.engine.infer(kept)
+            # The run without the facts an answer replaces: the last run's memory
+            # without them and what only they supported, then run on.
+            state = self.engine.retract_supported(removed)
             for path, answer, changed, added in trials:
                 if self._signature_with(changed, added) != signature:
                     changing.add((path, answer))
+            self.engine.put_back(state)
         found = {}
         for path, answer, decided_by in tried:
             if decided_by in changing:

@@ -35,6 +35,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         self.trace = []
         self.used_fact_ids = set()
         self.kept = {}
+        self.firings = []  # per firing: (the facts it matched, the facts it concluded)
 
     def reset(self, **kwargs):
         super().reset(**kwargs)
@@ -42,6 +43,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         self.trace = []
         self.used_fact_ids = set()
         self.kept = {}
+        self.firings = []
 
     def infer(self, facts):
         """Run the rules on ``facts``; return the facts in working memory afterwards
@@ -83,6 +85,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
             return None
         first_new = self.next_fact_id()
         trace_length, used, kept = len(self.trace), set(self.used_fact_ids), dict(self.kept)
+        firings = len(self.firings)
         self.declare(*facts)
         memory = None
         if self.agenda.activations or not only_if_fires:
@@ -91,12 +94,82 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
             self.retract(fact_id)
         del self.trace[trace_length:]
+        del self.firings[firings:]
         self.used_fact_ids, self.kept = used, kept
         return memory
+
+    def retract_supported(self, removed):
+        """Take out of the last run's working memory the facts whose contents are in
+        ``removed`` (``content_key``) and every conclusion that only they supported,
+        and run on: for monotonic rules, the memory a fresh run without those facts
+        would leave (in another order), at the cost of the part that depended on
+        them. Give what this returns to ``put_back`` to have the last run's memory
+        again.
+
+        A firing is lost when a fact it matched is gone; a conclusion is gone when
+        every firing that concluded it is lost. Running on fires what the facts gone
+        had held back: the one negated pattern (a cause not yet concluded) guards
+        the conclusion of its own rule, which another firing may now make.
+        """
+        keys = {}
+
+        def key(fact):
+            found = keys.get(id(fact))
+            if found is None:
+                found = keys[id(fact)] = content_key(fact)
+            return found
+
+        firings = [
+            ({key(f) for f in matched}, {key(f) for f in concluded})
+            for matched, concluded in self.firings
+        ]
+        gone = set(removed)
+        lost = [False] * len(firings)
+        while True:
+            for number, (matched, _) in enumerate(firings):
+                if not lost[number] and not gone.isdisjoint(matched):
+                    lost[number] = True
+            still = set()
+            for number, (_, concluded) in enumerate(firings):
+                if not lost[number]:
+                    still |= concluded
+            newly = set()
+            for number, (_, concluded) in enumerate(firings):
+                if lost[number]:
+                    newly |= concluded - still - gone
+            if not newly:
+                break
+            gone |= newly
+        taken = [fact for fact in self.facts.values() if key(fact) in gone]
+        state = (
+            len(self.trace),
+            len(self.firings),
+            set(self.used_fact_ids),
+            dict(self.kept),
+            taken,
+        )
+        for fact in reversed(taken):
+            self.retract(fact)
+        self.kept = {k: fact for k, fact in self.kept.items() if key(fact) not in gone}
+        first_new = self.next_fact_id()
+        self.run()
+        return (*state, first_new)
+
+    def put_back(self, state):
+        """The working memory as it was before ``retract_supported`` gave ``state``."""
+        trace_length, firings, used, kept, taken, first_new = state
+        for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
+            self.retract(fact_id)
+        self.declare(*taken)
+        self.run()
+        del self.trace[trace_length:]
+        del self.firings[firings:]
+        self.used_fact_ids, self.kept = used, kept
 
     def _record_firing(self, activation):
         matched = sorted(activation.facts, key=lambda fact: fact["__factid__"])
         self.used_fact_ids.update(fact["__factid__"] for fact in matched)
+        self.firings.append((matched, []))
         self.trace.append(
             TraceStep(
                 rule=activation.rule.__name__,
@@ -119,6 +192,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
             # An undeclared fact holds only its contents, already frozen (hashable).
             self.kept.setdefault((type(fact), frozenset(fact.items())), fact)
         self.trace[-1].concluded.append(fact.ref())
+        self.firings[-1][1].append(fact)
 
     def _current_rule(self):
         return self.trace[-1].rule
@@ -150,6 +224,17 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
 
     def guide(self, guidance, *because):
         self.conclude(Guidance(id=guidance, because=_refs(because), rule=self._current_rule()))
+
+
+def content_key(fact):
+    """A fact's kind and contents, without the id working memory gave it: what
+    ``(type(fact), frozenset(fact.as_dict().items()))`` is for facts of plain values
+    (the only ones perencana makes), without the copy."""
+    return type(fact), frozenset(
+        (key, value)
+        for key, value in fact.items()
+        if not (type(key) is str and key.startswith("__") and key.endswith("__"))
+    )
 
 
 def _refs(items):

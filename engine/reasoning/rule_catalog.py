@@ -8,11 +8,17 @@ so nothing about a rule is written twice.
 """
 
 import ast
+import contextlib
 import inspect
+import marshal
+import os
 import re
+import sys
 import textwrap
+import zlib
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from pathlib import Path
 
 from experta import NOT, L, W
 
@@ -127,35 +133,82 @@ def _literal(node):
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+# Bump when what _file_conclusions keeps changes shape.
+CONCLUSIONS_FORMAT = 1
+
+
 @cache
-def _function_nodes(filename):
-    """The function definitions of the module in ``filename`` by the line they start
-    on (their first decorator's, as a code object counts it): one parse of each file
-    of rules, where reading every rule's source alone would tokenize it in Python."""
-    with open(filename, encoding="utf-8") as handle:
-        tree = ast.parse(handle.read())
-    nodes = {}
-    for node in ast.walk(tree):
+def _file_conclusions(filename):
+    """{the line each function of the module in ``filename`` starts on (its first
+    decorator's, as a code object counts it): (its name, its conclusions)}.
+
+    Reading them takes one parse of the file and a walk of every rule's body, most
+    of the time a picture takes in a fresh process; so the table is kept in
+    ``__pycache__`` beside the file, as Python keeps compiled modules, named by a
+    digest of the file's bytes so that an edited file is read afresh. A cache that
+    cannot be read or written (a read-only install) is passed over."""
+    path = Path(filename)
+    source = path.read_bytes()
+    tag = f"{CONCLUSIONS_FORMAT}-{sys.version_info[0]}{sys.version_info[1]}"
+    digest = f"{zlib.crc32(source):08x}{len(source):x}"
+    cache_file = path.parent / "__pycache__" / f"{path.stem}.conclusions.{tag}.{digest}.marshal"
+    try:
+        kept = marshal.loads(cache_file.read_bytes())
+        return {
+            line: (name, tuple(Conclusion(*fields) for fields in found))
+            for line, (name, found) in kept.items()
+        }
+    except Exception:  # noqa: BLE001, S110 (no usable cache: read the file)
+        pass
+    table = {}
+    for node in ast.walk(ast.parse(source.decode("utf-8"))):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            nodes.setdefault(first, node)
-    return nodes
+            if first not in table:
+                table[first] = (node.name, _node_conclusions(node))
+    _write_conclusions(cache_file, path.stem, table)
+    return table
 
 
-def _function_node(function):
-    code = function.__code__
+def _write_conclusions(cache_file, stem, table):
+    """Write the cache whole or not at all, and remove the file's older ones."""
+    import tempfile  # only when the cache is written: not on a command's short path
+
+    kept = {
+        line: (name, tuple((c.kind, c.target, c.strategy, c.strength, c.cites) for c in found))
+        for line, (name, found) in table.items()
+    }
+    temporary = None
     try:
-        node = _function_nodes(code.co_filename).get(code.co_firstlineno)
-    except (OSError, SyntaxError, ValueError):
-        node = None
-    if node is None or node.name != function.__name__:  # pragma: no cover - no source file
-        node = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    return node
+        cache_file.parent.mkdir(exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(marshal.dumps(kept))
+        os.replace(temporary, cache_file)
+        temporary = None
+        for old in cache_file.parent.glob(f"{stem}.conclusions.*.marshal"):
+            if old != cache_file:
+                old.unlink(missing_ok=True)
+    except (OSError, ValueError):
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def _conclusions(function):
+    code = function.__code__
+    try:
+        name, found = _file_conclusions(code.co_filename).get(code.co_firstlineno, ("", ()))
+    except (OSError, SyntaxError, ValueError):
+        name = ""
+    if name != function.__name__:  # pragma: no cover - no source file
+        return _node_conclusions(ast.parse(textwrap.dedent(inspect.getsource(function))))
+    return found
+
+
+def _node_conclusions(function_node):
     found = []
-    for node in ast.walk(_function_node(function)):
+    for node in ast.walk(function_node):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         if not (isinstance(node.func.value, ast.Name) and node.func.value.id == "self"):

@@ -62,8 +62,25 @@ def in_language(text, lang):
     return "" if text is None else str(text)
 
 
+# {(id of a memo table, lang): (the table, its translation)}: a memo is translated once
+# per language, as every memo and picture asks for the same one.
+_TRANSLATED = {}
+
+
 def translate(memo, lang):
-    """memo.yaml in one language, keeping its one level of groups."""
+    """memo.yaml in one language, keeping its one level of groups (a copy of both
+    levels, which the caller may change)."""
+    kept = _TRANSLATED.get((id(memo), lang))
+    if kept is None or kept[0] is not memo:
+        if len(_TRANSLATED) > 8:
+            _TRANSLATED.clear()
+        kept = _TRANSLATED[(id(memo), lang)] = (memo, _translated(memo, lang))
+    return {
+        key: dict(value) if isinstance(value, dict) else value for key, value in kept[1].items()
+    }
+
+
+def _translated(memo, lang):
     out = {}
     for key, value in memo.items():
         if isinstance(value, dict) and not set(value) <= set(LANGUAGES):
