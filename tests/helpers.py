@@ -99,3 +99,39 @@ def invoke(*args, stdin=None, env=None, cwd=None, color=False):
         _text(result.stdout_bytes),
         _text(result.stderr_bytes),
     )
+
+
+def _one_white_pixel_png():
+    """A valid PNG of one white pixel (what a picture program's output looks like to
+    python-docx), made here without any drawing program."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 1 x 1, 8-bit RGB
+    pixels = zlib.compress(b"\x00\xff\xff\xff")  # one row: no filter, white
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@contextlib.contextmanager
+def picture_without_a_browser():
+    """While the block runs, the Word memo's reasoning picture is a one-pixel PNG
+    instead of the one ``rsvg-convert`` or headless Chromium draws (a browser start per
+    picture, the costliest part of a Word memo). For tests of what a Word memo says,
+    not of its picture: the memo keeps its picture, its size and its place, only the
+    pixels differ. ``tests/test_docx.py`` and the page and print tests draw the real
+    one."""
+    from perencana.engine.memo import picture
+
+    drawn = picture.svg_to_png
+    png = _one_white_pixel_png()
+    picture.svg_to_png = lambda svg: png if picture.svg_size(svg) else None
+    try:
+        yield
+    finally:
+        picture.svg_to_png = drawn

@@ -20,7 +20,7 @@ from perencana.engine.reasoning.advisor import Advisor
 from perencana.engine.view.advice_json import advice_json
 from perencana.knowledge import load_knowledge
 from tests.helpers import EXAMPLE_CASES, EXAMPLES, PERENCANA, invoke, run_perencana
-from tests.test_interview import answer_line, run_scripted
+from tests.test_interview import answer_line, run_scripted, walk_example
 
 YOUNG = EXAMPLES / "young-community-group.yaml"
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"
@@ -45,9 +45,9 @@ def advised_json(case):
 
 
 @pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda p: p.stem)
-def test_a_piped_interview_writes_the_case_and_prints_the_advice(tmp_path, path):
+def test_a_piped_interview_writes_the_case_and_prints_the_advice(tmp_path, advisor, path):
     case = read_case(path)
-    run = run_scripted(case)
+    run = walk_example(path, advisor).run
     target = tmp_path / "case.yaml"
     result = invoke(
         "interview", "-o", target, "--format", "json", stdin=lines(run.lines), cwd=tmp_path
@@ -72,9 +72,9 @@ def test_a_piped_interview_writes_the_case_and_prints_the_advice(tmp_path, path)
     assert result.stderr.splitlines()[-1] == f"Case written to {target}."
 
 
-def test_the_memo_is_markdown_by_default_and_goes_to_standard_output(tmp_path):
+def test_the_memo_is_markdown_by_default_and_goes_to_standard_output(tmp_path, advisor):
     # A real process: the answers come through a real pipe on standard input.
-    run = run_scripted(read_case(YOUNG))
+    run = walk_example(YOUNG, advisor).run
     result = run_perencana("interview", stdin=lines(run.lines), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# ")
@@ -83,9 +83,9 @@ def test_the_memo_is_markdown_by_default_and_goes_to_standard_output(tmp_path):
     assert (tmp_path / "case.yaml").is_file()  # the default name, in the current folder
 
 
-def test_help_why_unknown_back_and_a_wrong_answer_in_piped_input(tmp_path):
+def test_help_why_unknown_back_and_a_wrong_answer_in_piped_input(tmp_path, advisor):
     case = read_case(YOUNG)
-    run = run_scripted(case)
+    run = walk_example(YOUNG, advisor).run
     script = list(run.lines)
     paths = [q.path for q in run.questions]
     # at the type question: ?, a wrong answer, why; then back from the sector question
@@ -108,9 +108,9 @@ def test_help_why_unknown_back_and_a_wrong_answer_in_piped_input(tmp_path):
     assert data["organization"]["type"] == "community"
 
 
-def test_the_end_of_input_keeps_the_answers_and_resume_finishes(tmp_path):
+def test_the_end_of_input_keeps_the_answers_and_resume_finishes(tmp_path, advisor):
     case = read_case(OLD_OFFICE)
-    run = run_scripted(case)
+    run = walk_example(OLD_OFFICE, advisor).run
     target = tmp_path / "office.yaml"
     first = invoke("interview", "-o", target, stdin=lines(run.lines[:17]), cwd=tmp_path)
     assert first.returncode == 1
@@ -137,10 +137,10 @@ def test_the_end_of_input_keeps_the_answers_and_resume_finishes(tmp_path):
     assert second.stderr.splitlines()[0].startswith("18. ")  # numbering goes on
 
 
-def test_an_existing_file_is_never_overwritten_unasked(tmp_path):
+def test_an_existing_file_is_never_overwritten_unasked(tmp_path, advisor):
     target = tmp_path / "case.yaml"
     target.write_text("mine\n", encoding="utf-8")
-    run = run_scripted(read_case(YOUNG))
+    run = walk_example(YOUNG, advisor).run
     refused = invoke("interview", stdin=lines(run.lines), cwd=tmp_path)
     assert refused.returncode == 1
     assert "case.yaml: already exists; use --force" in refused.stderr
@@ -429,8 +429,8 @@ def test_input_that_is_not_utf8_does_not_crash(tmp_path):
     assert "Yayasan" in written(tmp_path / "case.yaml")[0]["organization"]["name"]
 
 
-def test_the_interview_prints_the_memo_in_the_edition_asked(tmp_path):
-    run = run_scripted(read_case(OLD_OFFICE))
+def test_the_interview_prints_the_memo_in_the_edition_asked(tmp_path, advisor):
+    run = walk_example(OLD_OFFICE, advisor).run
     target = tmp_path / "case.yaml"
     result = invoke(
         "interview", "-o", target, "--edition", "client", stdin=lines(run.lines), cwd=tmp_path

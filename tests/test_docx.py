@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from perencana.cli import main
 from perencana.engine.errors import OutputError, TemplateError
 from perencana.knowledge import load_knowledge
-from tests.helpers import EXAMPLES, ROOT
+from tests.helpers import EXAMPLES, ROOT, picture_without_a_browser
 
 docx = pytest.importorskip("docx")
 pytest.importorskip("docxtpl")
@@ -34,6 +34,25 @@ def write_docx(tmp_path, case, *options):
 
 def advice_json(case):
     return json.loads(invoke("advise", case, "--format", "json").output)
+
+
+# The tests of the picture itself draw it (rsvg-convert or a headless browser, a
+# second or so each); the others read the document's words, tables and styles, with
+# a stand-in picture in its place.
+DRAWN = {
+    "test_the_reasoning_graph_is_a_picture_or_the_memo_says_why_not",
+    "test_without_a_program_to_draw_it_the_picture_is_left_out_with_a_note",
+    "test_the_same_case_gives_the_same_word_bytes_at_any_time",
+}
+
+
+@pytest.fixture(autouse=True)
+def _picture_drawn_only_where_it_is_checked(request):
+    if request.node.originalname in DRAWN:
+        yield
+        return
+    with picture_without_a_browser():
+        yield
 
 
 @pytest.fixture(scope="module")

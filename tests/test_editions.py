@@ -19,13 +19,23 @@ import pytest
 from perencana.engine import api
 from perencana.engine.view.editions import EDITIONS
 from perencana.knowledge import load_knowledge
-from tests.helpers import EXAMPLE_CASES, EXAMPLES, invoke
+from tests.helpers import EXAMPLE_CASES, EXAMPLES, invoke, picture_without_a_browser
 
 FORMATS = ("md", "html", "text", "docx")
 LANGS = ("en", "id")
 # A case path as a memo would print it: organization.type, stakeholders[0].impact.
 FIELD_PATH = re.compile(r"\b[a-z_]+(?:\[\d+\])?\.[a-z_]+\b")
 ITEM_PATH = re.compile(r"\b(?:stakeholders|programs|partners)\[\d+\]")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_browser_for_the_pictures():
+    """These tests read what the Word memos say, in every edition, format, language
+    and example: the reasoning picture is a stand-in PNG here (``tests/test_docx.py``
+    checks the drawn one), as a browser start per Word memo would cost more than all
+    the rest of this file."""
+    with picture_without_a_browser():
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -86,9 +86,16 @@ def test_add_to_wheel_adds_the_file_and_its_record_line(setup_module_, tmp_path)
 
 
 def _fresh_venv(tmp_path):
+    """A fresh venv without pip of its own: the test's pip installs into it
+    (``pip --python``), the same files as its own pip would, without the seconds
+    ``ensurepip`` takes to install pip into every venv."""
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
+    venv.create(env_dir, with_pip=False)
     return env_dir
+
+
+def _pip_for(env_dir):
+    return [sys.executable, "-m", "pip", "--python", env_dir / "bin" / "python"]
 
 
 def _site_packages(env_dir):
@@ -104,15 +111,7 @@ def _site_packages(env_dir):
 
 def _pip(env_dir, *args):
     result = subprocess.run(
-        [
-            env_dir / "bin" / "python",
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            *args,
-        ],
+        [*_pip_for(env_dir), "install", "-q", "--disable-pip-version-check", *args],
         capture_output=True,
         text=True,
     )
@@ -225,7 +224,7 @@ def test_an_editable_install_in_a_fresh_venv_lets_experta_import_first(tmp_path)
     assert _assert_experta_imports_first(tmp_path, env_dir) == str(source / "__init__.py")
     # pip uninstalls the .pth with the rest (it is in the editable wheel's RECORD)
     result = subprocess.run(
-        [env_dir / "bin" / "python", "-m", "pip", "uninstall", "-y", "-q", "perencana"],
+        [*_pip_for(env_dir), "uninstall", "-y", "-q", "perencana"],
         capture_output=True,
         text=True,
     )

@@ -2,8 +2,12 @@
 
 ``run_scripted`` answers an interview with the facts of a case, as a planner who knows
 the case would; the command-line tests use it to script the same answers.
+``walk_example`` does it once per test process for an example (the interview runs an
+inference per answer, so a whole interview costs about half a second), with what the
+order tests check along the way.
 """
 
+import functools
 from dataclasses import dataclass
 
 import pytest
@@ -58,6 +62,42 @@ def run_scripted(case, lang="en"):
     return ScriptedRun(interview, lines, questions)
 
 
+@dataclass(frozen=True)
+class ExampleWalk:
+    """An example's interview answered with its own facts, and along the way:
+    ``headlines``, after each answer, the causes with their strengths and the first
+    three strategies of the provisional advice; ``guidance_too_early``, the questions
+    that only add guidance but were asked while another open question could still move
+    the headline (none is right)."""
+
+    run: ScriptedRun
+    headlines: tuple
+    guidance_too_early: tuple
+
+
+@functools.cache
+def walk_example(path, advisor):
+    """``run_scripted`` on the example case at ``path``, once per test process: the
+    same interview, answer for answer. Its run is shared by the tests that read it, so
+    they must not change it (its lines and questions are tuples)."""
+    case = read_case(path)
+    interview = Interview()
+    lines, questions, headlines, too_early = [], [], [], []
+    while (question := interview.next_question()) is not None:
+        if question.path in GUIDANCE_ONLY:
+            relevance = interview.relevance()
+            if any(relevance.headline_moves(q.path) for q in interview.open_questions(relevance)):
+                too_early.append(question.path)
+        line = answer_line(interview, question, case)
+        reply = interview.handle(question, line)
+        assert reply.ok, (question.path, line, reply.message)
+        lines.append(line)
+        questions.append(question)
+        headlines.append(_headline(advisor, interview))
+    run = ScriptedRun(interview, tuple(lines), tuple(questions))
+    return ExampleWalk(run, tuple(headlines), tuple(too_early))
+
+
 def case_field_count(case):
     """How many fields ``case`` has: every field outside the lists, and every field of
     each item listed."""
@@ -102,7 +142,7 @@ def _any_answer(question):
 @pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda p: p.stem)
 def test_an_example_answered_with_its_facts_gives_its_advice_skipping_what_cannot(advisor, path):
     case = read_case(path)
-    run = run_scripted(case)
+    run = walk_example(path, advisor).run
     field_questions = [q for q in run.questions if not q.is_add]
     # fewer questions than fields whenever a question cannot change the advice
     assert len(field_questions) <= case_field_count(case)
@@ -116,8 +156,8 @@ DESCRIPTION_ONLY = ("organization.type", "organization.sector", "organization.mi
 
 
 @pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda p: p.stem)
-def test_the_decisive_questions_come_before_the_description_only_ones(path):
-    run = run_scripted(read_case(path))
+def test_the_decisive_questions_come_before_the_description_only_ones(advisor, path):
+    run = walk_example(path, advisor).run
     asked = [q.path for q in run.questions]
     assert asked[:2] == ["organization.name", "change.summary"]  # what the memo is about
     assert asked[-3:] == list(DESCRIPTION_ONLY)
@@ -138,12 +178,7 @@ def test_the_causes_and_first_strategies_settle_early(advisor, path):
     stop changing well before the end: after at most 22 questions of 48 to 63 (in the
     case file's order it took up to 32; weighed by the conclusions each answer can
     reach, up to 28; see the issue 14 reports)."""
-    case = read_case(path)
-    interview = Interview()
-    headlines = []
-    while (question := interview.next_question()) is not None:
-        assert interview.handle(question, answer_line(interview, question, case)).ok
-        headlines.append(_headline(advisor, interview))
+    headlines = walk_example(path, advisor).headlines
     settled = len(headlines)
     while settled > 1 and headlines[settled - 2] == headlines[-1]:
         settled -= 1
@@ -182,19 +217,12 @@ def test_an_answer_that_can_only_repeat_what_is_known_weighs_nothing():
 
 
 @pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda p: p.stem)
-def test_questions_that_only_add_guidance_wait_for_those_that_move_the_headline(path):
+def test_questions_that_only_add_guidance_wait_for_those_that_move_the_headline(advisor, path):
     """The planner's role, background and skills and the other agencies only add
     guidance: each comes after every question that, at that moment, could still add a
     cause, make one stronger or bring a strategy among the first three."""
-    case = read_case(path)
-    interview = Interview()
-    while (question := interview.next_question()) is not None:
-        relevance = interview.relevance()
-        if question.path in GUIDANCE_ONLY:
-            assert not any(
-                relevance.headline_moves(q.path) for q in interview.open_questions(relevance)
-            ), question.path
-        assert interview.handle(question, answer_line(interview, question, case)).ok
+    walk = walk_example(path, advisor)
+    assert walk.guidance_too_early == ()
 
 
 GUIDANCE_ONLY = (
@@ -235,7 +263,7 @@ def test_why_at_a_description_only_question_says_it_only_describes(interview):
 
 
 def test_skipped_questions_are_named(advisor):
-    run = run_scripted(read_case(EXAMPLES / "program-review.yaml"))
+    run = walk_example(EXAMPLES / "program-review.yaml", advisor).run
     skipped = run.interview.skipped()
     assert "staff.field_experience" in skipped  # no new skills: education cannot come
     assert "partners.peer_stronger" in skipped  # no peer agency
@@ -467,8 +495,7 @@ def test_help_and_why_in_indonesian():
 
 
 def test_a_partial_case_is_resumed_where_it_stopped(advisor):
-    case = read_case(OLD_OFFICE)
-    full = run_scripted(case)
+    full = walk_example(OLD_OFFICE, advisor).run
     stop = 20
     partial = Interview()
     for line in full.lines[:stop]:

@@ -37,7 +37,7 @@ from perencana.engine.case.vocabulary import CasePath
 from perencana.engine.errors import CaseError
 from perencana.engine.memo.render import render
 from perencana.engine.reasoning.advisor import Advisor
-from tests.helpers import invoke
+from tests.helpers import invoke, picture_without_a_browser
 
 settings.register_profile(
     "perencana-properties",
@@ -218,6 +218,15 @@ def broken_cases(draw):
 
 
 # ------------------------------------------------------------------------ helpers
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_browser_for_the_pictures():
+    """The Word memo of each generated case gets a stand-in picture (a browser start
+    per case would double this file's time); ``tests/test_docx.py`` checks the drawn
+    one."""
+    with picture_without_a_browser():
+        yield
 
 
 @pytest.fixture(scope="module")
