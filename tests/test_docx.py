@@ -461,3 +461,29 @@ def test_without_a_program_to_draw_it_the_picture_is_left_out_with_a_note(
     assert len(document.inline_shapes) == 0
     texts = [" ".join(p.text.split()) for p in document.paragraphs]
     assert " ".join(memo_labels["graph"]["no_picture"]["id"].split()) in texts
+
+
+def test_word_memos_rendered_one_after_another_are_each_the_memo_rendered_alone(tmp_path):
+    # A batch renders Word memos one after another in one process, and the compiled
+    # Word template is kept between them: each memo must still be exactly the memo
+    # its own case gives alone, with nothing kept.
+    from perencana.engine import api
+    from perencana.engine.memo.custom_templates import sandboxed_environment
+
+    cases = [EXAMPLES / "old-government-office.yaml", EXAMPLES / "program-review.yaml"]
+    together = []
+    for case in cases * 2:
+        advice = api.advise(api.read_case(str(case)))
+        together.append(api.render_advice(advice, "docx", "id", edition="client"))
+    assert together[0] == together[2] and together[1] == together[3]
+    assert together[0] != together[1]
+    kept = sandboxed_environment(None, True).__dict__
+    assert 0 < len(kept["_compiled"]) <= 16
+    alone = []
+    for case in cases:
+        kept.pop("_compiled", None)
+        out = tmp_path / f"{case.stem}.docx"
+        result = invoke("advise", str(case), "--lang", "id", "--edition", "client", "-o", str(out))
+        assert result.exit_code == 0, result.output
+        alone.append(out.read_bytes())
+    assert together[:2] == alone
