@@ -144,7 +144,7 @@ class Relevance:
 
     def _fixpoint(self):
         possible = {kind: set() for kind, _ in CONCLUDED_FACTS.values()}
-        fired, order = set(), []
+        fired = set()
         changed = True
         while changed:
             changed = False
@@ -153,13 +153,12 @@ class Relevance:
                     continue
                 if all(self._may_hold(condition, possible) for condition in rule.conditions):
                     fired.add(rule.id)
-                    order.append(rule)
                     changed = True
                     for conclusion in rule.conclusions:
                         targets = self._targets(rule, conclusion, possible)
                         possible.setdefault(conclusion.kind, set()).update(targets)
-        order.sort(key=lambda rule: self.catalog.index(rule))
-        return tuple(order), possible
+        # In the catalog's order (ids are unique: no rule compared field by field).
+        return tuple(rule for rule in self.catalog if rule.id in fired), possible
 
     def _certain_fixpoint(self):
         """The conclusions the answers so far already give, whatever the open answers:
@@ -316,11 +315,19 @@ class Relevance:
             return tuple(r for r in self.may_fire if any(c.fact in facts for c in r.conditions))
         if CasePath.parse(path).in_item:
             return self._waiting_for_item(path)
-        return tuple(
-            rule
-            for rule in self.may_fire
-            if any(condition.field_path == path for condition in rule.conditions)
-        )
+        return self._waiting_by_path().get(path, ())
+
+    def _waiting_by_path(self):
+        """field path -> the rules of ``may_fire`` with a condition on it, in their
+        order: worked out once, as the interview asks it of many paths per answer."""
+        if "_by_path" not in self.__dict__:
+            by_path = {}
+            for rule in self.may_fire:
+                for path in dict.fromkeys(c.field_path for c in rule.conditions):
+                    if path is not None:
+                        by_path.setdefault(path, []).append(rule)
+            self.__dict__["_by_path"] = {path: tuple(rules) for path, rules in by_path.items()}
+        return self.__dict__["_by_path"]
 
     def _waiting_for_item(self, path):
         place = CasePath.parse(path)

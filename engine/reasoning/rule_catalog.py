@@ -17,7 +17,7 @@ import sys
 import textwrap
 import zlib
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from experta import NOT, L, W
@@ -67,7 +67,7 @@ class Condition:
         found = any(self.matches(fact) for fact in facts)
         return not found if self.negated else found
 
-    @property
+    @cached_property  # the interview asks it of every condition after every answer
     def field_path(self):
         """For a Field pattern, the case path it reads."""
         path = self.get("path")
