@@ -119,6 +119,19 @@ def _check_case_texts(where, item):
     return problems
 
 
+def _check_concerns_and_when(where, item):
+    """A plan step's or a sign's ``concerns`` (whom it names) and ``when`` (the answers
+    it needs)."""
+    problems = []
+    if "concerns" in item and item["concerns"] not in PLAN_CONCERNS:
+        problems.append(
+            f"{where}: concerns '{item['concerns']}', not one of {', '.join(PLAN_CONCERNS)}"
+        )
+    if "when" in item:
+        problems += _check_when(f"{where}: when", item["when"])
+    return problems
+
+
 def _check_when(where, when):
     if not isinstance(when, dict) or not when:
         return [f"{where}: must map case paths to the answers it needs"]
@@ -268,12 +281,7 @@ def _check_plan_steps(raw, strategies):
             problems.append(f"{where}: names strategy '{item['strategy']}', not in strategies.yaml")
         elif "phase" in item and item["phase"] not in phases:
             problems.append(f"{where}: names phase '{item['phase']}', not in phases.yaml")
-        if "concerns" in item and item["concerns"] not in PLAN_CONCERNS:
-            problems.append(
-                f"{where}: concerns '{item['concerns']}', not one of {', '.join(PLAN_CONCERNS)}"
-            )
-        if "when" in item:
-            problems += _check_when(f"{where}: when", item["when"])
+        problems += _check_concerns_and_when(where, item)
         problems += _check_names(where, item)
         lead = item.get("lead")
         if not isinstance(lead, list) or not lead:
@@ -322,12 +330,7 @@ def _check_success_signs(raw, strategies):
             problems.append(f"{where}: must name a phase of phases.yaml")
         if "strategy" in item and item["strategy"] not in strategies:
             problems.append(f"{where}: names strategy '{item['strategy']}', not in strategies.yaml")
-        if "concerns" in item and item["concerns"] not in PLAN_CONCERNS:
-            problems.append(
-                f"{where}: concerns '{item['concerns']}', not one of {', '.join(PLAN_CONCERNS)}"
-            )
-        if "when" in item:
-            problems += _check_when(f"{where}: when", item["when"])
+        problems += _check_concerns_and_when(where, item)
         if "text" not in item:
             problems.append(f"{where}: has no text")
         problems += _check_names(where, item)
