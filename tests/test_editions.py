@@ -194,6 +194,21 @@ def test_the_summary_comes_first_with_the_program_decisions(advices, fmt, lang, 
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_the_diagnosis_names_every_cause_in_lower_case_mid_sentence(advices, lang):
+    """A cause is named in the diagnosis as a phrase of the sentence, never as its
+    section heading with a capital in mid-sentence ("because of “Cost and funding”")."""
+    knowledge = load_knowledge()
+    for name, advice in advices.items():
+        diagnosis = " ".join(_view(advice, lang, "client")["summary"]["diagnosis"])
+        for cause in advice.causes:
+            words = knowledge.causes[cause.id]
+            assert words["in_sentence"][lang] in diagnosis, (name, cause.id)
+            assert words["in_sentence"][lang][:1].islower(), cause.id
+            assert words["title"][lang] not in diagnosis, (name, cause.id)
+        assert "“" not in diagnosis, name
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_the_summary_gives_diagnosis_first_strategies_risks_and_open_questions(advices, lang):
     advice = advices["old-government-office"]
     view = _view(advice, lang, "client")
@@ -207,7 +222,7 @@ def test_the_summary_gives_diagnosis_first_strategies_risks_and_open_questions(a
     assert stage["title"][lang] not in summary["diagnosis"][0]
     for cause in advice.causes:
         if cause.strength == "strong":
-            assert knowledge.causes[cause.id]["title"][lang] in summary["diagnosis"][1]
+            assert knowledge.causes[cause.id]["in_sentence"][lang] in summary["diagnosis"][1]
     # The strategies to start with, in rank order, one reason each.
     first = [s for s in advice.strategies if s.start_with]
     assert [s["rank"] for s in summary["strategies"]] == [s.rank for s in first]

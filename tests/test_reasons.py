@@ -141,8 +141,8 @@ def test_the_evidence_of_a_cause_is_one_sentence_per_rule_with_the_case_values(a
     ]
     financial = texts(cause(view, "financial")["evidence"])
     assert financial[-1] == (
-        "The organization has already invested in its buildings and facilities and "
-        "training its staff, which the change could make worth less (¶61)."
+        "The organization has already invested in its facilities and the training of "
+        "its staff, which the change could make worth less (¶61)."
     )
     view_id = view_of(advisor, knowledge, "id", answers=answers)
     assert texts(cause(view_id, "hard-won-status-quo")["evidence"])[0].startswith(
