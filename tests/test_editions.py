@@ -514,3 +514,90 @@ def test_the_client_edition_asks_its_open_questions_and_cites_each_passage_once(
             cited = set(re.findall(r"¶\d+", line))
             title = also.split(line)[0].strip().splitlines()[-1]
             assert not cited & set(re.findall(r"¶\d+", title)), title
+
+
+# Words of the memo's own English wording that an Indonesian reader would stumble on
+# (the Indonesian words "program", "memo", "diagnosis" and "staf" are not among them).
+ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "with",
+        "because",
+        "change",
+        "changes",
+        "strategy",
+        "strategies",
+        "planner",
+        "unknown",
+        "stakeholder",
+        "stakeholders",
+        "step",
+        "steps",
+        "phase",
+        "risk",
+        "risks",
+        "caveat",
+        "caveats",
+        "source",
+        "sources",
+        "default",
+        "rank",
+        "edition",
+        "summary",
+        "guidance",
+        "evidence",
+        "consultant",
+        "review",
+        "training",
+        "workshop",
+        "staff",
+        "budget",
+        "leadership",
+        "organization",
+        "yes",
+        "none",
+        "first",
+        "start",
+        "sustain",
+        "prepare",
+        "keep",
+        "develop",
+        "replace",
+        "maintain",
+        "should",
+        "must",
+        "would",
+        "could",
+    ]
+)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("fmt", ("md", "html"))
+def test_an_indonesian_memo_has_no_english_word(edition, fmt):
+    """Every Indonesian example, in every edition, reads in Indonesian: outside the
+    field paths and rule ids of the trainer edition (in code), no English word of the
+    memo's own wording."""
+    for case in sorted((EXAMPLES / "id").glob("*.yaml")):
+        advice = api.advise(api.read_case(str(case)))
+        memo = render(advice, fmt, "id", edition)
+        if fmt == "html":  # the reasoning picture names its rules on pointing: not prose
+            memo = re.sub(r"<svg.*?</svg>", " ", memo, flags=re.S)
+            memo = re.sub(r"<code[^>]*>.*?</code>", " ", memo, flags=re.S)
+        text = re.sub(r"`[^`]*`", " ", visible_text(memo, fmt))
+        found = sorted({w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH_WORDS})
+        assert found == [], (case.name, edition, found)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_client_edition_says_you_only_to_the_leadership(advices, case):
+    """The client edition is read by the organization's leadership: a step, strategy or
+    reason in it never says "you" to the planner ("agree with the leadership how you
+    will work together"); only the memo's own words to its reader say "you"."""
+    words = labels("en")
+    text = " ".join(render(advices[case], "md", "en", "client").split())
+    for own in (words["editions"]["disclaimer_client"], words["action_plan"]["success_lead"]):
+        text = text.replace(" ".join(own.split()), " ")
+    assert re.findall(r"\b(?:you|your|yours)\b", text, flags=re.I) == []
