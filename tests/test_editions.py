@@ -601,3 +601,25 @@ def test_the_client_edition_says_you_only_to_the_leadership(advices, case):
     for own in (words["editions"]["disclaimer_client"], words["action_plan"]["success_lead"]):
         text = text.replace(" ".join(own.split()), " ")
     assert re.findall(r"\b(?:you|your|yours)\b", text, flags=re.I) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_sources_name_each_strategy_and_cause_as_the_memo_does(lang):
+    """A passage the Sources list titles "Strategy: ..." or "Resistance: ..." names the
+    strategy or cause by the title the memo gives it elsewhere, so that a reader sees
+    one name for one strategy ("Change step by step", not "slow, continuous, selective
+    change")."""
+    knowledge = load_knowledge()
+    prefixes = {
+        "strategies": {"en": "Strategy: ", "id": "Strategi: "}[lang],
+        "causes": {"en": "Resistance: ", "id": "Penolakan: "}[lang],
+    }
+    for kind, prefix in prefixes.items():
+        titles = {item["title"][lang].lower() for item in getattr(knowledge, kind).values()}
+        named = [
+            topic[lang][len(prefix) :]
+            for topic in knowledge.source["topics"].values()
+            if topic[lang].startswith(prefix)
+        ]
+        assert named, kind
+        assert [name for name in named if name.lower() not in titles] == [], kind
