@@ -60,7 +60,7 @@ def test_the_indonesian_sentence_names_them_in_indonesian_word_order(advisor, kn
     (because,) = strategy(view, "affected-parties")["because"]
     assert because["text"] == (
         "Perubahan ini berdampak langsung dan merugikan bagi “intake clerks” dan "
-        "“outreach volunteers”, padahal penolakan biasanya datang dari pihak yang "
+        "“outreach volunteers”; penolakan biasanya datang dari pihak yang "
         "dirugikan (¶70)."
     )
 
@@ -74,7 +74,7 @@ def test_three_names_are_listed_as_each_language_lists_them(advisor, knowledge):
         in (strategy(en, "affected-parties")["because"][0]["text"])
     )
     assert (
-        "“intake clerks”, “outreach volunteers”, dan “night guards”, padahal"
+        "“intake clerks”, “outreach volunteers”, dan “night guards”; penolakan"
         in (strategy(id_, "affected-parties")["because"][0]["text"])
     )
 
