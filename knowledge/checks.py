@@ -18,8 +18,10 @@ TEXT_KEYS = (
 # What each item of a file must say, besides its id: a caveat is a risk to the plan,
 # shown in the memo's table of risks with the sign to watch for and the response; a
 # decision on a program says what to do, shown beside the reason in the memo; a
-# life-cycle stage is named in mid-sentence in the memo's summary, in lower case.
+# life-cycle stage and a cause are named in mid-sentence in the memo's summary, in
+# lower case.
 REQUIRED_TEXTS = {
+    "causes": ("title", "in_sentence"),
     "caveats": ("text", "risk", "sign", "response"),
     "decisions": ("title", "text", "action"),
     "lifecycle": ("title", "in_sentence", "text"),

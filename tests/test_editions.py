@@ -204,6 +204,21 @@ def test_the_summary_comes_first_with_the_program_decisions(advices, fmt, lang, 
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_the_diagnosis_names_every_cause_in_lower_case_mid_sentence(advices, lang):
+    """A cause is named in the diagnosis as a phrase of the sentence, never as its
+    section heading with a capital in mid-sentence ("because of “Cost and funding”")."""
+    knowledge = load_knowledge()
+    for name, advice in advices.items():
+        diagnosis = " ".join(_view(advice, lang, "client")["summary"]["diagnosis"])
+        for cause in advice.causes:
+            words = knowledge.causes[cause.id]
+            assert words["in_sentence"][lang] in diagnosis, (name, cause.id)
+            assert words["in_sentence"][lang][:1].islower(), cause.id
+            assert words["title"][lang] not in diagnosis, (name, cause.id)
+        assert "“" not in diagnosis, name
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_the_summary_gives_diagnosis_first_strategies_risks_and_open_questions(advices, lang):
     advice = advices["old-government-office"]
     view = _view(advice, lang, "client")
@@ -217,7 +232,7 @@ def test_the_summary_gives_diagnosis_first_strategies_risks_and_open_questions(a
     assert stage["title"][lang] not in summary["diagnosis"][0]
     for cause in advice.causes:
         if cause.strength == "strong":
-            assert knowledge.causes[cause.id]["title"][lang] in summary["diagnosis"][1]
+            assert knowledge.causes[cause.id]["in_sentence"][lang] in summary["diagnosis"][1]
     # The strategies to start with, in rank order, one reason each.
     first = [s for s in advice.strategies if s.start_with]
     assert [s["rank"] for s in summary["strategies"]] == [s.rank for s in first]
@@ -509,3 +524,112 @@ def test_the_client_edition_asks_its_open_questions_and_cites_each_passage_once(
             cited = set(re.findall(r"¶\d+", line))
             title = also.split(line)[0].strip().splitlines()[-1]
             assert not cited & set(re.findall(r"¶\d+", title)), title
+
+
+# Words of the memo's own English wording that an Indonesian reader would stumble on
+# (the Indonesian words "program", "memo", "diagnosis" and "staf" are not among them).
+ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "with",
+        "because",
+        "change",
+        "changes",
+        "strategy",
+        "strategies",
+        "planner",
+        "unknown",
+        "stakeholder",
+        "stakeholders",
+        "step",
+        "steps",
+        "phase",
+        "risk",
+        "risks",
+        "caveat",
+        "caveats",
+        "source",
+        "sources",
+        "default",
+        "rank",
+        "edition",
+        "summary",
+        "guidance",
+        "evidence",
+        "consultant",
+        "review",
+        "training",
+        "workshop",
+        "staff",
+        "budget",
+        "leadership",
+        "organization",
+        "yes",
+        "none",
+        "first",
+        "start",
+        "sustain",
+        "prepare",
+        "keep",
+        "develop",
+        "replace",
+        "maintain",
+        "should",
+        "must",
+        "would",
+        "could",
+    ]
+)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("fmt", ("md", "html"))
+def test_an_indonesian_memo_has_no_english_word(edition, fmt):
+    """Every Indonesian example, in every edition, reads in Indonesian: outside the
+    field paths and rule ids of the trainer edition (in code), no English word of the
+    memo's own wording."""
+    for case in sorted((EXAMPLES / "id").glob("*.yaml")):
+        advice = api.advise(api.read_case(str(case)))
+        memo = render(advice, fmt, "id", edition)
+        if fmt == "html":  # the reasoning picture names its rules on pointing: not prose
+            memo = re.sub(r"<svg.*?</svg>", " ", memo, flags=re.S)
+            memo = re.sub(r"<code[^>]*>.*?</code>", " ", memo, flags=re.S)
+        text = re.sub(r"`[^`]*`", " ", visible_text(memo, fmt))
+        found = sorted({w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH_WORDS})
+        assert found == [], (case.name, edition, found)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_client_edition_says_you_only_to_the_leadership(advices, case):
+    """The client edition is read by the organization's leadership: a step, strategy or
+    reason in it never says "you" to the planner ("agree with the leadership how you
+    will work together"); only the memo's own words to its reader say "you"."""
+    words = labels("en")
+    text = " ".join(render(advices[case], "md", "en", "client").split())
+    for own in (words["editions"]["disclaimer_client"], words["action_plan"]["success_lead"]):
+        text = text.replace(" ".join(own.split()), " ")
+    assert re.findall(r"\b(?:you|your|yours)\b", text, flags=re.I) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_sources_name_each_strategy_and_cause_as_the_memo_does(lang):
+    """A passage the Sources list titles "Strategy: ..." or "Resistance: ..." names the
+    strategy or cause by the title the memo gives it elsewhere, so that a reader sees
+    one name for one strategy ("Change step by step", not "slow, continuous, selective
+    change")."""
+    knowledge = load_knowledge()
+    prefixes = {
+        "strategies": {"en": "Strategy: ", "id": "Strategi: "}[lang],
+        "causes": {"en": "Resistance: ", "id": "Penolakan: "}[lang],
+    }
+    for kind, prefix in prefixes.items():
+        titles = {item["title"][lang].lower() for item in getattr(knowledge, kind).values()}
+        named = [
+            topic[lang][len(prefix) :]
+            for topic in knowledge.source["topics"].values()
+            if topic[lang].startswith(prefix)
+        ]
+        assert named, kind
+        assert [name for name in named if name.lower() not in titles] == [], kind

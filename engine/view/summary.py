@@ -32,14 +32,15 @@ def _diagnosis(words, organization, causes, levels):
     key = "main_one" if len(main) == 1 else "main_many"
     sentences.append(
         words[key].format(
-            causes=_names((f"“{c['title']}”" for c in main), words),
+            causes=_names((c["in_sentence"] for c in main), words),
             strength=main[0]["strength_label"],
         )
     )
     if others:
         key = "other" if len(others) == 1 else "others"
-        text = words[key].format(causes=_names((f"“{c['title']}”" for c in others), words))
-        sentences.append(text[:1].upper() + text[1:])
+        sentences.append(
+            words[key].format(causes=_names((c["in_sentence"] for c in others), words))
+        )
     return sentences
 
 
