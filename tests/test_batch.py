@@ -425,3 +425,41 @@ def test_resume_redoes_a_case_that_changed_or_is_newer_than_its_memo(tmp_path):
     assert (result.written, result.skipped) == (2, 1)
     other_format, _ = run([inputs], outdir, resume=True, fmt="text")
     assert (other_format.written, other_format.skipped) == (3, 0)
+
+
+class _Killed(BaseException):
+    """A SIGKILL, as far as the code under test can tell: nothing catches it."""
+
+
+def test_a_batch_killed_between_its_two_summaries_is_taken_up_by_resume(tmp_path, monkeypatch):
+    # The summary's data marks the folder as a batch's own: it is written before the
+    # page, so a batch that dies between the two leaves a folder --resume finishes.
+    # (Page first, a kill there left a page without its data, which resume refused as
+    # someone else's file.)
+    from perencana.engine.batch import run as batch_run
+
+    inputs = tmp_path / "in"
+    write_generated_cases(inputs, 4)
+    reference = tmp_path / "reference"
+    run([inputs], reference)
+    written = batch_run.write_atomically
+
+    summaries = []
+
+    def dies_at_the_second_summary(path, *args, **kwargs):
+        if path.name.startswith("summary."):
+            summaries.append(path.name)
+            if len(summaries) == 2:
+                raise _Killed
+        return written(path, *args, **kwargs)
+
+    outdir = tmp_path / "out"
+    monkeypatch.setattr(batch_run, "write_atomically", dies_at_the_second_summary)
+    with pytest.raises(_Killed):
+        run([inputs], outdir)
+    monkeypatch.setattr(batch_run, "write_atomically", written)
+    assert len(summaries) == 2
+    run([inputs], outdir, resume=True)
+    assert {p.name: p.read_bytes() for p in sorted(outdir.iterdir())} == {
+        p.name: p.read_bytes() for p in sorted(reference.iterdir())
+    }

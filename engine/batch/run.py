@@ -428,10 +428,13 @@ class _Batch:
         )
         page = render_page(summary, self.knowledge, self.lang)
         # Both summaries, then the journal's removal, as one step no signal splits:
-        # a second Ctrl-C or SIGTERM waits until the page and the data agree.
+        # a second Ctrl-C or SIGTERM waits until the page and the data agree. The data
+        # first: it is what marks the folder as a batch's own, so a SIGKILL between the
+        # two leaves a folder --resume takes up (a page without its data is refused,
+        # as someone else's).
         with _deferred_signals():
-            write_atomically(self.folder / SUMMARY_HTML, page, force=True)
             write_atomically(self.folder / SUMMARY_JSON, summary_json_text(summary), force=True)
+            write_atomically(self.folder / SUMMARY_HTML, page, force=True)
             self.journal.remove()
         self.result.summary = summary
 
