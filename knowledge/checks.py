@@ -10,6 +10,7 @@ TEXT_KEYS = (
     "text",
     "label",
     "question",
+    "question_named",
     "risk",
     "sign",
     "response",

@@ -251,7 +251,7 @@ def test_the_client_asks_its_open_questions_as_questions(advices):
         assert unknown["question"].endswith("?")
         assert unknown["path"] == ""
     viable = next(u for u in view["unknowns"] if u["label"].startswith("Program viability"))
-    assert viable["question"] == "peer support groups: Is the program still viable?"
+    assert viable["question"] == "Is the program “peer support groups” still viable?"
     planner = _view(advice, "en", "planner")
     assert [u["path"] for u in planner["unknowns"]] == [u.path for u in advice.unknowns]
 

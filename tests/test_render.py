@@ -479,3 +479,24 @@ def test_memos_rendered_together_are_the_memos_rendered_alone(
         together = render_advice_as(one, formats, lang, edition=edition)
         alone = tuple(render_advice(one, fmt, lang, edition=edition) for fmt in formats)
         assert together == alone
+
+
+@pytest.mark.parametrize(("lang", "folder"), [("en", "examples"), ("id", "examples/id")])
+def test_an_open_question_about_a_stakeholder_or_program_names_it_in_the_question(
+    knowledge, lang, folder
+):
+    # The client reads the open questions as questions; one about a named group or
+    # program asks about it by name ("Is the program “peer support groups” still
+    # viable?"), not "peer support groups: Is the program still viable?".
+    from perencana.engine import api
+
+    advice = api.advise(api.read_case(f"{folder}/program-review.yaml"))
+    view = memo_view(advice, knowledge, lang, edition="client")
+    questions = [u["question"] for u in view["unknowns"]]
+    stakeholder = advice.case["stakeholders"][0]["name"]
+    program = advice.case["programs"][3]["name"]
+    for name in (stakeholder, program):
+        asked = [q for q in questions if name in q]
+        assert len(asked) == 1, (name, questions)
+        assert f"“{name}”" in asked[0] and asked[0].endswith("?")
+        assert not asked[0].startswith(name)

@@ -565,6 +565,9 @@ def _question(reader, knowledge, path):
     place = CasePath.parse(path)
     if place.in_item and place.name is not None:
         name = reader.item_name(place.section, place.index)
+        named = in_language(item.get("question_named"), reader.lang)
+        if name and named:
+            return named.replace("{name}", name)
         if name:
             question = f"{name}: {question}"
     return question
