@@ -463,3 +463,44 @@ def test_a_batch_killed_between_its_two_summaries_is_taken_up_by_resume(tmp_path
     assert {p.name: p.read_bytes() for p in sorted(outdir.iterdir())} == {
         p.name: p.read_bytes() for p in sorted(reference.iterdir())
     }
+
+
+def test_a_pool_whose_worker_died_is_not_waited_for(tmp_path, monkeypatch):
+    # Waiting for a pool whose worker was killed hung at times on Python 3.10 (seen
+    # in CI): once a worker has died, the batch ends its workers instead of waiting
+    # for them, tells the lost cases as failed and writes its summary.
+    from concurrent.futures import ProcessPoolExecutor
+
+    from perencana.engine.batch import run as batch_run
+
+    marker = tmp_path / "one-worker-died"
+    advise = batch_run._advise_task
+
+    def dies_once(item):
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return advise(item)
+        os._exit(9)  # the first case any worker takes: that worker dies
+
+    # The pool sends its task by name; the forked workers find this one under it.
+    dies_once.__module__, dies_once.__qualname__ = batch_run.__name__, "_advise_task"
+
+    waits = []
+
+    class Recorded(ProcessPoolExecutor):
+        def shutdown(self, wait=True, **options):
+            waits.append(wait)
+            return super().shutdown(wait=wait, **options)
+
+    monkeypatch.setattr(batch_run, "_advise_task", dies_once)
+    monkeypatch.setattr(batch_run, "ProcessPoolExecutor", Recorded)
+    inputs = tmp_path / "in"
+    write_generated_cases(inputs, 40)
+    result, failures = run([inputs], tmp_path / "out", jobs=2)
+    assert waits == [False]
+    assert failures and all(problems == [batch_run.DEAD_WORKER] for _, problems in failures), (
+        failures
+    )
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert len(summary["cases"]) + len(summary["failures"]) == 40

@@ -589,18 +589,28 @@ def _workers(jobs, fmt, lang, size, edition=DEFAULT_EDITION):
         jobs, mp_context=context, initializer=_init_worker, initargs=(fmt, lang, True, edition)
     )
     finished = False
+    broken = []  # a worker died: the caller goes on, but the pool is not waited for
+
+    def results(outcomes):
+        try:
+            yield from outcomes
+        except BrokenProcessPool:
+            broken.append(True)
+            raise
+
     try:
 
         def mapper(task, items):
             items = list(items)
             chunk = max(1, min(16, len(items) // (jobs * 8)))
-            return iter(pool.map(task, items, chunksize=chunk))
+            return results(pool.map(task, items, chunksize=chunk))
 
         yield mapper
-        finished = True
+        finished = not broken
     finally:
         # A broken pool, Ctrl-C or SIGTERM: cancel what is queued and end the workers
-        # at once, rather than wait for them (a dead one would be waited for forever).
+        # at once, rather than wait for them (a dead one would be waited for forever;
+        # on Python 3.10, waiting for a pool whose worker was killed hung at times).
         pool.shutdown(wait=finished, cancel_futures=True)
         if not finished:
             for child in multiprocessing.active_children():
