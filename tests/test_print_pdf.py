@@ -3,7 +3,8 @@ Chromium, with the organization's name and page numbers ("1 / 9") at each page's
 from the memo's print CSS, and none of the browser's header or footer (a date, the
 page's file:// path). The client edition of every example, in English and Indonesian,
 has its summary alone on page 1 and no heading at a page's foot, and that of the
-richest case keeps to five pages; the planner edition keeps each strategy row whole.
+richest case keeps to five pages and its planner edition to ten; the planner edition
+keeps each strategy row whole.
 Skipped, with the reason, when Chromium is not on the machine (it is not a dependency
 of perencana: ``apt-get install chromium poppler-utils``; ``.ci/run`` installs both)."""
 
@@ -156,3 +157,13 @@ def test_the_client_edition_of_every_example_prints_its_summary_alone_on_page_on
 def test_the_client_edition_of_the_richest_case_prints_on_five_pages(client_pdfs, lang):
     _, pdf, _ = client_pdfs("old-government-office", lang)
     assert page_count(pdf) <= 5
+
+
+@pytest.mark.skipif(PDFINFO is None, reason="pdfinfo missing (apt-get install poppler-utils)")
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_planner_edition_of_the_richest_case_prints_on_ten_pages(tmp_path, lang):
+    source = (EXAMPLES_ID if lang == "id" else EXAMPLES) / "old-government-office.yaml"
+    pdf = tmp_path / "memo.pdf"
+    made = invoke("advise", source, "--lang", lang, "--edition", "planner", "-o", pdf)
+    assert made.returncode == 0, made.stderr
+    assert page_count(pdf) <= 10
