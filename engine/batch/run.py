@@ -611,8 +611,11 @@ def _workers(jobs, fmt, lang, size, edition=DEFAULT_EDITION):
         # A broken pool, Ctrl-C or SIGTERM: cancel what is queued and end the workers
         # at once, rather than wait for them (a dead one would be waited for forever;
         # on Python 3.10, waiting for a pool whose worker was killed hung at times).
-        pool.shutdown(wait=finished, cancel_futures=True)
-        if not finished:
-            for child in multiprocessing.active_children():
-                child.kill()
-                child.join(5)
+        # A second Ctrl-C or SIGTERM waits until that is done: raised in the middle,
+        # it left workers alive, which the interpreter then waited for at exit.
+        with _deferred_signals():
+            pool.shutdown(wait=finished, cancel_futures=True)
+            if not finished:
+                for child in multiprocessing.active_children():
+                    child.kill()
+                    child.join(5)
