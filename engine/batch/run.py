@@ -608,14 +608,12 @@ def _workers(jobs, fmt, lang, size, edition=DEFAULT_EDITION):
         yield mapper
         finished = not broken
     finally:
-        # A broken pool, Ctrl-C or SIGTERM: cancel what is queued and end the workers
-        # at once, rather than wait for them (a dead one would be waited for forever;
-        # on Python 3.10, waiting for a pool whose worker was killed hung at times).
-        # A second Ctrl-C or SIGTERM waits until that is done: raised in the middle,
-        # it left workers alive, which the interpreter then waited for at exit.
+        # A broken pool, Ctrl-C or SIGTERM: cancel what is queued and do not wait (on
+        # Python 3.10, waiting for a pool whose worker was killed hung at times). The
+        # workers are not killed: each ends after the cases it holds, its result sent
+        # whole. Killed in the middle of sending one, a worker left the pool's reader
+        # waiting for the rest for ever, and the interpreter waited for that reader at
+        # exit (a stack dump of a hung batch showed it). A second Ctrl-C or SIGTERM
+        # waits until this is done.
         with _deferred_signals():
             pool.shutdown(wait=finished, cancel_futures=True)
-            if not finished:
-                for child in multiprocessing.active_children():
-                    child.kill()
-                    child.join(5)
