@@ -467,8 +467,8 @@ def test_a_batch_killed_between_its_two_summaries_is_taken_up_by_resume(tmp_path
 
 def test_a_pool_whose_worker_died_is_not_waited_for(tmp_path, monkeypatch):
     # Waiting for a pool whose worker was killed hung at times on Python 3.10 (seen
-    # in CI): once a worker has died, the batch ends its workers instead of waiting
-    # for them, tells the lost cases as failed and writes its summary.
+    # in CI): once a worker has died, the batch does not wait for the pool; it tells
+    # the lost cases as failed and writes its summary.
     from concurrent.futures import ProcessPoolExecutor
 
     from perencana.engine.batch import run as batch_run
