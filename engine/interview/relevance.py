@@ -143,20 +143,7 @@ class Relevance:
     # ------------------------------------------------------------------ the fixpoint
 
     def _fixpoint(self):
-        possible = {kind: set() for kind, _ in CONCLUDED_FACTS.values()}
-        fired = set()
-        changed = True
-        while changed:
-            changed = False
-            for rule in self.catalog:
-                if rule.id in fired:
-                    continue
-                if all(self._may_hold(condition, possible) for condition in rule.conditions):
-                    fired.add(rule.id)
-                    changed = True
-                    for conclusion in rule.conclusions:
-                        targets = self._targets(rule, conclusion, possible)
-                        possible.setdefault(conclusion.kind, set()).update(targets)
+        fired, possible = self._saturate(self._may_hold)
         # In the catalog's order (ids are unique: no rule compared field by field).
         return tuple(rule for rule in self.catalog if rule.id in fired), possible
 
@@ -165,22 +152,36 @@ class Relevance:
         ``{(kind, target, strength)}`` of the rules whose conditions all hold already (a
         negated condition on a concluded fact counts as holding: ``cause_present``
         concludes the cause, or it is there already)."""
+        certain = set()
+
+        def record(conclusion, targets):
+            certain.update((conclusion.kind, target, conclusion.strength) for target in targets)
+
+        self._saturate(self._holds, record)
+        return frozenset(certain)
+
+    def _saturate(self, holds, record=None):
+        """Fire the catalog's rules whose conditions all ``holds(condition, found)``,
+        round after round until none is left to fire: the ids of those that fired and
+        ``found``, the concluded facts by kind. ``record(conclusion, targets)`` is told
+        each conclusion as its rule fires."""
         found = {kind: set() for kind, _ in CONCLUDED_FACTS.values()}
-        certain, fired = set(), set()
+        fired = set()
         changed = True
         while changed:
             changed = False
             for rule in self.catalog:
                 if rule.id in fired:
                     continue
-                if all(self._holds(condition, found) for condition in rule.conditions):
+                if all(holds(condition, found) for condition in rule.conditions):
                     fired.add(rule.id)
                     changed = True
                     for conclusion in rule.conclusions:
-                        for target in self._targets(rule, conclusion, found):
-                            found.setdefault(conclusion.kind, set()).add(target)
-                            certain.add((conclusion.kind, target, conclusion.strength))
-        return frozenset(certain)
+                        targets = self._targets(rule, conclusion, found)
+                        found.setdefault(conclusion.kind, set()).update(targets)
+                        if record is not None:
+                            record(conclusion, targets)
+        return fired, found
 
     def _holds(self, condition, found):
         """Whether ``condition`` holds whatever the open answers (see ``certain``)."""
