@@ -189,10 +189,7 @@ def build_tensions(facts, knowledge, strategies):
     answers = {(f["path"], f["value"]) for f in _of_type(facts, Field)}
     found = []
     for tension_id, item in knowledge.tensions.items():
-        if not recommended.issuperset(item["strategies"]):
-            continue
-        when = item.get("when")
-        if when and not any((when["path"], value) in answers for value in when["values"]):
+        if not _tension_holds(item, recommended, answers):
             continue
         found.append(
             TensionFinding(
@@ -352,10 +349,16 @@ def advice_signature(case, facts, knowledge):
         tuple(
             tension_id
             for tension_id, item in knowledge.tensions.items()
-            if set(ranked).issuperset(item["strategies"]) and _holds_when(item.get("when"), answers)
+            if _tension_holds(item, set(ranked), answers)
         ),
     )
 
 
-def _holds_when(when, answers):
-    return not when or any((when["path"], value) in answers for value in when["values"])
+def _tension_holds(item, recommended, answers):
+    """Whether a tension of tensions.yaml stands: all its strategies are among the
+    ``recommended`` ids, and its ``when``, if any, is among the case's ``answers``
+    (``(path, value)`` pairs)."""
+    when = item.get("when")
+    return recommended.issuperset(item["strategies"]) and (
+        not when or any((when["path"], value) in answers for value in when["values"])
+    )
