@@ -139,6 +139,7 @@ class Relevance:
         self._bands = {entry["path"]: entry["bands"] for entry in self.thresholds["bands"]}
         self.may_fire, self.possible = self._fixpoint()
         self.certain = self._certain_fixpoint()
+        self._certain_pairs = frozenset((kind, target) for kind, target, _ in self.certain)
 
     # ------------------------------------------------------------------ the fixpoint
 
@@ -403,7 +404,7 @@ class Relevance:
 
     def present(self, cause):
         """Whether the answers so far already give ``cause``."""
-        return ("cause", cause) in {(kind, target) for kind, target, _ in self.certain}
+        return ("cause", cause) in self._certain_pairs
 
     def moves(self, kind, target, strength):
         """Whether concluding ``(kind, target, strength)`` would add to what the answers
@@ -414,7 +415,7 @@ class Relevance:
         if kind == "recommendation" and self._per_further(target):
             return True  # each further item that recommends it moves it up the ranking
         if kind != "evidence":
-            return not any(k == kind and t == target for k, t, _ in self.certain)
+            return (kind, target) not in self._certain_pairs
         given = [s for k, t, s in self.certain if k == kind and t == target]
         if not given:
             return True

@@ -665,14 +665,12 @@ class Interview:
     def _item_questions(self, section, relevance):
         """How many questions a new item of ``section`` asks: its name and each of its
         answers some rule that may fire reads."""
+        facts = _item_facts(section)
         reads = set()
         for rule in relevance.may_fire:
             for condition in rule.conditions:
-                if condition.negated:
-                    continue
-                reads.update(
-                    c.key for c in condition.constraints if condition.fact in _item_facts(section)
-                )
+                if not condition.negated and condition.fact in facts:
+                    reads.update(c.key for c in condition.constraints)
         names = {spec.name for spec in section_specs(section)}
         return 1 + len(reads & names)
 
