@@ -2,10 +2,6 @@
 
 import contextlib
 import dataclasses
-import marshal
-import os
-import sys
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from perencana.engine.errors import KnowledgeError
+from perencana.knowledge.pycache import keep, kept_file, read_kept
 
 KNOWLEDGE_DIR = Path(__file__).parent
 
@@ -129,41 +126,15 @@ def load_cached(directory):
     cache that cannot be read or written (a read-only install) is passed over.
     """
     directory = Path(directory)
-    # CRC-32 and the length of all the files name the cache: an edit that keeps both
-    # is vanishingly unlikely, and hashlib's import alone costs more than the check.
     files = b"".join(
         path.name.encode() + b"\0" + path.read_bytes() + b"\0"
         for path in sorted(directory.glob("*.yaml"))
     )
-    tag = f"{CACHE_FORMAT}-{sys.version_info[0]}{sys.version_info[1]}"
-    name = f"knowledge.{tag}.{zlib.crc32(files):08x}{len(files):x}.marshal"
-    cache = directory / "__pycache__" / name
-    try:
-        fields = marshal.loads(cache.read_bytes())
-        return Knowledge(**fields)
-    except Exception:  # noqa: BLE001, S110 (no usable cache: read the files)
-        pass
+    cache = kept_file(directory, "knowledge", CACHE_FORMAT, files)
+    fields = read_kept(cache)
+    if isinstance(fields, dict):
+        with contextlib.suppress(TypeError):  # a file of another shape: read anew
+            return Knowledge(**fields)
     knowledge = read_knowledge(directory)
-    _write_cache(cache, knowledge)
+    keep(cache, "knowledge", dataclasses.asdict(knowledge))
     return knowledge
-
-
-def _write_cache(cache, knowledge):
-    """Write the cache whole or not at all; on any failure leave nothing behind."""
-    import tempfile  # only when the cache is written: not on a command's short path
-
-    temporary = None
-    try:
-        cache.parent.mkdir(exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(marshal.dumps(dataclasses.asdict(knowledge)))
-        os.replace(temporary, cache)
-        temporary = None
-        for old in cache.parent.glob("knowledge.*.marshal"):
-            if old != cache:
-                old.unlink(missing_ok=True)
-    except (OSError, ValueError):  # ValueError: a value marshal cannot write
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)

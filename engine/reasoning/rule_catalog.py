@@ -10,12 +10,8 @@ so nothing about a rule is written twice.
 import ast
 import contextlib
 import inspect
-import marshal
-import os
 import re
-import sys
 import textwrap
-import zlib
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -24,6 +20,7 @@ from experta import NOT, L, W
 
 from perencana.engine.case.vocabulary import ITEM_FACTS
 from perencana.engine.experta_ext.rules import OrConstraint, rule_function
+from perencana.knowledge.pycache import keep, kept_file, read_kept
 
 PASSAGE = re.compile(r"¶(\d+)")
 CONCERNS = ("lifecycle", "cause", "strategy", "program", "guidance")
@@ -149,50 +146,27 @@ def _file_conclusions(filename):
     cannot be read or written (a read-only install) is passed over."""
     path = Path(filename)
     source = path.read_bytes()
-    tag = f"{CONCLUSIONS_FORMAT}-{sys.version_info[0]}{sys.version_info[1]}"
-    digest = f"{zlib.crc32(source):08x}{len(source):x}"
-    cache_file = path.parent / "__pycache__" / f"{path.stem}.conclusions.{tag}.{digest}.marshal"
-    try:
-        kept = marshal.loads(cache_file.read_bytes())
-        return {
-            line: (name, tuple(Conclusion(*fields) for fields in found))
-            for line, (name, found) in kept.items()
-        }
-    except Exception:  # noqa: BLE001, S110 (no usable cache: read the file)
-        pass
+    prefix = f"{path.stem}.conclusions"
+    cache_file = kept_file(path.parent, prefix, CONCLUSIONS_FORMAT, source)
+    kept = read_kept(cache_file)
+    if isinstance(kept, dict):
+        with contextlib.suppress(TypeError, ValueError):  # another shape: read anew
+            return {
+                line: (name, tuple(Conclusion(*fields) for fields in found))
+                for line, (name, found) in kept.items()
+            }
     table = {}
     for node in ast.walk(ast.parse(source.decode("utf-8"))):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             if first not in table:
                 table[first] = (node.name, _node_conclusions(node))
-    _write_conclusions(cache_file, path.stem, table)
-    return table
-
-
-def _write_conclusions(cache_file, stem, table):
-    """Write the cache whole or not at all, and remove the file's older ones."""
-    import tempfile  # only when the cache is written: not on a command's short path
-
     kept = {
         line: (name, tuple((c.kind, c.target, c.strategy, c.strength, c.cites) for c in found))
         for line, (name, found) in table.items()
     }
-    temporary = None
-    try:
-        cache_file.parent.mkdir(exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(marshal.dumps(kept))
-        os.replace(temporary, cache_file)
-        temporary = None
-        for old in cache_file.parent.glob(f"{stem}.conclusions.*.marshal"):
-            if old != cache_file:
-                old.unlink(missing_ok=True)
-    except (OSError, ValueError):
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+    keep(cache_file, prefix, kept)
+    return table
 
 
 def _conclusions(function):
