@@ -518,9 +518,10 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
             and not strategy["reason_in_summary"]
         ):
             # The reason sentence cites its ¶ already: the title keeps the others.
-            said = " ".join(f["text"] for f in strategy["because"])
-            kept = [ref for ref in strategy["sources_text"].split(", ") if ref not in said]
-            strategy["sources_text"] = ", ".join(kept)
+            said = {n for reason in strategy["because"] for n in reason.get("cites", ())}
+            strategy["sources_text"] = _sources_text(
+                [n for n in strategy["sources"] if n not in said]
+            )
     if not show["risks_of_others"]:
         first = {s["id"] for s in view["strategies"] if s["start_with"]}
         view["risks"] = [row for row in view["risks"] if row["strategy"]["id"] in first]

@@ -184,9 +184,14 @@ class ReasonWriter:
         template = self.texts.get(rule)
         if isinstance(template, str):
             try:
-                return {"text": _one_line(template.format_map(filled)), "ref": ref}
+                text = _one_line(template.format_map(filled))
             except (KeyError, IndexError, ValueError):
                 pass  # a broken template (``perencana check`` says so): the facts
+            else:
+                # ``cites``: the passages the sentence names, as its knowledge text
+                # gives them, for a view that must not name them twice.
+                cites = list(dict.fromkeys(int(n) for n in PASSAGE.findall(template)))
+                return {"text": text, "ref": ref, "cites": cites}
         facts = [r for facts in firings for r in facts if r.kind != "cause"]
         text = join_texts(self.reader.line(r)["text"] for r in dict.fromkeys(facts))
         return {"text": text, "ref": ref}
