@@ -47,7 +47,7 @@ from perencana.engine.case.vocabulary import (
 )
 from perencana.engine.interview.relevance import MISSING, Relevance, asked_regardless, lookup
 from perencana.engine.reasoning.rule_catalog import ITEM_SECTIONS
-from perencana.engine.view.words import in_language
+from perencana.engine.view.words import in_language, sources_text
 
 WORDING = "interview"
 SECTIONS_WORDING = "interview_sections"
@@ -620,7 +620,7 @@ class Interview:
                 conclusions = self.word("why_also").join(
                     conclusion_text(conclusion, writer.reader) for conclusion in rule.conclusions
                 )
-                sources = ", ".join(f"¶{number}" for number in rule.sources)
+                sources = sources_text(rule.sources)
                 lines.append(
                     self.word(
                         "why_rule",

@@ -29,7 +29,7 @@ from perencana.engine.reasoning.facts import FactRef
 from perencana.engine.reasoning.rule_catalog import rule_catalog, rules_by_id, rules_concluding
 from perencana.engine.view.advice_json import fact_text, show_value
 from perencana.engine.view.conditions import ConditionWriter
-from perencana.engine.view.words import FactReader, in_language
+from perencana.engine.view.words import FactReader, in_language, sources_text
 
 FORMAT = "perencana-explanation/1"
 FORMATS = ("text", "json")
@@ -83,10 +83,6 @@ def rule_statements(path=STATEMENTS_FILE):
 def strip_citations(text):
     """``text`` without the parentheses that only cite passages."""
     return " ".join(CITATION.sub("", text).split())
-
-
-def sources_text(sources):
-    return ", ".join(f"¶{number}" for number in sources)
 
 
 class Explainer:

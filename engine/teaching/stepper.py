@@ -18,6 +18,7 @@ from perencana.engine.reasoning.case_facts import case_facts
 from perencana.engine.reasoning.facts import ref_of
 from perencana.engine.teaching.explanation import Explainer, ExplainError, run_case
 from perencana.engine.view.advice_json import fact_text
+from perencana.engine.view.words import sources_text
 
 QUIT = "q"
 
@@ -171,7 +172,7 @@ class Stepper:
         rule = self.explainer.rules.get(firing.rule)
         writer = ConditionWriter(self.advisor.knowledge, self.explainer.lang)
         conditions = writer.conditions(rule) if rule is not None else []
-        sources = ", ".join(f"¶{number}" for number in rule.sources) if rule else ""
+        sources = sources_text(rule.sources) if rule else ""
         return self.render("step_why", firing=firing, conditions=conditions, sources_text=sources)
 
     def to_json(self):

@@ -15,7 +15,7 @@ name someone (how many: ``thresholds.yaml`` ``success_signs.per_phase``).
 """
 
 from perencana.engine.case.vocabulary import UNKNOWN, CasePath
-from perencana.engine.view.words import clean, in_language
+from perencana.engine.view.words import clean, in_language, sources_text
 from perencana.knowledge.checks import map_row_holds
 
 
@@ -79,10 +79,6 @@ def _lead(step, case, words):
     return {"id": "to-agree", "label": words["lead_to-agree"], "sources": []}
 
 
-def _sources_text(sources):
-    return ", ".join(f"¶{n}" for n in sources)
-
-
 def success_signs(phase_id, knowledge, case, names, recommended, lang, words):
     """How the client will see ``phase_id`` taking hold: ``signs`` (each with its
     ``text``, ``concerns`` and ``sources``), ``lead`` and ``rest``, the sentence
@@ -107,7 +103,7 @@ def success_signs(phase_id, knowledge, case, names, recommended, lang, words):
                 "text": in_language(sign["text"], lang).format(names=join_names(whom, words)),
                 "concerns": whom,
                 "sources": list(sign["sources"]),
-                "sources_text": _sources_text(sign["sources"]),
+                "sources_text": sources_text(sign["sources"]),
             }
         )
     if not signs:
@@ -161,7 +157,7 @@ def action_plan(advice, knowledge, lang, labels, titles):
                     "lead": lead,
                     "concerns": whom,
                     "sources": sources,
-                    "sources_text": _sources_text(sources),
+                    "sources_text": sources_text(sources),
                 }
             )
         if steps:

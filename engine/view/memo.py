@@ -15,7 +15,7 @@ from perencana.engine.view.reasons import ReasonWriter
 from perencana.engine.view.risks import risks_view
 from perencana.engine.view.stakeholder_map import stakeholder_map
 from perencana.engine.view.summary import summary_view
-from perencana.engine.view.words import FactReader, clean, in_language, translate
+from perencana.engine.view.words import FactReader, clean, in_language, sources_text, translate
 
 # The memo's details a case may give in its ``memo`` section (and the command line
 # override), in the order the title block shows them.
@@ -37,10 +37,6 @@ SECTIONS = (
     "sources",
     "reasoning",
 )
-
-
-def _sources_text(sources):
-    return ", ".join(f"¶{number}" for number in sources)
 
 
 def _clean_all(value):
@@ -88,7 +84,7 @@ def _organization(reader, case, advice, knowledge, lang):
             ),
             "text": reader.case_text(stage) if stage else "",
             "sources": list(stage.get("sources", [])) if stage else [],
-            "sources_text": _sources_text(stage.get("sources", [])) if stage else "",
+            "sources_text": sources_text(stage.get("sources", [])) if stage else "",
         },
     }
 
@@ -119,7 +115,7 @@ def _strategy(reader, strategy, knowledge, lang, writer):
         "caveats": [reader.case_text(knowledge.caveats[c]) for c in strategy.caveats],
         "first_steps": steps,
         "sources": list(strategy.sources),
-        "sources_text": _sources_text(strategy.sources),
+        "sources_text": sources_text(strategy.sources),
     }
 
 
@@ -162,7 +158,7 @@ def _plan(strategies, advice, knowledge, lang):
                     for s in tension.strategies
                 ],
                 "sources": list(tension.sources),
-                "sources_text": _sources_text(tension.sources),
+                "sources_text": sources_text(tension.sources),
             }
         )
     start_with = by_phase([s for s in strategies if s["start_with"]])
@@ -240,7 +236,7 @@ def _cause_evidence(reader, knowledge, cause, writer):
         text = reader.phrases["stage_lowered" if step < 0 else "stage_raised"].format(
             stage=reader.title("lifecycle", ref.value),
             count=abs(step),
-            sources=_sources_text(strength.get("lifecycle_sources", [])),
+            sources=sources_text(strength.get("lifecycle_sources", [])),
         )
         lines.append({"text": text, "ref": ""})
     return lines
@@ -269,7 +265,7 @@ def _scale_defaults(knowledge, reader):
                         stage=reader.title("lifecycle", stage),
                         causes=causes,
                         count=abs(step),
-                        sources=_sources_text(strength.get("lifecycle_sources", [])),
+                        sources=sources_text(strength.get("lifecycle_sources", [])),
                     )
                 )
     ranking = knowledge.thresholds["ranking"]
@@ -285,7 +281,7 @@ def _scale_defaults(knowledge, reader):
                     strategy=reader.title("strategies", strategy),
                     bonus=emphasis.get("bonus", 0),
                     per=emphasis.get("per_further_loser", 0),
-                    sources=_sources_text(emphasis.get("sources", [])),
+                    sources=sources_text(emphasis.get("sources", [])),
                 )
             )
         for strategy, place in (ranking.get("min_place") or {}).items():
@@ -300,7 +296,7 @@ def _scale_defaults(knowledge, reader):
                     strategies=", ".join(
                         reader.title("strategies", s) for s in ranking["ties_first"]
                     ),
-                    sources=_sources_text(ranking.get("ties_sources", [])),
+                    sources=sources_text(ranking.get("ties_sources", [])),
                 )
             )
     return lines
@@ -329,7 +325,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
             "strength_label": reader.strength(cause.strength),
             "evidence": _cause_evidence(reader, knowledge, cause, writer),
             "sources": list(cause.sources),
-            "sources_text": _sources_text(cause.sources),
+            "sources_text": sources_text(cause.sources),
         }
         for cause in advice.causes
     ]
@@ -351,7 +347,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
                 "decision_text": meaning,
                 "why": _reasons(writer, ("program", finding.index), finding.facts),
                 "sources": list(finding.sources),
-                "sources_text": _sources_text(finding.sources),
+                "sources_text": sources_text(finding.sources),
             }
         )
     # Programs the rules could not decide on stay in the table, so that none of the
@@ -381,7 +377,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
             "text": reader.case_text(knowledge.guidance.get(item.id, {})),
             "because": _reasons(writer, ("guidance", item.id), item.because),
             "sources": list(item.sources),
-            "sources_text": _sources_text(item.sources),
+            "sources_text": sources_text(item.sources),
         }
         for item in (advice.guidance if show["guidance"] else ())
     ]
@@ -519,7 +515,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         ):
             # The reason sentence cites its ¶ already: the title keeps the others.
             said = {n for reason in strategy["because"] for n in reason.get("cites", ())}
-            strategy["sources_text"] = _sources_text(
+            strategy["sources_text"] = sources_text(
                 [n for n in strategy["sources"] if n not in said]
             )
     if not show["risks_of_others"]:

@@ -3,9 +3,7 @@ names, the sign to watch for and the response (``knowledge/caveats.yaml``: ``ris
 ``sign``, ``response``, in English and Indonesian, with the caveat's ¶), one row per
 caveat, tied to its strategy, in the strategies' rank order."""
 
-
-def _sources_text(sources):
-    return ", ".join(f"¶{number}" for number in sources)
+from perencana.engine.view.words import sources_text
 
 
 def risks_view(advice, knowledge, reader):
@@ -27,7 +25,7 @@ def risks_view(advice, knowledge, reader):
                     "sign": reader.case_text(item, "sign"),
                     "response": reader.case_text(item, "response"),
                     "sources": sources,
-                    "sources_text": _sources_text(sources),
+                    "sources_text": sources_text(sources),
                 }
             )
     return rows

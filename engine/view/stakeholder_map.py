@@ -8,7 +8,7 @@ of the columns are in ``knowledge/memo.yaml`` ``stakeholder_map``.
 """
 
 from perencana.engine.case.vocabulary import UNKNOWN
-from perencana.engine.view.words import clean, in_language
+from perencana.engine.view.words import clean, in_language, sources_text
 from perencana.knowledge.checks import MAP_ANSWERS, map_row_holds
 
 
@@ -44,7 +44,7 @@ def stakeholder_map(advice, knowledge, lang, labels):
                 "stance": in_language(row["stance"], lang) if row else "",
                 "involve": in_language(row["involve"], lang) if row else "",
                 "sources": list(row["sources"]) if row else [],
-                "sources_text": ", ".join(f"¶{n}" for n in row["sources"]) if row else "",
+                "sources_text": sources_text(row["sources"]) if row else "",
             }
         )
     return {"rows": rows}

@@ -368,6 +368,11 @@ def _value_keys(value):
 SENTENCE_ENDS = ".!?"
 
 
+def sources_text(numbers):
+    """Passages as the memo cites them: "¶71, ¶52"."""
+    return ", ".join(f"¶{number}" for number in numbers)
+
+
 def join_texts(texts):
     """``texts`` as one line: a full sentence is followed by a space, a fact line
     ("Program viability: No longer viable") by "; ", so that sentences never read
