@@ -79,28 +79,42 @@ def _lead(step, case, words):
     return {"id": "to-agree", "label": words["lead_to-agree"], "sources": []}
 
 
+def _applies(item, case, names, recommended):
+    """Whether a plan step or a sign of success is for this case: its strategy, if
+    it names one, is recommended; the case holds its ``when``; and its ``concerns``,
+    if any, name at least one of the case's people or programs."""
+    if "strategy" in item and item["strategy"] not in recommended:
+        return False
+    if "when" in item and not case_holds(case, item["when"]):
+        return False
+    return not item.get("concerns") or bool(names.get(item["concerns"]))
+
+
+def _with_names(item, names, lang, words):
+    """A step's or a sign's text in ``lang`` with the names it concerns set in, and
+    those names."""
+    whom = names.get(item["concerns"], []) if item.get("concerns") else []
+    return in_language(item["text"], lang).format(names=join_names(whom, words)), whom
+
+
 def success_signs(phase_id, knowledge, case, names, recommended, lang, words):
     """How the client will see ``phase_id`` taking hold: ``signs`` (each with its
     ``text``, ``concerns`` and ``sources``), ``lead`` and ``rest``, the sentence
     after its lead-in (the signs with their ¶, joined). None when no sign holds."""
     limit = (knowledge.thresholds.get("success_signs") or {}).get("per_phase", 2)
 
-    def holds(sign):
-        if sign["phase"] != phase_id:
-            return False
-        if "strategy" in sign and sign["strategy"] not in recommended:
-            return False
-        if "when" in sign and not case_holds(case, sign["when"]):
-            return False
-        return not sign.get("concerns") or bool(names.get(sign["concerns"]))
-
+    held = [
+        sign
+        for sign in knowledge.success_signs.values()
+        if sign["phase"] == phase_id and _applies(sign, case, names, recommended)
+    ]
     signs = []
-    for sign in [s for s in knowledge.success_signs.values() if holds(s)][:limit]:
-        whom = names.get(sign["concerns"], []) if sign.get("concerns") else []
+    for sign in held[:limit]:
+        text, whom = _with_names(sign, names, lang, words)
         signs.append(
             {
                 "id": sign["id"],
-                "text": in_language(sign["text"], lang).format(names=join_names(whom, words)),
+                "text": text,
                 "concerns": whom,
                 "sources": list(sign["sources"]),
                 "sources_text": sources_text(sign["sources"]),
@@ -122,13 +136,6 @@ def action_plan(advice, knowledge, lang, labels, titles):
     names = concerned(advice, case)
     recommended = {s.id: s for s in advice.strategies}
 
-    def shown(step):
-        if "strategy" in step and step["strategy"] not in recommended:
-            return False
-        if "when" in step and not case_holds(case, step["when"]):
-            return False
-        return not step.get("concerns") or bool(names.get(step["concerns"]))
-
     phases, number = [], 0
     for phase_id, phase in knowledge.phases.items():
         # In the order of plan_steps.yaml: the order in which the work is done (study
@@ -139,9 +146,11 @@ def action_plan(advice, knowledge, lang, labels, titles):
             if s.get("phase", getattr(recommended.get(s.get("strategy")), "phase", "")) == phase_id
         ]
         steps = []
-        for step in filter(shown, own):
+        for step in own:
+            if not _applies(step, case, names, recommended):
+                continue
             number += 1
-            whom = names.get(step.get("concerns"), []) if step.get("concerns") else []
+            text, whom = _with_names(step, names, lang, words)
             strategy = recommended.get(step.get("strategy"))
             lead = _lead(step, case, words)
             sources = list(dict.fromkeys([*step["sources"], *lead["sources"]]))
@@ -153,7 +162,7 @@ def action_plan(advice, knowledge, lang, labels, titles):
                     "strategy_title": titles.get(strategy.id, strategy.id) if strategy else "",
                     "rank": strategy.rank if strategy else None,
                     "start_with": bool(strategy and strategy.start_with),
-                    "text": in_language(step["text"], lang).format(names=join_names(whom, words)),
+                    "text": text,
                     "lead": lead,
                     "concerns": whom,
                     "sources": sources,
