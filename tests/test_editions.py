@@ -297,7 +297,10 @@ def test_the_memo_details_come_from_the_case_and_the_options_override_them(tmp_p
         "PS/2026/14",
     ):
         assert text in made.stdout, text
-    assert "The leadership of" not in made.stdout  # prepared_for names the reader
+    # prepared_for names the reader: the title block, above the summary, has no other.
+    title_block = made.stdout.split(labels("en")["summary"]["heading"])[0]
+    assert "The board of trustees" in title_block
+    assert labels("en")["editions"]["recipient_client"] not in title_block
     made = invoke(
         "advise", case, "--format", fmt, "--date", "1 December 2026", "--prepared-by", "Budi"
     )
