@@ -32,7 +32,7 @@ import signal
 import sys
 import time
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -499,21 +499,65 @@ def _deferred_signals():
     """Ctrl-C, SIGTERM and SIGHUP wait until the block is done, then act as they
     would have. (Blocking them with a signal mask would not do: the pool's threads
     would take them for the main thread.)"""
+    caught, previous = _note_signals()
+    try:
+        yield
+    finally:
+        _restore(previous)
+        _act_on(caught, previous)
+
+
+@contextlib.contextmanager
+def _signals_at_safe_points():
+    """While the pool runs, Ctrl-C, SIGTERM and SIGHUP are only noted; the block calls
+    the ``check`` it is given where stopping is safe, and that acts on them as they
+    would have acted (a second one, while the block ends, is not acted on again).
+
+    A handler that raises at any instruction could raise in the main thread just
+    after it took a lock of the pool (a future's, the executor's), before the
+    ``with`` that would release it was entered: the pool's manager thread then
+    waited for that lock for ever, and the interpreter for the manager at exit. A
+    stack dump of a batch hung after two SIGTERMs showed exactly that."""
+    caught, previous = _note_signals()
+
+    def check():
+        if caught:
+            number = caught.pop(0)
+            caught.clear()
+            _act_on([number], previous)
+
+    try:
+        yield check
+    except BaseException:
+        _restore(previous)
+        raise
+    _restore(previous)
+    _act_on(caught, previous)
+
+
+def _note_signals():
+    """Handlers that only note Ctrl-C, SIGTERM and SIGHUP; the signals noted and the
+    handlers replaced."""
     caught, previous = [], {}
     for number in _HELD:
         with contextlib.suppress(OSError, ValueError):  # not the main thread
             previous[number] = signal.signal(number, lambda number, frame: caught.append(number))
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        if caught:
-            handler = previous.get(caught[0])
-            if callable(handler):
-                handler(caught[0], None)
-            elif handler == signal.SIG_DFL:
-                signal.raise_signal(caught[0])
+    return caught, previous
+
+
+def _restore(previous):
+    for number, handler in previous.items():
+        signal.signal(number, handler)
+
+
+def _act_on(caught, previous):
+    """Do what the first signal of ``caught`` would have done under ``previous``."""
+    if caught:
+        handler = previous.get(caught[0])
+        if callable(handler):
+            handler(caught[0], None)
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(caught[0])
 
 
 # ------------------------------------------------------------------------ workers
@@ -531,7 +575,9 @@ def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION):
     """
     if in_pool:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for name in ("SIGTERM", "SIGHUP"):  # not the parent's handlers, which only note it
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_DFL)
     _WORKER.update(fmt=fmt, lang=lang, edition=edition)
     if "advisor" not in _WORKER:
         try:
@@ -540,6 +586,12 @@ def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION):
             _WORKER["advisor"] = Advisor()
         except PerencanaError as error:
             _WORKER["error"] = error.messages()
+
+
+def _run_chunk(task, items):
+    """``task`` on each of ``items``, in a pool's process: one result sent back per
+    chunk, as ``ProcessPoolExecutor.map`` sends it."""
+    return [task(item) for item in items]
 
 
 def _load_task(source):
@@ -588,32 +640,41 @@ def _workers(jobs, fmt, lang, size, edition=DEFAULT_EDITION):
     pool = ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_init_worker, initargs=(fmt, lang, True, edition)
     )
-    finished = False
     broken = []  # a worker died: the caller goes on, but the pool is not waited for
+    every = limit("batch_stop_ms") / 1000
 
-    def results(outcomes):
+    def results(task, items, check):
+        """The outcomes of ``task`` on ``items`` in order, worked out in chunks; a
+        signal stops the wait within ``every`` seconds, at a point where the pool holds
+        no lock of this thread. A worker's death, even while the chunks are handed
+        out, is a ``BrokenProcessPool`` from the first outcome it keeps from coming."""
         try:
-            yield from outcomes
+            per_chunk = max(1, min(16, len(items) // (jobs * 8)))
+            chunks = [
+                pool.submit(_run_chunk, task, items[start : start + per_chunk])
+                for start in range(0, len(items), per_chunk)
+            ]
+            for chunk in chunks:
+                while not wait((chunk,), timeout=every).done:
+                    check()
+                check()
+                yield from chunk.result()
         except BrokenProcessPool:
             broken.append(True)
             raise
 
-    try:
+    with _signals_at_safe_points() as check:
+        try:
 
-        def mapper(task, items):
-            items = list(items)
-            chunk = max(1, min(16, len(items) // (jobs * 8)))
-            return results(pool.map(task, items, chunksize=chunk))
+            def mapper(task, items):
+                return results(task, list(items), check)
 
-        yield mapper
-        finished = not broken
-    finally:
-        # A broken pool, Ctrl-C or SIGTERM: cancel what is queued and do not wait (on
-        # Python 3.10, waiting for a pool whose worker was killed hung at times). The
-        # workers are not killed: each ends after the cases it holds, its result sent
-        # whole. Killed in the middle of sending one, a worker left the pool's reader
-        # waiting for the rest for ever, and the interpreter waited for that reader at
-        # exit (a stack dump of a hung batch showed it). A second Ctrl-C or SIGTERM
-        # waits until this is done.
-        with _deferred_signals():
-            pool.shutdown(wait=finished, cancel_futures=True)
+            yield mapper
+        finally:
+            # Ctrl-C or SIGTERM: cancel what is queued and wait for the chunks the
+            # workers hold (a second or so at most). The workers are not killed: killed
+            # in the middle of sending a result, one left the pool's reader waiting for
+            # the rest for ever. Not waiting let the interpreter's exit write to a pipe
+            # the pool had closed ("Bad file descriptor", 2 runs in 800). A broken pool
+            # is not waited for: on Python 3.10, waiting for one hung at times.
+            pool.shutdown(wait=not broken, cancel_futures=True)
