@@ -11,7 +11,7 @@ import sys
 
 import jinja2
 import pytest
-from experta import Fact, Rule
+from experta import AS, MATCH, TEST, Fact, Rule
 from experta.fieldconstraint import L
 from experta.matchers.rete.utils import prepare_rule
 
@@ -54,6 +54,18 @@ class Thing(Fact):
         Rule(~Thing(kind="a")),  # a negation first: an InitialFact before it
         Rule(),
         Rule(Thing(kind="a") | Thing(kind="b")),
+        # alternatives between plain values: split directly, as experta's rewrite does
+        Rule(Thing(size=L(1) | L(2))),
+        Rule(Thing(kind="a"), Thing(size=L(1) | L(2), kind=L("b") | L("c"))),
+        Rule(Thing(size=L(1) | L(2)), Thing(kind="a"), Thing(kind=L("b") | L("c"))),
+        Rule(~Thing(kind="z"), Thing(size=L(1) | L(2))),
+        Rule(TEST(lambda: True), Thing(size=L(1) | L(2)), ~Thing(kind=~L("a"))),
+        Rule(AS.thing << Thing(size=L(1) | L(2), kind=MATCH.kind), Thing(kind=MATCH.kind)),
+        Rule(Thing(size=L(1) | L(2) | L(3))),
+        # shapes the direct split leaves to experta's rewrite
+        Rule(Thing(size=~(L(1) | L(2))), Thing(kind=L("b") | L("c"))),
+        Rule(~Thing(size=L(1) | L(2)), Thing(kind=L("b") | L("c"))),
+        Rule(Thing(kind=L("b") | L("c")) & Thing(size=2)),
     ],
 )
 def test_rules_of_every_shape_are_prepared_as_experta_prepares_them(rule):
