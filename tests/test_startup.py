@@ -172,3 +172,29 @@ def test_the_picture_s_placement_stops_once_nothing_moves(advisor, knowledge, mo
     advice = advisor.advise(read_case(str(ROOT / "examples" / "program-review.yaml")))
     memo_picture(advice, knowledge, "en")
     assert 0 < len(calls) < placement.PLACEMENT_ROUNDS * filled[0]
+
+
+def _modules_after(fmt, names):
+    """Which of ``names`` a process that writes one ``fmt`` memo has imported."""
+    script = (
+        "import sys\n"
+        "from perencana.engine.api import read_case, advise, render_advice\n"
+        "case = read_case('examples/old-government-office.yaml')\n"
+        f"render_advice(advise(case), {fmt!r}, 'en')\n"
+        f"print(sorted(set({sorted(names)!r}) & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_a_markdown_memo_does_not_read_the_rules_bodies():
+    """The reasons are ordered by the rules' ids alone (``rule_ids``): the catalog,
+    which reads every rule's body, is left unimported."""
+    assert _modules_after("md", {"perencana.engine.reasoning.rule_catalog"}) == "[]"
+
+
+def test_json_advice_imports_no_template_or_memo_view():
+    names = {"jinja2", "perencana.engine.view.memo", "perencana.engine.reasoning.rule_catalog"}
+    assert _modules_after("json", names) == "[]"
