@@ -175,12 +175,13 @@ def test_the_picture_s_placement_stops_once_nothing_moves(advisor, knowledge, mo
 
 
 def _modules_after(fmt, names):
-    """Which of ``names`` a process that writes one ``fmt`` memo has imported."""
+    """Which of ``names`` a process that prints one ``fmt`` memo, as ``perencana
+    advise`` does, has imported."""
     script = (
         "import sys\n"
-        "from perencana.engine.api import read_case, advise, render_advice\n"
+        "from perencana.engine.api import read_case, advise, render_advice, terminal_text\n"
         "case = read_case('examples/old-government-office.yaml')\n"
-        f"render_advice(advise(case), {fmt!r}, 'en')\n"
+        f"terminal_text(render_advice(advise(case), {fmt!r}, 'en'))\n"
         f"print(sorted(set({sorted(names)!r}) & set(sys.modules)))\n"
     )
     done = subprocess.run(
@@ -196,5 +197,12 @@ def test_a_markdown_memo_does_not_read_the_rules_bodies():
 
 
 def test_json_advice_imports_no_template_or_memo_view():
-    names = {"jinja2", "perencana.engine.view.memo", "perencana.engine.reasoning.rule_catalog"}
+    """JSON advice needs neither the templates nor the memo's wording (``words``);
+    printing it cleans it with ``safe_text`` alone."""
+    names = {
+        "jinja2",
+        "perencana.engine.view.memo",
+        "perencana.engine.view.words",
+        "perencana.engine.reasoning.rule_catalog",
+    }
     assert _modules_after("json", names) == "[]"
