@@ -206,3 +206,44 @@ def test_json_advice_imports_no_template_or_memo_view():
         "perencana.engine.reasoning.rule_catalog",
     }
     assert _modules_after("json", names) == "[]"
+
+
+def test_a_one_case_command_ends_before_the_garbage_collector_runs():
+    """The command's objects live until it ends; at Python's default thresholds the
+    collector would go over them some twenty times for nothing."""
+    script = (
+        "import gc, sys\n"
+        "passes = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and passes.append(1))\n"
+        "from perencana.cli import main\n"
+        "before = len(passes)\n"
+        "sys.argv = ['perencana', 'advise', 'examples/old-government-office.yaml',"
+        " '--format', 'html']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(len(passes) - before, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stderr.strip() == "0"
+    assert done.stdout.startswith("<!doctype html>")
+
+
+def test_a_batch_collects_garbage_as_python_does_by_default(tmp_path):
+    import gc
+
+    from perencana import cli
+    from tests.helpers import invoke
+
+    kept = gc.get_threshold()
+    try:
+        gc.set_threshold(cli.ONE_COMMAND_GC_THRESHOLD, *kept[1:])
+        case = ROOT / "examples" / "old-government-office.yaml"
+        done = invoke("batch", str(case), "-o", str(tmp_path / "out"), "--format", "json")
+        assert done.returncode == 0, done.stderr
+        assert gc.get_threshold() == cli.DEFAULT_GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*kept)
