@@ -86,6 +86,9 @@ class Conclusion:
 
 @dataclass(frozen=True)
 class RuleInfo:
+    """One rule as the catalog shows it: its statement and ¶ sources (from its
+    docstring), its conditions, what it concludes, its salience and its mixin."""
+
     id: str
     concern: str
     salience: int
