@@ -6,6 +6,7 @@ is passed over when it cannot be used; an HTML memo imports no network library; 
 memo's reasons are ordered as the rule catalog is without reading the rules' bodies.
 """
 
+import functools
 import subprocess
 import sys
 
@@ -264,3 +265,54 @@ def test_a_batch_collects_garbage_as_python_does_by_default(tmp_path):
         assert gc.get_threshold() == cli.DEFAULT_GC_THRESHOLDS
     finally:
         gc.set_threshold(*kept)
+
+
+def _noted(rule_class, function):
+    rule = rule_class(Thing(kind="a"))(function)
+    names = ("__name__", "__qualname__", "__doc__", "__module__")
+    return (
+        rule._wrapped,
+        rule._wrapped_args,
+        rule.__wrapped__,
+        tuple(getattr(rule, name, None) for name in names),
+    )
+
+
+def test_every_rule_notes_the_parameters_experta_notes():
+    """perencana's rules are written with ``experta_ext.rules.Rule``, which reads a
+    function's parameters from its code; experta reads them with
+    ``inspect.signature``: the same names, for every rule."""
+    from perencana.engine.experta_ext.rules import Rule as QuickRule
+
+    rules = AdvisoryEngine().get_rules()
+    assert rules and all(type(rule) is QuickRule for rule in rules)
+    for rule in rules:
+        function = rule._wrapped
+        assert _noted(QuickRule, function) == _noted(Rule, function)
+
+
+def _wrapping(function):
+    @functools.wraps(function)
+    def wrapper(self, **bindings):
+        return function(self, **bindings)
+
+    return wrapper
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        lambda self, kind: None,
+        lambda self, kind, *rest: None,
+        lambda self, *, kind, size=1: None,
+        lambda self, /, kind: None,
+        lambda self, **bindings: None,  # every binding: no names noted
+        lambda self, kind, *rest, size, **bindings: None,
+        _wrapping(lambda self, kind, size: None),  # experta reads the wrapped one's
+        functools.partial(lambda self, kind, size: None, size=2),  # not a function
+    ],
+)
+def test_functions_of_every_shape_note_the_parameters_experta_notes(function):
+    from perencana.engine.experta_ext.rules import Rule as QuickRule
+
+    assert _noted(QuickRule, function) == _noted(Rule, function)
