@@ -31,14 +31,14 @@ def read_line(stream):
 def terminal_text(text):
     """``text`` safe to print on a terminal: no control or escape sequences (an OSC 52
     would write the clipboard), line breaks kept."""
-    from perencana.engine.view.words import clean
+    from perencana.engine.view.safe_text import clean
 
     return clean(text)
 
 
 def terminal_line(text):
     """``text`` safe to print as one line of a terminal (see ``terminal_text``)."""
-    from perencana.engine.view.words import one_line
+    from perencana.engine.view.safe_text import one_line
 
     return one_line(text)
 

@@ -6,8 +6,9 @@ The strength of a cause is worked out from its evidence and the life-cycle stage
 ``reasoning.advice_builder``, with the settings of ``knowledge/thresholds.yaml``.
 """
 
-from experta import AS, MATCH, NOT, L, Rule
+from experta import AS, MATCH, NOT, L
 
+from perencana.engine.experta_ext.rules import Rule
 from perencana.engine.reasoning.facts import Cause, Evidence, Field, Lifecycle
 from perencana.rules import phases
 

@@ -2,8 +2,9 @@
 and from Part A of the source: the planner's role, coordination with other agencies,
 skills and background (¶6–¶22, ¶31, ¶36–¶48)."""
 
-from experta import AS, L, Rule
+from experta import AS, L
 
+from perencana.engine.experta_ext.rules import Rule
 from perencana.engine.reasoning.facts import Field, Lifecycle, Stakeholder
 from perencana.rules import phases
 

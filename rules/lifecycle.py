@@ -4,8 +4,7 @@ Ages arrive banded (``new``, ``mid``, ``long-standing``) by ``reasoning.case_fac
 from the thresholds in ``knowledge/thresholds.yaml``.
 """
 
-from experta import Rule
-
+from perencana.engine.experta_ext.rules import Rule
 from perencana.engine.reasoning.facts import Field, Lifecycle
 from perencana.rules import phases
 

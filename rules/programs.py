@@ -3,8 +3,9 @@
 ``performance`` is banded from effectiveness and efficiency by ``reasoning.case_facts``.
 """
 
-from experta import AS, Rule
+from experta import AS
 
+from perencana.engine.experta_ext.rules import Rule
 from perencana.engine.reasoning.facts import Program
 from perencana.rules import phases
 

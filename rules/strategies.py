@@ -5,8 +5,9 @@ and case-specific first steps attach to a recommended strategy. Ranking is done
 from the reasons in ``reasoning.advice_builder``.
 """
 
-from experta import AS, L, Rule
+from experta import AS, L
 
+from perencana.engine.experta_ext.rules import Rule
 from perencana.engine.reasoning.facts import (
     Cause,
     Field,

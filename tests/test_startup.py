@@ -6,12 +6,13 @@ is passed over when it cannot be used; an HTML memo imports no network library; 
 memo's reasons are ordered as the rule catalog is without reading the rules' bodies.
 """
 
+import functools
 import subprocess
 import sys
 
 import jinja2
 import pytest
-from experta import Fact, Rule
+from experta import AS, MATCH, TEST, Fact, Rule
 from experta.fieldconstraint import L
 from experta.matchers.rete.utils import prepare_rule
 
@@ -54,6 +55,18 @@ class Thing(Fact):
         Rule(~Thing(kind="a")),  # a negation first: an InitialFact before it
         Rule(),
         Rule(Thing(kind="a") | Thing(kind="b")),
+        # alternatives between plain values: split directly, as experta's rewrite does
+        Rule(Thing(size=L(1) | L(2))),
+        Rule(Thing(kind="a"), Thing(size=L(1) | L(2), kind=L("b") | L("c"))),
+        Rule(Thing(size=L(1) | L(2)), Thing(kind="a"), Thing(kind=L("b") | L("c"))),
+        Rule(~Thing(kind="z"), Thing(size=L(1) | L(2))),
+        Rule(TEST(lambda: True), Thing(size=L(1) | L(2)), ~Thing(kind=~L("a"))),
+        Rule(AS.thing << Thing(size=L(1) | L(2), kind=MATCH.kind), Thing(kind=MATCH.kind)),
+        Rule(Thing(size=L(1) | L(2) | L(3))),
+        # shapes the direct split leaves to experta's rewrite
+        Rule(Thing(size=~(L(1) | L(2))), Thing(kind=L("b") | L("c"))),
+        Rule(~Thing(size=L(1) | L(2)), Thing(kind=L("b") | L("c"))),
+        Rule(Thing(kind=L("b") | L("c")) & Thing(size=2)),
     ],
 )
 def test_rules_of_every_shape_are_prepared_as_experta_prepares_them(rule):
@@ -160,3 +173,146 @@ def test_the_picture_s_placement_stops_once_nothing_moves(advisor, knowledge, mo
     advice = advisor.advise(read_case(str(ROOT / "examples" / "program-review.yaml")))
     memo_picture(advice, knowledge, "en")
     assert 0 < len(calls) < placement.PLACEMENT_ROUNDS * filled[0]
+
+
+def _modules_after(fmt, names):
+    """Which of ``names`` a process that prints one ``fmt`` memo, as ``perencana
+    advise`` does, has imported."""
+    script = (
+        "import sys\n"
+        "from perencana.engine.api import read_case, advise, render_advice, terminal_text\n"
+        "case = read_case('examples/old-government-office.yaml')\n"
+        f"terminal_text(render_advice(advise(case), {fmt!r}, 'en'))\n"
+        f"print(sorted(set({sorted(names)!r}) & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_a_markdown_memo_does_not_read_the_rules_bodies():
+    """The reasons are ordered by the rules' ids alone (``rule_ids``): the catalog,
+    which reads every rule's body, is left unimported."""
+    assert _modules_after("md", {"perencana.engine.reasoning.rule_catalog"}) == "[]"
+
+
+def test_json_advice_imports_no_template_or_memo_view():
+    """JSON advice needs neither the templates nor the memo's wording (``words``);
+    printing it cleans it with ``safe_text`` alone."""
+    names = {
+        "jinja2",
+        "perencana.engine.view.memo",
+        "perencana.engine.view.words",
+        "perencana.engine.reasoning.rule_catalog",
+    }
+    assert _modules_after("json", names) == "[]"
+
+
+def test_a_one_case_command_ends_before_the_garbage_collector_runs():
+    """The command's objects live until it ends; at Python's default thresholds the
+    collector would go over them some twenty times for nothing."""
+    script = (
+        "import gc, sys\n"
+        "passes = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and passes.append(1))\n"
+        "from perencana.cli import main\n"
+        "before = len(passes)\n"
+        "sys.argv = ['perencana', 'advise', 'examples/old-government-office.yaml',"
+        " '--format', 'html']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(len(passes) - before, gc.get_freeze_count() > 0, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    # No pass while it ran; as it ended, what it made was frozen, so that Python's
+    # shutdown does not go over it all again.
+    assert done.stderr.strip() == "0 True"
+    assert done.stdout.startswith("<!doctype html>")
+
+
+def test_a_command_called_by_a_test_or_a_program_freezes_nothing():
+    """Only the program itself, run from the command line, freezes its objects as it
+    ends; a caller's process goes on collecting its garbage as before."""
+    import gc
+
+    from tests.helpers import invoke
+
+    frozen = gc.get_freeze_count()
+    done = invoke(
+        "advise", str(ROOT / "examples" / "old-government-office.yaml"), "--format", "json"
+    )
+    assert done.returncode == 0, done.stderr
+    assert gc.get_freeze_count() == frozen
+
+
+def test_a_batch_collects_garbage_as_python_does_by_default(tmp_path):
+    import gc
+
+    from perencana import cli
+    from tests.helpers import invoke
+
+    kept = gc.get_threshold()
+    try:
+        gc.set_threshold(cli.ONE_COMMAND_GC_THRESHOLD, *kept[1:])
+        case = ROOT / "examples" / "old-government-office.yaml"
+        done = invoke("batch", str(case), "-o", str(tmp_path / "out"), "--format", "json")
+        assert done.returncode == 0, done.stderr
+        assert gc.get_threshold() == cli.DEFAULT_GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*kept)
+
+
+def _noted(rule_class, function):
+    rule = rule_class(Thing(kind="a"))(function)
+    names = ("__name__", "__qualname__", "__doc__", "__module__")
+    return (
+        rule._wrapped,
+        rule._wrapped_args,
+        rule.__wrapped__,
+        tuple(getattr(rule, name, None) for name in names),
+    )
+
+
+def test_every_rule_notes_the_parameters_experta_notes():
+    """perencana's rules are written with ``experta_ext.rules.Rule``, which reads a
+    function's parameters from its code; experta reads them with
+    ``inspect.signature``: the same names, for every rule."""
+    from perencana.engine.experta_ext.rules import Rule as QuickRule
+
+    rules = AdvisoryEngine().get_rules()
+    assert rules and all(type(rule) is QuickRule for rule in rules)
+    for rule in rules:
+        function = rule._wrapped
+        assert _noted(QuickRule, function) == _noted(Rule, function)
+
+
+def _wrapping(function):
+    @functools.wraps(function)
+    def wrapper(self, **bindings):
+        return function(self, **bindings)
+
+    return wrapper
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        lambda self, kind: None,
+        lambda self, kind, *rest: None,
+        lambda self, *, kind, size=1: None,
+        lambda self, /, kind: None,
+        lambda self, **bindings: None,  # every binding: no names noted
+        lambda self, kind, *rest, size, **bindings: None,
+        _wrapping(lambda self, kind, size: None),  # experta reads the wrapped one's
+        functools.partial(lambda self, kind, size: None, size=2),  # not a function
+    ],
+)
+def test_functions_of_every_shape_note_the_parameters_experta_notes(function):
+    from perencana.engine.experta_ext.rules import Rule as QuickRule
+
+    assert _noted(QuickRule, function) == _noted(Rule, function)

@@ -44,9 +44,8 @@ _CONSTRUCTOR_FAILURES = (KeyError, ValueError, TypeError, AttributeError, IndexE
 # A double-quoted "\ud83d\ude00" (as JSON writes characters beyond the BMP) gives
 # two UTF-16 halves; they are joined into the character, a half alone is refused.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_LONE_SURROGATE = re.compile(
-    "[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]"
-)
+# Compiled when a text has a surrogate in it (rare): compiling costs more than a read.
+_LONE_SURROGATE = "[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]"
 
 
 class _Refused(Exception):
@@ -473,7 +472,7 @@ def _unreadable_value(node, error):
 def _join_surrogates(value, node):
     """``value`` with each pair of UTF-16 halves joined into its character; a half
     without its partner cannot be written as UTF-8 and is refused."""
-    lone = _LONE_SURROGATE.search(value)
+    lone = re.search(_LONE_SURROGATE, value)
     if lone:
         raise _Refused(
             f"not valid YAML at {_position(node.start_mark)}: \\u{ord(lone.group()):04x} is "

@@ -371,11 +371,77 @@ def _in_normal_form(rule):
     return True
 
 
+def _plain_constraint(value):
+    """A value experta's DNF rewrite keeps as it is and splits nothing by."""
+    return not isinstance(value, ORFC | ANDFC | NOTFC)
+
+
+def _pattern_choices(fact):
+    """The patterns experta's DNF rewrite splits ``fact`` into: one for each choice
+    among the alternatives (``|``) of plain values its keys hold, the first key's
+    choices varying slowest, each made as experta makes it; None if a value is more
+    than that (alternatives of alternatives, ``&``, a negated alternative)."""
+    keys, options = [], []
+    for key, value in fact.items():
+        if isinstance(value, ORFC):
+            if not all(map(_plain_constraint, value)):
+                return None
+            keys.append(key)
+            options.append(tuple(value))
+        elif not _simple_constraint(value):
+            return None
+    if not keys:
+        return [fact]
+    made = []
+    for choice in itertools.product(*options):
+        chosen = dict(zip(keys, choice, strict=True))
+        made.append(fact.__class__.from_iter((k, chosen.get(k, v)) for k, v in fact.items()))
+    return made
+
+
+def _split_alternatives(rule):
+    """What experta's DNF rewrite makes of a rule of patterns, negated plain patterns
+    and tests whose only alternatives are ``|`` between plain values of a pattern's
+    key: one branch (an ``AND``, or the pattern itself for a rule of one pattern) for
+    each choice of those values, the first element's choices varying slowest, with
+    an ``InitialFact`` before a branch that starts with a negation, under one ``OR``;
+    None for a rule of any other shape (experta's own rewrite handles it)."""
+    parts = []
+    for element in rule:
+        if isinstance(element, Fact):
+            choices = _pattern_choices(element)
+            if choices is None:
+                return None
+            parts.append(choices)
+        elif isinstance(element, TEST) or (
+            isinstance(element, NOT)
+            and isinstance(element[0], Fact)
+            and all(map(_simple_constraint, element[0].values()))
+        ):
+            parts.append([element])
+        else:
+            return None
+    if len(parts) == 1:
+        return OR(*parts[0])
+    return OR(
+        *(
+            AND(InitialFact(), *branch) if isinstance(branch[0], NOT) else AND(*branch)
+            for branch in itertools.product(*parts)
+        )
+    )
+
+
 def prepare_rule_quickly(rule):
     """experta's ``prepare_rule`` (DNF, then an ``InitialFact`` where a rule needs
-    one), with the rewrite skipped for a rule that is in normal form already."""
+    one), with the rewrite skipped for a rule that is in normal form already, and
+    done directly for one whose only alternatives are ``|`` between plain values
+    (``value=L("none") | L("partial")``): experta rewrites such a rule again and
+    again until nothing changes, most of the time of preparing all the rules."""
     if not _in_normal_form(rule):
-        return prepare_rule(rule)
+        split = _split_alternatives(rule)
+        if split is None:
+            return prepare_rule(rule)
+        return _with_conditions(rule, split)
     if not rule:
         return _with_conditions(rule, InitialFact())
     if isinstance(rule[0], NOT) or not extract_facts(rule):

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class CauseFinding:
+    """A cause of resistance found, with its strength and the evidence for it."""
+
     id: str
     strength: str
     evidence: list
@@ -19,6 +21,8 @@ class CauseFinding:
 
 @dataclass
 class StrategyFinding:
+    """A strategy recommended, with its rank, its reasons, its caveats and first steps."""
+
     id: str
     rank: int
     because: list
@@ -33,6 +37,8 @@ class StrategyFinding:
 
 @dataclass
 class ProgramFinding:
+    """A decision on one of the organization's programs (keep, develop, replace)."""
+
     name: str
     decision: str
     sources: list
@@ -42,6 +48,8 @@ class ProgramFinding:
 
 @dataclass
 class GuidanceFinding:
+    """A piece of guidance for the planner, and the facts it rests on."""
+
     id: str
     sources: list
     because: list = field(default_factory=list)
@@ -69,6 +77,8 @@ class UnknownFinding:
 
 @dataclass
 class Advice:
+    """Everything the engine concluded for one case, and the trace of how."""
+
     organization: str
     lifecycle: str
     causes: list

@@ -10,7 +10,6 @@ so nothing about a rule is written twice.
 import ast
 import contextlib
 import inspect
-import re
 import textwrap
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
@@ -20,9 +19,10 @@ from experta import NOT, L, W
 
 from perencana.engine.case.vocabulary import ITEM_FACTS
 from perencana.engine.experta_ext.rules import OrConstraint, rule_function
+from perencana.engine.reasoning.rule_ids import PASSAGE as PASSAGE
+from perencana.engine.reasoning.rule_ids import rule_order as rule_order
 from perencana.knowledge.pycache import keep, kept_file, read_kept
 
-PASSAGE = re.compile(r"¶(\d+)")
 CONCERNS = ("lifecycle", "cause", "strategy", "program", "guidance")
 
 
@@ -86,6 +86,9 @@ class Conclusion:
 
 @dataclass(frozen=True)
 class RuleInfo:
+    """One rule as the catalog shows it: its statement and ¶ sources (from its
+    docstring), its conditions, what it concludes, its salience and its mixin."""
+
     id: str
     concern: str
     salience: int
@@ -246,21 +249,6 @@ def rule_catalog():
                 )
             )
     return tuple(rules)
-
-
-@lru_cache(maxsize=1)
-def rule_order():
-    """Each rule's id and its place in ``rule_catalog``'s order, without reading the
-    rules' bodies (what a memo's reasons are sorted by)."""
-    from perencana.rules import RULE_MIXINS
-
-    ids = (
-        name
-        for mixin in RULE_MIXINS
-        for name, member in vars(mixin).items()
-        if type(member).__name__ == "Rule"
-    )
-    return {name: number for number, name in enumerate(ids)}
 
 
 def rules_by_id():

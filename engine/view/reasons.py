@@ -19,7 +19,7 @@ import re
 from string import Formatter
 
 from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN
-from perencana.engine.reasoning.rule_catalog import PASSAGE, rule_order
+from perencana.engine.reasoning.rule_ids import PASSAGE, rule_order
 from perencana.engine.view.words import join_texts
 
 # Conclusions that carry a reason, and the finding each one is a reason for.

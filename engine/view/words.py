@@ -8,9 +8,6 @@ files. Case text is cleaned of control characters (newlines and tabs are kept).
 The memo's view, the graph, explanations and what-if all read facts through here.
 """
 
-import re
-from functools import lru_cache
-
 from perencana.engine.case.vocabulary import (
     LANGUAGES,
     LIST_SECTIONS,
@@ -22,34 +19,8 @@ from perencana.engine.case.vocabulary import (
 from perencana.engine.reasoning.case_facts import band_for
 from perencana.engine.reasoning.unknowns import ONE_ITEM
 from perencana.engine.view.advice_json import fact_text
-
-
-# Remembered for the same reason as render.md_escape: most texts recur in every memo.
-@lru_cache(maxsize=4096, typed=True)
-def clean(text):
-    """``text`` without control characters (newlines and tabs kept); line and
-    paragraph separators become newlines. The bidirectional embedding, override and
-    isolate controls (U+202A to U+202E, U+2066 to U+2069), which can make a line read
-    differently from what it holds, are dropped too, as are the noncharacters U+FFFE
-    and U+FFFF, which XML (HTML, Word) does not allow."""
-    text = str(text)
-    if not _UNCLEAN.search(text):
-        return text
-    return _DROPPED.sub("", _SEPARATORS.sub("\n", text))
-
-
-def one_line(text):
-    """``text`` cleaned (``clean``) and on one line: every line break and run of
-    white space becomes one space, so that a name cannot start a line of its own
-    (a fake ``Error:`` line) or carry a terminal's escape sequence."""
-    return " ".join(clean(text).split())
-
-
-# Unicode's line and paragraph separators (categories Zl and Zp), and what is dropped:
-# the controls (category Cc) but tab and newline, and the hidden characters above.
-_SEPARATORS = re.compile("[\u2028\u2029]")
-_DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
-_UNCLEAN = re.compile(f"{_SEPARATORS.pattern}|{_DROPPED.pattern}")
+from perencana.engine.view.safe_text import clean as clean
+from perencana.engine.view.safe_text import one_line as one_line
 
 
 def in_language(text, lang):
