@@ -4,25 +4,13 @@ User-facing errors (``perencana.engine.errors.PerencanaError``) become messages 
 codes in one place, ``PerencanaGroup.invoke``.
 """
 
-import gc
 import io
 import os
 import sys
 
-# A command runs once and ends, and nearly every object it makes (the libraries'
-# modules, the knowledge, the engine's network) lives until then. Python's cyclic
-# garbage collector, at its default thresholds, still goes over them some twenty
-# times during a one-case command (about 5 ms of the 125 it takes); a young generation of
-# ONE_COMMAND_GC_THRESHOLD objects lets such a command end before the first pass,
-# while a run that makes more garbage is still collected. Set before click and the
-# rest are imported. The long-running commands (batch, interview) put Python's
-# default back (``_long_running``). As the program ends, what it made is frozen
-# (``PerencanaGroup.main``), so that Python's shutdown does not go over it again.
-ONE_COMMAND_GC_THRESHOLD = 50_000
-DEFAULT_GC_THRESHOLDS = gc.get_threshold()
-gc.set_threshold(
-    max(ONE_COMMAND_GC_THRESHOLD, DEFAULT_GC_THRESHOLDS[0]), *DEFAULT_GC_THRESHOLDS[1:]
-)
+from perencana.engine import gc_policy
+
+gc_policy.for_one_command()  # before click and the rest are imported
 
 import click  # noqa: E402
 
@@ -35,17 +23,14 @@ class PerencanaGroup(click.Group):
     """A click group that turns perencana's errors into messages, not tracebacks."""
 
     def main(self, args=None, *more, **options):
-        """Run the command. Run as the program itself (its arguments read from the
-        command line, not given by a test or another program), the objects it made
-        are frozen (``gc.freeze``) as it ends: Python's shutdown otherwise goes over
-        every one of them again looking for garbage that the process's end frees
-        anyway, about a fifth of a one-case command's time. Nothing else of the
-        shutdown changes: output is flushed, files closed, exit handlers run."""
+        """Run the command; run as the program itself (its arguments read from the
+        command line, not given by a test or another program), what it made is
+        frozen as it ends (``gc_policy``)."""
         try:
             return super().main(args, *more, **options)
         finally:
             if args is None:
-                gc.freeze()
+                gc_policy.freeze_for_exit()
 
     def invoke(self, ctx):
         if os.environ.get("NO_COLOR"):
@@ -124,12 +109,6 @@ def _echo(text):
     """Print ``text`` (a memo, an explanation) on standard output without the control
     and escape sequences a case's names may hold: a terminal would obey them."""
     click.echo(api.terminal_text(text) if isinstance(text, str) else text, nl=False)
-
-
-def _long_running():
-    """Python's default collection for a command that goes on for many cases or
-    answers (batch, interview): it makes garbage as it goes."""
-    gc.set_threshold(*DEFAULT_GC_THRESHOLDS)
 
 
 def _read_case(case):
@@ -473,7 +452,7 @@ def interview_command(ctx, output, resume, memo, fmt, lang, edition, force):
     Ctrl-C keeps it, and --resume continues it (in the language it was in). With
     piped input, answers are read one per line (questions go to standard error).
     """
-    _long_running()
+    gc_policy.for_long_running()
     if memo is not None and api.memo_format_for(memo) is None:
         raise click.BadParameter(
             "the file name must end in .md, .html, .txt, .json or .docx", param_hint="--memo"
@@ -525,7 +504,7 @@ def batch_command(ctx, inputs, outdir, fmt, lang, edition, jobs, resume):
     and the others go on; the exit code is then 1. Ctrl-C keeps every finished memo;
     run again with --resume to finish.
     """
-    _long_running()
+    gc_policy.for_long_running()
     stderr = sys.stderr
 
     def progress(total):

@@ -20,5 +20,6 @@ list, never one below):
 - ``batch``: many cases at once: inputs, the run, the portfolio and its charts.
 
 ``api`` is the library API the command line calls; ``errors`` is the one family of
-user-facing errors, used by every layer.
+user-facing errors, used by every layer; ``gc_policy`` tunes Python's garbage
+collector for the command line (only ``cli`` uses it).
 """

@@ -253,16 +253,16 @@ def test_a_command_called_by_a_test_or_a_program_freezes_nothing():
 def test_a_batch_collects_garbage_as_python_does_by_default(tmp_path):
     import gc
 
-    from perencana import cli
+    from perencana.engine import gc_policy
     from tests.helpers import invoke
 
     kept = gc.get_threshold()
     try:
-        gc.set_threshold(cli.ONE_COMMAND_GC_THRESHOLD, *kept[1:])
+        gc.set_threshold(gc_policy.ONE_COMMAND_THRESHOLD, *kept[1:])
         case = ROOT / "examples" / "old-government-office.yaml"
         done = invoke("batch", str(case), "-o", str(tmp_path / "out"), "--format", "json")
         assert done.returncode == 0, done.stderr
-        assert gc.get_threshold() == cli.DEFAULT_GC_THRESHOLDS
+        assert gc.get_threshold() == gc_policy.DEFAULT_THRESHOLDS
     finally:
         gc.set_threshold(*kept)
 
