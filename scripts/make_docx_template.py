@@ -646,8 +646,9 @@ def build():
     tag(document, "{%p if programs %}")
     loop_table(
         document,
-        [f"{{{{ {T}.program }}}}", f"{{{{ {T}.decision }}}}", f"{{{{ {T}.program_why }}}}", "¶"],
-        [3.6, 2.3, TEXT_WIDTH - 7.5, 1.6],
+        # The reasons cite their ¶ themselves; the cell adds any other after them.
+        [f"{{{{ {T}.program }}}}", f"{{{{ {T}.decision }}}}", f"{{{{ {T}.program_why }}}}"],
+        [3.8, 2.3, TEXT_WIDTH - 6.1],
         "p in programs",
         [
             [("{{ p.name }}", None)],
@@ -657,8 +658,10 @@ def build():
                 ("{%p for f in p.why %}", None),
                 ("{{ f.text }}{% if f.ref %} ({{ f.ref }}){% endif %}", "List Bullet"),
                 ("{%p endfor %}", None),
+                ("{%p if p.sources_text %}", None),
+                ("{{ p.sources_text }}", None),
+                ("{%p endif %}", None),
             ],
-            [("{{ p.sources_text }}", None)],
         ],
     )
     tag(document, "{%p else %}")

@@ -323,7 +323,7 @@ def test_markdown_escapes_case_text(hostile_advice, knowledge):
     assert r"\[link\](http://x)" in memo
     row = next(line for line in memo.splitlines() if line.startswith("| a"))
     assert row.startswith(r"| a \| b |")
-    assert row.count(" | ") + 2 == 5  # four cells, none split by the name's |
+    assert row.count(" | ") + 2 == 4  # three cells, none split by the name's |
 
 
 def test_md_escape_rules():
@@ -500,3 +500,31 @@ def test_an_open_question_about_a_stakeholder_or_program_names_it_in_the_questio
         assert len(asked) == 1, (name, questions)
         assert f"“{name}”" in asked[0] and asked[0].endswith("?")
         assert not asked[0].startswith(name)
+
+
+@pytest.mark.parametrize("edition", ("client", "planner", "trainer"))
+def test_a_program_row_cites_each_passage_once(advisor, knowledge, edition):
+    """The reasons of a program decision cite their ¶ in their sentences; the row
+    adds only a ¶ they do not cite, after them, with no ¶ column beside them."""
+    from perencana.engine.case.loader import load_case
+    from tests.helpers import EXAMPLES
+
+    advice = advisor.advise(load_case(EXAMPLES / "program-review.yaml"))
+    decided = advice.programs
+    assert decided
+    view = memo_view(advice, knowledge, "en", edition)
+    for row in view["programs"]:
+        cited = {n for reason in row["why"] for n in reason.get("cites", ())}
+        assert row["sources_text"] == ", ".join(f"¶{n}" for n in row["sources"] if n not in cited)
+    md = render(advice, knowledge, "md", "en", edition=edition)
+    for program in decided:
+        line = next(x for x in md.splitlines() if x.startswith(f"| {program.name} |"))
+        assert line.count(" | ") == 2, line  # three cells
+        for number in program.sources:
+            assert line.count(f"¶{number}") == 1, (number, line)
+    html = render(advice, knowledge, "html", "en", edition=edition)
+    table = html.split('<table class="programs">')[1].split("</table>")[0]
+    assert "<th>¶</th>" not in table
+    for row, program in zip(table.split("<tr>")[2:], advice.programs, strict=False):
+        for number in program.sources:
+            assert len(re.findall(f"¶{number}(?!\\d)", row)) == 1, (number, row)

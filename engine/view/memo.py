@@ -89,6 +89,12 @@ def _organization(reader, case, advice, knowledge, lang):
     }
 
 
+def _uncited(sources, reasons):
+    """``sources`` as the memo writes them, less the passages ``reasons`` cite."""
+    said = {n for reason in reasons for n in reason.get("cites", ())}
+    return sources_text([n for n in sources if n not in said])
+
+
 def _reasons(writer, key, refs):
     """The reasons of a finding as sentences (``view.reasons``), or, where the run
     recorded none, its facts as lines."""
@@ -338,6 +344,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
     for finding in advice.programs:
         decision = knowledge.decisions.get(finding.decision, {})
         meaning = in_language(decision.get("action"), lang)
+        why = _reasons(writer, ("program", finding.index), finding.facts)
         programs.append(
             {
                 "index": finding.index,
@@ -345,9 +352,11 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
                 "decision": finding.decision,
                 "decision_label": reader.decision(finding.decision),
                 "decision_text": meaning,
-                "why": _reasons(writer, ("program", finding.index), finding.facts),
+                "why": why,
                 "sources": list(finding.sources),
-                "sources_text": sources_text(finding.sources),
+                # The reason sentences cite their ¶ already: the row adds only the
+                # others, after them (a ¶ column would repeat the sentences' ¶).
+                "sources_text": _uncited(finding.sources, why),
             }
         )
     # Programs the rules could not decide on stay in the table, so that none of the
@@ -514,10 +523,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
             and not strategy["reason_in_summary"]
         ):
             # The reason sentence cites its ¶ already: the title keeps the others.
-            said = {n for reason in strategy["because"] for n in reason.get("cites", ())}
-            strategy["sources_text"] = sources_text(
-                [n for n in strategy["sources"] if n not in said]
-            )
+            strategy["sources_text"] = _uncited(strategy["sources"], strategy["because"])
     if not show["risks_of_others"]:
         first = {s["id"] for s in view["strategies"] if s["start_with"]}
         view["risks"] = [row for row in view["risks"] if row["strategy"]["id"] in first]
