@@ -75,6 +75,14 @@ def reference(tmp_path_factory):
     return inputs, _contents(outdir)
 
 
+def _group_alive(group):
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def _memos(outdir):
     return sum(1 for p in Path(outdir).glob("*.json") if p.name != "summary.json")
 
@@ -204,18 +212,25 @@ def test_a_killed_worker_fails_its_cases_and_the_batch_ends(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_sigterm_always_ends_the_batch(tmp_path, jobs):
+@pytest.mark.parametrize(
+    ("jobs", "to_group"), [(1, False), (2, False), (2, True)], ids=["1", "2", "2-group"]
+)
+def test_sigterm_always_ends_the_batch(tmp_path, jobs, to_group):
+    # To the group, as a service manager or a closed terminal sends it: the workers
+    # too are signalled, and must not die in the middle of sending a result.
+    kill = os.killpg if to_group else os.kill
     inputs = _inputs(tmp_path / "in", 60)
     outdir = tmp_path / "out"
     batch = _start(_command(inputs, outdir, "--jobs", jobs))
     assert _wait_for(lambda: outdir.is_dir() and len(list(outdir.glob("*.json"))) >= 2)
-    os.kill(batch.pid, signal.SIGTERM)
-    os.kill(batch.pid, signal.SIGTERM)  # a second one, during the summary step perhaps
+    kill(batch.pid, signal.SIGTERM)
+    kill(batch.pid, signal.SIGTERM)  # a second one, during the summary step perhaps
     try:
         stdout, stderr = batch.communicate(timeout=60)
+        # No worker is left behind.
+        assert _wait_for(lambda: not _group_alive(batch.pid), timeout=10)
     finally:
-        if batch.poll() is None:
+        if batch.poll() is None or _group_alive(batch.pid):
             os.killpg(batch.pid, signal.SIGKILL)
     assert batch.returncode == 128 + signal.SIGTERM, stderr
     assert "Traceback" not in stderr

@@ -568,16 +568,16 @@ _WORKER = {}
 def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION):
     """Set up a process to advise cases: one ``Advisor``, built once and reused.
 
-    In a pool's process Ctrl-C is ignored (the parent stops the pool) and SIGTERM
-    ends the process at once (it writes no file). A failure to build the advisor is
-    kept and told with each case, not raised: a pool would start the process again
-    and again.
+    In a pool's process Ctrl-C, SIGTERM and SIGHUP are ignored: the parent stops
+    the pool, and the process ends once it has sent the results of the cases it
+    holds. (A terminal, or a service manager, signals the whole process group: a
+    worker that died of it in the middle of sending a result would leave the pool's
+    reader waiting for the rest for ever.) A failure to build the advisor is kept and
+    told with each case, not raised: a pool would start the process again and again.
     """
     if in_pool:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        for name in ("SIGTERM", "SIGHUP"):  # not the parent's handlers, which only note it
-            if hasattr(signal, name):
-                signal.signal(getattr(signal, name), signal.SIG_DFL)
+        for number in _HELD:
+            signal.signal(number, signal.SIG_IGN)
     _WORKER.update(fmt=fmt, lang=lang, edition=edition)
     if "advisor" not in _WORKER:
         try:
@@ -675,6 +675,12 @@ def _workers(jobs, fmt, lang, size, edition=DEFAULT_EDITION):
             # workers hold (a second or so at most). The workers are not killed: killed
             # in the middle of sending a result, one left the pool's reader waiting for
             # the rest for ever. Not waiting let the interpreter's exit write to a pipe
-            # the pool had closed ("Bad file descriptor", 2 runs in 800). A broken pool
-            # is not waited for: on Python 3.10, waiting for one hung at times.
+            # the pool had closed ("Bad file descriptor", 2 runs in 800).
+            if broken:
+                # A worker died: the pool stops the others with SIGTERM, which they
+                # ignore (``_init_worker``), and the queue they share may be left
+                # locked by the dead one: they are ended here, and the pool is not
+                # waited for (on Python 3.10, waiting for a broken one hung at times).
+                for worker in multiprocessing.active_children():
+                    worker.kill()
             pool.shutdown(wait=not broken, cancel_futures=True)
