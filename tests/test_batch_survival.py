@@ -239,3 +239,23 @@ def test_sigterm_always_ends_the_batch(tmp_path, jobs, to_group):
     assert summary["complete"] is False
     assert all(entry["organization"] in page for entry in summary["cases"][:5])
     assert not (outdir / JOURNAL).exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux")
+def test_a_killed_batch_leaves_no_worker_waiting(tmp_path):
+    # SIGKILL to the batch's process alone: its workers would wait for cases for
+    # ever; they end with it.
+    inputs = _inputs(tmp_path / "in", 80)
+    outdir = tmp_path / "out"
+    batch = _start(_command(inputs, outdir, "--jobs", "2"))
+    try:
+        assert _wait_for(lambda: len(_children(batch.pid)) >= 2)
+        assert _wait_for(lambda: outdir.is_dir() and _memos(outdir) >= 3)
+        os.kill(batch.pid, signal.SIGKILL)
+        batch.wait(timeout=30)
+        assert _wait_for(lambda: not _group_alive(batch.pid), timeout=10)
+    finally:
+        if _group_alive(batch.pid):
+            os.killpg(batch.pid, signal.SIGKILL)
+    resumed = _finish([*_command(inputs, outdir, "--jobs", "2"), "--resume"])
+    assert resumed.returncode == 0, resumed.stderr

@@ -565,7 +565,7 @@ def _act_on(caught, previous):
 _WORKER = {}
 
 
-def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION):
+def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION, parent=None):
     """Set up a process to advise cases: one ``Advisor``, built once and reused.
 
     In a pool's process Ctrl-C, SIGTERM and SIGHUP are ignored: the parent stops
@@ -578,6 +578,7 @@ def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION):
     if in_pool:
         for number in _HELD:
             signal.signal(number, signal.SIG_IGN)
+        _end_with_parent(parent)
     _WORKER.update(fmt=fmt, lang=lang, edition=edition)
     if "advisor" not in _WORKER:
         try:
@@ -586,6 +587,23 @@ def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION):
             _WORKER["advisor"] = Advisor()
         except PerencanaError as error:
             _WORKER["error"] = error.messages()
+
+
+def _end_with_parent(parent):
+    """On Linux, have this process killed when the batch's process ends (SIGKILL, say):
+    it would otherwise wait for cases for ever, holding its memory. It writes no file,
+    so nothing is lost."""
+    if not sys.platform.startswith("linux") or parent is None:
+        return
+    import ctypes
+
+    set_parent_death_signal = 1  # PR_SET_PDEATHSIG, from <linux/prctl.h>
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
 
 
 def _run_chunk(task, items):
@@ -638,7 +656,10 @@ def _workers(jobs, fmt, lang, size, edition=DEFAULT_EDITION):
         return
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     pool = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init_worker, initargs=(fmt, lang, True, edition)
+        jobs,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(fmt, lang, True, edition, os.getpid()),
     )
     broken = []  # a worker died: the caller goes on, but the pool is not waited for
     every = limit("batch_stop_ms") / 1000
