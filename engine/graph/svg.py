@@ -332,9 +332,9 @@ def memo_picture(advice, knowledge, lang):
     """The memo's picture of how the causes drive the strategies in ``advice``'s case,
     as ``Markup`` (safe: ``svg`` escaped every text), or empty ``Markup`` when no rule
     led to a strategy or program decision."""
-    from perencana.engine.graph.model import memo_graph, reasoning_graph
+    from perencana.engine.graph.model import case_memo_graph
 
-    graph = memo_graph(reasoning_graph(knowledge, lang, advice))
+    graph = case_memo_graph(knowledge, lang, advice)
     if not graph.of_kind("strategy", "decision"):
         return Markup("")
     # The memo is also printed: its legend names the rule without "point at it",
