@@ -205,6 +205,7 @@ def _order(columns, items, fixed=frozenset()):
     best = [list(c) for c in columns]
     best_count = _crossings(best, items)
     current = [list(c) for c in columns]
+    seen = {tuple(map(tuple, current))}
     for _ in range(SWEEPS):
         for i in range(1, len(current)):
             if i in fixed:
@@ -216,6 +217,13 @@ def _order(columns, items, fixed=frozenset()):
                 continue
             positions = _scaled(current[i + 1], len(current[i]))
             current[i] = _sort_by(current[i], lambda k: items[k].down, positions)
+        state = tuple(map(tuple, current))
+        if state in seen:
+            # A sweep's result depends only on the order it starts from: from an order
+            # met before, the sweeps left would repeat orders already counted, none of
+            # which beat the best. (Most cases come back to an order after two sweeps.)
+            break
+        seen.add(state)
         count = _crossings(current, items)
         if count < best_count:
             best, best_count = [list(c) for c in current], count
