@@ -248,24 +248,24 @@ def _isotonic(targets, weights, gaps):
 def _pooled(targets, weights, offsets):
     """``_isotonic`` with the gaps given as ``offsets`` from the first center (their
     running sums): adjacent violators pooled into blocks of their weighted mean,
-    kept on a stack of fixed size."""
-    size = len(targets)
-    means, block_weights, counts = [0.0] * size, [0.0] * size, [0] * size
-    top = -1
-    for index in range(size):
-        mean, weight, count = targets[index] - offsets[index], weights[index], 1
-        while top >= 0 and means[top] > mean:
-            previous_weight = block_weights[top]
+    kept on a stack."""
+    means, block_weights, counts = [], [], []
+    for target, offset, weight in zip(targets, offsets, weights, strict=True):
+        mean, count = target - offset, 1
+        while means and means[-1] > mean:
+            previous_weight = block_weights.pop()
             total = previous_weight + weight
-            mean = (means[top] * previous_weight + mean * weight) / total
+            mean = (means.pop() * previous_weight + mean * weight) / total
             weight = total
-            count += counts[top]
-            top -= 1
-        top += 1
-        means[top], block_weights[top], counts[top] = mean, weight, count
+            count += counts.pop()
+        means.append(mean)
+        block_weights.append(weight)
+        counts.append(count)
+    if len(means) == len(offsets):  # no block pooled two items
+        return [z + o for z, o in zip(means, offsets, strict=True)]
     solved = []
-    for block in range(top + 1):
-        solved.extend([means[block]] * counts[block])
+    for mean, count in zip(means, counts, strict=True):
+        solved += [mean] * count
     return [z + o for z, o in zip(solved, offsets, strict=True)]
 
 
@@ -282,46 +282,50 @@ def _place(columns, items):
             if i:
                 y += _gap(items[column[i - 1]], items[key])
             items[key].y = y
-    # What stays the same from round to round, worked out once: each column's items,
+    # The rounds work on the centers as one list (``ys``, an item by its number); what
+    # stays the same from round to round is worked out once: each column's items,
     # their neighbours and weights, and the gaps as offsets from the first center.
+    number = {key: n for n, key in enumerate(key for column in columns for key in column)}
+    ys = [items[key].y for key in number]
     plans = []
     for column in columns:
-        members = [items[key] for key in column]
-        neighbours = [[items[n] for n in item.up + item.down] for item in members]
+        if not column:
+            continue
+        members = [number[key] for key in column]
+        neighbours = [tuple(number[n] for n in items[k].up + items[k].down) for k in column]
         weights = [float(len(near)) if near else 0.5 for near in neighbours]
         offsets = [0.0]
-        for a, b in pairwise(members):
-            offsets.append(offsets[-1] + _gap(a, b))
-        plans.append((members, neighbours, weights, offsets))
+        for a, b in pairwise(column):
+            offsets.append(offsets[-1] + _gap(items[a], items[b]))
+        plans.append((members, list(zip(members, neighbours, strict=True)), weights, offsets))
     fsum = math.fsum
     for round_number in range(PLACEMENT_ROUNDS):
         order = plans if round_number % 2 == 0 else reversed(plans)
         moved = False
         for members, neighbours, weights, offsets in order:
-            if not members:
-                continue
-            targets = []
-            for item, near in zip(members, neighbours, strict=True):
-                # The mean of the neighbours' centers. One or two are added as fsum
-                # adds them: a sum of two floats is rounded once either way, and
-                # adding 0.0 makes a negative zero positive, as fsum gives it.
-                count = len(near)
-                if count == 1:
-                    targets.append(near[0].y + 0.0)
-                elif count == 2:
-                    targets.append((near[0].y + near[1].y + 0.0) / 2)
-                elif count:
-                    targets.append(fsum([n.y for n in near]) / count)
-                else:
-                    targets.append(item.y)
-            for item, y in zip(members, _pooled(targets, weights, offsets), strict=True):
-                if item.y != y:
-                    item.y = y
+            # The mean of each item's neighbours' centers. One or two are added as
+            # fsum adds them: a sum of two floats is rounded once either way, and
+            # adding 0.0 makes a negative zero positive, as fsum gives it.
+            targets = [
+                (ys[near[0]] + ys[near[1]] + 0.0) / 2
+                if len(near) == 2
+                else ys[near[0]] + 0.0
+                if len(near) == 1
+                else fsum([ys[n] for n in near]) / len(near)
+                if near
+                else ys[own]
+                for own, near in neighbours
+            ]
+            for own, y in zip(members, _pooled(targets, weights, offsets), strict=True):
+                if ys[own] != y:
+                    ys[own] = y
                     moved = True
         if not moved:
             # Settled: a round that moved nothing left every column where its
             # neighbours put it, so every later round would move nothing either.
             break
+    for key, own in number.items():
+        items[key].y = ys[own]
 
 
 def layout(graph, column_names=None):
