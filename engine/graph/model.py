@@ -224,9 +224,7 @@ def _restricted(graph, nodes, edges):
             if edge.fired:
                 said.setdefault(edge.source, []).extend(edge.values)
         nodes = [
-            _with_values(n, tuple(dict.fromkeys(said.get(n.id, ()))))
-            if n.kind in FACT_KINDS
-            else n
+            _with_values(n, tuple(dict.fromkeys(said.get(n.id, ())))) if n.kind in FACT_KINDS else n
             for n in nodes
         ]
     return replace(graph, nodes=tuple(nodes), edges=edges)

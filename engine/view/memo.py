@@ -40,6 +40,13 @@ SECTIONS = (
 
 
 def _clean_all(value):
+    kind = type(value)  # the plain types first: the view is made of them
+    if kind is str:
+        return clean(value)
+    if kind is dict:
+        return {key: _clean_all(item) for key, item in value.items()}
+    if kind is list:
+        return [_clean_all(item) for item in value]
     if isinstance(value, str):
         return clean(value)
     if isinstance(value, dict):
@@ -47,6 +54,25 @@ def _clean_all(value):
     if isinstance(value, list):
         return [_clean_all(item) for item in value]
     return value
+
+
+# {(id of a memo table, lang, edition): (the table, the view's labels, cleaned)}: the
+# labels are the same in every memo of a language and edition (a third of the view),
+# so they are cleaned once.
+_LABELS = {}
+
+
+def _cleaned_labels(memo, lang, edition, labels, show):
+    """The view's ``labels``, cleaned and without refs as the edition wants (a copy of
+    both levels, which the caller may change)."""
+    key = (id(memo), lang, edition)
+    kept = _LABELS.get(key)
+    if kept is None or kept[0] is not memo:
+        if len(_LABELS) > 16:
+            _LABELS.clear()
+        cleaned = _clean_all(labels if show["field_paths"] else without_refs(labels))
+        kept = _LABELS[key] = (memo, cleaned)
+    return {key: dict(value) if type(value) is dict else value for key, value in kept[1].items()}
 
 
 def _case_value(case, section, name):
@@ -468,8 +494,9 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         "trace": trace,
     }
     if not show["field_paths"]:
+        # The labels are the same in every memo: done once, with their cleaning.
         view = {
-            key: (value if key == "unknowns" else without_refs(value))
+            key: (value if key in ("unknowns", "labels") else without_refs(value))
             for key, value in view.items()
         }
     if edition == "client":
@@ -532,7 +559,11 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
     view["numbers"] = {name: number for number, name in enumerate(present, start=1)}
     # Formats with pictures add the reasoning picture (``memo.render``); the key is
     # here for every template.
-    return {**_clean_all(view), "reasoning_svg": ""}
+    labels = _cleaned_labels(knowledge.memo, lang, edition, view["labels"], show)
+    cleaned = {
+        key: (labels if key == "labels" else _clean_all(value)) for key, value in view.items()
+    }
+    return {**cleaned, "reasoning_svg": ""}
 
 
 def _details(case, overrides):
