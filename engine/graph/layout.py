@@ -19,6 +19,7 @@ same graph, same layout.
 import math
 from bisect import bisect_right, insort
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 COLUMN = {
@@ -74,9 +75,17 @@ def text_width(text, size, bold=False):
 
 def wrap(text, width, size, bold=False):
     """``text`` in lines no wider than ``width`` pixels (a word too long is cut)."""
+    return list(_wrapped(str(text), width, size, bold))
+
+
+# The pictures of a batch wrap the same titles, field labels and values again and
+# again, at a few widths: the last few thousand are remembered.
+@lru_cache(maxsize=4096)
+def _wrapped(text, width, size, bold):
+    """``wrap``'s lines, as a tuple."""
     lines = []
     current = ""
-    for word in str(text).split():
+    for word in text.split():
         candidate = f"{current} {word}" if current else word
         if text_width(candidate, size, bold) <= width:
             current = candidate
@@ -90,7 +99,7 @@ def wrap(text, width, size, bold=False):
         current = word
     if current:
         lines.append(current)
-    return lines or [""]
+    return tuple(lines) or ("",)
 
 
 @dataclass

@@ -39,18 +39,37 @@ SECTIONS = (
 )
 
 
+class ViewDict(dict):
+    """A dict of the view whose keys a template may also read as attributes, as
+    Jinja's ``a.b`` does: it tries ``getattr`` first and ``a["b"]`` when that raises,
+    and the exception cost a third of a memo's templating. Attributes a dict has
+    (``items``...) stay the dict's, and names that start with ``_`` are never keys,
+    as before."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        if name[:1] != "_":
+            try:
+                return self[name]
+            except KeyError:
+                pass
+        raise AttributeError(name)
+
+
 def _clean_all(value):
+    """``value`` with every text cleaned (``words.clean``), its dicts ``ViewDict``."""
     kind = type(value)  # the plain types first: the view is made of them
     if kind is str:
         return clean(value)
-    if kind is dict:
-        return {key: _clean_all(item) for key, item in value.items()}
+    if kind is dict or kind is ViewDict:
+        return ViewDict({key: _clean_all(item) for key, item in value.items()})
     if kind is list:
         return [_clean_all(item) for item in value]
     if isinstance(value, str):
         return clean(value)
     if isinstance(value, dict):
-        return {key: _clean_all(item) for key, item in value.items()}
+        return ViewDict({key: _clean_all(item) for key, item in value.items()})
     if isinstance(value, list):
         return [_clean_all(item) for item in value]
     return value
@@ -72,7 +91,12 @@ def _cleaned_labels(memo, lang, edition, labels, show):
             _LABELS.clear()
         cleaned = _clean_all(labels if show["field_paths"] else without_refs(labels))
         kept = _LABELS[key] = (memo, cleaned)
-    return {key: dict(value) if type(value) is dict else value for key, value in kept[1].items()}
+    return ViewDict(
+        {
+            key: ViewDict(value) if type(value) is ViewDict else value
+            for key, value in kept[1].items()
+        }
+    )
 
 
 def _case_value(case, section, name):
@@ -563,7 +587,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
     cleaned = {
         key: (labels if key == "labels" else _clean_all(value)) for key, value in view.items()
     }
-    return {**cleaned, "reasoning_svg": ""}
+    return ViewDict(cleaned, reasoning_svg="")
 
 
 def _details(case, overrides):
