@@ -91,10 +91,21 @@ def attr(value):
 
 def number(value):
     """A coordinate, rounded to a tenth; the same value always prints the same."""
-    rounded = round(value, 1)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.1f}"
+    found = _NUMBERS.get(value)
+    if found is None:
+        rounded = round(value, 1)
+        found = str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+        if len(_NUMBERS) >= _NUMBERS_KEPT:
+            _NUMBERS.clear()
+        _NUMBERS[value] = found
+    return found
+
+
+# The numbers printed lately: five in six of a picture's coordinates, sizes and
+# widths were printed before in a batch's pictures (equal values print alike:
+# 1, 1.0 and True, 0.0 and -0.0).
+_NUMBERS = {}
+_NUMBERS_KEPT = 16384
 
 
 def _state(graph, item):

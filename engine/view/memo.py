@@ -75,6 +75,25 @@ def _clean_all(value):
     return value
 
 
+def _clean_without_refs(value):
+    """``_clean_all(without_refs(value))`` in one pass."""
+    kind = type(value)
+    if kind is str:
+        return clean(value)
+    if kind is dict or kind is not list and isinstance(value, dict):
+        return ViewDict(
+            {
+                key: ("" if key == "ref" else _clean_without_refs(item))
+                for key, item in value.items()
+            }
+        )
+    if kind is list or isinstance(value, list):
+        return [_clean_without_refs(item) for item in value]
+    if isinstance(value, str):
+        return clean(value)
+    return value
+
+
 # {(id of a memo table, lang, edition): (the table, the view's labels, cleaned)}: the
 # labels are the same in every memo of a language and edition (a third of the view),
 # so they are cleaned once.
@@ -517,10 +536,14 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         "sources": _sources(advice, knowledge, lang, reader, show, also=cited_by_plan),
         "trace": trace,
     }
+    cleaned = ()  # the parts cleaned already
     if not show["field_paths"]:
-        # The labels are the same in every memo: done once, with their cleaning.
+        # Without refs, and cleaned on the way, in one pass (fresh copies, which the
+        # edition's trimming below changes). The labels are the same in every memo:
+        # done once, with their cleaning; the unknowns keep their paths.
+        cleaned = {key for key in view if key not in ("unknowns", "labels")}
         view = {
-            key: (value if key in ("unknowns", "labels") else without_refs(value))
+            key: (_clean_without_refs(value) if key in cleaned else value)
             for key, value in view.items()
         }
     if edition == "client":
@@ -581,13 +604,16 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         if (name != "guidance" or show["guidance"]) and (name != "reasoning" or show["graph"])
     ]
     view["numbers"] = {name: number for number, name in enumerate(present, start=1)}
+    # The rest cleaned: what the trimming above put in the parts cleaned already is
+    # clean (parts of them, empty texts and lists, passages' numbers).
+    labels = _cleaned_labels(knowledge.memo, lang, edition, view["labels"], show)
+    view = {
+        key: (labels if key == "labels" else value if key in cleaned else _clean_all(value))
+        for key, value in view.items()
+    }
     # Formats with pictures add the reasoning picture (``memo.render``); the key is
     # here for every template.
-    labels = _cleaned_labels(knowledge.memo, lang, edition, view["labels"], show)
-    cleaned = {
-        key: (labels if key == "labels" else _clean_all(value)) for key, value in view.items()
-    }
-    return ViewDict(cleaned, reasoning_svg="")
+    return ViewDict(view, reasoning_svg="")
 
 
 def _details(case, overrides):
