@@ -257,23 +257,21 @@ def _isotonic(targets, weights, gaps):
 def _pooled(targets, weights, offsets):
     """``_isotonic`` with the gaps given as ``offsets`` from the first center (their
     running sums): adjacent violators pooled into blocks of their weighted mean,
-    kept on a stack."""
-    means, block_weights, counts = [], [], []
+    kept on a stack of (mean, weight, count)."""
+    blocks = []
     for target, offset, weight in zip(targets, offsets, weights, strict=True):
         mean, count = target - offset, 1
-        while means and means[-1] > mean:
-            previous_weight = block_weights.pop()
+        while blocks and blocks[-1][0] > mean:
+            previous_mean, previous_weight, previous_count = blocks.pop()
             total = previous_weight + weight
-            mean = (means.pop() * previous_weight + mean * weight) / total
+            mean = (previous_mean * previous_weight + mean * weight) / total
             weight = total
-            count += counts.pop()
-        means.append(mean)
-        block_weights.append(weight)
-        counts.append(count)
-    if len(means) == len(offsets):  # no block pooled two items
-        return [z + o for z, o in zip(means, offsets, strict=True)]
+            count += previous_count
+        blocks.append((mean, weight, count))
+    if len(blocks) == len(offsets):  # no block pooled two items
+        return [block[0] + o for block, o in zip(blocks, offsets, strict=True)]
     solved = []
-    for mean, count in zip(means, counts, strict=True):
+    for mean, _, count in blocks:
         solved += [mean] * count
     return [z + o for z, o in zip(solved, offsets, strict=True)]
 
