@@ -304,12 +304,23 @@ def _place(columns, items):
         offsets = [0.0]
         for a, b in pairwise(column):
             offsets.append(offsets[-1] + _gap(items[a], items[b]))
-        plans.append((members, list(zip(members, neighbours, strict=True)), weights, offsets))
+        # Whether each item's target is read from other columns only: then the column
+        # gets the same targets first thing in a round as last thing in the round
+        # before (nothing moved in between), and stays where it is.
+        own = set(members)
+        elsewhere = all(near and own.isdisjoint(near) for near in neighbours)
+        plans.append(
+            (members, list(zip(members, neighbours, strict=True)), weights, offsets, elsewhere)
+        )
     fsum = math.fsum
     for round_number in range(PLACEMENT_ROUNDS):
-        order = plans if round_number % 2 == 0 else reversed(plans)
+        # The columns left to right, then right to left: each round starts with the
+        # column the round before ended with.
+        order = plans if round_number % 2 == 0 else plans[::-1]
         moved = False
-        for members, neighbours, weights, offsets in order:
+        for members, neighbours, weights, offsets, elsewhere in order:
+            if elsewhere and round_number and members is order[0][0]:
+                continue
             # The mean of each item's neighbours' centers. One or two are added as
             # fsum adds them: a sum of two floats is rounded once either way, and
             # adding 0.0 makes a negative zero positive, as fsum gives it.
