@@ -77,17 +77,28 @@ def _clean_all(value):
 
 def _clean_without_refs(value):
     """``_clean_all(without_refs(value))`` in one pass."""
-    kind = type(value)
+    kind = type(value)  # the plain types first: the view is made of them
     if kind is str:
         return clean(value)
-    if kind is dict or kind is not list and isinstance(value, dict):
+    if kind is dict:
         return ViewDict(
             {
                 key: ("" if key == "ref" else _clean_without_refs(item))
                 for key, item in value.items()
             }
         )
-    if kind is list or isinstance(value, list):
+    if kind is list:
+        return [_clean_without_refs(item) for item in value]
+    if kind is int or kind is bool or value is None:
+        return value
+    if isinstance(value, dict):
+        return ViewDict(
+            {
+                key: ("" if key == "ref" else _clean_without_refs(item))
+                for key, item in value.items()
+            }
+        )
+    if isinstance(value, list):
         return [_clean_without_refs(item) for item in value]
     if isinstance(value, str):
         return clean(value)
