@@ -139,3 +139,18 @@ def test_a_folder_without_any_memo_template_is_an_error(tmp_path):
 def test_a_missing_template_folder_is_a_usage_error(tmp_path):
     result = invoke("advise", OLD_OFFICE, "--template-dir", tmp_path / "nowhere")
     assert result.returncode == 2
+
+
+def test_a_custom_template_reads_the_view_by_attribute_or_by_key_alike(tmp_path):
+    source = (
+        "{{ labels.title }}|{{ labels['title'] }}|{{ header.organization }}|"
+        "{{ strategies[0].title == strategies[0]['title'] }}|"
+        "{{ strategies[0].items is defined }}|{{ labels._title is defined }}\n"
+    )
+    folder = write_template(tmp_path, source)
+    result = invoke("advise", OLD_OFFICE, "--template-dir", folder)
+    assert result.returncode == 0, result.stderr
+    by_attribute, by_key, organization, same, method, hidden = result.stdout.strip().split("|")
+    assert by_attribute == by_key != ""
+    assert organization == "Dinas Sosial Kabupaten Lembah Hijau"
+    assert (same, method, hidden) == ("True", "True", "False")

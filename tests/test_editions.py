@@ -636,3 +636,25 @@ def test_the_sources_name_each_strategy_and_cause_as_the_memo_does(lang):
         ]
         assert named, kind
         assert [name for name in named if name.lower() not in titles] == [], kind
+
+
+def test_each_memo_gets_its_own_labels_whatever_was_rendered_before(advices):
+    # The labels are worked out once per language and edition and shared by the
+    # memos of a batch: a memo in another edition or language, or a view changed
+    # by its user (a custom template, the Word writer), must not change the next.
+    from perencana.engine.view.memo import memo_view
+
+    knowledge = load_knowledge()
+    advice = advices["old-government-office"]
+    first = memo_view(advice, knowledge, "en", "client")
+    first["labels"]["headings"]["unknowns"] = "changed by a user"
+    first["labels"]["title"] = "changed by a user"
+    planner = memo_view(advice, knowledge, "en", "planner")
+    indonesian = memo_view(advice, knowledge, "id", "client")
+    client = memo_view(advice, knowledge, "en", "client")
+    words = labels("en")
+    assert client["labels"]["headings"]["unknowns"] == words["editions"]["unknowns_heading_client"]
+    assert planner["labels"]["headings"]["unknowns"] == words["headings"]["unknowns"]
+    assert client["labels"]["title"] == planner["labels"]["title"] == words["title"]
+    assert indonesian["labels"]["title"] == labels("id")["title"] != words["title"]
+    assert client["labels"] == memo_view(advice, knowledge, "en", "client")["labels"]

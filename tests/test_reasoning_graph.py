@@ -8,12 +8,14 @@ from perencana.engine import api
 from perencana.engine.graph.model import (
     ANY,
     FACT_KINDS,
+    case_memo_graph,
     memo_graph,
     node_id,
     reasoning_graph,
     safe_ids,
 )
 from perencana.engine.reasoning.rule_catalog import rule_catalog
+from tests.generated_cases import varied_case
 from tests.helpers import EXAMPLE_CASES, EXAMPLES
 
 
@@ -216,3 +218,24 @@ def test_safe_ids_are_unique_and_plain(network):
     assert len(set(names.values())) == len(network.nodes)
     assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) for name in names.values())
     assert names["cause:financial"] == "cause_financial"
+
+
+def test_the_memo_picture_is_drawn_from_the_fired_part_of_the_whole_network(
+    knowledge, advisor, example
+):
+    # The memo's picture is made from what fired alone, for speed: it must be the
+    # very graph that the whole network of the case, cut down, gives.
+    from perencana.engine.case.schema import field_specs
+    from perencana.engine.case.validation import normalize_case, validate_case
+
+    advices = [example]
+    number = 0
+    while len(advices) < 8:
+        raw = varied_case(number + 7 * len(example.strategies), field_specs())
+        number += 1
+        if not validate_case(raw):
+            advices.append(advisor.advise(normalize_case(raw)))
+    for advice in advices:
+        for lang in ("en", "id"):
+            whole = memo_graph(reasoning_graph(knowledge, lang, advice))
+            assert case_memo_graph(knowledge, lang, advice) == whole

@@ -206,6 +206,19 @@ def generic_path(path):
     """``programs[2].viable`` -> ``programs[].viable``; a whole list stays as it is.
     A path deeper than the case's loses its positions too; a text that is no path
     at all is given back as it is."""
+    if type(path) is str:
+        return _generic_text(path)
+    return _generic_path(path)
+
+
+@lru_cache(maxsize=4096)
+def _generic_text(path):
+    # A memo asks for the generic path of the same few dozen paths about a hundred
+    # times (every field label, value and picture node).
+    return _generic_path(path)
+
+
+def _generic_path(path):
     try:
         steps = path_steps(path)
     except PathError:

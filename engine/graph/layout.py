@@ -19,6 +19,7 @@ same graph, same layout.
 import math
 from bisect import bisect_right, insort
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 COLUMN = {
@@ -74,9 +75,17 @@ def text_width(text, size, bold=False):
 
 def wrap(text, width, size, bold=False):
     """``text`` in lines no wider than ``width`` pixels (a word too long is cut)."""
+    return list(_wrapped(str(text), width, size, bold))
+
+
+# The pictures of a batch wrap the same titles, field labels and values again and
+# again, at a few widths: the last few thousand are remembered.
+@lru_cache(maxsize=4096)
+def _wrapped(text, width, size, bold):
+    """``wrap``'s lines, as a tuple."""
     lines = []
     current = ""
-    for word in str(text).split():
+    for word in text.split():
         candidate = f"{current} {word}" if current else word
         if text_width(candidate, size, bold) <= width:
             current = candidate
@@ -90,7 +99,7 @@ def wrap(text, width, size, bold=False):
         current = word
     if current:
         lines.append(current)
-    return lines or [""]
+    return tuple(lines) or ("",)
 
 
 @dataclass
@@ -205,6 +214,7 @@ def _order(columns, items, fixed=frozenset()):
     best = [list(c) for c in columns]
     best_count = _crossings(best, items)
     current = [list(c) for c in columns]
+    seen = {tuple(map(tuple, current))}
     for _ in range(SWEEPS):
         for i in range(1, len(current)):
             if i in fixed:
@@ -216,6 +226,13 @@ def _order(columns, items, fixed=frozenset()):
                 continue
             positions = _scaled(current[i + 1], len(current[i]))
             current[i] = _sort_by(current[i], lambda k: items[k].down, positions)
+        state = tuple(map(tuple, current))
+        if state in seen:
+            # A sweep's result depends only on the order it starts from: from an order
+            # met before, the sweeps left would repeat orders already counted, none of
+            # which beat the best. (Most cases come back to an order after two sweeps.)
+            break
+        seen.add(state)
         count = _crossings(current, items)
         if count < best_count:
             best, best_count = [list(c) for c in current], count
@@ -240,24 +257,22 @@ def _isotonic(targets, weights, gaps):
 def _pooled(targets, weights, offsets):
     """``_isotonic`` with the gaps given as ``offsets`` from the first center (their
     running sums): adjacent violators pooled into blocks of their weighted mean,
-    kept on a stack of fixed size."""
-    size = len(targets)
-    means, block_weights, counts = [0.0] * size, [0.0] * size, [0] * size
-    top = -1
-    for index in range(size):
-        mean, weight, count = targets[index] - offsets[index], weights[index], 1
-        while top >= 0 and means[top] > mean:
-            previous_weight = block_weights[top]
+    kept on a stack of (mean, weight, count)."""
+    blocks = []
+    for target, offset, weight in zip(targets, offsets, weights, strict=True):
+        mean, count = target - offset, 1
+        while blocks and blocks[-1][0] > mean:
+            previous_mean, previous_weight, previous_count = blocks.pop()
             total = previous_weight + weight
-            mean = (means[top] * previous_weight + mean * weight) / total
+            mean = (previous_mean * previous_weight + mean * weight) / total
             weight = total
-            count += counts[top]
-            top -= 1
-        top += 1
-        means[top], block_weights[top], counts[top] = mean, weight, count
+            count += previous_count
+        blocks.append((mean, weight, count))
+    if len(blocks) == len(offsets):  # no block pooled two items
+        return [block[0] + o for block, o in zip(blocks, offsets, strict=True)]
     solved = []
-    for block in range(top + 1):
-        solved.extend([means[block]] * counts[block])
+    for mean, _, count in blocks:
+        solved += [mean] * count
     return [z + o for z, o in zip(solved, offsets, strict=True)]
 
 
@@ -274,46 +289,61 @@ def _place(columns, items):
             if i:
                 y += _gap(items[column[i - 1]], items[key])
             items[key].y = y
-    # What stays the same from round to round, worked out once: each column's items,
+    # The rounds work on the centers as one list (``ys``, an item by its number); what
+    # stays the same from round to round is worked out once: each column's items,
     # their neighbours and weights, and the gaps as offsets from the first center.
+    number = {key: n for n, key in enumerate(key for column in columns for key in column)}
+    ys = [items[key].y for key in number]
     plans = []
     for column in columns:
-        members = [items[key] for key in column]
-        neighbours = [[items[n] for n in item.up + item.down] for item in members]
+        if not column:
+            continue
+        members = [number[key] for key in column]
+        neighbours = [tuple(number[n] for n in items[k].up + items[k].down) for k in column]
         weights = [float(len(near)) if near else 0.5 for near in neighbours]
         offsets = [0.0]
-        for a, b in pairwise(members):
-            offsets.append(offsets[-1] + _gap(a, b))
-        plans.append((members, neighbours, weights, offsets))
+        for a, b in pairwise(column):
+            offsets.append(offsets[-1] + _gap(items[a], items[b]))
+        # Whether each item's target is read from other columns only: then the column
+        # gets the same targets first thing in a round as last thing in the round
+        # before (nothing moved in between), and stays where it is.
+        own = set(members)
+        elsewhere = all(near and own.isdisjoint(near) for near in neighbours)
+        plans.append(
+            (members, list(zip(members, neighbours, strict=True)), weights, offsets, elsewhere)
+        )
     fsum = math.fsum
     for round_number in range(PLACEMENT_ROUNDS):
-        order = plans if round_number % 2 == 0 else reversed(plans)
+        # The columns left to right, then right to left: each round starts with the
+        # column the round before ended with.
+        order = plans if round_number % 2 == 0 else plans[::-1]
         moved = False
-        for members, neighbours, weights, offsets in order:
-            if not members:
+        for members, neighbours, weights, offsets, elsewhere in order:
+            if elsewhere and round_number and members is order[0][0]:
                 continue
-            targets = []
-            for item, near in zip(members, neighbours, strict=True):
-                # The mean of the neighbours' centers. One or two are added as fsum
-                # adds them: a sum of two floats is rounded once either way, and
-                # adding 0.0 makes a negative zero positive, as fsum gives it.
-                count = len(near)
-                if count == 1:
-                    targets.append(near[0].y + 0.0)
-                elif count == 2:
-                    targets.append((near[0].y + near[1].y + 0.0) / 2)
-                elif count:
-                    targets.append(fsum([n.y for n in near]) / count)
-                else:
-                    targets.append(item.y)
-            for item, y in zip(members, _pooled(targets, weights, offsets), strict=True):
-                if item.y != y:
-                    item.y = y
+            # The mean of each item's neighbours' centers. One or two are added as
+            # fsum adds them: a sum of two floats is rounded once either way, and
+            # adding 0.0 makes a negative zero positive, as fsum gives it.
+            targets = [
+                (ys[near[0]] + ys[near[1]] + 0.0) / 2
+                if len(near) == 2
+                else ys[near[0]] + 0.0
+                if len(near) == 1
+                else fsum([ys[n] for n in near]) / len(near)
+                if near
+                else ys[own]
+                for own, near in neighbours
+            ]
+            for own, y in zip(members, _pooled(targets, weights, offsets), strict=True):
+                if ys[own] != y:
+                    ys[own] = y
                     moved = True
         if not moved:
             # Settled: a round that moved nothing left every column where its
             # neighbours put it, so every later round would move nothing either.
             break
+    for key, own in number.items():
+        items[key].y = ys[own]
 
 
 def layout(graph, column_names=None):

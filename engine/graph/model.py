@@ -182,9 +182,10 @@ class ReasoningGraph:
         left without any edge are dropped."""
         words = self.words
         notes = {}
+        by_id = {node.id: node for node in self.nodes}
         for edge in self.edges:
-            target = self.node(edge.target)
-            source = self.node(edge.source)
+            target = by_id[edge.target]
+            source = by_id[edge.source]
             if target.kind in ("caveat", "first-step") and source.kind == "strategy":
                 notes.setdefault(source.id, []).append(target)
         nodes = []
@@ -214,24 +215,33 @@ def _restricted(graph, nodes, edges):
     without an edge are dropped, and in a case a fact node shows the values of its
     remaining fired edges only."""
     kept = {node.id for node in nodes}
-    edges = tuple(e for e in edges if {e.source, e.target} <= kept)
+    edges = tuple(e for e in edges if e.source in kept and e.target in kept)
     linked = {e.source for e in edges} | {e.target for e in edges}
     nodes = [n for n in nodes if n.kind not in FACT_KINDS or n.id in linked]
     if graph.has_case:
-        nodes = [_with_values(n, edges) if n.kind in FACT_KINDS else n for n in nodes]
+        said = {}  # what the fired edges leaving each node said, in their order
+        for edge in edges:
+            if edge.fired:
+                said.setdefault(edge.source, []).extend(edge.values)
+        nodes = [
+            _with_values(n, tuple(dict.fromkeys(said.get(n.id, ())))) if n.kind in FACT_KINDS else n
+            for n in nodes
+        ]
     return replace(graph, nodes=tuple(nodes), edges=edges)
 
 
-def _with_values(node, edges):
-    """A fact node labelled with what the case said of it, in its fired edges."""
-    values = tuple(
-        dict.fromkeys(v for e in edges if e.fired and e.source == node.id for v in e.values)
-    )
-    label = node.base_label or node.label
-    if node.kind == "field" and len(values) == 1 and pair(label, values[0]) == values[0]:
+def _with_values(node, values):
+    """A fact node labelled with ``values``, what the case said of it in its fired
+    edges (the node itself when it is so labelled already)."""
+    base = node.base_label or node.label
+    if node.kind == "field" and len(values) == 1 and pair(base, values[0]) == values[0]:
         # "Seen as too costly: Seen as too costly" says it once.
-        return replace(node, label=values[0], details=(), base_label=label)
-    return replace(node, label=label, details=values, base_label=label)
+        label, details = values[0], ()
+    else:
+        label, details = base, values
+    if (node.label, node.details, node.base_label) == (label, details, base):
+        return node
+    return replace(node, label=label, details=details, base_label=base)
 
 
 # -- the network from the rule catalog ----------------------------------------------
@@ -269,15 +279,31 @@ def _targets(rule, knowledge):
             yield node_id(kind, key), conclusion
 
 
+@dataclass(frozen=True)
+class _Network:
+    """What every picture drawn with one knowledge shares: the edges as {(source,
+    target): (rule ids)} from the catalog, every node id, and the sort key of node
+    ids. Not to be changed."""
+
+    links: dict
+    identifiers: frozenset
+    order: object
+
+
 # The last knowledge's network: the same for every picture drawn with it.
 _NETWORK = [None, None]
 
 
 def _network(knowledge):
-    """The edges as {(source, target): (rule ids)} from the catalog, worked out once
-    for a knowledge (a batch draws many pictures with one); not to be changed."""
+    """The ``_Network`` of ``knowledge``, worked out once for it (a batch draws many
+    pictures with one)."""
     if _NETWORK[0] is not knowledge:
-        _NETWORK[:] = [knowledge, _read_network(knowledge)]
+        links = _read_network(knowledge)
+        identifiers = {ANY} | {identifier for link in links for identifier in link}
+        for kind in ("cause", "strategy", "guidance", "decision", "stage"):
+            identifiers |= {node_id(kind, key) for key in getattr(knowledge, TABLES[kind])}
+        network = _Network(links, frozenset(identifiers), _order_key(knowledge))
+        _NETWORK[:] = [knowledge, network]
     return _NETWORK[1]
 
 
@@ -319,9 +345,15 @@ def _order_key(knowledge):
     for position, path in enumerate(knowledge.fields):
         positions[node_id("field", path)] = position
 
+    keys = {}  # the key of each id asked for: the same ids come back in every case
+
     def key(identifier):
-        kind, _, name = identifier.partition(":")
-        return (KINDS.index(kind), positions.get(identifier, len(positions)), name)
+        found = keys.get(identifier)
+        if found is None:
+            kind, _, name = identifier.partition(":")
+            found = (KINDS.index(kind), positions.get(identifier, len(positions)), name)
+            keys[identifier] = found
+        return found
 
     return key
 
@@ -443,13 +475,17 @@ def _outcome_details(advice, labeller):
 
 def reasoning_graph(knowledge, lang="en", advice=None):
     """The reasoning network in ``lang``; with ``advice``, what fired in its case."""
+    return _graph(knowledge, lang, advice, fired_only=False)
+
+
+def _graph(knowledge, lang, advice, fired_only):
+    """``reasoning_graph``; with ``fired_only`` (and ``advice``), only its fired
+    nodes and edges, as ``ReasoningGraph.fired_only`` would keep them, without
+    labelling the rest of the network first."""
     labeller = _Labeller(advice, knowledge, lang)
     words = labeller.words
-    links = _network(knowledge)
-    order = _order_key(knowledge)
-    identifiers = {ANY} | {identifier for link in links for identifier in link}
-    for kind in ("cause", "strategy", "guidance", "decision", "stage"):
-        identifiers |= {node_id(kind, key) for key in getattr(knowledge, TABLES[kind])}
+    network = _network(knowledge)
+    links, order = network.links, network.order
     fired_links = _fired_links(advice.trace, links) if advice is not None else {}
     advised = _advised(advice) if advice is not None else set()
     # A caveat that another replaces in the advice was concluded, but is not advised:
@@ -465,6 +501,9 @@ def reasoning_graph(knowledge, lang="en", advice=None):
         for strategy in (advice.strategies if advice is not None else ())
     }
     fired_sources = {source for source, _ in fired_links}
+    identifiers = network.identifiers
+    if fired_only:
+        identifiers = (advised & identifiers) | fired_sources
     nodes = []
     for identifier in sorted(identifiers, key=order):
         kind, _, key = identifier.partition(":")
@@ -483,7 +522,8 @@ def reasoning_graph(knowledge, lang="en", advice=None):
         )
     edges = []
     for (source, target), rules in sorted(
-        links.items(), key=lambda item: (order(item[0][1]), order(item[0][0]))
+        ((link, links[link]) for link in fired_links) if fired_only else links.items(),
+        key=lambda item: (order(item[0][1]), order(item[0][0])),
     ):
         fired_rules, seen = fired_links.get((source, target), ((), ()))
         values = (_value(labeller.reader, ref) for ref in seen)
@@ -522,6 +562,13 @@ def memo_graph(graph):
     """The part of a case's graph the memo shows: what fired, caveats folded into
     their strategies, and no guidance (the memo's guidance section gives its reasons)."""
     return graph.fired_only().folded().without("guidance")
+
+
+def case_memo_graph(knowledge, lang, advice):
+    """``memo_graph(reasoning_graph(knowledge, lang, advice))``, made from the fired
+    part alone: the rest of the network is neither labelled nor sorted (a memo's
+    picture took some 2 ms of a batch's case for it)."""
+    return memo_graph(_graph(knowledge, lang, advice, fired_only=True))
 
 
 def safe_ids(graph):

@@ -91,10 +91,21 @@ def attr(value):
 
 def number(value):
     """A coordinate, rounded to a tenth; the same value always prints the same."""
-    rounded = round(value, 1)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.1f}"
+    found = _NUMBERS.get(value)
+    if found is None:
+        rounded = round(value, 1)
+        found = str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+        if len(_NUMBERS) >= _NUMBERS_KEPT:
+            _NUMBERS.clear()
+        _NUMBERS[value] = found
+    return found
+
+
+# The numbers printed lately: five in six of a picture's coordinates, sizes and
+# widths were printed before in a batch's pictures (equal values print alike:
+# 1, 1.0 and True, 0.0 and -0.0).
+_NUMBERS = {}
+_NUMBERS_KEPT = 16384
 
 
 def _state(graph, item):
@@ -332,9 +343,9 @@ def memo_picture(advice, knowledge, lang):
     """The memo's picture of how the causes drive the strategies in ``advice``'s case,
     as ``Markup`` (safe: ``svg`` escaped every text), or empty ``Markup`` when no rule
     led to a strategy or program decision."""
-    from perencana.engine.graph.model import memo_graph, reasoning_graph
+    from perencana.engine.graph.model import case_memo_graph
 
-    graph = memo_graph(reasoning_graph(knowledge, lang, advice))
+    graph = case_memo_graph(knowledge, lang, advice)
     if not graph.of_kind("strategy", "decision"):
         return Markup("")
     # The memo is also printed: its legend names the rule without "point at it",

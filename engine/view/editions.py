@@ -97,8 +97,11 @@ def check_edition(edition):
 def without_refs(value):
     """``value`` (a part of the view) with every fact line's case path (``ref``)
     emptied: the lines read the same, without the path beside them."""
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is str:  # the most common, and the plain types before their subclasses
+        return value
+    if kind is dict or kind is not list and isinstance(value, dict):
         return {key: ("" if key == "ref" else without_refs(item)) for key, item in value.items()}
-    if isinstance(value, list):
+    if kind is list or isinstance(value, list):
         return [without_refs(item) for item in value]
     return value

@@ -39,14 +39,94 @@ SECTIONS = (
 )
 
 
+class ViewDict(dict):
+    """A dict of the view whose keys a template may also read as attributes, as
+    Jinja's ``a.b`` does: it tries ``getattr`` first and ``a["b"]`` when that raises,
+    and the exception cost a third of a memo's templating. Attributes a dict has
+    (``items``...) stay the dict's, and names that start with ``_`` are never keys,
+    as before."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        if name[:1] != "_":
+            try:
+                return self[name]
+            except KeyError:
+                pass
+        raise AttributeError(name)
+
+
 def _clean_all(value):
+    """``value`` with every text cleaned (``words.clean``), its dicts ``ViewDict``."""
+    kind = type(value)  # the plain types first: the view is made of them
+    if kind is str:
+        return clean(value)
+    if kind is dict or kind is ViewDict:
+        return ViewDict({key: _clean_all(item) for key, item in value.items()})
+    if kind is list:
+        return [_clean_all(item) for item in value]
     if isinstance(value, str):
         return clean(value)
     if isinstance(value, dict):
-        return {key: _clean_all(item) for key, item in value.items()}
+        return ViewDict({key: _clean_all(item) for key, item in value.items()})
     if isinstance(value, list):
         return [_clean_all(item) for item in value]
     return value
+
+
+def _clean_without_refs(value):
+    """``_clean_all(without_refs(value))`` in one pass."""
+    kind = type(value)  # the plain types first: the view is made of them
+    if kind is str:
+        return clean(value)
+    if kind is dict:
+        return ViewDict(
+            {
+                key: ("" if key == "ref" else _clean_without_refs(item))
+                for key, item in value.items()
+            }
+        )
+    if kind is list:
+        return [_clean_without_refs(item) for item in value]
+    if kind is int or kind is bool or value is None:
+        return value
+    if isinstance(value, dict):
+        return ViewDict(
+            {
+                key: ("" if key == "ref" else _clean_without_refs(item))
+                for key, item in value.items()
+            }
+        )
+    if isinstance(value, list):
+        return [_clean_without_refs(item) for item in value]
+    if isinstance(value, str):
+        return clean(value)
+    return value
+
+
+# {(id of a memo table, lang, edition): (the table, the view's labels, cleaned)}: the
+# labels are the same in every memo of a language and edition (a third of the view),
+# so they are cleaned once.
+_LABELS = {}
+
+
+def _cleaned_labels(memo, lang, edition, labels, show):
+    """The view's ``labels``, cleaned and without refs as the edition wants (a copy of
+    both levels, which the caller may change)."""
+    key = (id(memo), lang, edition)
+    kept = _LABELS.get(key)
+    if kept is None or kept[0] is not memo:
+        if len(_LABELS) > 16:
+            _LABELS.clear()
+        cleaned = _clean_all(labels if show["field_paths"] else without_refs(labels))
+        kept = _LABELS[key] = (memo, cleaned)
+    return ViewDict(
+        {
+            key: ViewDict(value) if type(value) is ViewDict else value
+            for key, value in kept[1].items()
+        }
+    )
 
 
 def _case_value(case, section, name):
@@ -476,9 +556,14 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         "sources": _sources(advice, knowledge, lang, reader, show, also=cited_by_plan),
         "trace": trace,
     }
+    cleaned = ()  # the parts cleaned already
     if not show["field_paths"]:
+        # Without refs, and cleaned on the way, in one pass (fresh copies, which the
+        # edition's trimming below changes). The labels are the same in every memo:
+        # done once, with their cleaning; the unknowns keep their paths.
+        cleaned = {key for key in view if key not in ("unknowns", "labels")}
         view = {
-            key: (value if key == "unknowns" else without_refs(value))
+            key: (_clean_without_refs(value) if key in cleaned else value)
             for key, value in view.items()
         }
     if edition == "client":
@@ -536,9 +621,16 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         if (name != "guidance" or show["guidance"]) and (name != "reasoning" or show["graph"])
     ]
     view["numbers"] = {name: number for number, name in enumerate(present, start=1)}
+    # The rest cleaned: what the trimming above put in the parts cleaned already is
+    # clean (parts of them, empty texts and lists, passages' numbers).
+    labels = _cleaned_labels(knowledge.memo, lang, edition, view["labels"], show)
+    view = {
+        key: (labels if key == "labels" else value if key in cleaned else _clean_all(value))
+        for key, value in view.items()
+    }
     # Formats with pictures add the reasoning picture (``memo.render``); the key is
     # here for every template.
-    return {**_clean_all(view), "reasoning_svg": ""}
+    return ViewDict(view, reasoning_svg="")
 
 
 def _details(case, overrides):

@@ -16,6 +16,7 @@ language, and every placeholder is one the rule's conditions provide.
 """
 
 import re
+from functools import lru_cache
 from string import Formatter
 
 from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN
@@ -190,7 +191,7 @@ class ReasonWriter:
             else:
                 # ``cites``: the passages the sentence names, as its knowledge text
                 # gives them, for a view that must not name them twice.
-                cites = list(dict.fromkeys(int(n) for n in PASSAGE.findall(template)))
+                cites = list(_cited(template))
                 return {"text": text, "ref": ref, "cites": cites}
         facts = [r for facts in firings for r in facts if r.kind != "cause"]
         text = join_texts(self.reader.line(r)["text"] for r in dict.fromkeys(facts))
@@ -235,6 +236,13 @@ class ReasonWriter:
             return found[0] + self.joins.get("last", " and ") + found[1]
         comma, last = self.joins.get("comma", ", "), self.joins.get("serial", " and ")
         return comma.join(found[:-1]) + last + found[-1]
+
+
+@lru_cache(maxsize=1024)
+def _cited(template):
+    """The passages a reason's text names, in order, once each (the same few dozen
+    texts in every memo)."""
+    return tuple(dict.fromkeys(int(n) for n in PASSAGE.findall(template)))
 
 
 def _in_language(text, lang):
