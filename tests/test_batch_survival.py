@@ -165,7 +165,9 @@ def test_sigkill_then_resume_is_byte_identical(tmp_path, reference):
 
 
 def test_a_second_batch_into_the_same_folder_stops_at_once_naming_the_first(tmp_path):
-    inputs = _inputs(tmp_path / "in", 60)
+    # Enough cases that the first is still running when the second starts: once the
+    # first has removed its journal, the second can only name "another process".
+    inputs = _inputs(tmp_path / "in", 300)
     outdir = tmp_path / "out"
     first = _start(_command(inputs, outdir))
     try:
@@ -180,7 +182,7 @@ def test_a_second_batch_into_the_same_folder_stops_at_once_naming_the_first(tmp_
         stdout, stderr = first.communicate(timeout=300)
     assert first.returncode == 0, stderr
     summary = json.loads((outdir / "summary.json").read_text(encoding="utf-8"))
-    assert len(summary["cases"]) == 60 and summary["complete"] is True
+    assert len(summary["cases"]) == 300 and summary["complete"] is True
 
 
 def _children(pid):
