@@ -92,16 +92,3 @@ def check_edition(edition):
     if edition not in SHOWS:
         raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, not {edition!r}")
     return edition
-
-
-def without_refs(value):
-    """``value`` (a part of the view) with every fact line's case path (``ref``)
-    emptied: the lines read the same, without the path beside them."""
-    kind = type(value)
-    if kind is str:  # the most common, and the plain types before their subclasses
-        return value
-    if kind is dict or kind is not list and isinstance(value, dict):
-        return {key: ("" if key == "ref" else without_refs(item)) for key, item in value.items()}
-    if kind is list or isinstance(value, list):
-        return [without_refs(item) for item in value]
-    return value

@@ -10,7 +10,7 @@ so a reader can find it in the case file. Templates only arrange what is here.
 
 from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN, CasePath, generic_path
 from perencana.engine.view.action_plan import action_plan
-from perencana.engine.view.editions import DEFAULT_EDITION, SHOWS, check_edition, without_refs
+from perencana.engine.view.editions import DEFAULT_EDITION, SHOWS, check_edition
 from perencana.engine.view.reasons import ReasonWriter
 from perencana.engine.view.risks import risks_view
 from perencana.engine.view.stakeholder_map import stakeholder_map
@@ -57,49 +57,24 @@ class ViewDict(dict):
         raise AttributeError(name)
 
 
-def _clean_all(value):
-    """``value`` with every text cleaned (``words.clean``), its dicts ``ViewDict``."""
+def _clean_all(value, drop_refs=False):
+    """``value`` with every text cleaned (``words.clean``) and its dicts ``ViewDict``;
+    with ``drop_refs``, also every fact line's case path (``ref``) emptied in the same
+    pass: the lines read the same, without the path beside them."""
     kind = type(value)  # the plain types first: the view is made of them
     if kind is str:
         return clean(value)
-    if kind is dict or kind is ViewDict:
-        return ViewDict({key: _clean_all(item) for key, item in value.items()})
-    if kind is list:
-        return [_clean_all(item) for item in value]
-    if isinstance(value, str):
-        return clean(value)
-    if isinstance(value, dict):
-        return ViewDict({key: _clean_all(item) for key, item in value.items()})
-    if isinstance(value, list):
-        return [_clean_all(item) for item in value]
-    return value
-
-
-def _clean_without_refs(value):
-    """``_clean_all(without_refs(value))`` in one pass."""
-    kind = type(value)  # the plain types first: the view is made of them
-    if kind is str:
-        return clean(value)
-    if kind is dict:
-        return ViewDict(
-            {
-                key: ("" if key == "ref" else _clean_without_refs(item))
-                for key, item in value.items()
-            }
-        )
-    if kind is list:
-        return [_clean_without_refs(item) for item in value]
     if kind is int or kind is bool or value is None:
         return value
     if isinstance(value, dict):
         return ViewDict(
             {
-                key: ("" if key == "ref" else _clean_without_refs(item))
+                key: ("" if drop_refs and key == "ref" else _clean_all(item, drop_refs))
                 for key, item in value.items()
             }
         )
     if isinstance(value, list):
-        return [_clean_without_refs(item) for item in value]
+        return [_clean_all(item, drop_refs) for item in value]
     if isinstance(value, str):
         return clean(value)
     return value
@@ -119,7 +94,7 @@ def _cleaned_labels(memo, lang, edition, labels, show):
     if kept is None or kept[0] is not memo:
         if len(_LABELS) > 16:
             _LABELS.clear()
-        cleaned = _clean_all(labels if show["field_paths"] else without_refs(labels))
+        cleaned = _clean_all(labels, drop_refs=not show["field_paths"])
         kept = _LABELS[key] = (memo, cleaned)
     return ViewDict(
         {
@@ -563,7 +538,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         # done once, with their cleaning; the unknowns keep their paths.
         cleaned = {key for key in view if key not in ("unknowns", "labels")}
         view = {
-            key: (_clean_without_refs(value) if key in cleaned else value)
+            key: (_clean_all(value, drop_refs=True) if key in cleaned else value)
             for key, value in view.items()
         }
     if edition == "client":
