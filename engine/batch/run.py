@@ -522,10 +522,9 @@ def _signals_at_safe_points():
     caught, previous = _note_signals()
 
     def check():
-        if caught:
-            number = caught.pop(0)
-            caught.clear()
-            _act_on([number], previous)
+        first = caught[:1]
+        caught.clear()
+        _act_on(first, previous)
 
     try:
         yield check
