@@ -192,14 +192,25 @@ def _children(pid):
     return [int(child) for child in path.read_text().split()]
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
-def test_a_killed_worker_fails_its_cases_and_the_batch_ends(tmp_path):
+def _pool_batch_under_way(tmp_path):
+    """A batch of 80 cases on two workers, started, with both workers running and
+    three memos written: (inputs, outdir, the batch's process)."""
     inputs = _inputs(tmp_path / "in", 80)
     outdir = tmp_path / "out"
     batch = _start(_command(inputs, outdir, "--jobs", "2"))
     try:
         assert _wait_for(lambda: len(_children(batch.pid)) >= 2)
-        assert _wait_for(lambda: outdir.is_dir() and len(list(outdir.glob("*.json"))) >= 3)
+        assert _wait_for(lambda: outdir.is_dir() and _memos(outdir) >= 3)
+    except BaseException:
+        os.killpg(batch.pid, signal.SIGKILL)
+        raise
+    return inputs, outdir, batch
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+def test_a_killed_worker_fails_its_cases_and_the_batch_ends(tmp_path):
+    inputs, outdir, batch = _pool_batch_under_way(tmp_path)
+    try:
         os.kill(_children(batch.pid)[0], signal.SIGKILL)
         stdout, stderr = batch.communicate(timeout=120)  # once, this hung for ever
     finally:
@@ -247,12 +258,8 @@ def test_sigterm_always_ends_the_batch(tmp_path, jobs, to_group):
 def test_a_killed_batch_leaves_no_worker_waiting(tmp_path):
     # SIGKILL to the batch's process alone: its workers would wait for cases for
     # ever; they end with it.
-    inputs = _inputs(tmp_path / "in", 80)
-    outdir = tmp_path / "out"
-    batch = _start(_command(inputs, outdir, "--jobs", "2"))
+    inputs, outdir, batch = _pool_batch_under_way(tmp_path)
     try:
-        assert _wait_for(lambda: len(_children(batch.pid)) >= 2)
-        assert _wait_for(lambda: outdir.is_dir() and _memos(outdir) >= 3)
         os.kill(batch.pid, signal.SIGKILL)
         batch.wait(timeout=30)
         assert _wait_for(lambda: not _group_alive(batch.pid), timeout=10)

@@ -139,6 +139,13 @@ def test_no_cache_at_all_still_renders(tmp_path, monkeypatch):
     assert templating.bytecode_cache(blocked) is None
 
 
+def _python(script):
+    """``script`` run by a fresh Python in the project's folder; it must succeed."""
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+
+
 def test_an_html_memo_imports_no_network_library():
     script = (
         "import sys\n"
@@ -148,9 +155,7 @@ def test_an_html_memo_imports_no_network_library():
         "print(sorted({'urllib.request', 'http.client', 'ssl', 'email', 'xml.sax'}"
         " & set(sys.modules)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    done = _python(script)
     assert done.stdout.strip() == "[]"
 
 
@@ -185,9 +190,7 @@ def _modules_after(fmt, names):
         f"terminal_text(render_advice(advise(case), {fmt!r}, 'en'))\n"
         f"print(sorted(set({sorted(names)!r}) & set(sys.modules)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    done = _python(script)
     return done.stdout.strip()
 
 
@@ -226,9 +229,7 @@ def test_a_one_case_command_ends_before_the_garbage_collector_runs():
         "    pass\n"
         "print(len(passes) - before, gc.get_freeze_count() > 0, file=sys.stderr)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    done = _python(script)
     # No pass while it ran; as it ended, what it made was frozen, so that Python's
     # shutdown does not go over it all again.
     assert done.stderr.strip() == "0 True"
