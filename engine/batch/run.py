@@ -4,9 +4,10 @@ A run has two passes over the case sources (``engine.batch_input``), both in inp
 order: the cases are read and validated, then named (each memo after its
 organization: a safe, unique file name, given in input order); then each case not
 already up to date is advised and rendered, and its memo written atomically. With
-``jobs`` > 1 both passes run on a pool of processes whose initializer builds one
-``Advisor`` per process, reused for every case; results come back in input order, and
-only this process writes files, so the output does not depend on ``jobs``.
+``jobs`` > 1 both passes run on worker processes (``engine.batch.pool``), each of
+which builds one ``Advisor``, reused for every case; results come back in input
+order, and only this process writes files, so the output does not depend on ``jobs``
+and a worker can be killed at any moment without losing or spoiling a file.
 
 Each memo is written atomically (a temporary file renamed) without waiting for the
 disk, and noted in the journal; the memos are made durable in groups
@@ -26,20 +27,17 @@ as it is now.
 import contextlib
 import gc
 import hashlib
-import multiprocessing
 import os
 import re
 import signal
-import sys
 import time
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from perencana.engine.batch.inputs import expand_inputs, load_source
 from perencana.engine.batch.journal import BatchLock, Journal
+from perencana.engine.batch.pool import STOP_SIGNALS, Pool, WorkerDied
 from perencana.engine.batch.portfolio import (
     BROWSER_COMPANION,
     build_summary,
@@ -69,9 +67,6 @@ RESERVED_STEMS = frozenset(
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # A temporary file of write_atomically: ``.NAME.XXXXXXXX.tmp``.
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.[^.]+\.tmp")
-_HELD = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
 DEAD_WORKER = (
     "the process advising this case ended unexpectedly (killed, or out of memory); "
     "run the same command with --resume to try it again"
@@ -191,7 +186,7 @@ def run_batch(
             raise batch.interrupted(130) from None
         except SystemExit as stop:  # SIGTERM or SIGHUP, raised by exit_on_termination
             raise batch.interrupted(stop.code if isinstance(stop.code, int) else 1) from None
-        except BrokenProcessPool:  # a worker died while the cases were being read
+        except WorkerDied:  # a worker died while the cases were being read
             raise OutputError(DEAD_WORKER.replace("this case", "the cases")) from None
         finally:
             batch.journal.close()
@@ -232,7 +227,7 @@ class _Batch:
                 for position, (index, memo) in enumerate(todo):
                     try:
                         outcome = next(outcomes)
-                    except BrokenProcessPool:
+                    except WorkerDied:
                         # A worker died (killed, or out of memory): the cases not
                         # finished are told as failed, and the batch ends cleanly.
                         for lost, _ in todo[position:]:
@@ -498,8 +493,8 @@ def _fingerprint():
 @contextlib.contextmanager
 def _deferred_signals():
     """Ctrl-C, SIGTERM and SIGHUP wait until the block is done, then act as they
-    would have. (Blocking them with a signal mask would not do: the pool's threads
-    would take them for the main thread.)"""
+    would have. (Blocking them with a signal mask would not do: another thread, one
+    syncing memos, would take them for the main thread.)"""
     caught, previous = _note_signals()
     try:
         yield
@@ -514,11 +509,12 @@ def _signals_at_safe_points():
     the ``check`` it is given where stopping is safe, and that acts on them as they
     would have acted (a second one, while the block ends, is not acted on again).
 
-    A handler that raises at any instruction could raise in the main thread just
-    after it took a lock of the pool (a future's, the executor's), before the
-    ``with`` that would release it was entered: the pool's manager thread then
-    waited for that lock for ever, and the interpreter for the manager at exit. A
-    stack dump of a batch hung after two SIGTERMs showed exactly that."""
+    A handler that raises at any instruction could stop the batch in the middle of
+    handing a worker its chunk or of reading its reply; between two replies the pool
+    knows exactly which worker holds what. (With the standard library's pool it was
+    worse: a raise just after the main thread took one of the pool's locks left its
+    manager thread waiting for that lock for ever; a stack dump of a batch hung after
+    two SIGTERMs showed it.)"""
     caught, previous = _note_signals()
 
     def check():
@@ -539,7 +535,7 @@ def _note_signals():
     """Handlers that only note Ctrl-C, SIGTERM and SIGHUP; the signals noted and the
     handlers replaced."""
     caught, previous = [], {}
-    for number in _HELD:
+    for number in STOP_SIGNALS:
         with contextlib.suppress(OSError, ValueError):  # not the main thread
             previous[number] = signal.signal(number, lambda number, frame: caught.append(number))
     return caught, previous
@@ -565,20 +561,9 @@ def _act_on(caught, previous):
 _WORKER = {}
 
 
-def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION, parent=None):
-    """Set up a process to advise cases: one ``Advisor``, built once and reused.
-
-    In a pool's process Ctrl-C, SIGTERM and SIGHUP are ignored: the parent stops
-    the pool, and the process ends once it has sent the results of the cases it
-    holds. (A terminal, or a service manager, signals the whole process group: a
-    worker that died of it in the middle of sending a result would leave the pool's
-    reader waiting for the rest for ever.) A failure to build the advisor is kept and
-    told with each case, not raised: a pool would start the process again and again.
-    """
-    if in_pool:
-        for number in _HELD:
-            signal.signal(number, signal.SIG_IGN)
-        _end_with_parent(parent)
+def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION):
+    """Set up a process to advise cases: one ``Advisor``, built once and reused. A
+    failure to build it is kept and told with each case, not raised."""
     _WORKER.update(fmt=fmt, lang=lang, edition=edition)
     if "advisor" not in _WORKER:
         try:
@@ -594,29 +579,6 @@ def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION, parent=None):
         # HTML memo). Not in the caller's own process, whose objects are its own.
         gc.collect()
         gc.freeze()
-
-
-def _end_with_parent(parent):
-    """On Linux, have this process killed when the batch's process ends (SIGKILL, say):
-    it would otherwise wait for cases for ever, holding its memory. It writes no file,
-    so nothing is lost."""
-    if not sys.platform.startswith("linux") or parent is None:
-        return
-    import ctypes
-
-    set_parent_death_signal = 1  # PR_SET_PDEATHSIG, from <linux/prctl.h>
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # it ended before the request was made
-        os._exit(1)
-
-
-def _run_chunk(task, items):
-    """``task`` on each of ``items``, in a pool's process: one result sent back per
-    chunk, as ``ProcessPoolExecutor.map`` sends it."""
-    return [task(item) for item in items]
 
 
 def _load_task(source):
@@ -656,59 +618,16 @@ def _advise_task(item):
 @contextlib.contextmanager
 def _workers(jobs, fmt, lang, size, edition=DEFAULT_EDITION):
     """A function ``mapper(task, items)`` that gives the results in input order: in
-    this process with one job, on a pool of ``jobs`` processes otherwise."""
+    this process with one job, on a pool of ``jobs`` processes otherwise (a signal
+    stops the wait for them within ``batch_stop_ms``, and a worker's death is a
+    ``WorkerDied`` at the first result it keeps from coming)."""
     if jobs <= 1 or size <= 1:
         _init_worker(fmt, lang, in_pool=False, edition=edition)
         yield lambda task, items: map(task, items)
         return
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    pool = ProcessPoolExecutor(
-        jobs,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(fmt, lang, True, edition, os.getpid()),
-    )
-    broken = []  # a worker died: the caller goes on, but the pool is not waited for
     every = limit("batch_stop_ms") / 1000
-
-    def results(task, items, check):
-        """The outcomes of ``task`` on ``items`` in order, worked out in chunks; a
-        signal stops the wait within ``every`` seconds, at a point where the pool holds
-        no lock of this thread. A worker's death, even while the chunks are handed
-        out, is a ``BrokenProcessPool`` from the first outcome it keeps from coming."""
-        try:
-            per_chunk = max(1, min(16, len(items) // (jobs * 8)))
-            chunks = [
-                pool.submit(_run_chunk, task, items[start : start + per_chunk])
-                for start in range(0, len(items), per_chunk)
-            ]
-            for chunk in chunks:
-                while not wait((chunk,), timeout=every).done:
-                    check()
-                check()
-                yield from chunk.result()
-        except BrokenProcessPool:
-            broken.append(True)
-            raise
-
-    with _signals_at_safe_points() as check:
-        try:
-
-            def mapper(task, items):
-                return results(task, list(items), check)
-
-            yield mapper
-        finally:
-            # Ctrl-C or SIGTERM: cancel what is queued and wait for the chunks the
-            # workers hold (a second or so at most). The workers are not killed: killed
-            # in the middle of sending a result, one left the pool's reader waiting for
-            # the rest for ever. Not waiting let the interpreter's exit write to a pipe
-            # the pool had closed ("Bad file descriptor", 2 runs in 800).
-            if broken:
-                # A worker died: the pool stops the others with SIGTERM, which they
-                # ignore (``_init_worker``), and the queue they share may be left
-                # locked by the dead one: they are ended here, and the pool is not
-                # waited for (on Python 3.10, waiting for a broken one hung at times).
-                for worker in multiprocessing.active_children():
-                    worker.kill()
-            pool.shutdown(wait=not broken, cancel_futures=True)
+    with (
+        _signals_at_safe_points() as check,
+        Pool(jobs, _init_worker, (fmt, lang, True, edition)) as pool,
+    ):
+        yield lambda task, items: pool.map(task, items, check, every)

@@ -1,0 +1,133 @@
+"""The batch's worker processes (engine/batch/pool.py): results in input order, a
+task's error raised at its result, and a worker killed at any moment, even in the
+middle of sending a large result, ends the wait instead of hanging it."""
+
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from perencana.engine.batch.pool import AHEAD_PER_WORKER, Pool, WorkerDied
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the tasks here are found by fork"
+)
+BIG = 32 * 1024 * 1024  # far more than a pipe holds: the worker waits to send the rest
+
+
+def _nothing():
+    pass
+
+
+def _square(number):
+    return number * number
+
+
+def _fails_on_seven(number):
+    if number == 7:
+        raise ValueError("seven is not allowed")
+    return number
+
+
+def _big_after_marker(item):
+    kind, marker = item
+    if kind == "small":
+        return b"small"
+    Path(marker).write_text(str(os.getpid()))
+    return b"x" * BIG
+
+
+def _slow_first(item):
+    """Item 0 waits, then tells how many items were worked out meanwhile."""
+    number, log = item
+    if number == 0:
+        time.sleep(1.5)
+        return len(Path(log).read_text().split())
+    with open(log, "a") as file:
+        file.write(f"{number}\n")
+    return number
+
+
+def _unpicklable(number):
+    return lambda: number
+
+
+def test_results_come_in_input_order_whatever_worker_made_them():
+    with Pool(2, _nothing) as pool:
+        assert list(pool.map(_square, range(500))) == [n * n for n in range(500)]
+        # The same workers serve a second map.
+        assert list(pool.map(_square, [3, 4])) == [9, 16]
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_wait_rather_than_pile_up_results_behind_a_slow_case(tmp_path):
+    # The results come out in order: behind one slow case the others are held,
+    # and the memory they take is bounded.
+    log = tmp_path / "done"
+    log.touch()
+    with Pool(2, _nothing) as pool:
+        results = list(pool.map(_slow_first, [(n, str(log)) for n in range(400)]))
+    chunk = 16  # 400 items on 2 workers
+    assert results[1:] == list(range(1, 400))
+    assert results[0] <= AHEAD_PER_WORKER * 2 * chunk < 399
+
+
+def test_a_tasks_error_is_raised_at_its_result_and_the_workers_are_ended():
+    seen = []
+    with pytest.raises(ValueError, match="seven"), Pool(2, _nothing) as pool:
+        for value in pool.map(_fails_on_seven, range(20)):
+            seen.append(value)
+    assert seen == list(range(7))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_result_that_cannot_be_sent_is_an_error_not_a_hang():
+    with pytest.raises(RuntimeError), Pool(2, _nothing) as pool:
+        list(pool.map(_unpicklable, range(4)))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_killed_while_sending_a_large_result_ends_the_wait(tmp_path):
+    # With one pipe and one lock shared by every worker (the standard library's
+    # pools), this left the reader waiting for the rest of the message for ever.
+    marker = tmp_path / "sending"
+    items = [("small", str(marker)), ("big", str(marker))]
+    with pytest.raises(WorkerDied), Pool(2, _nothing) as pool:
+        results = pool.map(_big_after_marker, items, every=0.05)
+        assert next(results) == b"small"
+        # The other worker is now sending its result, which the pipe cannot hold
+        # while nobody reads it: it is killed in the middle of it.
+        deadline = time.monotonic() + 60
+        while not (marker.exists() and marker.read_text()):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(0.3)
+        os.kill(int(marker.read_text()), signal.SIGKILL)
+        next(results)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_stop_asked_while_waiting_ends_every_worker_at_once():
+    def check():
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), Pool(2, _nothing) as pool:
+        list(pool.map(time.sleep, [5.0] * 4, check, every=0.05))
+    assert time.monotonic() - started < 4
+    assert multiprocessing.active_children() == []
+
+
+def test_the_workers_ignore_a_signal_to_the_whole_group():
+    # A terminal's Ctrl-C or a service manager's SIGTERM reaches the workers too:
+    # they leave it to the batch, which stops them itself.
+    with Pool(2, _nothing) as pool:
+        assert list(pool.map(_square, range(10))) == [n * n for n in range(10)]  # serving
+        for worker in pool.workers:
+            os.kill(worker.process.pid, signal.SIGTERM)
+            os.kill(worker.process.pid, signal.SIGINT)
+        assert list(pool.map(_square, range(10))) == [n * n for n in range(10)]
