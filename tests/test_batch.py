@@ -465,11 +465,19 @@ def test_a_batch_killed_between_its_two_summaries_is_taken_up_by_resume(tmp_path
     }
 
 
-def test_a_worker_that_dies_fails_the_cases_not_finished_and_leaves_no_process(
-    tmp_path, monkeypatch
-):
-    # Once a worker has died the batch does not wait for the others: it tells the
-    # lost cases as failed, writes its summary, and ends every worker.
+def _as_the_advise_task(function):
+    """``function`` under the name the pool sends the advise task by: the forked
+    workers find it there."""
+    from perencana.engine.batch import run as batch_run
+
+    function.__module__, function.__qualname__ = batch_run.__name__, "_advise_task"
+    return function
+
+
+def test_a_case_whose_worker_died_is_advised_again_on_a_new_one(tmp_path, monkeypatch):
+    # A worker killed from outside (kill -9, the out-of-memory killer taking the
+    # largest process) loses nothing: it is replaced, and the cases it held are
+    # advised again, one by one.
     import multiprocessing
 
     from perencana.engine.batch import run as batch_run
@@ -477,6 +485,7 @@ def test_a_worker_that_dies_fails_the_cases_not_finished_and_leaves_no_process(
     marker = tmp_path / "one-worker-died"
     advise = batch_run._advise_task
 
+    @_as_the_advise_task
     def dies_once(item):
         try:
             os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
@@ -484,16 +493,43 @@ def test_a_worker_that_dies_fails_the_cases_not_finished_and_leaves_no_process(
             return advise(item)
         os._exit(9)  # the first case any worker takes: that worker dies
 
-    # The pool sends its task by name; the forked workers find this one under it.
-    dies_once.__module__, dies_once.__qualname__ = batch_run.__name__, "_advise_task"
-
-    monkeypatch.setattr(batch_run, "_advise_task", dies_once)
     inputs = tmp_path / "in"
     write_generated_cases(inputs, 40)
+    reference = tmp_path / "reference"
+    run([inputs], reference)
+    monkeypatch.setattr(batch_run, "_advise_task", dies_once)
     result, failures = run([inputs], tmp_path / "out", jobs=2)
+    assert marker.exists()
+    assert (result.written, result.failed, failures) == (40, 0, [])
     assert multiprocessing.active_children() == []
-    assert failures and all(problems == [batch_run.DEAD_WORKER] for _, problems in failures), (
-        failures
-    )
+    assert {p.name: p.read_bytes() for p in sorted((tmp_path / "out").iterdir())} == {
+        p.name: p.read_bytes() for p in sorted(reference.iterdir())
+    }
+
+
+def test_a_case_that_kills_its_worker_every_time_fails_alone(tmp_path, monkeypatch):
+    import multiprocessing
+
+    from perencana.engine.batch import run as batch_run
+
+    advise = batch_run._advise_task
+
+    @_as_the_advise_task
+    def dies_on_the_killer(item):
+        if item[2].startswith("killer"):
+            os._exit(9)  # as the out-of-memory killer would end it
+        return advise(item)
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for number in range(40):
+        name = "Killer" if number == 7 else f"Yayasan {number}"
+        (inputs / f"{number:02d}.json").write_text(json.dumps(generated_case(number, name)))
+    monkeypatch.setattr(batch_run, "_advise_task", dies_on_the_killer)
+    result, failures = run([inputs], tmp_path / "out", jobs=2)
+    assert (result.written, result.failed) == (39, 1)
+    assert failures == [(str(inputs / "07.json"), [batch_run.DEAD_WORKER])]
+    assert multiprocessing.active_children() == []
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
-    assert len(summary["cases"]) + len(summary["failures"]) == 40
+    assert len(summary["cases"]) == 39
+    assert [entry["source"]["file"] for entry in summary["failures"]] == [str(inputs / "07.json")]

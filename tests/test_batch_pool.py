@@ -52,6 +52,16 @@ def _slow_first(item):
     return number
 
 
+def _dies_on_five(number):
+    if number == 5:
+        os._exit(9)
+    return number
+
+
+def _exits_at_once():
+    os._exit(3)
+
+
 def _unpicklable(number):
     return lambda: number
 
@@ -131,3 +141,35 @@ def test_the_workers_ignore_a_signal_to_the_whole_group():
             os.kill(worker.process.pid, signal.SIGTERM)
             os.kill(worker.process.pid, signal.SIGINT)
         assert list(pool.map(_square, range(10))) == [n * n for n in range(10)]
+
+
+def test_a_worker_killed_while_sending_is_replaced_and_nothing_is_lost(tmp_path):
+    marker = tmp_path / "sending"
+    items = [("small", str(marker)), ("big", str(marker))]
+    with Pool(2, _nothing) as pool:
+        results = pool.map(_big_after_marker, items, every=0.05, lost=lambda item: None)
+        assert next(results) == b"small"
+        deadline = time.monotonic() + 60
+        while not (marker.exists() and marker.read_text()):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(0.3)
+        killed = int(marker.read_text())
+        os.kill(killed, signal.SIGKILL)
+        assert next(results) == b"x" * BIG  # worked out again, on a new worker
+        assert killed not in [worker.process.pid for worker in pool.workers]
+        assert list(pool.map(_square, range(5))) == [0, 1, 4, 9, 16]
+    assert multiprocessing.active_children() == []
+
+
+def test_an_item_that_kills_every_worker_it_is_given_to_is_lost_alone():
+    with Pool(2, _nothing) as pool:
+        results = list(pool.map(_dies_on_five, range(40), lost=lambda item: ("lost", item)))
+    assert results == [*range(5), ("lost", 5), *range(6, 40)]
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_that_end_as_they_start_end_the_map_instead_of_restarting_for_ever():
+    with pytest.raises(WorkerDied), Pool(2, _exits_at_once) as pool:
+        list(pool.map(_square, range(40), lost=lambda item: None))
+    assert multiprocessing.active_children() == []

@@ -208,21 +208,22 @@ def _pool_batch_under_way(tmp_path):
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
-def test_a_killed_worker_fails_its_cases_and_the_batch_ends(tmp_path):
+def test_a_killed_worker_is_replaced_and_every_case_is_advised(tmp_path):
+    # kill -9 of one worker at a random moment, even while it sends a result: with
+    # one pipe shared by the workers this once hung the batch for ever.
     inputs, outdir, batch = _pool_batch_under_way(tmp_path)
     try:
-        os.kill(_children(batch.pid)[0], signal.SIGKILL)
-        stdout, stderr = batch.communicate(timeout=120)  # once, this hung for ever
+        killed = _children(batch.pid)[0]
+        os.kill(killed, signal.SIGKILL)
+        stdout, stderr = batch.communicate(timeout=120)
     finally:
         if batch.poll() is None:
             os.killpg(batch.pid, signal.SIGKILL)
-    assert batch.returncode == 1, stderr
+    assert batch.returncode == 0, stderr
     assert "Traceback" not in stderr
-    assert "ended unexpectedly" in stderr
     summary = json.loads((outdir / "summary.json").read_text(encoding="utf-8"))
-    assert len(summary["cases"]) + len(summary["failures"]) == 80
-    resumed = _finish([*_command(inputs, outdir, "--jobs", "2"), "--resume"])
-    assert resumed.returncode == 0, resumed.stderr
+    assert (len(summary["cases"]), summary["failures"], summary["complete"]) == (80, [], True)
+    assert not _group_alive(batch.pid)
 
 
 @pytest.mark.parametrize(

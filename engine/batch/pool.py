@@ -13,6 +13,11 @@ whatever the worker was doing. No lock is shared, so no other worker waits for i
 A worker is given one chunk of items at a time and sends back one message with their
 results; the batch gives it the next chunk as soon as the message is read. The
 results come out in input order.
+
+A worker that dies is replaced, and the items it held are tried again one by one: a
+worker killed from outside loses nothing, and a case that kills its worker (out of
+memory, say) is found and given up alone, as ``lost(item)``, while the others are
+worked out.
 """
 
 import contextlib
@@ -37,106 +42,141 @@ AHEAD_PER_WORKER = 4
 
 class WorkerDied(Exception):
     """Raised when a worker process ended (killed, or out of memory) before it sent
-    back the results of the items it held."""
+    back the results of the items it held, and they cannot be tried again: no
+    ``lost`` was given, or the workers keep ending before they are even set up."""
 
 
 class Pool:
     """``jobs`` worker processes, each set up once by ``initializer(*initargs)``.
 
     Used as a context manager: on leaving, workers with nothing to do are asked to
-    end and are waited for; if any still holds items (the caller stopped early, a
-    worker died, Ctrl-C), all are killed, which loses nothing: they write no file.
+    end and are waited for; if any still holds items (the caller stopped early,
+    Ctrl-C), all are killed, which loses nothing: they write no file.
     """
 
     def __init__(self, jobs, initializer, initargs=()):
-        context = multiprocessing.get_context(
+        self.context = multiprocessing.get_context(
             "fork" if sys.platform.startswith("linux") else "spawn"
         )
+        self.initializer, self.initargs = initializer, initargs
         self.workers = []
-        self.busy = {}  # worker -> the number of the chunk it holds
-        self.broken = False
+        self.busy = {}  # worker -> the _Unit it holds
+        self.unready_deaths = 0  # workers that died before they were set up
         try:
             for _ in range(jobs):
-                ours, theirs = context.Pipe()
-                process = context.Process(
-                    target=_serve, args=(theirs, initializer, initargs, os.getpid())
-                )
-                process.start()
-                # Only the worker holds its end from now on: when it dies, reading
-                # ours ends at once (a worker started later does not inherit it).
-                theirs.close()
-                self.workers.append(_Worker(process, ours))
+                self.workers.append(self._start())
         except BaseException:
             self.kill()
             raise
+
+    def _start(self):
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(
+            target=_serve, args=(theirs, self.initializer, self.initargs, os.getpid())
+        )
+        process.start()
+        # Only the worker holds its end from now on: when it dies, reading ours ends
+        # at once (a worker started later does not inherit it).
+        theirs.close()
+        return _Worker(process, ours)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc_info):
-        if self.busy or self.broken or exc_info[0] is not None:
+        if self.busy or exc_info[0] is not None:
             self.kill()
         else:
             self.close()
 
-    def map(self, task, items, check=lambda: None, every=0.2):
+    def map(self, task, items, check=lambda: None, every=0.2, lost=None):
         """The results of ``task`` on each of ``items``, in order, worked out on the
         workers in chunks. ``check()`` is called at least every ``every`` seconds
-        while the results are awaited, at points where stopping is safe. Raises
-        ``WorkerDied`` at the first result a dead worker keeps from coming, and the
-        exception a task raised at its result."""
+        while the results are awaited, at points where stopping is safe. An item
+        whose worker died when it held that item alone is given as ``lost(item)``;
+        without ``lost``, a worker's death raises ``WorkerDied``. The exception a
+        task raised is raised at its result."""
         if self.busy:
             raise RuntimeError("the pool is still working out an earlier map")
         items = list(items)
         size = max(1, min(MAX_CHUNK, len(items) // (len(self.workers) * CHUNKS_PER_WORKER)))
-        pending = deque(
-            (number, items[start : start + size])
-            for number, start in enumerate(range(0, len(items), size))
+        run = _Run(task, lost, AHEAD_PER_WORKER * len(self.workers) * size)
+        run.units.extend(
+            _Unit(start, items[start : start + size]) for start in range(0, len(items), size)
         )
-        total = len(pending)
-        done = {}
-        for number in range(total):
-            self._give_idle(task, pending, done)
-            while number not in done:
-                self._receive(task, pending, done, every)
+        for index in range(len(items)):
+            run.awaited = index
+            self._give_idle(run)
+            while index not in run.done:
+                self._receive(run, every)
                 check()
-            ok, value = done.pop(number)
-            if not ok:
-                raise value
-            yield from value
+            result = run.done.pop(index)
+            if isinstance(result, _Raised):
+                raise result.error
+            yield result
 
-    def _give_idle(self, task, pending, done):
-        """The next chunks to the workers that hold none, unless enough are done
-        ahead of the one awaited."""
-        for worker in self.workers:
-            if worker not in self.busy:
-                self._give(worker, task, pending, done)
+    def _give_idle(self, run):
+        """The next units to the workers that hold none, unless enough are done ahead
+        of the one awaited (which is always given: the units wait in input order)."""
+        for position, worker in enumerate(self.workers):
+            while (
+                worker not in self.busy
+                and run.units
+                and (len(run.done) < run.ahead or run.units[0].start <= run.awaited)
+            ):
+                unit = run.units.popleft()
+                self.busy[worker] = unit
+                try:
+                    worker.connection.send((run.task, unit.items))
+                except OSError:  # it died while it waited: the unit was not its fault
+                    del self.busy[worker]
+                    run.units.appendleft(unit)
+                    worker = self._replace(position, worker)
 
-    def _give(self, worker, task, pending, done):
-        if not pending or len(done) >= AHEAD_PER_WORKER * len(self.workers):
-            return
-        number, chunk = pending.popleft()
-        self.busy[worker] = number
-        try:
-            worker.connection.send((task, chunk))
-        except OSError:
-            raise self._died(worker) from None
-
-    def _receive(self, task, pending, done, every):
+    def _receive(self, run, every):
         by_connection = {worker.connection: worker for worker in self.busy}
         for connection in wait(list(by_connection), timeout=every):
             worker = by_connection[connection]
+            unit = self.busy[worker]
             try:
                 reply = connection.recv()
             except (EOFError, OSError):
-                raise self._died(worker) from None
-            done[self.busy.pop(worker)] = reply
-            self._give(worker, task, pending, done)
+                del self.busy[worker]
+                self._lose(run, unit)
+                self._replace(self.workers.index(worker), worker)
+                continue
+            if reply == _READY:
+                worker.ready = True
+                continue
+            del self.busy[worker]
+            results, error = reply
+            run.done.update(enumerate(results, unit.start))
+            if error is not None:
+                run.done[unit.start + len(results)] = _Raised(error)
+        self._give_idle(run)
 
-    def _died(self, worker):
-        self.broken = True
-        worker.process.join(timeout=1)
-        return WorkerDied(f"worker process {worker.process.pid} ended ({worker.process.exitcode})")
+    def _lose(self, run, unit):
+        """The items of ``unit``, whose worker died: tried again one by one, or, for
+        an item already tried alone, given up as ``lost(item)``."""
+        if run.lost is None:
+            raise WorkerDied("a worker process ended before it sent its results")
+        if unit.alone:
+            run.done[unit.start] = run.lost(unit.items[0])
+            return
+        alone = [_Unit(unit.start + n, [item], alone=True) for n, item in enumerate(unit.items)]
+        run.units.extendleft(reversed(alone))
+
+    def _replace(self, position, dead):
+        """A new worker in the place of ``dead``; ``WorkerDied`` if workers keep
+        ending before they are set up (they could not start at all)."""
+        dead.process.join(timeout=1)
+        dead.connection.close()
+        if not dead.ready:
+            self.unready_deaths += 1
+            if self.unready_deaths > len(self.workers):
+                raise WorkerDied("the worker processes end as they start")
+        self.workers[position] = worker = self._start()
+        return worker
 
     def close(self):
         """Ask every worker to end, and wait for it."""
@@ -161,11 +201,44 @@ class Pool:
 
 
 class _Worker:
-    __slots__ = ("process", "connection")
+    __slots__ = ("process", "connection", "ready")
 
     def __init__(self, process, connection):
         self.process = process
         self.connection = connection
+        self.ready = False  # set up: its initializer returned
+
+
+class _Unit:
+    """Items handed to one worker at once: ``items[start:...]`` of the map; ``alone``
+    for an item tried again by itself after its worker died."""
+
+    __slots__ = ("start", "items", "alone")
+
+    def __init__(self, start, items, alone=False):
+        self.start, self.items, self.alone = start, items, alone
+
+
+class _Run:
+    """One map's state: the units not yet handed out, the results not yet given."""
+
+    __slots__ = ("task", "lost", "ahead", "units", "done", "awaited")
+
+    def __init__(self, task, lost, ahead):
+        self.task, self.lost, self.ahead = task, lost, ahead
+        self.units = deque()  # in input order: an item tried again goes first
+        self.awaited = 0  # the index of the next result to give
+        self.done = {}  # item index -> result
+
+
+class _Raised:
+    __slots__ = ("error",)
+
+    def __init__(self, error):
+        self.error = error
+
+
+_READY = "ready"  # a worker's first message: set up
 
 
 def _serve(connection, initializer, initargs, parent):
@@ -178,6 +251,7 @@ def _serve(connection, initializer, initargs, parent):
         signal.signal(number, signal.SIG_IGN)
     _end_with_parent(parent)
     initializer(*initargs)
+    connection.send(_READY)
     while True:
         try:
             request = connection.recv()
@@ -186,16 +260,18 @@ def _serve(connection, initializer, initargs, parent):
         if request is None:
             return
         task, chunk = request
+        results, error = [], None
         try:
-            reply = (True, [task(item) for item in chunk])
-        except Exception as error:  # noqa: BLE001 - raised again in the batch, at its result
-            reply = (False, error)
+            for item in chunk:
+                results.append(task(item))
+        except Exception as failure:  # noqa: BLE001 - raised again in the batch, at its result
+            error = failure
         try:
-            connection.send(reply)  # pickled whole before a byte is sent
+            connection.send((results, error))  # pickled whole before a byte is sent
         except OSError:
             return
-        except Exception as error:  # noqa: BLE001 - a result or an exception not picklable
-            connection.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
+        except Exception as failure:  # noqa: BLE001 - a result or an exception not picklable
+            connection.send(([], RuntimeError(f"{type(failure).__name__}: {failure}")))
 
 
 def _end_with_parent(parent):

@@ -68,8 +68,14 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # A temporary file of write_atomically: ``.NAME.XXXXXXXX.tmp``.
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.[^.]+\.tmp")
 DEAD_WORKER = (
-    "the process advising this case ended unexpectedly (killed, or out of memory); "
-    "run the same command with --resume to try it again"
+    "the process advising this case ended unexpectedly, twice (killed, or out of "
+    "memory: the case may be too large for this machine); run the same command with "
+    "--resume to try it again"
+)
+# When the worker processes cannot even start, every case left is told so.
+NO_WORKERS = (
+    "the processes advising the cases ended unexpectedly as they started (killed, or "
+    "out of memory); run the same command with --resume to try again"
 )
 # The files the advice depends on besides the case (see ``_fingerprint``).
 FINGERPRINT_GLOBS = (("knowledge", "*.yaml"), ("rules", "*.py"), ("templates", "*.j2"))
@@ -186,8 +192,8 @@ def run_batch(
             raise batch.interrupted(130) from None
         except SystemExit as stop:  # SIGTERM or SIGHUP, raised by exit_on_termination
             raise batch.interrupted(stop.code if isinstance(stop.code, int) else 1) from None
-        except WorkerDied:  # a worker died while the cases were being read
-            raise OutputError(DEAD_WORKER.replace("this case", "the cases")) from None
+        except WorkerDied:  # the workers could not start while the cases were read
+            raise OutputError(NO_WORKERS) from None
         finally:
             batch.journal.close()
         return batch.result
@@ -228,10 +234,10 @@ class _Batch:
                     try:
                         outcome = next(outcomes)
                     except WorkerDied:
-                        # A worker died (killed, or out of memory): the cases not
-                        # finished are told as failed, and the batch ends cleanly.
+                        # The workers cannot start: the cases not finished are told
+                        # as failed, and the batch ends cleanly.
                         for lost, _ in todo[position:]:
-                            self._fail(lost, [DEAD_WORKER])
+                            self._fail(lost, [NO_WORKERS])
                         break
                     self._finish(index, memo, outcome)
                     if bar is not None:
@@ -615,12 +621,18 @@ def _advise_task(item):
     return True, (text, html), case_entry(source, advice, memo, digest)
 
 
+def _lost(item):
+    """The outcome of a case whose process died twice while it held it alone."""
+    return False, [DEAD_WORKER], None
+
+
 @contextlib.contextmanager
 def _workers(jobs, fmt, lang, size, edition=DEFAULT_EDITION):
     """A function ``mapper(task, items)`` that gives the results in input order: in
-    this process with one job, on a pool of ``jobs`` processes otherwise (a signal
-    stops the wait for them within ``batch_stop_ms``, and a worker's death is a
-    ``WorkerDied`` at the first result it keeps from coming)."""
+    this process with one job, on a pool of ``jobs`` processes otherwise. There a
+    signal stops the wait for them within ``batch_stop_ms``; a worker that dies is
+    replaced and its cases tried again one by one, and a case whose process dies
+    again fails alone."""
     if jobs <= 1 or size <= 1:
         _init_worker(fmt, lang, in_pool=False, edition=edition)
         yield lambda task, items: map(task, items)
@@ -630,4 +642,4 @@ def _workers(jobs, fmt, lang, size, edition=DEFAULT_EDITION):
         _signals_at_safe_points() as check,
         Pool(jobs, _init_worker, (fmt, lang, True, edition)) as pool,
     ):
-        yield lambda task, items: pool.map(task, items, check, every)
+        yield lambda task, items: pool.map(task, items, check, every, lost=_lost)
