@@ -536,7 +536,9 @@ def build():
     tag(document, "{%p for d in header.details %}")
     labelled(document, "{{ d.label }}: ", "{{ d.value }}")
     tag(document, "{%p endfor %}")
+    tag(document, "{%p if header.edition %}")
     labelled(document, "{{ labels.editions.edition }}: ", "{{ header.edition }}")
+    tag(document, "{%p endif %}")
     para(document, "{{ header.disclaimer }}", style="Quote")
     compact(document.paragraphs[start:])
 

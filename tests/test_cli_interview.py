@@ -448,6 +448,6 @@ def test_the_interview_prints_the_memo_in_the_edition_asked(tmp_path, advisor):
     )
     assert result.returncode == 0, result.stderr
     words = load_knowledge().memo
-    assert words["editions"]["client"]["en"] in result.stdout
+    assert words["editions"]["recipient_client"]["en"] in result.stdout
     assert words["headings"]["guidance"]["en"] not in result.stdout
     assert "`" not in result.stdout  # no field path in code spans

@@ -169,7 +169,7 @@ def test_batch_writes_each_memo_in_the_edition_asked(tmp_path, rule_ids):
     )
     assert made.returncode == 0, made.stderr
     memo = (tmp_path / "dinas-sosial-kabupaten-lembah-hijau.md").read_text(encoding="utf-8")
-    assert labels("en")["editions"]["client"] in memo
+    assert labels("en")["editions"]["recipient_client"] in memo
     assert [rule for rule in rule_ids if rule in memo] == []
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert summary["edition"] == "client"
@@ -306,6 +306,22 @@ def test_the_memo_details_come_from_the_case_and_the_options_override_them(tmp_p
     )
     assert "1 December 2026" in made.stdout and "2026-11-30" not in made.stdout
     assert "Budi" in made.stdout and "Ani Rahayu" not in made.stdout
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_edition_is_named_only_beside_a_recipient_the_case_names(advices, fmt, edition):
+    # "To: The social planner" names the edition already; a line "Edition: for the
+    # planner" under it only repeated it. Beside "To: Ibu Sari", it tells.
+    words = labels("en")["editions"]
+    line = re.compile(rf"{re.escape(words['edition'])}:? {re.escape(words[edition])}")
+    advice = advices["program-review"]
+    plain = visible_text(render(advice, fmt, "en", edition), fmt)
+    assert words[f"recipient_{edition}"] in plain
+    assert f"{words['edition']}:" not in plain
+    named = visible_text(render(advice, fmt, "en", edition, {"prepared_for": "Ibu Sari"}), fmt)
+    assert "Ibu Sari" in named
+    assert line.search(" ".join(named.replace("*", "").split())), named[:600]
 
 
 def test_no_date_unless_given_and_the_same_input_gives_the_same_bytes(advices, tmp_path):

@@ -500,7 +500,9 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
             "recipient": memo_details.get("prepared_for") or recipient,
             "organization": advice.organization,
             "change": _text_or(change.get("summary"), labels["terms"]["not_stated"]),
-            "edition": edition_words[edition],
+            # The default recipient names the edition already ("To: The social
+            # planner"); beside a recipient the case names, the edition tells.
+            "edition": edition_words[edition] if memo_details.get("prepared_for") else None,
             "disclaimer": (edition_words.get(f"disclaimer_{edition}") or labels["disclaimer"]),
             "details": [
                 {"key": key, "label": labels["details"][key], "value": memo_details[key]}
