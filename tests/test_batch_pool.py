@@ -173,3 +173,22 @@ def test_workers_that_end_as_they_start_end_the_map_instead_of_restarting_for_ev
     with pytest.raises(WorkerDied), Pool(2, _exits_at_once) as pool:
         list(pool.map(_square, range(40), lost=lambda item: None))
     assert multiprocessing.active_children() == []
+
+
+def test_workers_started_by_spawn_work_the_same_and_a_killed_one_is_replaced(tmp_path):
+    # macOS and Windows start the workers by spawn: a fresh interpreter that finds
+    # the task by its module's name, and is given its end of the pipe.
+    marker = tmp_path / "sending"
+    items = [("small", str(marker)), ("big", str(marker))]
+    with Pool(2, _nothing, start_method="spawn") as pool:
+        assert list(pool.map(_square, range(50))) == [n * n for n in range(50)]
+        results = pool.map(_big_after_marker, items, every=0.05, lost=lambda item: None)
+        assert next(results) == b"small"
+        deadline = time.monotonic() + 60
+        while not (marker.exists() and marker.read_text()):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(0.3)
+        os.kill(int(marker.read_text()), signal.SIGKILL)
+        assert next(results) == b"x" * BIG
+    assert multiprocessing.active_children() == []

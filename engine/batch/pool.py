@@ -54,9 +54,11 @@ class Pool:
     Ctrl-C), all are killed, which loses nothing: they write no file.
     """
 
-    def __init__(self, jobs, initializer, initargs=()):
+    def __init__(self, jobs, initializer, initargs=(), start_method=None):
+        # fork on Linux (the workers start at once, sharing what this process has
+        # loaded); spawn elsewhere, where fork is unsafe or missing.
         self.context = multiprocessing.get_context(
-            "fork" if sys.platform.startswith("linux") else "spawn"
+            start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
         )
         self.initializer, self.initargs = initializer, initargs
         self.workers = []
