@@ -66,6 +66,19 @@ def _unpicklable(number):
     return lambda: number
 
 
+def _kill_while_it_sends(marker):
+    """Kill the worker working out the big item once it is sending its result,
+    which the pipe cannot hold while nobody reads it; its process id."""
+    deadline = time.monotonic() + 60
+    while not (marker.exists() and marker.read_text()):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.3)  # the result is made at once; from then on it is being sent
+    pid = int(marker.read_text())
+    os.kill(pid, signal.SIGKILL)
+    return pid
+
+
 def test_results_come_in_input_order_whatever_worker_made_them():
     with Pool(2, _nothing) as pool:
         assert list(pool.map(_square, range(500))) == [n * n for n in range(500)]
@@ -109,14 +122,7 @@ def test_a_worker_killed_while_sending_a_large_result_ends_the_wait(tmp_path):
     with pytest.raises(WorkerDied), Pool(2, _nothing) as pool:
         results = pool.map(_big_after_marker, items, every=0.05)
         assert next(results) == b"small"
-        # The other worker is now sending its result, which the pipe cannot hold
-        # while nobody reads it: it is killed in the middle of it.
-        deadline = time.monotonic() + 60
-        while not (marker.exists() and marker.read_text()):
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        time.sleep(0.3)
-        os.kill(int(marker.read_text()), signal.SIGKILL)
+        _kill_while_it_sends(marker)
         next(results)
     assert multiprocessing.active_children() == []
 
@@ -149,13 +155,7 @@ def test_a_worker_killed_while_sending_is_replaced_and_nothing_is_lost(tmp_path)
     with Pool(2, _nothing) as pool:
         results = pool.map(_big_after_marker, items, every=0.05, lost=lambda item: None)
         assert next(results) == b"small"
-        deadline = time.monotonic() + 60
-        while not (marker.exists() and marker.read_text()):
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        time.sleep(0.3)
-        killed = int(marker.read_text())
-        os.kill(killed, signal.SIGKILL)
+        killed = _kill_while_it_sends(marker)
         assert next(results) == b"x" * BIG  # worked out again, on a new worker
         assert killed not in [worker.process.pid for worker in pool.workers]
         assert list(pool.map(_square, range(5))) == [0, 1, 4, 9, 16]
@@ -184,11 +184,6 @@ def test_workers_started_by_spawn_work_the_same_and_a_killed_one_is_replaced(tmp
         assert list(pool.map(_square, range(50))) == [n * n for n in range(50)]
         results = pool.map(_big_after_marker, items, every=0.05, lost=lambda item: None)
         assert next(results) == b"small"
-        deadline = time.monotonic() + 60
-        while not (marker.exists() and marker.read_text()):
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        time.sleep(0.3)
-        os.kill(int(marker.read_text()), signal.SIGKILL)
+        _kill_while_it_sends(marker)
         assert next(results) == b"x" * BIG
     assert multiprocessing.active_children() == []
