@@ -6,7 +6,6 @@ interview take the fields and their allowed values from it.
 """
 
 import json
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -24,16 +23,46 @@ def load_schema():
         return json.load(handle)
 
 
-@dataclass(frozen=True)
 class FieldSpec:
     """One leaf field of the case: its dotted path (``funding.allocation``; list items
-    as ``programs[].viable``), its kind and, for closed kinds, the allowed answers."""
+    as ``programs[].viable``), its kind (text, enum, boolean, count or enum-list) and,
+    for closed kinds, the allowed answers.
 
-    path: str
-    kind: str  # text | enum | boolean | count | enum-list
-    choices: tuple = ()
-    required: bool = False
-    description: str = ""
+    Immutable and hashable, equal by its five fields, as the frozen dataclass it was
+    (written by hand: making that dataclass at import cost every command half a
+    millisecond). It keeps a ``__dict__`` for its cached properties."""
+
+    def __init__(self, path, kind, choices=(), required=False, description=""):
+        fields = self.__dict__
+        fields["path"] = path
+        fields["kind"] = kind
+        fields["choices"] = choices
+        fields["required"] = required
+        fields["description"] = description
+
+    def _values(self):
+        return (self.path, self.kind, self.choices, self.required, self.description)
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self._values())
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __repr__(self):
+        return (
+            f"{type(self).__qualname__}(path={self.path!r}, kind={self.kind!r}, "
+            f"choices={self.choices!r}, required={self.required!r}, "
+            f"description={self.description!r})"
+        )
 
     @cached_property
     def place(self):
