@@ -7,11 +7,13 @@ interview take the fields and their allowed values from it.
 
 import json
 from functools import cached_property, lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 # UNKNOWN, LIST_SECTIONS and generic_path belong to the vocabulary (read them there);
 # this module only uses them.
 from perencana.engine.case.vocabulary import LIST_SECTIONS, UNKNOWN, CasePath, generic_path
+from perencana.engine.records import Frozen
 
 SCHEMA_PATH = Path(__file__).with_name("case_schema.json")
 
@@ -23,14 +25,16 @@ def load_schema():
         return json.load(handle)
 
 
-class FieldSpec:
+class FieldSpec(Frozen):
     """One leaf field of the case: its dotted path (``funding.allocation``; list items
     as ``programs[].viable``), its kind (text, enum, boolean, count or enum-list) and,
     for closed kinds, the allowed answers.
 
-    Immutable and hashable, equal by its five fields, as the frozen dataclass it was
-    (written by hand: making that dataclass at import cost every command half a
-    millisecond). It keeps a ``__dict__`` for its cached properties."""
+    An ``engine.records.Frozen``, as the frozen dataclass it was: immutable, equal and
+    hashed by its five fields. It keeps a ``__dict__`` for its cached properties."""
+
+    FIELDS = ("path", "kind", "choices", "required", "description")
+    _values = attrgetter(*FIELDS)
 
     def __init__(self, path, kind, choices=(), required=False, description=""):
         fields = self.__dict__
@@ -39,30 +43,6 @@ class FieldSpec:
         fields["choices"] = choices
         fields["required"] = required
         fields["description"] = description
-
-    def _values(self):
-        return (self.path, self.kind, self.choices, self.required, self.description)
-
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return self._values() == other._values()
-        return NotImplemented
-
-    def __hash__(self):
-        return hash(self._values())
-
-    def __setattr__(self, name, value):
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name):
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __repr__(self):
-        return (
-            f"{type(self).__qualname__}(path={self.path!r}, kind={self.kind!r}, "
-            f"choices={self.choices!r}, required={self.required!r}, "
-            f"description={self.description!r})"
-        )
 
     @cached_property
     def place(self):

@@ -4,43 +4,22 @@ Evidence, reasons and trace steps hold ``FactRef``s, not text. The view
 (``perencana.engine.view.words``, ``view.memo``) words it for the templates; ``view.advice_json``
 writes the public ``perencana-advice/1`` object of ``case-format.md``.
 
-The classes are written out by hand, not made with ``dataclasses``: making a dataclass
-compiles its methods as the module is imported, which cost a one-case command about
-2 ms for these seven. Each behaves as the dataclass it replaces: keyword or
-positional arguments in field order, a fresh list for each list default, equality
-field by field between objects of the same class, not hashable, and the same
-``repr``. ``FIELDS`` names the fields in order.
+The classes are ``engine.records.Record``s, not dataclasses (making those cost a
+one-case command about 2 ms): each behaves as the dataclass it replaces, with
+keyword or positional arguments in field order and a fresh list for each list default.
 """
 
+from operator import attrgetter
 
-def _eq(self, other):
-    if other.__class__ is self.__class__:
-        return self._values() == other._values()
-    return NotImplemented
+from perencana.engine.records import Record
 
 
-def _repr(self):
-    shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.SHOWN)
-    return f"{type(self).__qualname__}({shown})"
-
-
-class _Finding:
-    """What the advice's classes share: equality, ``repr``, no hash."""
-
-    __slots__ = ()
-    __eq__ = _eq
-    __hash__ = None
-    __repr__ = _repr
-
-    def _values(self):
-        return tuple(getattr(self, name) for name in self.FIELDS)
-
-
-class CauseFinding(_Finding):
+class CauseFinding(Record):
     """A cause of resistance found, with its strength and the evidence for it."""
 
-    FIELDS = SHOWN = ("id", "strength", "evidence", "sources", "rules")
+    FIELDS = ("id", "strength", "evidence", "sources", "rules")
     __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
 
     def __init__(self, id, strength, evidence, sources, rules=None):
         self.id = id
@@ -50,13 +29,13 @@ class CauseFinding(_Finding):
         self.rules = [] if rules is None else rules
 
 
-class StrategyFinding(_Finding):
+class StrategyFinding(Record):
     """A strategy recommended, with its rank, its reasons, its caveats and first steps.
 
     ``phase`` is prepare, start or sustain (``knowledge/phases.yaml``); ``start_with``
     marks one of the first by rank, the ones to start with."""
 
-    FIELDS = SHOWN = (
+    FIELDS = (
         "id",
         "rank",
         "because",
@@ -69,6 +48,7 @@ class StrategyFinding(_Finding):
         "start_with",
     )
     __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
 
     def __init__(
         self,
@@ -95,11 +75,12 @@ class StrategyFinding(_Finding):
         self.start_with = start_with
 
 
-class ProgramFinding(_Finding):
+class ProgramFinding(Record):
     """A decision on one of the organization's programs (keep, develop, replace)."""
 
-    FIELDS = SHOWN = ("name", "decision", "sources", "facts", "index")
+    FIELDS = ("name", "decision", "sources", "facts", "index")
     __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
 
     def __init__(self, name, decision, sources, facts=None, index=0):
         self.name = name
@@ -109,11 +90,12 @@ class ProgramFinding(_Finding):
         self.index = index
 
 
-class GuidanceFinding(_Finding):
+class GuidanceFinding(Record):
     """A piece of guidance for the planner, and the facts it rests on."""
 
-    FIELDS = SHOWN = ("id", "sources", "because")
+    FIELDS = ("id", "sources", "because")
     __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
 
     def __init__(self, id, sources, because=None):
         self.id = id
@@ -121,12 +103,13 @@ class GuidanceFinding(_Finding):
         self.because = [] if because is None else because
 
 
-class TensionFinding(_Finding):
+class TensionFinding(Record):
     """Two or more recommended strategies that pull against each other, and the
     knowledge text (``knowledge/tensions.yaml``) that says how they fit together."""
 
-    FIELDS = SHOWN = ("id", "strategies", "sources")
+    FIELDS = ("id", "strategies", "sources")
     __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
 
     def __init__(self, id, strategies, sources):
         self.id = id
@@ -134,20 +117,21 @@ class TensionFinding(_Finding):
         self.sources = sources
 
 
-class UnknownFinding(_Finding):
+class UnknownFinding(Record):
     """A field left unknown whose answer would change the advice, and which answers
     (as typed: a boolean, a number, an enum value, a tuple for a list, or
     ``unknowns.ONE_ITEM`` for a whole list)."""
 
-    FIELDS = SHOWN = ("path", "changing_answers")
+    FIELDS = ("path", "changing_answers")
     __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
 
     def __init__(self, path, changing_answers):
         self.path = path
         self.changing_answers = changing_answers
 
 
-class Advice(_Finding):
+class Advice(Record):
     """Everything the engine concluded for one case, and the trace of how.
 
     ``case`` (the case as read) is left out of the ``repr``."""
@@ -166,6 +150,7 @@ class Advice(_Finding):
     )
     SHOWN = tuple(name for name in FIELDS if name != "case")
     __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
 
     def __init__(
         self,

@@ -8,12 +8,13 @@ what the evidence, the reasons and the trace hold. Nothing here words a fact: th
 view (``perencana.engine.view``) and the JSON writer do, each in one place.
 """
 
+from operator import attrgetter
+
 from perencana.engine.experta_ext.plain_fact import PlainFact
+from perencana.engine.records import Frozen, set_field
 
-_set = object.__setattr__  # FactRef's fields, set once as it is made
 
-
-class FactRef:
+class FactRef(Frozen):
     """A reference to one fact: what it is, not how it reads.
 
     ``kind`` is the fact's kind (``field``, ``stakeholder``, ``program``,
@@ -25,47 +26,21 @@ class FactRef:
     conclusion concludes (a stage, a cause, a strategy); ``details`` holds the rest
     as (key, value) pairs in a fixed order. Hashable, so facts can hold it.
 
-    Immutable, with equality and hash over its six fields, as the frozen dataclass it
-    was; written by hand because making that dataclass at import cost a one-case
-    command almost a millisecond.
+    An ``engine.records.Frozen``, as the frozen dataclass it was: immutable, equal and
+    hashed by its six fields.
     """
 
-    __slots__ = ("kind", "path", "index", "name", "value", "details")
+    FIELDS = ("kind", "path", "index", "name", "value", "details")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
 
     def __init__(self, kind, path="", index=None, name=None, value=None, details=()):
-        _set(self, "kind", kind)
-        _set(self, "path", path)
-        _set(self, "index", index)
-        _set(self, "name", name)
-        _set(self, "value", value)
-        _set(self, "details", details)
-
-    def _values(self):
-        return (self.kind, self.path, self.index, self.name, self.value, self.details)
-
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return self._values() == other._values()
-        return NotImplemented
-
-    def __hash__(self):
-        return hash(self._values())
-
-    def __setattr__(self, name, value):
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name):
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self):  # copy and pickle make it anew rather than set its slots
-        return (type(self), self._values())
-
-    def __repr__(self):
-        return (
-            f"{type(self).__qualname__}(kind={self.kind!r}, path={self.path!r}, "
-            f"index={self.index!r}, name={self.name!r}, value={self.value!r}, "
-            f"details={self.details!r})"
-        )
+        set_field(self, "kind", kind)
+        set_field(self, "path", path)
+        set_field(self, "index", index)
+        set_field(self, "name", name)
+        set_field(self, "value", value)
+        set_field(self, "details", details)
 
     def get(self, key, default=None):
         """One of the ``details`` by its key."""
