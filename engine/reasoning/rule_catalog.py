@@ -264,7 +264,10 @@ def rule_catalog():
             if type(member).__name__ != "Rule":
                 continue
             function = rule_function(member)
-            doc = inspect.getdoc(function) or ""
+            # The statement's white space is made single spaces below, so the raw
+            # docstring serves as ``inspect.getdoc``'s cleaned one would (a third of
+            # the catalog's time); getdoc still for a rule without one of its own.
+            doc = function.__doc__ or inspect.getdoc(function) or ""
             rules.append(
                 RuleInfo(
                     id=name,
