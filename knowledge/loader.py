@@ -1,6 +1,7 @@
 """Reads the knowledge files and checks them before anything uses them."""
 
 import contextlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -184,10 +185,16 @@ def load_cached(directory):
     cache that cannot be read or written (a read-only install) is passed over.
     """
     directory = Path(directory)
-    files = b"".join(
-        path.name.encode() + b"\0" + path.read_bytes() + b"\0"
-        for path in sorted(directory.glob("*.yaml"))
-    )
+    # The files as ``sorted(directory.glob("*.yaml"))`` lists them (none from a folder
+    # that cannot be listed), without the glob's pattern, compiled anew in every
+    # process: half of this listing's time.
+    try:
+        with os.scandir(directory) as entries:
+            names = [entry.name for entry in entries if entry.name.endswith(".yaml")]
+    except OSError:
+        names = []
+    paths = sorted(directory / name for name in names)
+    files = b"".join(path.name.encode() + b"\0" + path.read_bytes() + b"\0" for path in paths)
     cache = kept_file(directory, "knowledge", CACHE_FORMAT, files)
     fields = read_kept(cache)
     if isinstance(fields, dict):
