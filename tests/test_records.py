@@ -170,8 +170,8 @@ def test_a_mutable_record_is_unhashable_and_its_list_defaults_are_its_own(cls):
     first, second = cls(**required), cls(**required)
     for name in LIST_DEFAULTS.get(cls, set()) | DICT_DEFAULTS.get(cls, set()):
         assert getattr(first, name) is not getattr(second, name), name
-    copied = copy.deepcopy(record)
-    assert copied == record and copied is not record
+    for copied in (copy.deepcopy(record), pickle.loads(pickle.dumps(record))):
+        assert copied == record and copied is not record and type(copied) is cls
 
 
 def test_the_knowledge_keeps_its_fields_as_given_and_as_a_dict(knowledge):
