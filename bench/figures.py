@@ -279,10 +279,9 @@ def verdict(ok):
     return "MET" if ok else "NOT MET"
 
 
-def report(options):
-    """Measure and print every figure of issue 16 beside its goal."""
-    print("(e) the figures of issue 16: CPU time, each a ratio to a reference of this run")
-    goals = []
+def report_startup(options, goals):
+    """Measure and print the one-case start-up figures beside their goals; add them to
+    ``goals``. Alone with ``bench/run.py --only e-startup``."""
     start = startup(options.runs)
     print(
         f"  import floor (python importing experta, jinja2, click, yaml): "
@@ -300,6 +299,17 @@ def report(options):
         f"does ({ms(start['frozen_floor'])}): "
         + ", ".join(f"{fmt} {start[f'{fmt}_frozen_ratio']:.2f}x" for fmt in ("json", "md", "html"))
     )
+    return start
+
+
+def report(options, only_startup=False):
+    """Measure and print every figure of issue 16 beside its goal (only the start-up
+    ones if ``only_startup``)."""
+    print("(e) the figures of issue 16: CPU time, each a ratio to a reference of this run")
+    goals = []
+    start = report_startup(options, goals)
+    if only_startup:
+        return {"startup": start, "goals": goals}
     cases = varied_cases(options.cases)
     floor = floors(cases[:200])
     print(

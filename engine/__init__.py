@@ -20,6 +20,8 @@ list, never one below):
 - ``batch``: many cases at once: inputs, the run, the portfolio and its charts.
 
 ``api`` is the library API the command line calls; ``errors`` is the one family of
-user-facing errors, used by every layer; ``gc_policy`` tunes Python's garbage
-collector for the command line (only ``cli`` uses it).
+user-facing errors, used by every layer; ``records`` the bases of the plain data
+classes of every layer (in place of dataclasses, which cost start-up time);
+``gc_policy`` tunes Python's garbage collector for the command line (only ``cli``
+uses it).
 """

@@ -3,7 +3,6 @@ kind of breakage (in a copy of the knowledge, in synthetic rules or mixins) is
 reported in one clear line naming the file, rule or id."""
 
 import shutil
-from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -210,8 +209,8 @@ def test_a_caveat_without_its_rule_is_reported():
 def test_a_rule_citing_no_passage_or_a_passage_past_the_source_is_reported():
     rules = {rule.id: rule for rule in rule_catalog()}
     catalog = (
-        replace(rules["program_replace"], sources=()),
-        replace(rules["program_develop"], sources=(72, 99)),
+        rules["program_replace"].replace(sources=()),
+        rules["program_develop"].replace(sources=(72, 99)),
     )
     assert kb_check.citation_problems(load_knowledge(), catalog) == [
         "rule program_replace: cites no ¶ of the source",
@@ -427,7 +426,7 @@ def test_language_problems_name_each_rule_and_file():
     statements["program_maintain"] = "Program dipertahankan (¶70)."
     statements["cause_present"] = "   "
     statements["program_gone"] = "Tidak ada (¶72)."
-    undocumented = replace(catalog[-1], statement="")
+    undocumented = catalog[-1].replace(statement="")
     problems = kb_check.language_problems(catalog[:-1] + (undocumented,), statements)
     assert problems == [
         "rule_statements.yaml: cause_present: has no Indonesian statement",

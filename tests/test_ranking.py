@@ -7,7 +7,6 @@ who lose (¶70, ¶52) come among the first three; among equals, step by step com
 ``knowledge/thresholds.yaml`` and every memo names them as the project's defaults."""
 
 import copy
-import dataclasses
 import io
 import zipfile
 
@@ -279,7 +278,7 @@ def test_the_json_advice_carries_the_new_rank(advisor):
 def with_thresholds(knowledge, change):
     thresholds = copy.deepcopy(knowledge.thresholds)
     change(thresholds)
-    return dataclasses.replace(knowledge, thresholds=thresholds)
+    return knowledge.replace(thresholds=thresholds)
 
 
 def rerun(advisor, case, knowledge):

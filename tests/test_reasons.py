@@ -3,7 +3,6 @@ says why a cause, a strategy, a program decision or guidance holds in a sentence
 filled with the case's own names and values, in English and Indonesian, and
 ``perencana check`` holds every sentence against the rule that gives it."""
 
-import dataclasses
 import shutil
 
 import pytest
@@ -92,7 +91,7 @@ def test_a_name_is_data_never_a_template(advisor, knowledge):
 def test_a_rule_without_a_sentence_falls_back_to_its_facts(advisor, knowledge):
     memo = dict(knowledge.memo)
     memo["reasons"] = {k: v for k, v in memo["reasons"].items() if k != "program_replace"}
-    trimmed = dataclasses.replace(knowledge, memo=memo)
+    trimmed = knowledge.replace(memo=memo)
     programs = [{"name": "soup kitchen", "viable": False}]
     (row,) = memo_view(advisor.advise(make_case(programs=programs)), trimmed, "en", "trainer")[
         "programs"

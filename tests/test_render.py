@@ -3,7 +3,6 @@ language, strategies in rank order, case text kept literal, text within 80 colum
 JSON byte-stable, template mistakes reported as perencana errors."""
 
 import copy
-import dataclasses
 import json
 import re
 
@@ -298,7 +297,7 @@ def test_no_unknowns_is_said(advisor, knowledge):
 
 
 def test_renders_with_optional_knowledge_missing(advice, knowledge):
-    trimmed = dataclasses.replace(knowledge, source={"title": "24. Perencanaan Sosial"})
+    trimmed = knowledge.replace(source={"title": "24. Perencanaan Sosial"})
     for fmt in FORMATS:
         assert render(advice, trimmed, fmt, "id")
 

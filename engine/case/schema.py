@@ -6,13 +6,14 @@ interview take the fields and their allowed values from it.
 """
 
 import json
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 # UNKNOWN, LIST_SECTIONS and generic_path belong to the vocabulary (read them there);
 # this module only uses them.
 from perencana.engine.case.vocabulary import LIST_SECTIONS, UNKNOWN, CasePath, generic_path
+from perencana.engine.records import Frozen
 
 SCHEMA_PATH = Path(__file__).with_name("case_schema.json")
 
@@ -24,16 +25,24 @@ def load_schema():
         return json.load(handle)
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(Frozen):
     """One leaf field of the case: its dotted path (``funding.allocation``; list items
-    as ``programs[].viable``), its kind and, for closed kinds, the allowed answers."""
+    as ``programs[].viable``), its kind (text, enum, boolean, count or enum-list) and,
+    for closed kinds, the allowed answers.
 
-    path: str
-    kind: str  # text | enum | boolean | count | enum-list
-    choices: tuple = ()
-    required: bool = False
-    description: str = ""
+    An ``engine.records.Frozen``, as the frozen dataclass it was: immutable, equal and
+    hashed by its five fields. It keeps a ``__dict__`` for its cached properties."""
+
+    FIELDS = ("path", "kind", "choices", "required", "description")
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, path, kind, choices=(), required=False, description=""):
+        fields = self.__dict__
+        fields["path"] = path
+        fields["kind"] = kind
+        fields["choices"] = choices
+        fields["required"] = required
+        fields["description"] = description
 
     @cached_property
     def place(self):

@@ -17,7 +17,6 @@ layer above read it.
 """
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 UNKNOWN = "unknown"
@@ -79,19 +78,54 @@ def steps_text(steps):
     return text
 
 
-@dataclass(frozen=True)
+_set = object.__setattr__  # the fields of the immutable classes below, set once
+
+
 class CasePath:
     """A place in a case: a ``section`` (``change``, ``programs``), for a list an item
     (``listed``, at ``index``; ``None`` in a generic path) and a field ``name``.
 
     ``str()`` gives back the text it was parsed from (``programs[2].viable``,
     ``programs[].viable``, ``change.pace``, ``programs``).
+
+    Immutable and hashable, equal by its four fields, as the frozen dataclass it was;
+    written by hand because making the dataclass at import cost every command about
+    a millisecond.
     """
 
-    section: str
-    index: int | None = None
-    name: str | None = None
-    listed: bool = False
+    __slots__ = ("section", "index", "name", "listed")
+
+    def __init__(self, section, index=None, name=None, listed=False):
+        _set(self, "section", section)
+        _set(self, "index", index)
+        _set(self, "name", name)
+        _set(self, "listed", listed)
+
+    def _values(self):
+        return (self.section, self.index, self.name, self.listed)
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self._values())
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self):  # copy and pickle make it anew rather than set its slots
+        return (type(self), self._values())
+
+    def __repr__(self):
+        return (
+            f"{type(self).__qualname__}(section={self.section!r}, index={self.index!r}, "
+            f"name={self.name!r}, listed={self.listed!r})"
+        )
 
     @classmethod
     def parse(cls, text):
@@ -235,16 +269,52 @@ def section_of(path):
 # ------------------------------------------------------------------------ answers
 
 
-@dataclass(frozen=True)
 class AnswerWords:
     """The words that answer a question whatever its field: each a set of lowercase
     (casefolded) words. The defaults are those of ``knowledge/interview.yaml`` in both
-    languages; the interview reads its own from there."""
+    languages; the interview reads its own from there.
 
-    yes: frozenset = frozenset({"yes", "y", "true", "ya"})
-    no: frozenset = frozenset({"no", "n", "false", "tidak"})
-    unknown: frozenset = frozenset({"unknown", "tidak tahu", "tidak diketahui", "belum diketahui"})
-    none: frozenset = frozenset({"none", "-", "tidak ada"})
+    Immutable and hashable, equal by its four sets, as the frozen dataclass it was."""
+
+    __slots__ = ("yes", "no", "unknown", "none")
+
+    def __init__(
+        self,
+        yes=frozenset({"yes", "y", "true", "ya"}),
+        no=frozenset({"no", "n", "false", "tidak"}),
+        unknown=frozenset({"unknown", "tidak tahu", "tidak diketahui", "belum diketahui"}),
+        none=frozenset({"none", "-", "tidak ada"}),
+    ):
+        _set(self, "yes", yes)
+        _set(self, "no", no)
+        _set(self, "unknown", unknown)
+        _set(self, "none", none)
+
+    def _values(self):
+        return (self.yes, self.no, self.unknown, self.none)
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self._values())
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self):  # copy and pickle make it anew rather than set its slots
+        return (type(self), self._values())
+
+    def __repr__(self):
+        return (
+            f"{type(self).__qualname__}(yes={self.yes!r}, no={self.no!r}, "
+            f"unknown={self.unknown!r}, none={self.none!r})"
+        )
 
 
 ANSWER_WORDS = AnswerWords()

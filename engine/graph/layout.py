@@ -18,9 +18,11 @@ same graph, same layout.
 
 import math
 from bisect import bisect_right, insort
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
+from operator import attrgetter
+
+from perencana.engine.records import Record
 
 COLUMN = {
     "any": 0,
@@ -102,68 +104,93 @@ def _wrapped(text, width, size, bold):
     return tuple(lines) or ("",)
 
 
-@dataclass
-class Box:
+class Box(Record):
     """A node's box: position (top left), size and its text in lines."""
 
-    node: object
-    column: int
-    x: float
-    y: float
-    width: float
-    height: float
-    label: list
-    details: list
-    notes: list
+    FIELDS = ("node", "column", "x", "y", "width", "height", "label", "details", "notes")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, node, column, x, y, width, height, label, details, notes):
+        self.node = node
+        self.column = column
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+        self.label = label
+        self.details = details
+        self.notes = notes
 
     @property
     def center(self):
         return self.y + self.height / 2
 
 
-@dataclass
-class Route:
+class Route(Record):
     """An edge's way: from the source's port through the slots it passes to the
     target's port. ``points`` are (x, y); ``straight[i]`` says whether the part from
     point i to point i+1 is a straight run across a column."""
 
-    edge: object
-    points: list
-    straight: list
+    FIELDS = ("edge", "points", "straight")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, edge, points, straight):
+        self.edge = edge
+        self.points = points
+        self.straight = straight
 
 
-@dataclass
-class Column:
-    index: int
-    name: str
-    title: list
-    x: float
-    width: float
+class Column(Record):
+    FIELDS = ("index", "name", "title", "x", "width")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, index, name, title, x, width):
+        self.index = index
+        self.name = name
+        self.title = title
+        self.x = x
+        self.width = width
 
 
-@dataclass
-class Layout:
-    width: float
-    height: float
-    top: float  # where the boxes start, below the column headings
-    columns: list
-    boxes: dict
-    routes: list
-    bottom: float = 0.0  # where the boxes end
-    order: dict = field(default_factory=dict)
+class Layout(Record):
+    """The picture laid out: its size, ``top`` (where the boxes start, below the
+    column headings), ``bottom`` (where they end), the columns, the boxes by node id,
+    the routes, and ``order``: each box's or slot's position in its column."""
+
+    FIELDS = ("width", "height", "top", "columns", "boxes", "routes", "bottom", "order")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, width, height, top, columns, boxes, routes, bottom=0.0, order=None):
+        self.width = width
+        self.height = height
+        self.top = top
+        self.columns = columns
+        self.boxes = boxes
+        self.routes = routes
+        self.bottom = bottom
+        self.order = {} if order is None else order
 
 
-@dataclass
-class _Item:
-    """A box or an edge's slot in a column."""
+class _Item(Record):
+    """A box or an edge's slot in a column: its ``y`` is its center; ``up`` and
+    ``down`` are its neighbours in the columns before and after."""
 
-    key: str
-    column: int
-    height: float
-    box: Box = None
-    y: float = 0.0  # center
-    up: list = field(default_factory=list)  # neighbours in the column before
-    down: list = field(default_factory=list)  # neighbours in the column after
+    FIELDS = ("key", "column", "height", "box", "y", "up", "down")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, key, column, height, box=None, y=0.0, up=None, down=None):
+        self.key = key
+        self.column = column
+        self.height = height
+        self.box = box
+        self.y = y
+        self.up = [] if up is None else up
+        self.down = [] if down is None else down
 
 
 def _box(node, column, width):

@@ -28,9 +28,10 @@ Labels are in one language, from the knowledge (titles) and ``knowledge/fields.y
 """
 
 import re
-from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from perencana.engine.reasoning.rule_catalog import ITEM_SECTIONS, rule_catalog
+from perencana.engine.records import Frozen, set_field
 from perencana.engine.view.words import (
     FactReader,
     clean,
@@ -112,48 +113,104 @@ def node_id(kind, key):
     return f"{kind}:{key}"
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(Frozen):
     """One node: ``kind`` (see ``KINDS``), its ``key`` (a field path or knowledge id),
-    a readable ``label``, ``details`` (what the case says: values, strength, rank) and
-    ``notes`` (caveats folded into a strategy)."""
+    a readable ``label``, its ``layer``, whether it ``fired``, ``details`` (what the
+    case says: values, strength, rank), ``notes`` (caveats folded into a strategy),
+    ``base_label`` (a fact node's own label, when ``label`` shows its value) and
+    ``rank`` (a recommended strategy's rank in the case, 0 for none; the layout keeps
+    it). Immutable, as are the other classes here (``engine.records``)."""
 
-    id: str
-    kind: str
-    key: str
-    label: str
-    layer: int
-    fired: bool = False
-    details: tuple = ()
-    notes: tuple = ()
-    base_label: str = ""  # a fact node's own label, when ``label`` shows its value
-    rank: int = 0  # a recommended strategy's rank in the case (0: none); the layout keeps it
+    FIELDS = (
+        "id",
+        "kind",
+        "key",
+        "label",
+        "layer",
+        "fired",
+        "details",
+        "notes",
+        "base_label",
+        "rank",
+    )
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(
+        self,
+        id,
+        kind,
+        key,
+        label,
+        layer,
+        fired=False,
+        details=(),
+        notes=(),
+        base_label="",
+        rank=0,
+    ):
+        set_field(self, "id", id)
+        set_field(self, "kind", kind)
+        set_field(self, "key", key)
+        set_field(self, "label", label)
+        set_field(self, "layer", layer)
+        set_field(self, "fired", fired)
+        set_field(self, "details", details)
+        set_field(self, "notes", notes)
+        set_field(self, "base_label", base_label)
+        set_field(self, "rank", rank)
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(Frozen):
     """The rules (ids, catalog order) by which ``source`` leads to ``target``;
-    ``fired_rules`` are those that did so in the case."""
+    ``fired_rules`` are those that did so in the case, ``values`` what the case said
+    of ``source`` when it fired (readable)."""
 
-    source: str
-    target: str
-    rules: tuple
-    fired: bool = False
-    fired_rules: tuple = ()
-    values: tuple = ()  # what the case said of ``source`` when it fired (readable)
+    FIELDS = ("source", "target", "rules", "fired", "fired_rules", "values")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, source, target, rules, fired=False, fired_rules=(), values=()):
+        set_field(self, "source", source)
+        set_field(self, "target", target)
+        set_field(self, "rules", rules)
+        set_field(self, "fired", fired)
+        set_field(self, "fired_rules", fired_rules)
+        set_field(self, "values", values)
 
 
-@dataclass(frozen=True)
-class ReasoningGraph:
-    nodes: tuple
-    edges: tuple
-    lang: str
-    title: str
-    layers: dict  # knowledge/graph.yaml ``graph_layers`` in ``lang``: names of columns
-    kinds: dict  # knowledge/graph.yaml ``graph_kinds`` in ``lang``: names of node kinds
-    words: dict  # the knowledge/graph.yaml wording, in ``lang``
-    organization: str = ""  # the case's, or "" for the whole network
-    has_case: bool = False
+class ReasoningGraph(Frozen):
+    """The picture's nodes and edges, in ``lang``, with its ``title``; ``layers``
+    (knowledge/graph.yaml ``graph_layers`` in ``lang``: names of columns), ``kinds``
+    (``graph_kinds``: names of node kinds) and ``words`` (the rest of its wording);
+    ``organization`` is the case's, or "" for the whole network."""
+
+    FIELDS = (
+        "nodes",
+        "edges",
+        "lang",
+        "title",
+        "layers",
+        "kinds",
+        "words",
+        "organization",
+        "has_case",
+    )
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(
+        self, nodes, edges, lang, title, layers, kinds, words, organization="", has_case=False
+    ):
+        set_field(self, "nodes", nodes)
+        set_field(self, "edges", edges)
+        set_field(self, "lang", lang)
+        set_field(self, "title", title)
+        set_field(self, "layers", layers)
+        set_field(self, "kinds", kinds)
+        set_field(self, "words", words)
+        set_field(self, "organization", organization)
+        set_field(self, "has_case", has_case)
 
     def node(self, identifier):
         return next(node for node in self.nodes if node.id == identifier)
@@ -201,7 +258,7 @@ class ReasoningGraph:
                 )
             if any(n.kind == "first-step" for n in attached):
                 text.append(words["first_step"])
-            nodes.append(replace(node, notes=tuple(text)) if text else node)
+            nodes.append(node.replace(notes=tuple(text)) if text else node)
         return _restricted(self, nodes, self.edges)
 
     def without(self, *kinds):
@@ -227,7 +284,7 @@ def _restricted(graph, nodes, edges):
             _with_values(n, tuple(dict.fromkeys(said.get(n.id, ())))) if n.kind in FACT_KINDS else n
             for n in nodes
         ]
-    return replace(graph, nodes=tuple(nodes), edges=edges)
+    return graph.replace(nodes=tuple(nodes), edges=edges)
 
 
 def _with_values(node, values):
@@ -241,7 +298,7 @@ def _with_values(node, values):
         label, details = base, values
     if (node.label, node.details, node.base_label) == (label, details, base):
         return node
-    return replace(node, label=label, details=details, base_label=base)
+    return node.replace(label=label, details=details, base_label=base)
 
 
 # -- the network from the rule catalog ----------------------------------------------
@@ -279,15 +336,19 @@ def _targets(rule, knowledge):
             yield node_id(kind, key), conclusion
 
 
-@dataclass(frozen=True)
-class _Network:
+class _Network(Frozen):
     """What every picture drawn with one knowledge shares: the edges as {(source,
     target): (rule ids)} from the catalog, every node id, and the sort key of node
     ids. Not to be changed."""
 
-    links: dict
-    identifiers: frozenset
-    order: object
+    FIELDS = ("links", "identifiers", "order")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, links, identifiers, order):
+        set_field(self, "links", links)
+        set_field(self, "identifiers", identifiers)
+        set_field(self, "order", order)
 
 
 # The last knowledge's network: the same for every picture drawn with it.

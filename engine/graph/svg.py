@@ -64,13 +64,18 @@ TITLE_SIZE = 15.0
 
 
 # What XML 1.0 cannot hold: the controls but tab, newline and return, the surrogates,
-# U+FFFE and U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# U+FFFE and U+FFFF. None is printable (``str.isprintable``), so a printable text, as
+# nearly all are, is passed without the regex, compiled only for the first text that
+# is not: compiling it took half a millisecond of every HTML memo.
+_NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 
 def _clean(text):
     """``text`` without the characters XML 1.0 cannot hold."""
-    return _NOT_XML.sub("", str(text))
+    text = str(text)
+    if text.isprintable():
+        return text
+    return re.sub(_NOT_XML, "", text)
 
 
 def _escape(value):

@@ -3,92 +3,178 @@
 Evidence, reasons and trace steps hold ``FactRef``s, not text. The view
 (``perencana.engine.view.words``, ``view.memo``) words it for the templates; ``view.advice_json``
 writes the public ``perencana-advice/1`` object of ``case-format.md``.
+
+The classes are ``engine.records.Record``s, not dataclasses (making those cost a
+one-case command about 2 ms): each behaves as the dataclass it replaces, with
+keyword or positional arguments in field order and a fresh list for each list default.
 """
 
-from dataclasses import dataclass, field
+from operator import attrgetter
+
+from perencana.engine.records import Record
 
 
-@dataclass
-class CauseFinding:
+class CauseFinding(Record):
     """A cause of resistance found, with its strength and the evidence for it."""
 
-    id: str
-    strength: str
-    evidence: list
-    sources: list
-    rules: list = field(default_factory=list)
+    FIELDS = ("id", "strength", "evidence", "sources", "rules")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, id, strength, evidence, sources, rules=None):
+        self.id = id
+        self.strength = strength
+        self.evidence = evidence
+        self.sources = sources
+        self.rules = [] if rules is None else rules
 
 
-@dataclass
-class StrategyFinding:
-    """A strategy recommended, with its rank, its reasons, its caveats and first steps."""
+class StrategyFinding(Record):
+    """A strategy recommended, with its rank, its reasons, its caveats and first steps.
 
-    id: str
-    rank: int
-    because: list
-    caveats: list
-    sources: list
-    first_steps: list = field(default_factory=list)
-    score: int = 0
-    rules: list = field(default_factory=list)
-    phase: str = ""  # prepare, start or sustain (knowledge/phases.yaml)
-    start_with: bool = False  # among the first by rank, the ones to start with
+    ``phase`` is prepare, start or sustain (``knowledge/phases.yaml``); ``start_with``
+    marks one of the first by rank, the ones to start with."""
+
+    FIELDS = (
+        "id",
+        "rank",
+        "because",
+        "caveats",
+        "sources",
+        "first_steps",
+        "score",
+        "rules",
+        "phase",
+        "start_with",
+    )
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(
+        self,
+        id,
+        rank,
+        because,
+        caveats,
+        sources,
+        first_steps=None,
+        score=0,
+        rules=None,
+        phase="",
+        start_with=False,
+    ):
+        self.id = id
+        self.rank = rank
+        self.because = because
+        self.caveats = caveats
+        self.sources = sources
+        self.first_steps = [] if first_steps is None else first_steps
+        self.score = score
+        self.rules = [] if rules is None else rules
+        self.phase = phase
+        self.start_with = start_with
 
 
-@dataclass
-class ProgramFinding:
+class ProgramFinding(Record):
     """A decision on one of the organization's programs (keep, develop, replace)."""
 
-    name: str
-    decision: str
-    sources: list
-    facts: list = field(default_factory=list)
-    index: int = 0
+    FIELDS = ("name", "decision", "sources", "facts", "index")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, name, decision, sources, facts=None, index=0):
+        self.name = name
+        self.decision = decision
+        self.sources = sources
+        self.facts = [] if facts is None else facts
+        self.index = index
 
 
-@dataclass
-class GuidanceFinding:
+class GuidanceFinding(Record):
     """A piece of guidance for the planner, and the facts it rests on."""
 
-    id: str
-    sources: list
-    because: list = field(default_factory=list)
+    FIELDS = ("id", "sources", "because")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, id, sources, because=None):
+        self.id = id
+        self.sources = sources
+        self.because = [] if because is None else because
 
 
-@dataclass
-class TensionFinding:
+class TensionFinding(Record):
     """Two or more recommended strategies that pull against each other, and the
     knowledge text (``knowledge/tensions.yaml``) that says how they fit together."""
 
-    id: str
-    strategies: list
-    sources: list
+    FIELDS = ("id", "strategies", "sources")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, id, strategies, sources):
+        self.id = id
+        self.strategies = strategies
+        self.sources = sources
 
 
-@dataclass
-class UnknownFinding:
+class UnknownFinding(Record):
     """A field left unknown whose answer would change the advice, and which answers
     (as typed: a boolean, a number, an enum value, a tuple for a list, or
     ``unknowns.ONE_ITEM`` for a whole list)."""
 
-    path: str
-    changing_answers: list
+    FIELDS = ("path", "changing_answers")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, path, changing_answers):
+        self.path = path
+        self.changing_answers = changing_answers
 
 
-@dataclass
-class Advice:
-    """Everything the engine concluded for one case, and the trace of how."""
+class Advice(Record):
+    """Everything the engine concluded for one case, and the trace of how.
 
-    organization: str
-    lifecycle: str
-    causes: list
-    strategies: list
-    programs: list
-    guidance: list
-    unknowns: list
-    trace: list
-    case: dict = field(default_factory=dict, repr=False)
-    tensions: list = field(default_factory=list)
+    ``case`` (the case as read) is left out of the ``repr``."""
+
+    FIELDS = (
+        "organization",
+        "lifecycle",
+        "causes",
+        "strategies",
+        "programs",
+        "guidance",
+        "unknowns",
+        "trace",
+        "case",
+        "tensions",
+    )
+    SHOWN = tuple(name for name in FIELDS if name != "case")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(
+        self,
+        organization,
+        lifecycle,
+        causes,
+        strategies,
+        programs,
+        guidance,
+        unknowns,
+        trace,
+        case=None,
+        tensions=None,
+    ):
+        self.organization = organization
+        self.lifecycle = lifecycle
+        self.causes = causes
+        self.strategies = strategies
+        self.programs = programs
+        self.guidance = guidance
+        self.unknowns = unknowns
+        self.trace = trace
+        self.case = {} if case is None else case
+        self.tensions = [] if tensions is None else tensions
 
     def signature(self):
         """What the advice says, without how it got there: two runs that agree on this

@@ -8,13 +8,13 @@ what the evidence, the reasons and the trace hold. Nothing here words a fact: th
 view (``perencana.engine.view``) and the JSON writer do, each in one place.
 """
 
-from dataclasses import dataclass
+from operator import attrgetter
 
 from perencana.engine.experta_ext.plain_fact import PlainFact
+from perencana.engine.records import Frozen, set_field
 
 
-@dataclass(frozen=True)
-class FactRef:
+class FactRef(Frozen):
     """A reference to one fact: what it is, not how it reads.
 
     ``kind`` is the fact's kind (``field``, ``stakeholder``, ``program``,
@@ -25,14 +25,22 @@ class FactRef:
     ``name`` are a listed item's; ``value`` is a field's answer or the id a
     conclusion concludes (a stage, a cause, a strategy); ``details`` holds the rest
     as (key, value) pairs in a fixed order. Hashable, so facts can hold it.
+
+    An ``engine.records.Frozen``, as the frozen dataclass it was: immutable, equal and
+    hashed by its six fields.
     """
 
-    kind: str
-    path: str = ""
-    index: int | None = None
-    name: str | None = None
-    value: object = None
-    details: tuple = ()
+    FIELDS = ("kind", "path", "index", "name", "value", "details")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, kind, path="", index=None, name=None, value=None, details=()):
+        set_field(self, "kind", kind)
+        set_field(self, "path", path)
+        set_field(self, "index", index)
+        set_field(self, "name", name)
+        set_field(self, "value", value)
+        set_field(self, "details", details)
 
     def get(self, key, default=None):
         """One of the ``details`` by its key."""

@@ -11,8 +11,8 @@ import ast
 import contextlib
 import inspect
 import textwrap
-from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 from experta import NOT, L, W
@@ -21,18 +21,23 @@ from perencana.engine.case.vocabulary import ITEM_FACTS
 from perencana.engine.experta_ext.rules import OrConstraint, rule_function
 from perencana.engine.reasoning.rule_ids import PASSAGE as PASSAGE
 from perencana.engine.reasoning.rule_ids import rule_order as rule_order
+from perencana.engine.records import Frozen, set_field
 from perencana.knowledge.pycache import keep, kept_file, read_kept
 
 CONCERNS = ("lifecycle", "cause", "strategy", "program", "guidance")
 
 
-@dataclass(frozen=True)
-class Constraint:
+class Constraint(Frozen):
     """One key of a pattern: ``is`` a value, ``one_of`` several, or ``any`` value."""
 
-    key: str
-    kind: str  # is | one_of | any
-    values: tuple = ()
+    FIELDS = ("key", "kind", "values")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, key, kind, values=()):
+        set_field(self, "key", key)
+        set_field(self, "kind", kind)  # is | one_of | any
+        set_field(self, "values", values)
 
     def allows(self, fact):
         if self.key not in fact:
@@ -42,14 +47,19 @@ class Constraint:
         return fact[self.key] in self.values
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(Frozen):
     """One pattern of a rule: a fact of class ``fact`` with these constraints
     (``negated``: no such fact may exist)."""
 
-    fact: str
-    constraints: tuple
-    negated: bool = False
+    FIELDS = ("fact", "constraints", "negated")
+    _values = attrgetter(*FIELDS)
+    # no __slots__: the cached property below is kept in the instance's __dict__
+
+    def __init__(self, fact, constraints, negated=False):
+        fields = self.__dict__
+        fields["fact"] = fact
+        fields["constraints"] = constraints
+        fields["negated"] = negated
 
     def get(self, key):
         """The constraint on ``key``, if any."""
@@ -71,32 +81,51 @@ class Condition:
         return path.values[0] if self.fact == "Field" and path else None
 
 
-@dataclass(frozen=True)
-class Conclusion:
-    """What one call in a rule's body concludes: ``kind`` and ``target`` id, with the
-    strategy it belongs to (caveats, steps) and, for evidence, the strength."""
+class Conclusion(Frozen):
+    """What one call in a rule's body concludes: ``kind`` (lifecycle, evidence, cause,
+    recommendation, caveat, first-step, decision or guidance) and ``target`` (an id
+    from the knowledge, or "*" when the rule concludes a bound value), with the
+    strategy it belongs to (caveats, steps), for evidence the strength, and for a
+    recommendation the cause ids it ``cites``."""
 
-    # lifecycle, evidence, cause, recommendation, caveat, first-step, decision or guidance
-    kind: str
-    target: str  # an id from the knowledge, or "*" when the rule concludes a bound value
-    strategy: str = ""
-    strength: str = ""
-    cites: tuple = ()  # cause ids a recommendation cites
+    FIELDS = ("kind", "target", "strategy", "strength", "cites")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, kind, target, strategy="", strength="", cites=()):
+        set_field(self, "kind", kind)
+        set_field(self, "target", target)
+        set_field(self, "strategy", strategy)
+        set_field(self, "strength", strength)
+        set_field(self, "cites", cites)
 
 
-@dataclass(frozen=True)
-class RuleInfo:
+class RuleInfo(Frozen):
     """One rule as the catalog shows it: its statement and ¶ sources (from its
     docstring), its conditions, what it concludes, its salience and its mixin."""
 
-    id: str
-    concern: str
-    salience: int
-    statement: str
-    sources: tuple
-    conditions: tuple
-    conclusions: tuple
-    mixin: str
+    FIELDS = (
+        "id",
+        "concern",
+        "salience",
+        "statement",
+        "sources",
+        "conditions",
+        "conclusions",
+        "mixin",
+    )
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, id, concern, salience, statement, sources, conditions, conclusions, mixin):
+        set_field(self, "id", id)
+        set_field(self, "concern", concern)
+        set_field(self, "salience", salience)
+        set_field(self, "statement", statement)
+        set_field(self, "sources", sources)
+        set_field(self, "conditions", conditions)
+        set_field(self, "conclusions", conclusions)
+        set_field(self, "mixin", mixin)
 
 
 def _constraint(key, value):
@@ -112,7 +141,7 @@ def _constraint(key, value):
 def _condition(pattern):
     if isinstance(pattern, NOT):
         (inner,) = pattern
-        return replace(_condition(inner), negated=True)
+        return _condition(inner).replace(negated=True)
     constraints = tuple(
         _constraint(key, value) for key, value in pattern.items() if not str(key).startswith("__")
     )
@@ -235,7 +264,10 @@ def rule_catalog():
             if type(member).__name__ != "Rule":
                 continue
             function = rule_function(member)
-            doc = inspect.getdoc(function) or ""
+            # The statement's white space is made single spaces below, so the raw
+            # docstring serves as ``inspect.getdoc``'s cleaned one would (a third of
+            # the catalog's time); getdoc still for a rule without one of its own.
+            doc = function.__doc__ or inspect.getdoc(function) or ""
             rules.append(
                 RuleInfo(
                     id=name,

@@ -1,13 +1,19 @@
 """The record of one run: every rule activation, in firing order."""
 
-from dataclasses import dataclass, field
+from operator import attrgetter
+
+from perencana.engine.records import Record
 
 
-@dataclass
-class TraceStep:
+class TraceStep(Record):
     """One rule firing: the rule's id, the facts that matched it, what it concluded
-    (``FactRef``s)."""
+    (``FactRef``s). An ``engine.records.Record``, as the dataclass it was."""
 
-    rule: str
-    facts: list = field(default_factory=list)
-    concluded: list = field(default_factory=list)
+    FIELDS = ("rule", "facts", "concluded")
+    __slots__ = FIELDS
+    _values = attrgetter(*FIELDS)
+
+    def __init__(self, rule, facts=None, concluded=None):
+        self.rule = rule
+        self.facts = [] if facts is None else facts
+        self.concluded = [] if concluded is None else concluded

@@ -9,12 +9,28 @@ Same advice, same bytes.
 
 import json
 
-try:  # the ``fast`` extra: the same text, some twenty times sooner
-    import orjson
-except ImportError:  # pragma: no cover - the standard encoder writes it
-    orjson = None
-
 FORMAT = "perencana-advice/1"
+
+
+def _orjson():
+    """orjson (the ``fast`` extra: the same text, some twenty times sooner), or
+    ``None``; imported when a JSON text is first written, not with this module, which
+    every memo reads ``fact_text`` from (orjson's import costs a memo 1.5 ms)."""
+    found = globals().get("orjson", _orjson)
+    if found is _orjson:
+        try:
+            import orjson as found
+        except ImportError:  # pragma: no cover - the standard encoder writes it
+            found = None
+        globals()["orjson"] = found
+    return found
+
+
+def __getattr__(name):
+    # ``advice_json.orjson``, before any JSON text is written
+    if name == "orjson":
+        return _orjson()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def show_value(value):
@@ -151,6 +167,7 @@ def json_text(value):
     compares them); what orjson refuses (an integer past 64 bits, a lone surrogate)
     goes to the standard encoder. The advice holds no floats (the case's numbers are
     integers), whose shortest forms the two write differently (1e-07, NaN)."""
+    orjson = _orjson()
     if orjson is not None:
         try:
             return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n"
