@@ -50,6 +50,44 @@ def _global_state_is_put_back():
     assert _global_state() == before, "the test left the environment, folder or signals changed"
 
 
+# --------------------------------------------------------------------------- workers
+
+# ``make test`` runs the suite in parallel with ``--dist loadgroup`` (pytest-xdist): a
+# test goes on its own to whichever worker is free, except the tests of a group, which
+# all go to one worker, the groups first. The tests of a group share what a test process
+# works out once, which a second worker would work out again: the example interviews
+# (``walk_example``, half a second each), the printed client memos (a browser start
+# each) and the Word memos laid out by LibreOffice (one office start for four memos).
+XDIST_GROUPS = {
+    "test_interview.py": "example-walks",
+    "test_cli_interview.py": "example-walks",
+    "test_interview_relevance.py": "example-walks",
+    "test_print_pdf.py": "print-pdf",
+    "test_docx_pages.py": "word-pages",
+}
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup``, with the groups above. (pytest-xdist's own reads
+    ``xdist_group`` marks, and with pytest 9.2 groups nothing: it renames the tests,
+    and pytest no longer takes a new name.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        """Each test a unit of its own, but a group's tests one unit; the larger units
+        go first (``--loadscope-reorder``, on by default), then the tests one by one in
+        the order collected."""
+
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+            return XDIST_GROUPS.get(module, nodeid)
+
+    return GroupScheduling(config, log)
+
+
 # --------------------------------------------------------------------------- facts
 
 
