@@ -27,8 +27,8 @@ demo: $(INSTALLED)
 	$(BIN)/perencana advise $(DEMO_CASE)
 
 # Lint (ruff check, ruff format --check), then the whole suite, the `slow` tests too,
-# in parallel (pytest-xdist, one worker per CPU; --dist loadgroup: each test to the first
-# free worker, but each group of tests/conftest.py XDIST_GROUPS to one worker, and first),
+# in parallel (pytest-xdist, one worker per CPU; --dist loadfile: each file to one
+# worker, the longest first; tests/conftest.py says which and why),
 # with coverage of the code perencana ships (the coverage data files are kept inside
 # .venv). PYTEST_ARGS adds to pytest's arguments, e.g. PYTEST_ARGS='-m "not slow"' to
 # leave out the builds, browsers and pseudo-terminals, or PYTEST_ARGS=-n0 to run in one
@@ -41,7 +41,7 @@ PYTEST_ARGS ?=
 test: $(INSTALLED) lint
 	if $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 		export COVERAGE_CORE=sysmon; fi; \
-	COVERAGE_FILE=$(VENV)/.coverage $(BIN)/python -m pytest -n auto --dist loadgroup \
+	COVERAGE_FILE=$(VENV)/.coverage $(BIN)/python -m pytest -n auto --dist loadfile \
 		$(COVERAGE) $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
