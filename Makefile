@@ -27,10 +27,12 @@ demo: $(INSTALLED)
 	$(BIN)/perencana advise $(DEMO_CASE)
 
 # Lint (ruff check, ruff format --check), then the whole suite, the `slow` tests too,
-# in parallel (pytest-xdist, one worker per CPU), with coverage of the code perencana
-# ships (the coverage data files are kept inside .venv). PYTEST_ARGS adds to pytest's
-# arguments, e.g. PYTEST_ARGS='-m "not slow"' to leave out the builds, browsers and
-# pseudo-terminals, or PYTEST_ARGS=-n0 to run in one process.
+# in parallel (pytest-xdist, one worker per CPU; --dist loadfile: each file to one
+# worker, the longest first; tests/conftest.py says which and why),
+# with coverage of the code perencana ships (the coverage data files are kept inside
+# .venv). PYTEST_ARGS adds to pytest's arguments, e.g. PYTEST_ARGS='-m "not slow"' to
+# leave out the builds, browsers and pseudo-terminals, or PYTEST_ARGS=-n0 to run in one
+# process.
 COVERAGE := --cov=perencana.engine --cov=perencana.rules --cov=perencana.knowledge \
 	--cov=perencana.cli \
 	--cov-report=term-missing:skip-covered
@@ -39,7 +41,8 @@ PYTEST_ARGS ?=
 test: $(INSTALLED) lint
 	if $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 		export COVERAGE_CORE=sysmon; fi; \
-	COVERAGE_FILE=$(VENV)/.coverage $(BIN)/python -m pytest -n auto $(COVERAGE) $(PYTEST_ARGS)
+	COVERAGE_FILE=$(VENV)/.coverage $(BIN)/python -m pytest -n auto --dist loadfile \
+		$(COVERAGE) $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

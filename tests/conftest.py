@@ -50,6 +50,71 @@ def _global_state_is_put_back():
     assert _global_state() == before, "the test left the environment, folder or signals changed"
 
 
+# --------------------------------------------------------------------------- workers
+
+# ``make test`` runs the suite in parallel with ``--dist loadfile`` (pytest-xdist): each
+# test file to one worker, so that a file's module fixtures are worked out once (sent
+# test by test, two workers would each work them out). ``pytest_xdist_make_scheduler``
+# below adds two things: the files of a group go to one worker too, as their tests
+# share what one process works out once (``walk_example``, half a second per example);
+# and the longest go first, so that the run does not end waiting for one of them.
+XDIST_GROUPS = {
+    "test_interview.py": "example-walks",
+    "test_cli_interview.py": "example-walks",
+    "test_interview_relevance.py": "example-walks",
+}
+# The units that take longest, by wall time (a browser or an office suite started per
+# test, fresh venvs, interviews, batches killed and resumed), in the order they start;
+# the other files follow, those with more tests first.
+LONGEST_FIRST = (
+    "test_print_pdf.py",
+    "example-walks",
+    "test_installation.py",
+    "test_batch_survival.py",
+    "test_editions.py",
+    "test_docx_pages.py",
+    "test_properties.py",
+    "test_advisor.py",
+    "test_memo_bytes.py",
+    "test_attacks.py",
+    "test_docx.py",
+    "test_graph_writers.py",
+    "test_cli_batch.py",
+)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` with the groups and the order above. (pytest-xdist's
+    ``--dist loadgroup``, which groups by ``xdist_group`` marks, groups nothing with
+    pytest 9.2: it renames the tests, and pytest no longer takes the new name.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from collections import OrderedDict
+
+    from xdist.scheduler import LoadScopeScheduling
+
+    def unit(scope):
+        return LONGEST_FIRST.index(scope) if scope in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    class FileGroupScheduling(LoadScopeScheduling):
+        ordered = False
+
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+            return XDIST_GROUPS.get(module, module)
+
+        def _assign_work_unit(self, node):
+            # The first call has the whole queue, ordered by the number of tests.
+            if not self.ordered:
+                self.ordered = True
+                queue = sorted(self.workqueue.items(), key=lambda item: unit(item[0]))
+                self.workqueue = OrderedDict(queue)
+            super()._assign_work_unit(node)
+
+    return FileGroupScheduling(config, log)
+
+
 # --------------------------------------------------------------------------- facts
 
 

@@ -16,6 +16,7 @@ from perencana.engine.case.validation import normalize_case, validate_case
 from perencana.engine.memo.render import render
 from perencana.engine.reasoning.advisor import Advisor
 from perencana.engine.view.words import clean
+from tests.helpers import picture_without_a_browser
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 NAME = "<script>alert(1)</script> **Yayasan** \u202eKCATTA\u202c {{ 7*7 }} {_{ x }_}\x07"
@@ -115,7 +116,8 @@ def test_json_keeps_the_data_exactly(advice, knowledge):
 def test_word_keeps_the_text_literal(advice, knowledge, tmp_path):
     docx = pytest.importorskip("docx")
     target = tmp_path / "memo.docx"
-    target.write_bytes(render(advice, knowledge, "docx", "en"))
+    with picture_without_a_browser():  # the text is read, not the picture
+        target.write_bytes(render(advice, knowledge, "docx", "en"))
     document = docx.Document(str(target))
     texts = [p.text for p in document.paragraphs]
     texts += [c.text for t in document.tables for r in t.rows for c in r.cells]

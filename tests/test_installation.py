@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -214,12 +215,34 @@ def test_a_non_editable_wheel_in_a_fresh_venv_adds_one_import_name_and_works(tmp
     assert "Kelompok Peduli Remaja Sukamaju" in result.stdout
 
 
+def _test_venv_packages(tmp_path, site_packages):
+    """Lets the fresh venv import what this test venv has installed, perencana's
+    dependencies and setuptools among them, except perencana itself: a folder of links
+    to the test venv's site-packages (less perencana's entries and the .pth files),
+    named in a .pth file of the fresh venv. An install into it then needs neither the
+    package index nor a build environment of its own."""
+    packages = tmp_path / "test-venv-packages"
+    packages.mkdir()
+    for folder in dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib")):
+        for entry in Path(folder).iterdir():
+            if entry.name.startswith(("perencana", "__editable__", "__pycache__")):
+                continue
+            if entry.suffix != ".pth" and not (packages / entry.name).exists():
+                (packages / entry.name).symlink_to(entry)
+    (site_packages / "test-venv-packages.pth").write_text(f"{packages}\n")
+
+
 @pytest.mark.slow
 def test_an_editable_install_in_a_fresh_venv_lets_experta_import_first(tmp_path):
+    """The editable wheel is built and installed without the package index: its
+    dependencies come from the test venv (the wheel's test above installs them from
+    the index), and setuptools builds it in place (``make`` builds .venv's editable
+    install in an isolated environment, from pyproject.toml's build requirements)."""
     env_dir = _fresh_venv(tmp_path)
     source = _source_copy(tmp_path)
-    _pip(env_dir, "-e", source)
     site_packages = _site_packages(env_dir)
+    _test_venv_packages(tmp_path, site_packages)
+    _pip(env_dir, "--no-deps", "--no-build-isolation", "-e", source)
     assert (site_packages / SHIM_PTH).is_file()
     assert _assert_experta_imports_first(tmp_path, env_dir) == str(source / "__init__.py")
     # pip uninstalls the .pth with the rest (it is in the editable wheel's RECORD)
