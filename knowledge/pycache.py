@@ -18,12 +18,13 @@ import sys
 import zlib
 from pathlib import Path
 
+PYTHON = f"{sys.version_info[0]}{sys.version_info[1]}"  # marshal's format goes with it
+
 
 def kept_file(folder, prefix, version, source):
     """Where the value made from ``source`` (bytes) of ``folder`` is kept."""
-    python = f"{sys.version_info[0]}{sys.version_info[1]}"
     digest = f"{zlib.crc32(source):08x}{len(source):x}"
-    return Path(folder) / "__pycache__" / f"{prefix}.{version}-{python}.{digest}.marshal"
+    return Path(folder) / "__pycache__" / f"{prefix}.{version}-{PYTHON}.{digest}.marshal"
 
 
 def read_kept(path):
@@ -36,7 +37,10 @@ def read_kept(path):
 
 def keep(path, prefix, value):
     """Keep ``value`` at ``path``, whole or not at all, and remove the older files
-    of ``prefix`` beside it; any failure leaves nothing behind."""
+    of ``prefix`` beside it made by the same Python, whatever their format (another
+    Python's stays, as its compiled modules do: one checkout run by two Pythons
+    would otherwise read the sources afresh at every switch); any failure leaves
+    nothing behind."""
     import tempfile  # only when a file is written: not on a command's short path
 
     path = Path(path)
@@ -48,7 +52,7 @@ def keep(path, prefix, value):
             handle.write(marshal.dumps(value))
         os.replace(temporary, path)
         temporary = None
-        for old in path.parent.glob(f"{prefix}.*.marshal"):
+        for old in path.parent.glob(f"{prefix}.*-{PYTHON}.*.marshal"):
             if old != path:
                 old.unlink(missing_ok=True)
     except (OSError, ValueError):  # ValueError: a value marshal cannot write

@@ -247,6 +247,20 @@ def test_a_changed_file_is_read_and_checked_again(knowledge_copy):
     assert len(cache_files(knowledge_copy)) == 1  # the older cache is removed
 
 
+def test_another_pythons_kept_knowledge_stays(knowledge_copy, monkeypatch):
+    # One checkout run by two Pythons (a venv per version): each keeps its own file,
+    # as each keeps its own compiled modules, rather than removing the other's and
+    # reading the YAML afresh at every switch.
+    from perencana.knowledge import pycache
+
+    load_cached(knowledge_copy)
+    (ours,) = cache_files(knowledge_copy)
+    monkeypatch.setattr(pycache, "PYTHON", "299")
+    load_cached(knowledge_copy)
+    assert len(cache_files(knowledge_copy)) == 2
+    assert ours.exists()
+
+
 def test_a_damaged_cache_is_passed_over_and_written_anew(knowledge_copy):
     load_cached(knowledge_copy)
     (cache,) = cache_files(knowledge_copy)
