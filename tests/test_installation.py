@@ -232,6 +232,19 @@ def _test_venv_packages(tmp_path, site_packages):
     (site_packages / "test-venv-packages.pth").write_text(f"{packages}\n")
 
 
+def _builds_editable_wheels_in_place():
+    """Whether the test venv's setuptools builds an editable wheel by itself: from
+    64 on (PEP 660), and before 70.1 only with the ``wheel`` package beside it."""
+    from importlib.util import find_spec
+
+    try:
+        import setuptools
+    except ImportError:
+        return False
+    version = tuple(int(part) for part in setuptools.__version__.split(".")[:2])
+    return version >= (70, 1) or (version >= (64, 0) and find_spec("wheel") is not None)
+
+
 @pytest.mark.slow
 def test_an_editable_install_in_a_fresh_venv_lets_experta_import_first(tmp_path):
     """The editable wheel is built and installed without the package index: its
@@ -241,8 +254,11 @@ def test_an_editable_install_in_a_fresh_venv_lets_experta_import_first(tmp_path)
     env_dir = _fresh_venv(tmp_path)
     source = _source_copy(tmp_path)
     site_packages = _site_packages(env_dir)
-    _test_venv_packages(tmp_path, site_packages)
-    _pip(env_dir, "--no-deps", "--no-build-isolation", "-e", source)
+    if _builds_editable_wheels_in_place():
+        _test_venv_packages(tmp_path, site_packages)
+        _pip(env_dir, "--no-deps", "--no-build-isolation", "-e", source)
+    else:  # an older .venv: built in isolation, the dependencies from the index
+        _pip(env_dir, "-e", source)
     assert (site_packages / SHIM_PTH).is_file()
     assert _assert_experta_imports_first(tmp_path, env_dir) == str(source / "__init__.py")
     # pip uninstalls the .pth with the rest (it is in the editable wheel's RECORD)
