@@ -5,6 +5,8 @@ case's facts at once and runs it. Every activation is recorded, in firing order,
 with the facts that matched it and what it concluded (``reasoning.trace``).
 """
 
+from contextlib import contextmanager
+
 import perencana.engine.experta_ext  # noqa: F401  (the experta shim)
 from perencana.engine.experta_ext.agenda import CaseOrderStrategy, TracingAgenda
 from perencana.engine.experta_ext.engine import ReusableEngine
@@ -36,6 +38,11 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         self.used_fact_ids = set()
         self.kept = {}
         self.firings = []  # per firing: (the facts it matched, the facts it concluded)
+        # While False (the what-if runs of ``infer_added`` and ``retract_supported``,
+        # whose trace and firings are thrown away afterwards), a firing records only
+        # its rule's name, which the conclusions carry.
+        self.recording = True
+        self._rule = None
 
     def reset(self, **kwargs):
         super().reset(**kwargs)
@@ -44,6 +51,8 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         self.used_fact_ids = set()
         self.kept = {}
         self.firings = []
+        self.recording = True
+        self._rule = None
 
     def infer(self, facts):
         """Run the rules on ``facts``; return the facts in working memory afterwards
@@ -84,19 +93,28 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         if only_if_fires and not could_match(self.matcher, facts):
             return None
         first_new = self.next_fact_id()
-        trace_length, used, kept = len(self.trace), set(self.used_fact_ids), dict(self.kept)
-        firings = len(self.firings)
+        kept = dict(self.kept)
         self.declare(*facts)
         memory = None
         if self.agenda.activations or not only_if_fires:
-            self.run()
+            with self._quietly():
+                self.run()
             memory = self.memory()
         for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
             self.retract(fact_id)
-        del self.trace[trace_length:]
-        del self.firings[firings:]
-        self.used_fact_ids, self.kept = used, kept
+        self.kept = kept
         return memory
+
+    @contextmanager
+    def _quietly(self):
+        """Run without recording the trace, the firings and the facts used: a what-if
+        run's are thrown away, so they are not made (``_record_firing``)."""
+        recording, rule = self.recording, self._rule
+        self.recording = False
+        try:
+            yield
+        finally:
+            self.recording, self._rule = recording, rule
 
     def retract_supported(self, removed):
         """Take out of the last run's working memory the facts whose contents are in
@@ -141,32 +159,29 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
                 break
             gone |= newly
         taken = [fact for fact in self.facts.values() if key(fact) in gone]
-        state = (
-            len(self.trace),
-            len(self.firings),
-            set(self.used_fact_ids),
-            dict(self.kept),
-            taken,
-        )
+        state = (dict(self.kept), taken)
         for fact in reversed(taken):
             self.retract(fact)
         self.kept = {k: fact for k, fact in self.kept.items() if key(fact) not in gone}
         first_new = self.next_fact_id()
-        self.run()
+        with self._quietly():
+            self.run()
         return (*state, first_new)
 
     def put_back(self, state):
         """The working memory as it was before ``retract_supported`` gave ``state``."""
-        trace_length, firings, used, kept, taken, first_new = state
+        kept, taken, first_new = state
         for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
             self.retract(fact_id)
         self.declare(*taken)
-        self.run()
-        del self.trace[trace_length:]
-        del self.firings[firings:]
-        self.used_fact_ids, self.kept = used, kept
+        with self._quietly():
+            self.run()
+        self.kept = kept
 
     def _record_firing(self, activation):
+        if not self.recording:
+            self._rule = activation.rule.__name__
+            return
         matched = sorted(activation.facts, key=lambda fact: fact["__factid__"])
         self.used_fact_ids.update(fact["__factid__"] for fact in matched)
         self.firings.append((matched, []))
@@ -191,11 +206,12 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         else:
             # An undeclared fact holds only its contents, already frozen (hashable).
             self.kept.setdefault((type(fact), frozenset(fact.items())), fact)
-        self.trace[-1].concluded.append(fact.ref())
-        self.firings[-1][1].append(fact)
+        if self.recording:
+            self.trace[-1].concluded.append(fact.ref())
+            self.firings[-1][1].append(fact)
 
     def _current_rule(self):
-        return self.trace[-1].rule
+        return self.trace[-1].rule if self.recording else self._rule
 
     def evidence(self, cause, strength, *facts):
         self.conclude(
