@@ -35,6 +35,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from functools import update_wrapper
+from logging import INFO
 
 from experta import watchers
 from experta.conditionalelement import AND, EXISTS, FORALL, NOT, OR, TEST
@@ -42,7 +43,13 @@ from experta.fact import Fact, InitialFact
 from experta.fieldconstraint import ANDFC, NOTFC, ORFC, L
 from experta.matchers import ReteMatcher
 from experta.matchers.rete.abstract import Node
-from experta.matchers.rete.check import FeatureCheck, SameContextCheck, TypeCheck, WhereCheck
+from experta.matchers.rete.check import (
+    FactCapture,
+    FeatureCheck,
+    SameContextCheck,
+    TypeCheck,
+    WhereCheck,
+)
 from experta.matchers.rete.mixins import AnyChild, ChildNode, NoMemory
 from experta.matchers.rete.nodes import (
     BusNode,
@@ -172,11 +179,15 @@ class FastBusNode(BusNode):
 
 
 class FastFeatureTesterNode(FeatureTesterNode):
+    # The test itself: the node's matcher, or what it computes without its logging
+    # (``quiet_test``), set by ``_use_fast_nodes``.
+    test = None
+
     def activate(self, token):
         """experta's test of one fact, on a copy of the token made only when the
         test adds bindings to its context."""
         (fact,) = token.data  # a ValueError otherwise, as in experta
-        match = self.matcher(fact)
+        match = self.test(fact)
         if not match:
             return
         if match is not True and isinstance(match, Mapping):
@@ -247,13 +258,76 @@ def _all_nodes(root):
     return nodes
 
 
-def _use_fast_nodes(root):
+def quiet_test(check):
+    """What experta's ``check`` of one fact returns, computed the same way, without
+    the log line it writes for every fact it tests: for its three one-fact checks
+    (a fact's type, a binding of the whole fact, a key's value). Any other check is
+    given back as it is."""
+    if type(check) is TypeCheck:
+        fact_type = check.fact_type
+
+        def test_type(fact):
+            return type(fact) == fact_type  # noqa: E721 (experta's own comparison)
+
+        return test_type
+    if type(check) is FactCapture:
+        bind = check.bind
+
+        def capture(fact):
+            return {bind: fact}
+
+        return capture
+    if type(check) is FeatureCheck:
+        return _quiet_feature_test(check.what, check.check, check.expected)
+    return check
+
+
+def _quiet_feature_test(what, compare, expected):
+    """experta's ``FeatureCheck.__call__`` on a fact (``is_fact=True``), unlogged."""
+    if isinstance(what, str) and (what.startswith("__") or what.endswith("__")):
+
+        def whole_fact(fact):
+            return compare(fact, expected)
+
+        return whole_fact
+    if isinstance(what, str):
+        keys = tuple(int(part) if part.isnumeric() else part for part in what.split("__"))
+    else:
+        keys = (what,)
+    if len(keys) == 1:
+        (key,) = keys
+
+        def one_key(fact):
+            try:
+                record = fact[key]
+            except (IndexError, KeyError, TypeError):
+                return False
+            return compare(record, expected)
+
+        return one_key
+
+    def nested_keys(fact):
+        record = fact
+        try:
+            for key in keys:
+                record = record[key]
+        except (IndexError, KeyError, TypeError):
+            return False
+        return compare(record, expected)
+
+    return nested_keys
+
+
+def _use_fast_nodes(root, quiet_tests=True):
     """Turn each node of a kind in ``FAST_NODES`` into its fast kind, and point the
     callbacks its parents hold at the fast methods. A kind not listed (a node type
-    of a later experta) stays as it is and copies the tokens it is given."""
+    of a later experta) stays as it is and copies the tokens it is given. With
+    ``quiet_tests``, a fact's tests are made without experta's log lines."""
     nodes = _all_nodes(root)
     for node in nodes:
         node.__class__ = FAST_NODES.get(type(node), type(node))
+        if type(node) is FastFeatureTesterNode:
+            node.test = quiet_test(node.matcher) if quiet_tests else node.matcher
     for node in nodes:
         node.children[:] = [
             ChildNode(child.node, getattr(child.node, child.callback.__name__))
@@ -585,7 +659,8 @@ class IndexedReteMatcher(ReteMatcher):
         super().build_network()
         fast = not watchers.worth("MATCHER", "DEBUG")
         if fast:
-            _use_fast_nodes(self.root_node)
+            # experta's checks log each fact they test on its MATCH watcher.
+            _use_fast_nodes(self.root_node, quiet_tests=not watchers.MATCH.isEnabledFor(INFO))
         self.fact_types = _matched_types(self.root_node)
         self._index_alpha_network(self.root_node)
         self._dirty = set()
@@ -594,6 +669,7 @@ class IndexedReteMatcher(ReteMatcher):
             self._order[node] = position
         self._nodes = []
         self._watch_conflict_sets(self.root_node, set())
+        self._with_memory = [node for node in self._nodes if not isinstance(node, NoMemory)]
         for node in self._nodes:
             if isinstance(node, DispatchNode):
                 node.route(skip_implied_tests=fast)
@@ -606,8 +682,8 @@ class IndexedReteMatcher(ReteMatcher):
         return _passes_to_a_join(self.root_node, fact)
 
     def reset(self):
-        """Empty the memory of every node of the network."""
-        for node in self._nodes:
+        """Empty the memory of every node of the network that has one."""
+        for node in self._with_memory:
             node._reset()
 
     def _index_alpha_network(self, node):

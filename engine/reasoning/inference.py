@@ -74,11 +74,10 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         """
         if not could_match(self.matcher, facts):
             return False  # no pattern of any rule admits them: nothing to try
-        declared = [self.declare(fact) for fact in facts]
+        first_new = self.next_fact_id()
+        self.declare(*facts)
         fires = bool(self.agenda.activations)
-        for fact in reversed(declared):
-            if fact is not None:  # None: already in memory, so nothing to undo
-                self.retract(fact)
+        self._retract_from(first_new)  # a fact already in memory was not declared again
         return fires
 
     def infer_added(self, facts, only_if_fires=False):
@@ -100,10 +99,18 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
             with self._quietly():
                 self.run()
             memory = self.memory()
-        for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
-            self.retract(fact_id)
+        self._retract_from(first_new)
         self.kept = kept
         return memory
+
+    def _retract_from(self, first_new):
+        """Retract every fact declared from id ``first_new`` on, newest first, and bring
+        the agenda up to date once, not after each (as ``retract`` does): the same
+        agenda in the end, as a change the network undoes within the batch never
+        reaches it."""
+        for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
+            self.facts.retract(fact_id)
+        self.strategy.update_agenda(self.agenda, *self.get_activations())
 
     @contextmanager
     def _quietly(self):
@@ -161,7 +168,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         taken = [fact for fact in self.facts.values() if key(fact) in gone]
         state = (dict(self.kept), taken)
         for fact in reversed(taken):
-            self.retract(fact)
+            self.facts.retract(fact)  # the run below brings the agenda up to date
         self.kept = {k: fact for k, fact in self.kept.items() if key(fact) not in gone}
         first_new = self.next_fact_id()
         with self._quietly():
@@ -171,8 +178,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
     def put_back(self, state):
         """The working memory as it was before ``retract_supported`` gave ``state``."""
         kept, taken, first_new = state
-        for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
-            self.retract(fact_id)
+        self._retract_from(first_new)
         self.declare(*taken)
         with self._quietly():
             self.run()

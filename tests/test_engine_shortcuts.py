@@ -1,0 +1,136 @@
+"""The engine's shortcuts give what experta's own way gives.
+
+Each shortcut of the engine's hot paths (``experta_ext``, ``reasoning.inference``) is
+held here to the straightforward way it stands for: a fact's tests without their log
+lines, a reset of only the nodes with a memory, a run that does not word each firing
+for a silent logger, and retractions that bring the agenda up to date once.
+"""
+
+import copy
+import logging
+
+import pytest
+from experta import watchers
+from experta.matchers.rete.check import FeatureCheck
+from experta.matchers.rete.mixins import NoMemory
+
+from perencana.engine.case.loader import load_case
+from perencana.engine.experta_ext.matcher import FastFeatureTesterNode, _all_nodes, quiet_test
+from perencana.engine.reasoning.case_facts import case_facts
+from perencana.engine.reasoning.facts import Field, Program, Stakeholder
+from perencana.engine.reasoning.inference import AdvisoryEngine
+from perencana.knowledge import load_knowledge
+from tests.helpers import EXAMPLE_CASES
+from tests.test_inference import snapshot
+from tests.test_matcher import answer_facts
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return AdvisoryEngine()
+
+
+def feature_nodes(engine):
+    return [
+        node
+        for node in _all_nodes(engine.matcher.root_node)
+        if isinstance(node, FastFeatureTesterNode)
+    ]
+
+
+def facts_to_test(engine):
+    """Every fact the runs of the examples leave, every answer's fact, and odd ones."""
+    thresholds = load_knowledge().thresholds
+    facts = []
+    for path in EXAMPLE_CASES:
+        facts += engine.infer(case_facts(load_case(path), thresholds))
+    facts += answer_facts(thresholds)
+    facts += [
+        Field(path="change.proposed_by"),  # no value
+        Field(value="external"),  # no path
+        Field(path=["not", "hashable"], value={"a": 1}),
+        Stakeholder(index=0, name="?"),
+        Program(index=0, name="?", viable=True),
+    ]
+    return facts
+
+
+def test_a_fact_s_quiet_tests_give_what_experta_s_checks_give(engine):
+    nodes = feature_nodes(engine)
+    assert nodes and all(node.test is not node.matcher for node in nodes)
+    for fact in facts_to_test(engine):
+        for node in nodes:
+            assert node.test(fact) == node.matcher(fact), (node.matcher, fact)
+
+
+@pytest.mark.parametrize(
+    ("what", "fact"),
+    [
+        ("a__b", {"a": {"b": 1}}),  # a nested key
+        ("a__0", {"a": [1, 2]}),  # a numeric part is an index
+        ("a__1", {"a": [1]}),  # an index past the end fails the test
+        ("a__b", {"a": 3}),  # a value that cannot be indexed fails it
+        ("__factid__", {"x": 1}),  # experta tests the whole fact
+        (0, {0: 1}),  # a positional key
+        (0, {}),
+    ],
+)
+def test_a_quiet_key_test_reads_a_key_as_experta_does(what, fact):
+    for value in (1, "x", (1, 2)):
+        check = FeatureCheck(what, value)
+        assert quiet_test(check)(fact) == check(fact)
+
+
+def test_while_experta_logs_its_checks_the_network_uses_them():
+    watchers.MATCH.setLevel(logging.INFO)
+    try:
+        logged = AdvisoryEngine()
+    finally:
+        watchers.MATCH.setLevel(logging.NOTSET)
+    assert all(node.test is node.matcher for node in feature_nodes(logged))
+
+
+def test_a_reset_empties_every_node_that_has_a_memory(engine):
+    engine.infer(case_facts(load_case(EXAMPLE_CASES[0]), load_knowledge().thresholds))
+    engine.matcher.reset()
+    for node in _all_nodes(engine.matcher.root_node):
+        if isinstance(node, NoMemory):
+            continue
+        memories = [
+            getattr(node, name)
+            for name in ("memory", "left_memory", "right_memory")
+            if hasattr(node, name)
+        ]
+        assert memories and not any(memories), node
+
+
+def test_a_run_watched_by_experta_s_rules_logger_fires_the_same_rules(engine, caplog):
+    case = load_case(EXAMPLE_CASES[0])
+    facts = case_facts(case, load_knowledge().thresholds)
+    engine.infer(copy.deepcopy(facts))
+    quiet = [(step.rule, step.concluded) for step in engine.trace]
+    watchers.RULES.setLevel(logging.INFO)
+    try:
+        with caplog.at_level(logging.INFO, logger=watchers.RULES.name):
+            engine.infer(copy.deepcopy(facts))
+    finally:
+        watchers.RULES.setLevel(logging.NOTSET)
+    assert [(step.rule, step.concluded) for step in engine.trace] == quiet
+    fired = [record.getMessage() for record in caplog.records if "FIRE" in record.getMessage()]
+    assert len(fired) == len(quiet)  # experta's own loop ran and logged each firing
+
+
+@pytest.mark.parametrize("path", EXAMPLE_CASES[:3], ids=lambda path: path.stem)
+def test_a_probe_answers_as_declaring_and_retracting_one_fact_at_a_time_does(engine, path):
+    thresholds = load_knowledge().thresholds
+    engine.infer(case_facts(load_case(path), thresholds))
+    before = snapshot(engine)
+    for fact in answer_facts(thresholds):
+        # The straightforward way: declare, look at the agenda, retract, one by one.
+        declared = engine.declare(fact.copy())
+        fires = bool(engine.agenda.activations)
+        if declared is not None:
+            engine.retract(declared)
+        assert snapshot(engine) == before
+        assert engine.could_fire([fact.copy()]) == fires, fact
+        assert snapshot(engine) == before
