@@ -22,8 +22,7 @@ from perencana.engine.case.validation import (
     case_schema,
     item_path,
     join_path,
-    normalize_case,
-    validate_case,
+    validated_case,
 )
 from perencana.engine.errors import CaseError
 
@@ -108,11 +107,32 @@ class CaseYamlLoader(_CaseConstruction, yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+class _MaybeDuplicateKey(Exception):
+    """A mapping built with fewer keys than it was written with."""
+
+
 if hasattr(yaml, "CSafeLoader"):
 
-    class FastCaseYamlLoader(_CaseConstruction, yaml.CSafeLoader):
+    class FastCaseYamlLoader(yaml.CSafeLoader):
         """libyaml's parser, for the plain files that need none of the careful
-        reader's checks as it reads (see ``_needs_care``)."""
+        reader's checks as it reads (see ``_needs_care``).
+
+        Whatever goes wrong here, the careful reader reads the file again and says
+        what (``_construct``), so this one builds values as PyYAML does, without
+        ``_CaseConstruction``'s checks: a plain file has no escapes, so no UTF-16
+        half, and a value its tag cannot read fails either way. A mapping with
+        fewer keys than it was written with may have a key given twice, which the
+        careful reader tells; keys the same only to Python (``1`` and ``true``) are
+        not, and it reads those as this one would.
+        """
+
+        yaml_implicit_resolvers = _IMPLICIT_RESOLVERS
+
+        def construct_mapping(self, node, deep=False):
+            mapping = super().construct_mapping(node, deep=deep)
+            if len(mapping) != len(node.value):
+                raise _MaybeDuplicateKey
+            return mapping
 
 else:  # PyYAML built without libyaml: every file is read the careful way
     FastCaseYamlLoader = None
@@ -146,10 +166,10 @@ def load_case(source, text=None):
         data = _parse(_decode(raw, what), what)
     except _Refused as refused:
         raise CaseError(name, refused.problems) from None
-    problems = validate_case(data)
+    problems, case = validated_case(data)
     if problems:
         raise CaseError(name, problems)
-    return normalize_case(data)
+    return case
 
 
 def _parse(text, what):
@@ -197,7 +217,6 @@ def _construct(text):
             node = loader.get_single_node()
             if node is None:
                 return _NOTHING
-            _refuse_duplicate_keys(loader, node)
             return loader.construct_document(node)
         except Exception:  # noqa: BLE001 (whatever it is, the careful reader reports it)
             pass
