@@ -16,9 +16,10 @@ from experta.matchers.rete.mixins import NoMemory
 
 from perencana.engine.case.loader import load_case
 from perencana.engine.experta_ext.matcher import FastFeatureTesterNode, _all_nodes, quiet_test
+from perencana.engine.reasoning.advice_builder import facts_by_type
 from perencana.engine.reasoning.case_facts import case_facts
 from perencana.engine.reasoning.facts import Field, Program, Stakeholder
-from perencana.engine.reasoning.inference import AdvisoryEngine
+from perencana.engine.reasoning.inference import AdvisoryEngine, content_key
 from perencana.knowledge import load_knowledge
 from tests.helpers import EXAMPLE_CASES
 from tests.test_inference import snapshot
@@ -134,3 +135,31 @@ def test_a_probe_answers_as_declaring_and_retracting_one_fact_at_a_time_does(eng
         assert snapshot(engine) == before
         assert engine.could_fire([fact.copy()]) == fires, fact
         assert snapshot(engine) == before
+
+
+@pytest.mark.parametrize("path", EXAMPLE_CASES[:3], ids=lambda path: path.stem)
+def test_a_run_on_s_new_facts_extend_the_last_memory_class_by_class(engine, path):
+    # What the unknown-answer search builds its signature from: the last run's memory
+    # by class, each class extended by the new facts, is the whole memory by class.
+    thresholds = load_knowledge().thresholds
+    engine.infer(case_facts(load_case(path), thresholds))
+    base = facts_by_type(engine.memory())
+    ran = 0
+    for fact in answer_facts(thresholds):
+        whole = engine.infer_added([fact.copy()])
+        new = engine.infer_added([fact.copy()], new_only=True)
+        extended = dict(base)
+        for kind, facts in facts_by_type(new).items():
+            extended[kind] = [*base.get(kind, ()), *facts]
+        assert {kind: list(map(repr, facts)) for kind, facts in extended.items()} == {
+            kind: list(map(repr, facts)) for kind, facts in facts_by_type(whole).items()
+        }
+        ran += len(new) > 1
+    assert ran  # some answers let rules conclude
+
+
+def test_a_fact_s_key_is_worked_out_once_and_is_its_content_key(engine):
+    engine.infer(case_facts(load_case(EXAMPLE_CASES[0]), load_knowledge().thresholds))
+    for fact in engine.memory():
+        assert engine.key_of(fact) == content_key(fact)
+        assert engine.key_of(fact) is engine.key_of(fact)

@@ -43,6 +43,8 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         # its rule's name, which the conclusions carry.
         self.recording = True
         self._rule = None
+        self._keys = {}  # id(fact) -> (fact, content_key(fact)), see key_of
+        self._firing_keys = None
 
     def reset(self, **kwargs):
         super().reset(**kwargs)
@@ -53,6 +55,8 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         self.firings = []
         self.recording = True
         self._rule = None
+        self._keys = {}  # id(fact) -> (fact, content_key(fact)), see key_of
+        self._firing_keys = None
 
     def infer(self, facts):
         """Run the rules on ``facts``; return the facts in working memory afterwards
@@ -80,14 +84,16 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         self._retract_from(first_new)  # a fact already in memory was not declared again
         return fires
 
-    def infer_added(self, facts, only_if_fires=False):
+    def infer_added(self, facts, only_if_fires=False, new_only=False):
         """The working memory of the last run with ``facts`` added and the rules run on
         from there; the memory is then put back as the last run left it.
 
         For monotonic rules this is the memory a fresh run on all the facts would
         leave (in another order, with another trace). With ``only_if_fires``, it is
         None when the facts let no rule fire (see ``could_fire``), which costs one
-        declaration where asking ``could_fire`` first would cost two.
+        declaration where asking ``could_fire`` first would cost two. With
+        ``new_only``, only the facts the run added to the memory are given, in the
+        memory's order: as no rule retracts, the memory is the last run's with them.
         """
         if only_if_fires and not could_match(self.matcher, facts):
             return None
@@ -98,7 +104,11 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         if self.agenda.activations or not only_if_fires:
             with self._quietly():
                 self.run()
-            memory = self.memory()
+            if new_only:
+                memory = [fact for i, fact in self.facts.items() if i >= first_new]
+                memory += [fact for k, fact in self.kept.items() if k not in kept]
+            else:
+                memory = self.memory()
         self._retract_from(first_new)
         self.kept = kept
         return memory
@@ -136,18 +146,8 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         had held back: the one negated pattern (a cause not yet concluded) guards
         the conclusion of its own rule, which another firing may now make.
         """
-        keys = {}
-
-        def key(fact):
-            found = keys.get(id(fact))
-            if found is None:
-                found = keys[id(fact)] = content_key(fact)
-            return found
-
-        firings = [
-            ({key(f) for f in matched}, {key(f) for f in concluded})
-            for matched, concluded in self.firings
-        ]
+        key = self.key_of
+        firings = self._keyed_firings()
         gone = set(removed)
         lost = [False] * len(firings)
         while True:
@@ -174,6 +174,28 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         with self._quietly():
             self.run()
         return (*state, first_new)
+
+    def key_of(self, fact):
+        """``content_key(fact)``, worked out once per fact until the next reset. The
+        fact is kept beside its key, so that its ``id`` cannot be another's."""
+        found = self._keys.get(id(fact))
+        if found is None:
+            found = self._keys[id(fact)] = (fact, content_key(fact))
+        return found[1]
+
+    def _keyed_firings(self):
+        """The firings of the last run as the keys of the facts each matched and of
+        those it concluded; worked out once for the run."""
+        if self._firing_keys is None or self._firing_keys[0] != len(self.firings):
+            key = self.key_of
+            self._firing_keys = (
+                len(self.firings),
+                [
+                    ({key(f) for f in matched}, {key(f) for f in concluded})
+                    for matched, concluded in self.firings
+                ],
+            )
+        return self._firing_keys[1]
 
     def put_back(self, state):
         """The working memory as it was before ``retract_supported`` gave ``state``."""
