@@ -106,8 +106,11 @@ class Advisor:
             # The run without the facts an answer replaces: the last run's memory
             # without them and what only they supported, then run on.
             state = self.engine.retract_supported(removed)
+            without = facts_by_type(self.engine.memory())
             for path, answer, changed, added in trials:
-                if self._signature_with(changed, added) != signature:
+                # None when the answer's facts let no rule fire: the memory is as is.
+                new = self.engine.infer_added(added, only_if_fires=True, new_only=True)
+                if self._changes(changed, without, new or [], signature):
                     changing.add((path, answer))
             self.engine.put_back(state)
         found = {}
@@ -128,14 +131,6 @@ class Advisor:
             for path in unknown_paths(case)
             if (fields.get(generic_path(path)) or {}).get("report_if_unknown", True)
         ]
-
-    def _signature_with(self, changed, added):
-        """The signature of the advice for ``changed``: the last run's memory plus the
-        facts ``added``, run on."""
-        return self._signature_of(changed, self.engine.infer_added(added))
-
-    def _signature_of(self, changed, memory):
-        return advice_signature(changed, memory, self.knowledge)
 
     def _changes(self, changed, base, new, signature):
         """Whether the advice for ``changed`` has another signature than ``signature``,
