@@ -10,12 +10,17 @@ import copy
 import logging
 
 import pytest
-from experta import watchers
+from experta import Fact, L, W, watchers
 from experta.matchers.rete.check import FeatureCheck
 from experta.matchers.rete.mixins import NoMemory
 
 from perencana.engine.case.loader import load_case
-from perencana.engine.experta_ext.matcher import FastFeatureTesterNode, _all_nodes, quiet_test
+from perencana.engine.experta_ext.matcher import (
+    QUIET_NODES,
+    FastFeatureTesterNode,
+    _all_nodes,
+    quiet_test,
+)
 from perencana.engine.reasoning.advice_builder import facts_by_type
 from perencana.engine.reasoning.case_facts import case_facts
 from perencana.engine.reasoning.facts import Field, Program, Stakeholder
@@ -163,3 +168,37 @@ def test_a_fact_s_key_is_worked_out_once_and_is_its_content_key(engine):
     for fact in engine.memory():
         assert engine.key_of(fact) == content_key(fact)
         assert engine.key_of(fact) is engine.key_of(fact)
+
+
+def test_the_network_joins_and_collects_activations_without_log_lines(engine):
+    # test_matcher.py compares every run of these nodes with experta's own network.
+    kinds = {type(node) for node in _all_nodes(engine.matcher.root_node)}
+    assert set(QUIET_NODES.values()) <= kinds
+    watchers.MATCH.setLevel(logging.INFO)
+    try:
+        logged = AdvisoryEngine()
+    finally:
+        watchers.MATCH.setLevel(logging.NOTSET)
+    assert not {type(node) for node in _all_nodes(logged.matcher.root_node)} & set(
+        QUIET_NODES.values()
+    )
+
+
+@pytest.mark.parametrize(
+    "fact",
+    [
+        Field(path="change.scope", value="local", band=None),
+        Stakeholder(index=0, name="a", directly_affected=True, impact="negative"),
+        Field(path="change.scope", value=L("local") | L("wide")),  # a rule's pattern
+        Field(path=W()),
+        Field(path="a__b"),  # a key with a double underscore in its value only
+        Fact(**{"a__b": 1}),
+        Field(**{"a__b": 1}),  # a nested accessor
+        Field(**{"a__b": 1, "c": 2}),
+        Field(1, 2),
+    ],
+)
+def test_a_plain_fact_s_checks_answer_as_experta_s(fact):
+    for _ in range(2):  # the second time from what the first worked out
+        assert fact.has_field_constraints() == Fact.has_field_constraints(fact)
+        assert fact.has_nested_accessor() == Fact.has_nested_accessor(fact)

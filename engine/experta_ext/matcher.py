@@ -34,10 +34,12 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Mapping
+from contextlib import suppress
 from functools import update_wrapper
 from logging import INFO
 
 from experta import watchers
+from experta.activation import Activation
 from experta.conditionalelement import AND, EXISTS, FORALL, NOT, OR, TEST
 from experta.fact import Fact, InitialFact
 from experta.fieldconstraint import ANDFC, NOTFC, ORFC, L
@@ -59,7 +61,7 @@ from experta.matchers.rete.nodes import (
     OrdinaryMatchNode,
     WhereNode,
 )
-from experta.matchers.rete.token import Token
+from experta.matchers.rete.token import Token, TokenInfo
 from experta.matchers.rete.utils import extract_facts, prepare_rule
 from experta.rule import Rule
 
@@ -190,7 +192,7 @@ class FastFeatureTesterNode(FeatureTesterNode):
         match = self.test(fact)
         if not match:
             return
-        if match is not True and isinstance(match, Mapping):
+        if match is not True and (type(match) is dict or isinstance(match, Mapping)):
             context = token.context
             for key, value in match.items():
                 if isinstance(key, tuple):  # a negated binding
@@ -218,6 +220,39 @@ class FastConflictSetNode(ConflictSetNode):
         return self._activate(token)  # it only reads the token
 
 
+class QuietConflictSetNode(FastConflictSetNode):
+    """experta's conflict set, making an activation only for a token it keeps or
+    lets go (experta makes one for every token, and looks it up in an empty set)."""
+
+    def activate(self, token):
+        info = _make_token(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
+        if token.tag is _VALID:
+            if info in self.memory:
+                return
+            self.memory.add(info)
+            activation = self._activation(info)
+            if self.removed and activation in self.removed:
+                self.removed.remove(activation)
+            else:
+                self.added.add(activation)
+        else:
+            try:
+                self.memory.remove(info)
+            except ValueError:  # as experta: a token it does not hold is an error
+                pass
+            else:
+                activation = self._activation(info)
+                if self.added and activation in self.added:
+                    self.added.remove(activation)
+                else:
+                    self.removed.add(activation)
+
+    def _activation(self, info):
+        return Activation(
+            self.rule, info.data, {k: v for k, v in info.context if isinstance(k, str)}
+        )
+
+
 class _UncopiedInputs:
     """Both inputs of a join or a negation: its own routines only read a token."""
 
@@ -232,6 +267,42 @@ class FastOrdinaryMatchNode(_UncopiedInputs, OrdinaryMatchNode):
     pass
 
 
+class QuietOrdinaryMatchNode(FastOrdinaryMatchNode):
+    """experta's join, without its log line for every pair it tests: for a network
+    whose MATCH watcher logs nothing (see ``_use_fast_nodes``)."""
+
+    def _activate_left(self, token):
+        self._join(token, self.left_memory, self.right_memory, True)
+
+    def _activate_right(self, token):
+        self._join(token, self.right_memory, self.left_memory, False)
+
+    def _join(self, token, branch_memory, matching_memory, is_left):
+        """experta's ``OrdinaryMatchNode.__activation``, step for step."""
+        info = _make_token(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
+        if token.tag is _VALID:
+            branch_memory.append(info)
+        else:
+            with suppress(ValueError):
+                branch_memory.remove(info)
+        context = token.context
+        for other_data, other_context in matching_memory:
+            other_context = dict(other_context)
+            if is_left:
+                match = self.matcher(context, other_context)
+            else:
+                match = self.matcher(other_context, context)
+            if match:
+                new_context = {k: v for k, v in context.items() if isinstance(k, str)}
+                for k, v in other_context.items():
+                    if not isinstance(k, tuple):  # negated values are not needed further
+                        new_context[k] = v
+                # A set already: what Token() makes of it, without checking it again.
+                new_token = _make_token(Token, (token.tag, token.data | other_data, new_context))
+                for child in self.children:
+                    child.callback(new_token)
+
+
 class FastNotNode(_UncopiedInputs, NotNode):
     pass
 
@@ -243,6 +314,13 @@ FAST_NODES = {
     ConflictSetNode: FastConflictSetNode,
     OrdinaryMatchNode: FastOrdinaryMatchNode,
     NotNode: FastNotNode,
+}
+
+
+# The fast nodes that also leave out experta's MATCH log lines.
+QUIET_NODES = {
+    FastConflictSetNode: QuietConflictSetNode,
+    FastOrdinaryMatchNode: QuietOrdinaryMatchNode,
 }
 
 
@@ -328,6 +406,8 @@ def _use_fast_nodes(root, quiet_tests=True):
         node.__class__ = FAST_NODES.get(type(node), type(node))
         if type(node) is FastFeatureTesterNode:
             node.test = quiet_test(node.matcher) if quiet_tests else node.matcher
+        if quiet_tests:
+            node.__class__ = QUIET_NODES.get(type(node), type(node))
     for node in nodes:
         node.children[:] = [
             ChildNode(child.node, getattr(child.node, child.callback.__name__))
