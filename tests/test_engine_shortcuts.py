@@ -11,10 +11,12 @@ import logging
 
 import pytest
 from experta import Fact, L, W, watchers
+from experta.factlist import FactList
 from experta.matchers.rete.check import FeatureCheck
 from experta.matchers.rete.mixins import NoMemory
 
 from perencana.engine.case.loader import load_case
+from perencana.engine.experta_ext.engine import QuickFactList
 from perencana.engine.experta_ext.matcher import (
     QUIET_NODES,
     FastFeatureTesterNode,
@@ -202,3 +204,10 @@ def test_a_plain_fact_s_checks_answer_as_experta_s(fact):
     for _ in range(2):  # the second time from what the first worked out
         assert fact.has_field_constraints() == Fact.has_field_constraints(fact)
         assert fact.has_nested_accessor() == Fact.has_nested_accessor(fact)
+
+
+def test_the_fact_list_tells_facts_apart_as_experta_s(engine):
+    facts = facts_to_test(engine) + [Fact(1, 2, __bind__="x"), Field(**{"__x": 1, "y__": 2})]
+    assert type(engine.facts) is QuickFactList
+    for fact in facts:
+        assert QuickFactList._get_fact_id(fact) == FactList._get_fact_id(fact)
