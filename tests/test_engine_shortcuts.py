@@ -16,11 +16,13 @@ from experta.matchers.rete.check import FeatureCheck
 from experta.matchers.rete.mixins import NoMemory
 
 from perencana.engine.case.loader import load_case
+from perencana.engine.experta_ext import matcher as matcher_module
 from perencana.engine.experta_ext.engine import QuickFactList
 from perencana.engine.experta_ext.matcher import (
     QUIET_NODES,
     FastFeatureTesterNode,
     _all_nodes,
+    _passes_to_a_join,
     quiet_test,
 )
 from perencana.engine.reasoning.advice_builder import facts_by_type
@@ -211,3 +213,15 @@ def test_the_fact_list_tells_facts_apart_as_experta_s(engine):
     assert type(engine.facts) is QuickFactList
     for fact in facts:
         assert QuickFactList._get_fact_id(fact) == FactList._get_fact_id(fact)
+
+
+def test_a_probe_s_answer_kept_for_a_fact_alike_is_the_one_worked_out(engine, monkeypatch):
+    monkeypatch.setattr(matcher_module, "MAX_KEPT_ANSWERS", 50)
+    engine.matcher._answers.clear()
+    facts = facts_to_test(engine)
+    for _ in range(2):  # the second time, the kept answers
+        for fact in facts:
+            assert engine.matcher.could_match(fact) == _passes_to_a_join(
+                engine.matcher.root_node, fact
+            ), fact
+    assert len(engine.matcher._answers) == 50  # no more than the most kept

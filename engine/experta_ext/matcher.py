@@ -156,6 +156,9 @@ class DispatchNode(AnyChild, NoMemory, Node):
 
 
 _NO_VALUE = object()
+# The most answers of ``could_match`` kept, one per fact class and contents: the
+# answers of a case's fields are a few hundred; listed items, named, are endless.
+MAX_KEPT_ANSWERS = 4096
 
 
 # ------------------------------------------------------------------ fast nodes
@@ -738,9 +741,11 @@ class IndexedReteMatcher(ReteMatcher):
     def build_network(self):
         super().build_network()
         fast = not watchers.worth("MATCHER", "DEBUG")
+        # experta's checks log each fact they test on its MATCH watcher.
+        self._quiet = fast and not watchers.MATCH.isEnabledFor(INFO)
+        self._answers = {}  # see could_match
         if fast:
-            # experta's checks log each fact they test on its MATCH watcher.
-            _use_fast_nodes(self.root_node, quiet_tests=not watchers.MATCH.isEnabledFor(INFO))
+            _use_fast_nodes(self.root_node, quiet_tests=self._quiet)
         self.fact_types = _matched_types(self.root_node)
         self._index_alpha_network(self.root_node)
         self._dirty = set()
@@ -758,8 +763,23 @@ class IndexedReteMatcher(ReteMatcher):
         """Whether ``fact`` passes all the one-fact tests of some rule's pattern, so
         that it could take part in an activation. No token is made and no memory
         changes; a test on variables bound earlier in a pattern is not made, so the
-        answer may be yes where experta would find no match, never the other way."""
-        return _passes_to_a_join(self.root_node, fact)
+        answer may be yes where experta would find no match, never the other way.
+
+        The answer depends on the fact's class and contents alone, so it is kept for
+        the next fact alike (the same answers come up case after case), up to
+        ``MAX_KEPT_ANSWERS`` of them, while no check logs what it tests."""
+        if not self._quiet:
+            return _passes_to_a_join(self.root_node, fact)
+        try:
+            key = (type(fact), frozenset(fact.items()))
+            found = self._answers.get(key)
+        except TypeError:  # a value that cannot be hashed: worked out every time
+            return _passes_to_a_join(self.root_node, fact)
+        if found is None:
+            found = _passes_to_a_join(self.root_node, fact)
+            if len(self._answers) < MAX_KEPT_ANSWERS:
+                self._answers[key] = found
+        return found
 
     def reset(self):
         """Empty the memory of every node of the network that has one."""

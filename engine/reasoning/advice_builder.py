@@ -345,8 +345,8 @@ def advice_signature(case, facts, knowledge, by_type=None):
     decisions = {d["index"]: d["decision"] for d in by_type.get(Decision, ())}
     programs = [] if case["programs"] == UNKNOWN else case["programs"]
     given = {g["id"] for g in by_type.get(Guidance, ())}
-    answers = {(f["path"], f["value"]) for f in by_type.get(Field, ())}
     recommended_ids = set(ranked)
+    answers = _LazyAnswers(by_type.get(Field, ()))
     return (
         stage,
         tuple(causes),
@@ -363,6 +363,20 @@ def advice_signature(case, facts, knowledge, by_type=None):
             if _tension_holds(item, recommended_ids, answers)
         ),
     )
+
+
+class _LazyAnswers:
+    """The ``(path, value)`` pairs of ``fields``, gathered the first time a tension's
+    ``when`` asks for one (most tensions do not stand, or have no ``when``)."""
+
+    def __init__(self, fields):
+        self.fields = fields
+        self.pairs = None
+
+    def __contains__(self, pair):
+        if self.pairs is None:
+            self.pairs = {(f["path"], f["value"]) for f in self.fields}
+        return pair in self.pairs
 
 
 def _tension_holds(item, recommended, answers):

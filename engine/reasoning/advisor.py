@@ -66,11 +66,7 @@ class Advisor:
           whole case per item, time that grew with the square of the list.
         """
         thresholds = self.knowledge.thresholds
-        used = {
-            self.engine.key_of(fact)
-            for fact in self.engine.facts.values()
-            if fact["__factid__"] in self.engine.used_fact_ids
-        }
+        used = None  # the keys of the facts some rule used: made when first needed
         tried, changing, replacing = [], set(), defaultdict(list)
         first_of_twins = {}  # (twin key, answer) -> the first (path, answer) tried
         signature = advice.signature()
@@ -95,6 +91,12 @@ class Advisor:
                     kind(**contents) for key, (kind, contents) in after.items() if key not in before
                 ]
                 removed = frozenset(before - after.keys())
+                if removed and used is None:
+                    used = {
+                        self.engine.key_of(fact)
+                        for fact in self.engine.facts.values()
+                        if fact["__factid__"] in self.engine.used_fact_ids
+                    }
                 if removed and (not used.isdisjoint(removed) or self.engine.could_fire(added)):
                     replacing[removed].append((path, answer, changed, added))
                 elif not removed:
