@@ -141,6 +141,7 @@ READS = [
     "a: [1, {b: 2, c: 3}]\n",
     "{[1]: a}\n",  # a key that cannot be hashed
     "a: !!int ten\n",  # a value its tag cannot read
+    "a: =\n",  # a value PyYAML resolves to a tag it cannot build
 ]
 
 
@@ -167,3 +168,18 @@ def test_a_key_given_twice_is_named_though_libyaml_reads_the_file(tmp_path):
         f"{path}: organization.name: duplicate key at line 3 (first at line 2); "
         "give each field once"
     ]
+
+
+SCALARS = (
+    "a: [1, -2, +3, 0x1F, 0o17, 1_000, 1.5, 1e3, .inf, -.Inf, .nan, true, True, yes, no, on,"
+    " off, null, Null, ~, '', '1', \"true\", 2024-01-02, 2024-01-02T10:00:00, <<,"
+    " unknown, low, a b, 3.0]\n"
+)
+
+
+def test_libyaml_s_reader_resolves_each_scalar_as_the_careful_reader_does():
+    for _ in range(2):  # the second time from the tags remembered
+        assert case_loader._construct(SCALARS) == case_loader._construct_carefully(SCALARS)
+        assert [type(v) for v in case_loader._construct(SCALARS)["a"]] == [
+            type(v) for v in case_loader._construct_carefully(SCALARS)["a"]
+        ]

@@ -107,6 +107,12 @@ class CaseYamlLoader(_CaseConstruction, yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# The tags of short scalars, as libyaml's reader resolved them (see its ``resolve``).
+_RESOLVED = {}
+_SHORT = 40
+_MOST_RESOLVED = 4096
+
+
 class _MaybeDuplicateKey(Exception):
     """A mapping built with fewer keys than it was written with."""
 
@@ -127,6 +133,20 @@ if hasattr(yaml, "CSafeLoader"):
         """
 
         yaml_implicit_resolvers = _IMPLICIT_RESOLVERS
+
+        def resolve(self, kind, value, implicit):
+            """PyYAML's tag for a node, remembered for a short value: the same answers
+            (``unknown``, ``low``, ``true``) recur in every case, and without path
+            resolvers (none are registered) the tag depends on these alone."""
+            if self.yaml_path_resolvers or (value is not None and len(value) > _SHORT):
+                return super().resolve(kind, value, implicit)
+            key = (kind, value, implicit)
+            tag = _RESOLVED.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) < _MOST_RESOLVED:
+                    _RESOLVED[key] = tag
+            return tag
 
         def construct_mapping(self, node, deep=False):
             mapping = super().construct_mapping(node, deep=deep)
