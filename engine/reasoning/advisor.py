@@ -65,6 +65,9 @@ class Advisor:
           Without this, a case with many unknowns in its lists took a run of the
           whole case per item, time that grew with the square of the list.
         """
+        paths = self.reported_unknowns(case)
+        if not paths:
+            return []
         thresholds = self.knowledge.thresholds
         used = None  # the keys of the facts some rule used: made when first needed
         tried, changing, replacing = [], set(), defaultdict(list)
@@ -72,7 +75,7 @@ class Advisor:
         signature = advice.signature()
         # The last run's memory by class, which an answer that only adds facts extends.
         base = facts_by_type(self.engine.memory())
-        for path in self.reported_unknowns(case):
+        for path in paths:
             spec = None if "." not in path else spec_for(path)
             twins = _twin_key(case, path)
             before = {_key(*pair) for pair in contents_holding(case, path, thresholds)}
