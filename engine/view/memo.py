@@ -82,9 +82,7 @@ def _clean_all(value, drop_refs=False):
                 cleaned[key] = _clean_all(item, drop_refs)
         return cleaned
     if isinstance(value, list):
-        return [
-            clean(item) if type(item) is str else _clean_all(item, drop_refs) for item in value
-        ]
+        return [clean(item) if type(item) is str else _clean_all(item, drop_refs) for item in value]
     if isinstance(value, str):
         return clean(value)
     return value
