@@ -81,7 +81,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         first_new = self.next_fact_id()
         self.declare(*facts)
         fires = bool(self.agenda.activations)
-        self._retract_from(first_new)  # a fact already in memory was not declared again
+        self.retract_from(first_new)  # a fact already in memory was not declared again
         return fires
 
     def infer_added(self, facts, only_if_fires=False, new_only=False):
@@ -109,18 +109,9 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
                 memory += [fact for k, fact in self.kept.items() if k not in kept]
             else:
                 memory = self.memory()
-        self._retract_from(first_new)
+        self.retract_from(first_new)
         self.kept = kept
         return memory
-
-    def _retract_from(self, first_new):
-        """Retract every fact declared from id ``first_new`` on, newest first, and bring
-        the agenda up to date once, not after each (as ``retract`` does): the same
-        agenda in the end, as a change the network undoes within the batch never
-        reaches it."""
-        for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
-            self.facts.retract(fact_id)
-        self.strategy.update_agenda(self.agenda, *self.get_activations())
 
     @contextmanager
     def _quietly(self):
@@ -200,7 +191,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
     def put_back(self, state):
         """The working memory as it was before ``retract_supported`` gave ``state``."""
         kept, taken, first_new = state
-        self._retract_from(first_new)
+        self.retract_from(first_new)
         self.declare(*taken)
         with self._quietly():
             self.run()
