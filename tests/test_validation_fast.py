@@ -183,3 +183,35 @@ def test_libyaml_s_reader_resolves_each_scalar_as_the_careful_reader_does():
         assert [type(v) for v in case_loader._construct(SCALARS)["a"]] == [
             type(v) for v in case_loader._construct_carefully(SCALARS)["a"]
         ]
+
+
+def typed(value):
+    """``value`` with the type of every part beside it (``1``, ``1.0`` and ``true``
+    are equal in Python, not in a case)."""
+    if isinstance(value, dict):
+        return ("dict", [(typed(k), typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [typed(item) for item in value])
+    return (type(value).__name__, repr(value))
+
+
+def test_libyaml_s_reader_builds_generated_cases_as_the_careful_reader_does():
+    specs = field_specs()
+    for number in range(200):
+        text = yaml.safe_dump(varied_case(number, specs), allow_unicode=True)
+        if case_loader._needs_care(text):
+            continue
+        assert typed(case_loader._construct(text)) == typed(case_loader._construct_carefully(text))
+
+
+@pytest.mark.parametrize("text", [*READS, SCALARS, "a: !!binary aGk=\n", "[a, {b: [1, 2.5]}]\n"])
+def test_libyaml_s_reader_builds_the_same_types(text):
+    def read(construct):
+        try:
+            return typed(construct(text))
+        except case_loader.UnreadableYaml as refused:
+            return refused.problems
+        except Exception as error:  # noqa: BLE001 (compared, not hidden)
+            return type(error)
+
+    assert read(case_loader._construct) == read(case_loader._construct_carefully)

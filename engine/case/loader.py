@@ -113,6 +113,10 @@ _SHORT = 40
 _MOST_RESOLVED = 4096
 
 
+class _NotPlain(Exception):
+    """A node ``FastCaseYamlLoader._plain`` leaves to PyYAML to build."""
+
+
 class _MaybeDuplicateKey(Exception):
     """A mapping built with fewer keys than it was written with."""
 
@@ -153,6 +157,47 @@ if hasattr(yaml, "CSafeLoader"):
             if len(mapping) != len(node.value):
                 raise _MaybeDuplicateKey
             return mapping
+
+        def construct_document(self, node):
+            """PyYAML's values of a document made only of mappings, lists and scalars
+            of the five plain tags (str, int, float, bool, null), built directly by
+            PyYAML's own constructors of those scalars, without its general
+            machinery; anything else (another tag, a merge key, a key that is a list
+            or a mapping) is built by PyYAML."""
+            try:
+                return self._plain(node)
+            except _NotPlain:
+                return super().construct_document(node)
+
+        def _plain(self, node):
+            kind = type(node)
+            if kind is ScalarNode:
+                make = _PLAIN_SCALARS.get(node.tag)
+                if make is None:
+                    raise _NotPlain
+                return make(self, node)
+            if kind is SequenceNode and node.tag == _SEQUENCE:
+                return [self._plain(item) for item in node.value]
+            if kind is not MappingNode or node.tag != _MAPPING:
+                raise _NotPlain
+            mapping = {}
+            for key_node, value_node in node.value:
+                if type(key_node) is not ScalarNode or key_node.tag not in _PLAIN_SCALARS:
+                    raise _NotPlain  # a merge (<<), a ``=`` key, a list as a key...
+                mapping[self._plain(key_node)] = self._plain(value_node)
+            if len(mapping) != len(node.value):
+                raise _MaybeDuplicateKey
+            return mapping
+
+    # The constructors PyYAML calls for the plain scalars, by tag.
+    _PLAIN_SCALARS = {
+        f"tag:yaml.org,2002:{name}": FastCaseYamlLoader.yaml_constructors[
+            f"tag:yaml.org,2002:{name}"
+        ]
+        for name in ("str", "int", "float", "bool", "null")
+    }
+    _SEQUENCE = "tag:yaml.org,2002:seq"
+    _MAPPING = "tag:yaml.org,2002:map"
 
 else:  # PyYAML built without libyaml: every file is read the careful way
     FastCaseYamlLoader = None
