@@ -192,7 +192,7 @@ def phases(cases, fmt):
     import yaml
 
     from perencana.engine.case import loader
-    from perencana.engine.case.validation import normalize_case, validate_case
+    from perencana.engine.case.validation import validated_case
     from perencana.engine.memo.output import write_atomically
     from perencana.engine.memo.render import render_advice
     from perencana.engine.reasoning.advice_builder import build_advice
@@ -216,8 +216,8 @@ def phases(cases, fmt):
                 t0 = cpu()
                 data = loader._parse(loader._decode(loader._read_file(path), "the file"), "")
                 t1 = cpu()
-                assert not validate_case(data)
-                case = normalize_case(data)
+                problems, case = validated_case(data)  # as load_case does
+                assert not problems
                 t2 = cpu()
                 engine.reset()
                 engine.declare(*case_facts(case, thresholds))

@@ -22,8 +22,7 @@ from perencana.engine.case.validation import (
     case_schema,
     item_path,
     join_path,
-    normalize_case,
-    validate_case,
+    validated_case,
 )
 from perencana.engine.errors import CaseError
 
@@ -108,11 +107,97 @@ class CaseYamlLoader(_CaseConstruction, yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# The tags of short scalars, as libyaml's reader resolved them (see its ``resolve``).
+_RESOLVED = {}
+_SHORT = 40
+_MOST_RESOLVED = 4096
+
+
+class _NotPlain(Exception):
+    """A node ``FastCaseYamlLoader._plain`` leaves to PyYAML to build."""
+
+
+class _MaybeDuplicateKey(Exception):
+    """A mapping built with fewer keys than it was written with."""
+
+
 if hasattr(yaml, "CSafeLoader"):
 
-    class FastCaseYamlLoader(_CaseConstruction, yaml.CSafeLoader):
+    class FastCaseYamlLoader(yaml.CSafeLoader):
         """libyaml's parser, for the plain files that need none of the careful
-        reader's checks as it reads (see ``_needs_care``)."""
+        reader's checks as it reads (see ``_needs_care``).
+
+        Whatever goes wrong here, the careful reader reads the file again and says
+        what (``_construct``), so this one builds values as PyYAML does, without
+        ``_CaseConstruction``'s checks: a plain file has no escapes, so no UTF-16
+        half, and a value its tag cannot read fails either way. A mapping with
+        fewer keys than it was written with may have a key given twice, which the
+        careful reader tells; keys the same only to Python (``1`` and ``true``) are
+        not, and it reads those as this one would.
+        """
+
+        yaml_implicit_resolvers = _IMPLICIT_RESOLVERS
+
+        def resolve(self, kind, value, implicit):
+            """PyYAML's tag for a node, remembered for a short value: the same answers
+            (``unknown``, ``low``, ``true``) recur in every case, and without path
+            resolvers (none are registered) the tag depends on these alone."""
+            if self.yaml_path_resolvers or (value is not None and len(value) > _SHORT):
+                return super().resolve(kind, value, implicit)
+            key = (kind, value, implicit)
+            tag = _RESOLVED.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) < _MOST_RESOLVED:
+                    _RESOLVED[key] = tag
+            return tag
+
+        def construct_mapping(self, node, deep=False):
+            mapping = super().construct_mapping(node, deep=deep)
+            if len(mapping) != len(node.value):
+                raise _MaybeDuplicateKey
+            return mapping
+
+        def construct_document(self, node):
+            """PyYAML's values of a document made only of mappings, lists and scalars
+            of the five plain tags (str, int, float, bool, null), built directly by
+            PyYAML's own constructors of those scalars, without its general
+            machinery; anything else (another tag, a merge key, a key that is a list
+            or a mapping) is built by PyYAML."""
+            try:
+                return self._plain(node)
+            except _NotPlain:
+                return super().construct_document(node)
+
+        def _plain(self, node):
+            kind = type(node)
+            if kind is ScalarNode:
+                make = _PLAIN_SCALARS.get(node.tag)
+                if make is None:
+                    raise _NotPlain
+                return make(self, node)
+            if kind is SequenceNode and node.tag == _SEQUENCE:
+                return [self._plain(item) for item in node.value]
+            if kind is not MappingNode or node.tag != _MAPPING:
+                raise _NotPlain
+            mapping = {}
+            for key_node, value_node in node.value:
+                if type(key_node) is not ScalarNode or key_node.tag not in _PLAIN_SCALARS:
+                    raise _NotPlain  # a merge (<<), a ``=`` key, a list as a key...
+                mapping[self._plain(key_node)] = self._plain(value_node)
+            if len(mapping) != len(node.value):
+                raise _MaybeDuplicateKey
+            return mapping
+
+    # The constructors PyYAML calls for the plain scalars, by tag.
+    _PLAIN_SCALARS = {
+        f"tag:yaml.org,2002:{name}": FastCaseYamlLoader.yaml_constructors[
+            f"tag:yaml.org,2002:{name}"
+        ]
+        for name in ("str", "int", "float", "bool", "null")
+    }
+    _SEQUENCE = "tag:yaml.org,2002:seq"
+    _MAPPING = "tag:yaml.org,2002:map"
 
 else:  # PyYAML built without libyaml: every file is read the careful way
     FastCaseYamlLoader = None
@@ -146,10 +231,10 @@ def load_case(source, text=None):
         data = _parse(_decode(raw, what), what)
     except _Refused as refused:
         raise CaseError(name, refused.problems) from None
-    problems = validate_case(data)
+    problems, case = validated_case(data)
     if problems:
         raise CaseError(name, problems)
-    return normalize_case(data)
+    return case
 
 
 def _parse(text, what):
@@ -197,7 +282,6 @@ def _construct(text):
             node = loader.get_single_node()
             if node is None:
                 return _NOTHING
-            _refuse_duplicate_keys(loader, node)
             return loader.construct_document(node)
         except Exception:  # noqa: BLE001 (whatever it is, the careful reader reports it)
             pass

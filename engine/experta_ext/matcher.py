@@ -34,9 +34,12 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Mapping
+from contextlib import suppress
 from functools import update_wrapper
+from logging import INFO
 
 from experta import watchers
+from experta.activation import Activation
 from experta.conditionalelement import AND, EXISTS, FORALL, NOT, OR, TEST
 from experta.fact import Fact, InitialFact
 from experta.fieldconstraint import ANDFC, NOTFC, ORFC, L
@@ -58,7 +61,7 @@ from experta.matchers.rete.nodes import (
     OrdinaryMatchNode,
     WhereNode,
 )
-from experta.matchers.rete.token import Token
+from experta.matchers.rete.token import Token, TokenInfo
 from experta.matchers.rete.utils import extract_facts, generate_checks, prepare_rule
 from experta.rule import Rule
 
@@ -153,6 +156,9 @@ class DispatchNode(AnyChild, NoMemory, Node):
 
 
 _NO_VALUE = object()
+# The most answers of ``could_match`` kept, one per fact class and contents: the
+# answers of a case's fields are a few hundred; listed items, named, are endless.
+MAX_KEPT_ANSWERS = 4096
 
 
 # ------------------------------------------------------------------ fast nodes
@@ -178,14 +184,18 @@ class FastBusNode(BusNode):
 
 
 class FastFeatureTesterNode(FeatureTesterNode):
+    # The test itself: the node's matcher, or what it computes without its logging
+    # (``quiet_test``), set by ``_use_fast_nodes``.
+    test = None
+
     def activate(self, token):
         """experta's test of one fact, on a copy of the token made only when the
         test adds bindings to its context."""
         (fact,) = token.data  # a ValueError otherwise, as in experta
-        match = self.matcher(fact)
+        match = self.test(fact)
         if not match:
             return
-        if match is not True and isinstance(match, Mapping):
+        if match is not True and (type(match) is dict or isinstance(match, Mapping)):
             context = token.context
             for key, value in match.items():
                 if isinstance(key, tuple):  # a negated binding
@@ -213,6 +223,39 @@ class FastConflictSetNode(ConflictSetNode):
         return self._activate(token)  # it only reads the token
 
 
+class QuietConflictSetNode(FastConflictSetNode):
+    """experta's conflict set, making an activation only for a token it keeps or
+    lets go (experta makes one for every token, and looks it up in an empty set)."""
+
+    def activate(self, token):
+        info = _make_token(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
+        if token.tag is _VALID:
+            if info in self.memory:
+                return
+            self.memory.add(info)
+            activation = self._activation(info)
+            if self.removed and activation in self.removed:
+                self.removed.remove(activation)
+            else:
+                self.added.add(activation)
+        else:
+            try:
+                self.memory.remove(info)
+            except ValueError:  # as experta: a token it does not hold is an error
+                pass
+            else:
+                activation = self._activation(info)
+                if self.added and activation in self.added:
+                    self.added.remove(activation)
+                else:
+                    self.removed.add(activation)
+
+    def _activation(self, info):
+        return Activation(
+            self.rule, info.data, {k: v for k, v in info.context if isinstance(k, str)}
+        )
+
+
 class _UncopiedInputs:
     """Both inputs of a join or a negation: its own routines only read a token."""
 
@@ -225,6 +268,42 @@ class _UncopiedInputs:
 
 class FastOrdinaryMatchNode(_UncopiedInputs, OrdinaryMatchNode):
     pass
+
+
+class QuietOrdinaryMatchNode(FastOrdinaryMatchNode):
+    """experta's join, without its log line for every pair it tests: for a network
+    whose MATCH watcher logs nothing (see ``_use_fast_nodes``)."""
+
+    def _activate_left(self, token):
+        self._join(token, self.left_memory, self.right_memory, True)
+
+    def _activate_right(self, token):
+        self._join(token, self.right_memory, self.left_memory, False)
+
+    def _join(self, token, branch_memory, matching_memory, is_left):
+        """experta's ``OrdinaryMatchNode.__activation``, step for step."""
+        info = _make_token(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
+        if token.tag is _VALID:
+            branch_memory.append(info)
+        else:
+            with suppress(ValueError):
+                branch_memory.remove(info)
+        context = token.context
+        for other_data, other_context in matching_memory:
+            other_context = dict(other_context)
+            if is_left:
+                match = self.matcher(context, other_context)
+            else:
+                match = self.matcher(other_context, context)
+            if match:
+                new_context = {k: v for k, v in context.items() if isinstance(k, str)}
+                for k, v in other_context.items():
+                    if not isinstance(k, tuple):  # negated values are not needed further
+                        new_context[k] = v
+                # A set already: what Token() makes of it, without checking it again.
+                new_token = _make_token(Token, (token.tag, token.data | other_data, new_context))
+                for child in self.children:
+                    child.callback(new_token)
 
 
 class FastNotNode(_UncopiedInputs, NotNode):
@@ -241,6 +320,13 @@ FAST_NODES = {
 }
 
 
+# The fast nodes that also leave out experta's MATCH log lines.
+QUIET_NODES = {
+    FastConflictSetNode: QuietConflictSetNode,
+    FastOrdinaryMatchNode: QuietOrdinaryMatchNode,
+}
+
+
 def _all_nodes(root):
     """Every node of the network once, parents before children."""
     nodes, seen, stack = [], set(), [root]
@@ -253,13 +339,78 @@ def _all_nodes(root):
     return nodes
 
 
-def _use_fast_nodes(root):
+def quiet_test(check):
+    """What experta's ``check`` of one fact returns, computed the same way, without
+    the log line it writes for every fact it tests: for its three one-fact checks
+    (a fact's type, a binding of the whole fact, a key's value). Any other check is
+    given back as it is."""
+    if type(check) is TypeCheck:
+        fact_type = check.fact_type
+
+        def test_type(fact):
+            return type(fact) == fact_type  # noqa: E721 (experta's own comparison)
+
+        return test_type
+    if type(check) is FactCapture:
+        bind = check.bind
+
+        def capture(fact):
+            return {bind: fact}
+
+        return capture
+    if type(check) is FeatureCheck:
+        return _quiet_feature_test(check.what, check.check, check.expected)
+    return check
+
+
+def _quiet_feature_test(what, compare, expected):
+    """experta's ``FeatureCheck.__call__`` on a fact (``is_fact=True``), unlogged."""
+    if isinstance(what, str) and (what.startswith("__") or what.endswith("__")):
+
+        def whole_fact(fact):
+            return compare(fact, expected)
+
+        return whole_fact
+    if isinstance(what, str):
+        keys = tuple(int(part) if part.isnumeric() else part for part in what.split("__"))
+    else:
+        keys = (what,)
+    if len(keys) == 1:
+        (key,) = keys
+
+        def one_key(fact):
+            try:
+                record = fact[key]
+            except (IndexError, KeyError, TypeError):
+                return False
+            return compare(record, expected)
+
+        return one_key
+
+    def nested_keys(fact):
+        record = fact
+        try:
+            for key in keys:
+                record = record[key]
+        except (IndexError, KeyError, TypeError):
+            return False
+        return compare(record, expected)
+
+    return nested_keys
+
+
+def _use_fast_nodes(root, quiet_tests=True):
     """Turn each node of a kind in ``FAST_NODES`` into its fast kind, and point the
     callbacks its parents hold at the fast methods. A kind not listed (a node type
-    of a later experta) stays as it is and copies the tokens it is given."""
+    of a later experta) stays as it is and copies the tokens it is given. With
+    ``quiet_tests``, a fact's tests are made without experta's log lines."""
     nodes = _all_nodes(root)
     for node in nodes:
         node.__class__ = FAST_NODES.get(type(node), type(node))
+        if type(node) is FastFeatureTesterNode:
+            node.test = quiet_test(node.matcher) if quiet_tests else node.matcher
+        if quiet_tests:
+            node.__class__ = QUIET_NODES.get(type(node), type(node))
     for node in nodes:
         node.children[:] = [
             ChildNode(child.node, getattr(child.node, child.callback.__name__))
@@ -653,8 +804,11 @@ class IndexedReteMatcher(ReteMatcher):
     def build_network(self):
         super().build_network()
         fast = not watchers.worth("MATCHER", "DEBUG")
+        # experta's checks log each fact they test on its MATCH watcher.
+        self._quiet = fast and not watchers.MATCH.isEnabledFor(INFO)
+        self._answers = {}  # see could_match
         if fast:
-            _use_fast_nodes(self.root_node)
+            _use_fast_nodes(self.root_node, quiet_tests=self._quiet)
         self.fact_types = _matched_types(self.root_node)
         self._index_alpha_network(self.root_node)
         self._dirty = set()
@@ -663,6 +817,7 @@ class IndexedReteMatcher(ReteMatcher):
             self._order[node] = position
         self._nodes = []
         self._watch_conflict_sets(self.root_node, set())
+        self._with_memory = [node for node in self._nodes if not isinstance(node, NoMemory)]
         for node in self._nodes:
             if isinstance(node, DispatchNode):
                 node.route(skip_implied_tests=fast)
@@ -671,12 +826,27 @@ class IndexedReteMatcher(ReteMatcher):
         """Whether ``fact`` passes all the one-fact tests of some rule's pattern, so
         that it could take part in an activation. No token is made and no memory
         changes; a test on variables bound earlier in a pattern is not made, so the
-        answer may be yes where experta would find no match, never the other way."""
-        return _passes_to_a_join(self.root_node, fact)
+        answer may be yes where experta would find no match, never the other way.
+
+        The answer depends on the fact's class and contents alone, so it is kept for
+        the next fact alike (the same answers come up case after case), up to
+        ``MAX_KEPT_ANSWERS`` of them, while no check logs what it tests."""
+        if not self._quiet:
+            return _passes_to_a_join(self.root_node, fact)
+        try:
+            key = (type(fact), frozenset(fact.items()))
+            found = self._answers.get(key)
+        except TypeError:  # a value that cannot be hashed: worked out every time
+            return _passes_to_a_join(self.root_node, fact)
+        if found is None:
+            found = _passes_to_a_join(self.root_node, fact)
+            if len(self._answers) < MAX_KEPT_ANSWERS:
+                self._answers[key] = found
+        return found
 
     def reset(self):
-        """Empty the memory of every node of the network."""
-        for node in self._nodes:
+        """Empty the memory of every node of the network that has one."""
+        for node in self._with_memory:
             node._reset()
 
     def _index_alpha_network(self, node):

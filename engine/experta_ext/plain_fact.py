@@ -22,3 +22,25 @@ class PlainFact(Fact):
             return
         dict.update(self, kwargs)
         self._Fact__defaults = {}  # what Fact.__init__ sets: the defaults taken so far
+
+    def has_field_constraints(self):
+        """experta's check, at C speed for values of the plain types, which are
+        never pattern constraints (experta's engine asks it of every fact declared)."""
+        if _PLAIN_TYPES.issuperset(map(type, self.values())):
+            return False
+        return super().has_field_constraints()
+
+    def has_nested_accessor(self):
+        """experta's check, worked out once for each set of keys."""
+        keys = tuple(self)
+        found = _NESTED.get(keys)
+        if found is None:
+            found = super().has_nested_accessor()
+            if len(_NESTED) < _MOST_KEY_SETS:
+                _NESTED[keys] = found
+        return found
+
+
+# Sets of keys -> whether one holds a double underscore (experta's nested accessor).
+_NESTED = {}
+_MOST_KEY_SETS = 1024

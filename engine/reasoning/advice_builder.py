@@ -215,6 +215,8 @@ def _without_replaced(ids, table):
 
 def _in_knowledge_order(ids, table):
     wanted = set(ids)
+    if not wanted:  # most strategies have no caveat: the table need not be read
+        return []
     return [key for key in table if key in wanted]
 
 
@@ -267,16 +269,24 @@ def build_advice(case, facts, trace, knowledge):
     )
 
 
-def advice_signature(case, facts, knowledge):
+def facts_by_type(facts):
+    """``facts`` grouped by their class, each group in the order of ``facts``."""
+    by_type = {}
+    for fact in facts:
+        by_type.setdefault(type(fact), []).append(fact)
+    return by_type
+
+
+def advice_signature(case, facts, knowledge, by_type=None):
     """``build_advice(case, facts, [], knowledge).signature()``, working out only what
     the signature holds: the stage, each cause's strength, each strategy's rank,
     caveats and first steps, each program's decision, the guidance and the tensions;
     not the evidence, reasons, sources and rules beside them. The unknown-answer
     search compares a signature for each answer it tries; ``tests/test_advisor.py``
-    holds the two to the same result."""
-    by_type = {}
-    for fact in facts:
-        by_type.setdefault(type(fact), []).append(fact)
+    holds the two to the same result. ``by_type``, if given, is
+    ``facts_by_type(facts)``, and ``facts`` are not read."""
+    if by_type is None:
+        by_type = facts_by_type(facts)
     stages = [fact["stage"] for fact in by_type.get(Lifecycle, ())]
     stage = _in_knowledge_order(stages, knowledge.lifecycle)[-1] if stages else UNKNOWN
     settings = knowledge.thresholds["strength"]
@@ -335,7 +345,8 @@ def advice_signature(case, facts, knowledge):
     decisions = {d["index"]: d["decision"] for d in by_type.get(Decision, ())}
     programs = [] if case["programs"] == UNKNOWN else case["programs"]
     given = {g["id"] for g in by_type.get(Guidance, ())}
-    answers = {(f["path"], f["value"]) for f in by_type.get(Field, ())}
+    recommended_ids = set(ranked)
+    answers = _LazyAnswers(by_type.get(Field, ()))
     return (
         stage,
         tuple(causes),
@@ -349,9 +360,23 @@ def advice_signature(case, facts, knowledge):
         tuple(
             tension_id
             for tension_id, item in knowledge.tensions.items()
-            if _tension_holds(item, set(ranked), answers)
+            if _tension_holds(item, recommended_ids, answers)
         ),
     )
+
+
+class _LazyAnswers:
+    """The ``(path, value)`` pairs of ``fields``, gathered the first time a tension's
+    ``when`` asks for one (most tensions do not stand, or have no ``when``)."""
+
+    def __init__(self, fields):
+        self.fields = fields
+        self.pairs = None
+
+    def __contains__(self, pair):
+        if self.pairs is None:
+            self.pairs = {(f["path"], f["value"]) for f in self.fields}
+        return pair in self.pairs
 
 
 def _tension_holds(item, recommended, answers):

@@ -9,7 +9,11 @@ from collections import defaultdict
 from perencana.engine.case.schema import spec_for
 from perencana.engine.case.vocabulary import CasePath, generic_path
 from perencana.engine.reasoning.advice import UnknownFinding
-from perencana.engine.reasoning.advice_builder import advice_signature, build_advice
+from perencana.engine.reasoning.advice_builder import (
+    advice_signature,
+    build_advice,
+    facts_by_type,
+)
 from perencana.engine.reasoning.case_facts import case_facts, contents_holding
 from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.engine.reasoning.unknowns import (
@@ -61,16 +65,17 @@ class Advisor:
           Without this, a case with many unknowns in its lists took a run of the
           whole case per item, time that grew with the square of the list.
         """
+        paths = self.reported_unknowns(case)
+        if not paths:
+            return []
         thresholds = self.knowledge.thresholds
-        used = {
-            _key(type(fact), fact.as_dict())
-            for fact in self.engine.facts.values()
-            if fact["__factid__"] in self.engine.used_fact_ids
-        }
+        used = None  # the keys of the facts some rule used: made when first needed
         tried, changing, replacing = [], set(), defaultdict(list)
         first_of_twins = {}  # (twin key, answer) -> the first (path, answer) tried
         signature = advice.signature()
-        for path in self.reported_unknowns(case):
+        # The last run's memory by class, which an answer that only adds facts extends.
+        base = facts_by_type(self.engine.memory())
+        for path in paths:
             spec = None if "." not in path else spec_for(path)
             twins = _twin_key(case, path)
             before = {_key(*pair) for pair in contents_holding(case, path, thresholds)}
@@ -89,19 +94,28 @@ class Advisor:
                     kind(**contents) for key, (kind, contents) in after.items() if key not in before
                 ]
                 removed = frozenset(before - after.keys())
+                if removed and used is None:
+                    used = {
+                        self.engine.key_of(fact)
+                        for fact in self.engine.facts.values()
+                        if fact["__factid__"] in self.engine.used_fact_ids
+                    }
                 if removed and (not used.isdisjoint(removed) or self.engine.could_fire(added)):
                     replacing[removed].append((path, answer, changed, added))
                 elif not removed:
-                    memory = self.engine.infer_added(added, only_if_fires=True)
-                    if memory is not None and self._signature_of(changed, memory) != signature:
+                    new = self.engine.infer_added(added, only_if_fires=True, new_only=True)
+                    if new is not None and self._changes(changed, base, new, signature):
                         changing.add((path, answer))
         # Last, as each of these takes facts out of the engine's memory for a while.
         for removed, trials in replacing.items():
             # The run without the facts an answer replaces: the last run's memory
             # without them and what only they supported, then run on.
             state = self.engine.retract_supported(removed)
+            without = facts_by_type(self.engine.memory())
             for path, answer, changed, added in trials:
-                if self._signature_with(changed, added) != signature:
+                # None when the answer's facts let no rule fire: the memory is as is.
+                new = self.engine.infer_added(added, only_if_fires=True, new_only=True)
+                if self._changes(changed, without, new or [], signature):
                     changing.add((path, answer))
             self.engine.put_back(state)
         found = {}
@@ -123,13 +137,16 @@ class Advisor:
             if (fields.get(generic_path(path)) or {}).get("report_if_unknown", True)
         ]
 
-    def _signature_with(self, changed, added):
-        """The signature of the advice for ``changed``: the last run's memory plus the
-        facts ``added``, run on."""
-        return self._signature_of(changed, self.engine.infer_added(added))
-
-    def _signature_of(self, changed, memory):
-        return advice_signature(changed, memory, self.knowledge)
+    def _changes(self, changed, base, new, signature):
+        """Whether the advice for ``changed`` has another signature than ``signature``,
+        from the last run's memory, by class (``base``), and the facts a run on from
+        it added (``new``): grouped as ``facts_by_type`` groups the memory they make,
+        each class's new facts after its old ones (a class's facts are all declared,
+        or all kept beside)."""
+        by_type = dict(base)
+        for kind, facts in facts_by_type(new).items():
+            by_type[kind] = [*base.get(kind, ()), *facts]
+        return advice_signature(changed, None, self.knowledge, by_type=by_type) != signature
 
 
 def _twin_key(case, path):

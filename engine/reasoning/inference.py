@@ -5,6 +5,8 @@ case's facts at once and runs it. Every activation is recorded, in firing order,
 with the facts that matched it and what it concluded (``reasoning.trace``).
 """
 
+from contextlib import contextmanager
+
 import perencana.engine.experta_ext  # noqa: F401  (the experta shim)
 from perencana.engine.experta_ext.agenda import CaseOrderStrategy, TracingAgenda
 from perencana.engine.experta_ext.engine import ReusableEngine
@@ -36,6 +38,13 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         self.used_fact_ids = set()
         self.kept = {}
         self.firings = []  # per firing: (the facts it matched, the facts it concluded)
+        # While False (the what-if runs of ``infer_added`` and ``retract_supported``,
+        # whose trace and firings are thrown away afterwards), a firing records only
+        # its rule's name, which the conclusions carry.
+        self.recording = True
+        self._rule = None
+        self._keys = {}  # id(fact) -> (fact, content_key(fact)), see key_of
+        self._firing_keys = None
 
     def reset(self, **kwargs):
         super().reset(**kwargs)
@@ -44,6 +53,10 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         self.used_fact_ids = set()
         self.kept = {}
         self.firings = []
+        self.recording = True
+        self._rule = None
+        self._keys = {}  # id(fact) -> (fact, content_key(fact)), see key_of
+        self._firing_keys = None
 
     def infer(self, facts):
         """Run the rules on ``facts``; return the facts in working memory afterwards
@@ -65,38 +78,51 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         """
         if not could_match(self.matcher, facts):
             return False  # no pattern of any rule admits them: nothing to try
-        declared = [self.declare(fact) for fact in facts]
+        first_new = self.next_fact_id()
+        self.declare(*facts)
         fires = bool(self.agenda.activations)
-        for fact in reversed(declared):
-            if fact is not None:  # None: already in memory, so nothing to undo
-                self.retract(fact)
+        self.retract_from(first_new)  # a fact already in memory was not declared again
         return fires
 
-    def infer_added(self, facts, only_if_fires=False):
+    def infer_added(self, facts, only_if_fires=False, new_only=False):
         """The working memory of the last run with ``facts`` added and the rules run on
         from there; the memory is then put back as the last run left it.
 
         For monotonic rules this is the memory a fresh run on all the facts would
         leave (in another order, with another trace). With ``only_if_fires``, it is
         None when the facts let no rule fire (see ``could_fire``), which costs one
-        declaration where asking ``could_fire`` first would cost two.
+        declaration where asking ``could_fire`` first would cost two. With
+        ``new_only``, only the facts the run added to the memory are given, in the
+        memory's order: as no rule retracts, the memory is the last run's with them.
         """
         if only_if_fires and not could_match(self.matcher, facts):
             return None
         first_new = self.next_fact_id()
-        trace_length, used, kept = len(self.trace), set(self.used_fact_ids), dict(self.kept)
-        firings = len(self.firings)
+        kept = dict(self.kept)
         self.declare(*facts)
         memory = None
         if self.agenda.activations or not only_if_fires:
-            self.run()
-            memory = self.memory()
-        for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
-            self.retract(fact_id)
-        del self.trace[trace_length:]
-        del self.firings[firings:]
-        self.used_fact_ids, self.kept = used, kept
+            with self._quietly():
+                self.run()
+            if new_only:
+                memory = [fact for i, fact in self.facts.items() if i >= first_new]
+                memory += [fact for k, fact in self.kept.items() if k not in kept]
+            else:
+                memory = self.memory()
+        self.retract_from(first_new)
+        self.kept = kept
         return memory
+
+    @contextmanager
+    def _quietly(self):
+        """Run without recording the trace, the firings and the facts used: a what-if
+        run's are thrown away, so they are not made (``_record_firing``)."""
+        recording, rule = self.recording, self._rule
+        self.recording = False
+        try:
+            yield
+        finally:
+            self.recording, self._rule = recording, rule
 
     def retract_supported(self, removed):
         """Take out of the last run's working memory the facts whose contents are in
@@ -111,18 +137,8 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         had held back: the one negated pattern (a cause not yet concluded) guards
         the conclusion of its own rule, which another firing may now make.
         """
-        keys = {}
-
-        def key(fact):
-            found = keys.get(id(fact))
-            if found is None:
-                found = keys[id(fact)] = content_key(fact)
-            return found
-
-        firings = [
-            ({key(f) for f in matched}, {key(f) for f in concluded})
-            for matched, concluded in self.firings
-        ]
+        key = self.key_of
+        firings = self._keyed_firings()
         gone = set(removed)
         lost = [False] * len(firings)
         while True:
@@ -141,32 +157,50 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
                 break
             gone |= newly
         taken = [fact for fact in self.facts.values() if key(fact) in gone]
-        state = (
-            len(self.trace),
-            len(self.firings),
-            set(self.used_fact_ids),
-            dict(self.kept),
-            taken,
-        )
+        state = (dict(self.kept), taken)
         for fact in reversed(taken):
-            self.retract(fact)
+            self.facts.retract(fact)  # the run below brings the agenda up to date
         self.kept = {k: fact for k, fact in self.kept.items() if key(fact) not in gone}
         first_new = self.next_fact_id()
-        self.run()
+        with self._quietly():
+            self.run()
         return (*state, first_new)
+
+    def key_of(self, fact):
+        """``content_key(fact)``, worked out once per fact until the next reset. The
+        fact is kept beside its key, so that its ``id`` cannot be another's."""
+        found = self._keys.get(id(fact))
+        if found is None:
+            found = self._keys[id(fact)] = (fact, content_key(fact))
+        return found[1]
+
+    def _keyed_firings(self):
+        """The firings of the last run as the keys of the facts each matched and of
+        those it concluded; worked out once for the run."""
+        if self._firing_keys is None or self._firing_keys[0] != len(self.firings):
+            key = self.key_of
+            self._firing_keys = (
+                len(self.firings),
+                [
+                    ({key(f) for f in matched}, {key(f) for f in concluded})
+                    for matched, concluded in self.firings
+                ],
+            )
+        return self._firing_keys[1]
 
     def put_back(self, state):
         """The working memory as it was before ``retract_supported`` gave ``state``."""
-        trace_length, firings, used, kept, taken, first_new = state
-        for fact_id in sorted((i for i in self.facts if i >= first_new), reverse=True):
-            self.retract(fact_id)
+        kept, taken, first_new = state
+        self.retract_from(first_new)
         self.declare(*taken)
-        self.run()
-        del self.trace[trace_length:]
-        del self.firings[firings:]
-        self.used_fact_ids, self.kept = used, kept
+        with self._quietly():
+            self.run()
+        self.kept = kept
 
     def _record_firing(self, activation):
+        if not self.recording:
+            self._rule = activation.rule.__name__
+            return
         matched = sorted(activation.facts, key=lambda fact: fact["__factid__"])
         self.used_fact_ids.update(fact["__factid__"] for fact in matched)
         self.firings.append((matched, []))
@@ -191,11 +225,12 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         else:
             # An undeclared fact holds only its contents, already frozen (hashable).
             self.kept.setdefault((type(fact), frozenset(fact.items())), fact)
-        self.trace[-1].concluded.append(fact.ref())
-        self.firings[-1][1].append(fact)
+        if self.recording:
+            self.trace[-1].concluded.append(fact.ref())
+            self.firings[-1][1].append(fact)
 
     def _current_rule(self):
-        return self.trace[-1].rule
+        return self.trace[-1].rule if self.recording else self._rule
 
     def evidence(self, cause, strength, *facts):
         self.conclude(

@@ -67,14 +67,22 @@ def _clean_all(value, drop_refs=False):
     if kind is int or kind is bool or value is None:
         return value
     if isinstance(value, dict):
-        return ViewDict(
-            {
-                key: ("" if drop_refs and key == "ref" else _clean_all(item, drop_refs))
-                for key, item in value.items()
-            }
-        )
+        cleaned = ViewDict()
+        for key, item in value.items():
+            # A text or a number is cleaned here, without a call of its own: most of
+            # the view's values are.
+            kind = type(item)
+            if drop_refs and key == "ref":
+                cleaned[key] = ""
+            elif kind is str:
+                cleaned[key] = clean(item)
+            elif kind is int or kind is bool or item is None:
+                cleaned[key] = item
+            else:
+                cleaned[key] = _clean_all(item, drop_refs)
+        return cleaned
     if isinstance(value, list):
-        return [_clean_all(item, drop_refs) for item in value]
+        return [clean(item) if type(item) is str else _clean_all(item, drop_refs) for item in value]
     if isinstance(value, str):
         return clean(value)
     return value
