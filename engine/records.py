@@ -18,6 +18,8 @@ The case vocabulary and the knowledge, which may import nothing of the engine,
 write the same out by hand.
 """
 
+from operator import attrgetter
+
 set_field = object.__setattr__  # how a Frozen class's __init__ sets its fields
 
 
@@ -30,12 +32,17 @@ def fields_of(record):
 class Record:
     """The base of a mutable plain data class; see the module's docstring.
 
-    A subclass sets ``FIELDS`` and ``_values = operator.attrgetter(*FIELDS)`` (a C
-    getter of the fields as one tuple: at least two fields)."""
+    A subclass sets ``FIELDS`` (at least two); its ``_values``, a C getter of the
+    fields as one tuple, is made from them."""
 
     __slots__ = ()
     FIELDS = ()
     __hash__ = None
+
+    def __init_subclass__(cls, **options):
+        super().__init_subclass__(**options)
+        if "FIELDS" in cls.__dict__:
+            cls._values = attrgetter(*cls.FIELDS)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:

@@ -7,7 +7,6 @@ interview take the fields and their allowed values from it.
 
 import json
 from functools import cached_property, lru_cache
-from operator import attrgetter
 from pathlib import Path
 
 # UNKNOWN, LIST_SECTIONS and generic_path belong to the vocabulary (read them there);
@@ -34,7 +33,6 @@ class FieldSpec(Frozen):
     hashed by its five fields. It keeps a ``__dict__`` for its cached properties."""
 
     FIELDS = ("path", "kind", "choices", "required", "description")
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, path, kind, choices=(), required=False, description=""):
         fields = self.__dict__

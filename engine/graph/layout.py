@@ -20,7 +20,6 @@ import math
 from bisect import bisect_right, insort
 from functools import lru_cache
 from itertools import pairwise
-from operator import attrgetter
 
 from perencana.engine.records import Record
 
@@ -109,7 +108,6 @@ class Box(Record):
 
     FIELDS = ("node", "column", "x", "y", "width", "height", "label", "details", "notes")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, node, column, x, y, width, height, label, details, notes):
         self.node = node
@@ -134,7 +132,6 @@ class Route(Record):
 
     FIELDS = ("edge", "points", "straight")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, edge, points, straight):
         self.edge = edge
@@ -145,7 +142,6 @@ class Route(Record):
 class Column(Record):
     FIELDS = ("index", "name", "title", "x", "width")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, index, name, title, x, width):
         self.index = index
@@ -162,7 +158,6 @@ class Layout(Record):
 
     FIELDS = ("width", "height", "top", "columns", "boxes", "routes", "bottom", "order")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, width, height, top, columns, boxes, routes, bottom=0.0, order=None):
         self.width = width
@@ -181,7 +176,6 @@ class _Item(Record):
 
     FIELDS = ("key", "column", "height", "box", "y", "up", "down")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, key, column, height, box=None, y=0.0, up=None, down=None):
         self.key = key

@@ -28,7 +28,6 @@ Labels are in one language, from the knowledge (titles) and ``knowledge/fields.y
 """
 
 import re
-from operator import attrgetter
 
 from perencana.engine.reasoning.rule_catalog import ITEM_SECTIONS, rule_catalog
 from perencana.engine.records import Frozen, set_field
@@ -134,7 +133,6 @@ class Node(Frozen):
         "rank",
     )
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(
         self,
@@ -168,7 +166,6 @@ class Edge(Frozen):
 
     FIELDS = ("source", "target", "rules", "fired", "fired_rules", "values")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, source, target, rules, fired=False, fired_rules=(), values=()):
         set_field(self, "source", source)
@@ -197,7 +194,6 @@ class ReasoningGraph(Frozen):
         "has_case",
     )
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(
         self, nodes, edges, lang, title, layers, kinds, words, organization="", has_case=False
@@ -343,7 +339,6 @@ class _Network(Frozen):
 
     FIELDS = ("links", "identifiers", "order")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, links, identifiers, order):
         set_field(self, "links", links)

@@ -9,8 +9,6 @@ one-case command about 2 ms): each behaves as the dataclass it replaces, with
 keyword or positional arguments in field order and a fresh list for each list default.
 """
 
-from operator import attrgetter
-
 from perencana.engine.records import Record
 
 
@@ -19,7 +17,6 @@ class CauseFinding(Record):
 
     FIELDS = ("id", "strength", "evidence", "sources", "rules")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, id, strength, evidence, sources, rules=None):
         self.id = id
@@ -48,7 +45,6 @@ class StrategyFinding(Record):
         "start_with",
     )
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(
         self,
@@ -80,7 +76,6 @@ class ProgramFinding(Record):
 
     FIELDS = ("name", "decision", "sources", "facts", "index")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, name, decision, sources, facts=None, index=0):
         self.name = name
@@ -95,7 +90,6 @@ class GuidanceFinding(Record):
 
     FIELDS = ("id", "sources", "because")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, id, sources, because=None):
         self.id = id
@@ -109,7 +103,6 @@ class TensionFinding(Record):
 
     FIELDS = ("id", "strategies", "sources")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, id, strategies, sources):
         self.id = id
@@ -124,7 +117,6 @@ class UnknownFinding(Record):
 
     FIELDS = ("path", "changing_answers")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, path, changing_answers):
         self.path = path
@@ -150,7 +142,6 @@ class Advice(Record):
     )
     SHOWN = tuple(name for name in FIELDS if name != "case")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(
         self,

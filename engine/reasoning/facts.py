@@ -8,8 +8,6 @@ what the evidence, the reasons and the trace hold. Nothing here words a fact: th
 view (``perencana.engine.view``) and the JSON writer do, each in one place.
 """
 
-from operator import attrgetter
-
 from perencana.engine.experta_ext.plain_fact import PlainFact
 from perencana.engine.records import Frozen, set_field
 
@@ -32,7 +30,6 @@ class FactRef(Frozen):
 
     FIELDS = ("kind", "path", "index", "name", "value", "details")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, kind, path="", index=None, name=None, value=None, details=()):
         set_field(self, "kind", kind)

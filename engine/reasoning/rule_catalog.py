@@ -12,7 +12,6 @@ import contextlib
 import inspect
 import textwrap
 from functools import cache, cached_property, lru_cache
-from operator import attrgetter
 from pathlib import Path
 
 from experta import NOT, L, W
@@ -32,7 +31,6 @@ class Constraint(Frozen):
 
     FIELDS = ("key", "kind", "values")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, key, kind, values=()):
         set_field(self, "key", key)
@@ -52,7 +50,6 @@ class Condition(Frozen):
     (``negated``: no such fact may exist)."""
 
     FIELDS = ("fact", "constraints", "negated")
-    _values = attrgetter(*FIELDS)
     # no __slots__: the cached property below is kept in the instance's __dict__
 
     def __init__(self, fact, constraints, negated=False):
@@ -90,7 +87,6 @@ class Conclusion(Frozen):
 
     FIELDS = ("kind", "target", "strategy", "strength", "cites")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, kind, target, strategy="", strength="", cites=()):
         set_field(self, "kind", kind)
@@ -115,7 +111,6 @@ class RuleInfo(Frozen):
         "mixin",
     )
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, id, concern, salience, statement, sources, conditions, conclusions, mixin):
         set_field(self, "id", id)

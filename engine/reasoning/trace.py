@@ -1,7 +1,5 @@
 """The record of one run: every rule activation, in firing order."""
 
-from operator import attrgetter
-
 from perencana.engine.records import Record
 
 
@@ -11,7 +9,6 @@ class TraceStep(Record):
 
     FIELDS = ("rule", "facts", "concluded")
     __slots__ = FIELDS
-    _values = attrgetter(*FIELDS)
 
     def __init__(self, rule, facts=None, concluded=None):
         self.rule = rule
