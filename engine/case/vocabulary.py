@@ -18,6 +18,7 @@ layer above read it.
 
 import re
 from functools import lru_cache
+from operator import attrgetter
 
 UNKNOWN = "unknown"
 LANGUAGES = ("en", "id")
@@ -81,7 +82,40 @@ def steps_text(steps):
 _set = object.__setattr__  # the fields of the immutable classes below, set once
 
 
-class CasePath:
+class _Frozen:
+    """Immutable and hashable, equal field by field (``__slots__``, in order), copied
+    and pickled by making it anew, as a frozen dataclass: the engine's
+    ``records.Frozen``, written again here because this module imports nothing."""
+
+    __slots__ = ()
+
+    def __init_subclass__(cls, **options):
+        super().__init_subclass__(**options)
+        cls._values = attrgetter(*cls.__slots__)  # the fields as one tuple, at C speed
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return self._values(self) == other._values(other)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self._values(self))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self):
+        return (type(self), self._values(self))
+
+    def __repr__(self):
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({shown})"
+
+
+class CasePath(_Frozen):
     """A place in a case: a ``section`` (``change``, ``programs``), for a list an item
     (``listed``, at ``index``; ``None`` in a generic path) and a field ``name``.
 
@@ -100,32 +134,6 @@ class CasePath:
         _set(self, "index", index)
         _set(self, "name", name)
         _set(self, "listed", listed)
-
-    def _values(self):
-        return (self.section, self.index, self.name, self.listed)
-
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return self._values() == other._values()
-        return NotImplemented
-
-    def __hash__(self):
-        return hash(self._values())
-
-    def __setattr__(self, name, value):
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name):
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self):  # copy and pickle make it anew rather than set its slots
-        return (type(self), self._values())
-
-    def __repr__(self):
-        return (
-            f"{type(self).__qualname__}(section={self.section!r}, index={self.index!r}, "
-            f"name={self.name!r}, listed={self.listed!r})"
-        )
 
     @classmethod
     def parse(cls, text):
@@ -269,7 +277,7 @@ def section_of(path):
 # ------------------------------------------------------------------------ answers
 
 
-class AnswerWords:
+class AnswerWords(_Frozen):
     """The words that answer a question whatever its field: each a set of lowercase
     (casefolded) words. The defaults are those of ``knowledge/interview.yaml`` in both
     languages; the interview reads its own from there.
@@ -289,32 +297,6 @@ class AnswerWords:
         _set(self, "no", no)
         _set(self, "unknown", unknown)
         _set(self, "none", none)
-
-    def _values(self):
-        return (self.yes, self.no, self.unknown, self.none)
-
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return self._values() == other._values()
-        return NotImplemented
-
-    def __hash__(self):
-        return hash(self._values())
-
-    def __setattr__(self, name, value):
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name):
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self):  # copy and pickle make it anew rather than set its slots
-        return (type(self), self._values())
-
-    def __repr__(self):
-        return (
-            f"{type(self).__qualname__}(yes={self.yes!r}, no={self.no!r}, "
-            f"unknown={self.unknown!r}, none={self.none!r})"
-        )
 
 
 ANSWER_WORDS = AnswerWords()
