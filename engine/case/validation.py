@@ -540,21 +540,31 @@ _NOT_FILLED = frozenset({"memo"})
 
 
 def _normalize_object(value, node):
-    properties = node.get("properties", {})
+    return _filled(value, node.get("properties", {}), _normalize)
+
+
+def _filled(value, properties, normal):
+    """The object ``value`` with each described field made ``normal`` and each left
+    out filled in; keys the schema does not describe (only there when it allows
+    them) as they are."""
     result = {
-        key: _normalize(value[key], child) if key in value else _default(child)
+        key: normal(value[key], child) if key in value else _default(child)
         for key, child in properties.items()
         if key in value or key not in _NOT_FILLED
     }
-    # Keys the schema does not describe can only be there when the schema allows them.
     result.update({key: item for key, item in value.items() if key not in properties})
     return result
 
 
 def _normalize_array(value, node):
     items = node.get("items", {})
-    result = [_normalize(item, items) for item in value]
-    if "enum" in items:  # a set of choices: the schema's order makes the output stable
+    return _in_schema_order([_normalize(item, items) for item in value], items)
+
+
+def _in_schema_order(result, items):
+    """A list of choices (``items`` has an ``enum``) in the schema's order, which makes
+    the output stable; any other list as it is."""
+    if "enum" in items:
         order = {option: index for index, option in enumerate(items["enum"])}
         result.sort(key=lambda item: order.get(item, len(order)))
     return result
@@ -616,14 +626,7 @@ def _normal_object(value, node):
         raise _NotValid  # an unknown field
     if any(key not in value for key in node.get("required", ())):
         raise _NotValid  # a missing field
-    result = {
-        key: _normal(value[key], child) if key in value else _default(child)
-        for key, child in properties.items()
-        if key in value or key not in _NOT_FILLED
-    }
-    # A required key that ``properties`` does not describe may hold any value.
-    result.update({key: item for key, item in value.items() if key not in properties})
-    return result
+    return _filled(value, properties, _normal)
 
 
 def _normal_array(value, node):
@@ -633,10 +636,7 @@ def _normal_array(value, node):
     result = list(value) if items is None else [_normal(item, items) for item in value]
     if node.get("uniqueItems") and len({_canonical(item) for item in value}) < len(value):
         raise _NotValid  # a value listed twice
-    if items is not None and "enum" in items:
-        order = {option: index for index, option in enumerate(items["enum"])}
-        result.sort(key=lambda item: order.get(item, len(order)))
-    return result
+    return result if items is None else _in_schema_order(result, items)
 
 
 # ------------------------------------------------------------------------- helpers
