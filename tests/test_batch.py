@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from perencana.engine import api
+from perencana.engine.batch import run as batch_run
 from perencana.engine.batch.portfolio import case_digest
 from perencana.engine.batch.run import BatchInterrupted, memo_names, run_batch, slug
 from perencana.engine.case.schema import field_specs
@@ -349,6 +350,30 @@ def test_a_case_that_breaks_the_engine_fails_alone(tmp_path, monkeypatch):
     assert failures == [
         (str(tmp_path / "1.json"), ["internal error while advising: RuntimeError: boom"])
     ]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_engine_that_cannot_be_built_fails_each_case_with_its_reason(
+    tmp_path, monkeypatch, capfd, jobs
+):
+    inputs = tmp_path / "in"
+    write_generated_cases(inputs, 3)
+    built = Advisor.__init__
+
+    def broken(self, knowledge=None):
+        raise RuntimeError("no rules")
+
+    monkeypatch.setattr(Advisor, "__init__", broken)
+    monkeypatch.setattr(batch_run, "_WORKER", {})  # no advisor built by an earlier test
+    result, failures = run([inputs], tmp_path / "out", jobs=jobs)
+    assert (result.written, result.failed) == (0, 3)
+    reason = ["internal error while setting up: RuntimeError: no rules"]
+    assert failures == [(str(inputs / f"{n}.json"), reason) for n in range(3)]
+    assert "Traceback" not in capfd.readouterr().err
+    # The cause mended, the next batch in this process advises: the reason is not kept.
+    monkeypatch.setattr(Advisor, "__init__", built)
+    result, failures = run([inputs], tmp_path / "again", jobs=jobs)
+    assert (result.written, result.failed, failures) == (3, 0, [])
 
 
 def test_memos_in_markdown_and_indonesian_are_those_advise_renders(tmp_path):

@@ -569,8 +569,10 @@ _WORKER = {}
 
 def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION):
     """Set up a process to advise cases: one ``Advisor``, built once and reused. A
-    failure to build it is kept and told with each case, not raised."""
+    failure to build it, an unforeseen one too, is kept and told with each case, not
+    raised: a worker that died of it would print a traceback and end the batch."""
     _WORKER.update(fmt=fmt, lang=lang, edition=edition)
+    _WORKER.pop("error", None)  # an earlier run's, in this process or the one it forked from
     if "advisor" not in _WORKER:
         try:
             from perencana.engine.reasoning.advisor import Advisor
@@ -578,6 +580,8 @@ def _init_worker(fmt, lang, in_pool=True, edition=DEFAULT_EDITION):
             _WORKER["advisor"] = Advisor()
         except PerencanaError as error:
             _WORKER["error"] = error.messages()
+        except Exception as error:  # noqa: BLE001 - told with each case, as a case's own bug is
+            _WORKER["error"] = [f"internal error while setting up: {type(error).__name__}: {error}"]
     if in_pool:
         # What a pool's process holds from here on it holds for good (the advisor, the
         # knowledge, the modules): kept out of the collector's passes, which the many
