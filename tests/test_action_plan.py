@@ -353,3 +353,27 @@ def test_every_paragraph_the_plan_and_the_map_cite_is_among_the_sources(advisor,
     assert 70 in {n for s in steps for n in s["sources"]}
     for item in steps + view["stakeholder_map"]["rows"]:
         assert set(item["sources"]) <= listed
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_unacknowledged_problems_call_for_the_facilitator_before_any_shake_up(
+    advisor, knowledge, lang
+):
+    """¶61, as the knowledge brief's refinement reads it: an organization that does not
+    see its own problems is first helped to name them, by the planner as facilitator;
+    the shake-up (¶68) comes after. The step is there only when the case says so."""
+    answers = {
+        "resources.problems_acknowledged": False,
+        "organization.age_years": 30,
+        "organization.formalized_procedures": True,
+    }
+    advice = advise(advisor, answers)
+    assert "shake-up" in {s.id for s in advice.strategies}
+    view = memo_view(advice, knowledge, lang, edition="client")
+    order = [s["id"] for g in view["action_plan"]["phases"] for s in g["steps"]]
+    assert order.index("help-name-the-problems") < order.index("evidence-to-the-leadership")
+    step = steps_of(view)["help-name-the-problems"]
+    assert step["sources"] == [61] and step["lead"]["id"] == "planner"
+    for known in (True, "unknown"):
+        other = advise(advisor, {**answers, "resources.problems_acknowledged": known})
+        assert "help-name-the-problems" not in steps_of(memo_view(other, knowledge, lang))

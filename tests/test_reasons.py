@@ -117,8 +117,8 @@ def test_a_reason_citing_a_cause_says_how_strong_the_cause_is(advisor, knowledge
         "confidence to use them (¶63, ¶56)."
     ]
     assert id_[0]["text"].startswith(
-        "Perubahan ini menuntut sejumlah keterampilan baru, dan gangguan terhadap tatanan "
-        "kerja yang ditimbulkannya merupakan penyebab penolakan yang tergolong sedang"
+        "Perubahan ini menuntut sejumlah keterampilan baru, dan gangguan pada manajemen "
+        "yang ditimbulkannya merupakan penyebab penolakan yang tergolong sedang"
     )
     assert en[0]["ref"] == "change.skills_required"
 
@@ -284,3 +284,27 @@ def test_a_passage_the_rule_does_not_cite_or_a_sentence_for_no_rule_fails_the_ch
         "reasons.yaml: strategy_negotiate_caveat_never_force: gives no reason, so it needs "
         "no sentence",
     ]
+
+
+@pytest.mark.parametrize(("lang", "outsider"), [("en", "outsider"), ("id", "orang luar")])
+def test_a_planner_from_inside_is_never_called_an_outsider(advisor, knowledge, lang, outsider):
+    """Texts state only what the case holds: the change proposed from outside calls for
+    working as a partner (¶73, ¶54) whoever the planner is, and the reason given for it
+    does not make a planner from inside an outsider."""
+    answers = {"change.proposed_by": "external", "planner.origin": "internal"}
+    reasons = knowledge.memo["reasons"]
+
+    def said(rule, lines):
+        start = " ".join(reasons[rule][lang].split()).split("{")[0][:40]
+        return any(line["text"].startswith(start) for line in lines)
+
+    because = strategy(view_of(advisor, knowledge, lang, answers), "collaborative-stance")[
+        "because"
+    ]
+    assert len(because) == 1 and said("strategy_collaborative_outsider_cause", because)
+    assert outsider not in because[0]["text"]
+    external = {**answers, "planner.origin": "external"}
+    because = strategy(view_of(advisor, knowledge, lang, external), "collaborative-stance")[
+        "because"
+    ]
+    assert said("strategy_collaborative_external_planner", because)

@@ -527,3 +527,23 @@ def test_a_program_row_cites_each_passage_once(advisor, knowledge, edition):
     for row, program in zip(table.split("<tr>")[2:], advice.programs, strict=False):
         for number in program.sources:
             assert len(re.findall(f"¶{number}(?!\\d)", row)) == 1, (number, row)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize("fmt", ["md", "html", "text"])
+def test_a_stage_the_facts_do_not_settle_is_said_in_a_sentence(advisor, knowledge, fmt, lang):
+    """An unknown life-cycle stage is not left as a bare "unknown": the memo says the
+    facts given do not settle it; a known stage gives its own text instead."""
+    from tests.conftest import make_case
+
+    unsettled = advisor.advise(make_case())
+    assert unsettled.lifecycle == "unknown"
+    sentence = knowledge.memo["terms"]["stage_unknown"][lang]
+    memo = " ".join(render(unsettled, knowledge, fmt, lang, edition="client").split())
+    assert sentence in memo
+    settled = advisor.advise(
+        make_case({"organization.age_years": 2, "organization.formalized_procedures": False})
+    )
+    assert settled.lifecycle == "young"
+    memo = " ".join(render(settled, knowledge, fmt, lang, edition="client").split())
+    assert sentence not in memo

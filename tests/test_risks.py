@@ -172,3 +172,44 @@ def test_a_custom_section_of_the_same_name_replaces_the_shipped_one(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "RISK 1: " in result.stdout
     assert "## 8. Risks and what to do" not in result.stdout
+
+
+def test_the_client_edition_lists_the_risks_the_source_insists_on_whatever_the_rank(
+    advisor, knowledge
+):
+    """The client edition lists the risks of the strategies to start with, and of the
+    others only the caveats the source insists on (``essential``; the knowledge
+    brief's refinements): a mandated change goes in stages within the mandate."""
+    from perencana.engine.api import read_case
+
+    essential = {c for c, item in knowledge.caveats.items() if item.get("essential")}
+    assert essential == {"gradual-within-mandate"}
+    kept_for_their_source = left_out = 0
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        advice = advisor.advise(read_case(str(path)))
+        first = {s.id for s in advice.strategies if s.start_with}
+        every = [(s.id, c) for s in advice.strategies for c in s.caveats]
+        expected = [c for s, c in every if s in first or c in essential]
+        rows = memo_view(advice, knowledge, "en", edition="client")["risks"]
+        assert [row["id"] for row in rows] == expected, path.name
+        kept_for_their_source += sum(s not in first and c in essential for s, c in every)
+        left_out += len(every) - len(expected)
+        # The planner's edition lists them all.
+        assert [
+            r["id"] for r in memo_view(advice, knowledge, "en", edition="planner")["risks"]
+        ] == [c for _, c in every]
+    assert kept_for_their_source and left_out
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_client_memo_on_a_mandated_change_says_to_stage_it_within_the_mandate(
+    advisor, knowledge, lang
+):
+    from perencana.engine.api import read_case
+
+    advice = advisor.advise(read_case(str(EXAMPLES / "mandated-care-standards.yaml")))
+    gradual = next(s for s in advice.strategies if s.id == "gradual-change")
+    assert not gradual.start_with and "gradual-within-mandate" in gradual.caveats
+    memo = " ".join(render(advice, knowledge, "md", lang, edition="client").split())
+    for key in ("risk", "response"):
+        assert item_text(knowledge, "gradual-within-mandate", key, lang) in memo

@@ -35,7 +35,8 @@ DEFAULT_EDITION = "planner"
 # ``plan_strategies``: the strategy each step of the action plan serves, in a column
 # of its own (the client edition keeps the plan compact: the step says what to do);
 # ``risks_of_others``: the risks of the strategies to also consider (the client
-# edition lists those of the strategies to start with, the ones it acts on first);
+# edition lists those of the strategies to start with, the ones it acts on first, and
+# the caveats the source insists on, ``essential`` in ``knowledge/caveats.yaml``);
 # ``prose``: a cause's evidence and a strategy's reasons as running sentences, not a
 # list (the client edition reads as a memo, and is shorter for it);
 # ``organization_facts``: the organization's facts as the case gives them (the client

@@ -9,7 +9,7 @@ so a reader can find it in the case file. Templates only arrange what is here.
 """
 
 from perencana.engine.case.vocabulary import LANGUAGES, UNKNOWN, CasePath, generic_path
-from perencana.engine.view.action_plan import action_plan
+from perencana.engine.view.action_plan import action_plan, join_names
 from perencana.engine.view.editions import DEFAULT_EDITION, SHOWS, check_edition
 from perencana.engine.view.reasons import ReasonWriter
 from perencana.engine.view.risks import risks_view
@@ -128,7 +128,7 @@ def _organization(reader, case, advice, knowledge, lang):
         if value in (UNKNOWN, None, ""):
             shown = terms["unknown"] if value == UNKNOWN else terms["not_stated"]
         elif name == "age_years":
-            shown = terms["one_year"] if value == 1 else terms["years"].format(n=value)
+            shown = str(value)  # the label names the unit: "Age of the organization (years)"
         elif name in ("sector", "mission"):
             shown = str(value)
         else:
@@ -145,7 +145,7 @@ def _organization(reader, case, advice, knowledge, lang):
             "in_sentence": (
                 in_language(stage.get("in_sentence"), lang) if stage else reader.terms["unknown"]
             ),
-            "text": reader.case_text(stage) if stage else "",
+            "text": reader.case_text(stage) if stage else terms["stage_unknown"],
             "sources": list(stage.get("sources", [])) if stage else [],
             "sources_text": sources_text(stage.get("sources", [])) if stage else "",
         },
@@ -267,7 +267,11 @@ def _sources(advice, knowledge, lang, reader, show, also=()):
     for entry in knowledge.thresholds.get("bands", []):
         if not entry.get("default"):
             continue
-        limits = ", ".join(str(band["below"]) for band in entry["bands"] if "below" in band)
+        # The field's label names its unit ("(years)"): the limits are bare numbers.
+        limits = join_names(
+            [str(band["below"]) for band in entry["bands"] if "below" in band],
+            reader.labels["action_plan"],
+        )
         text = reader.phrases["default_limits"].format(
             field=reader.field_label(entry["path"]), limits=limits
         )
@@ -596,7 +600,9 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
             strategy["sources_text"] = _uncited(strategy["sources"], strategy["because"])
     if not show["risks_of_others"]:
         first = {s["id"] for s in view["strategies"] if s["start_with"]}
-        view["risks"] = [row for row in view["risks"] if row["strategy"]["id"] in first]
+        view["risks"] = [
+            row for row in view["risks"] if row["strategy"]["id"] in first or row["essential"]
+        ]
     if not show["cause_summaries"]:
         for cause in view["causes"]:
             cause["summary"] = ""

@@ -1,7 +1,8 @@
 """The memo's table of risks: each caveat of a recommended strategy as the risk it
 names, the sign to watch for and the response (``knowledge/caveats.yaml``: ``risk``,
 ``sign``, ``response``, in English and Indonesian, with the caveat's ¶), one row per
-caveat, tied to its strategy, in the strategies' rank order."""
+caveat, tied to its strategy, in the strategies' rank order. ``essential``: a caveat
+the source insists on, which every edition lists (``essential`` in the file)."""
 
 from perencana.engine.view.words import sources_text
 
@@ -26,6 +27,7 @@ def risks_view(advice, knowledge, reader):
                     "response": reader.case_text(item, "response"),
                     "sources": sources,
                     "sources_text": sources_text(sources),
+                    "essential": bool(item.get("essential")),
                 }
             )
     return rows
