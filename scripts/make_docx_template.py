@@ -746,6 +746,9 @@ def build():
     para(document, f"{{{{ {T}.trace_intro }}}}")
     tag(document, "{%p for step in trace %}")
     para(document, "{{ step.number }}. {{ step.rule }}", bold=True, size=9)
+    tag(document, "{%p if step.statement %}")
+    para(document, "{{ step.statement }}", size=9)
+    tag(document, "{%p endif %}")
     para(
         document,
         f"{{{{ {T}.matched }}}}: {{% if step.facts %}}{{% for f in step.facts %}}{{{{ f.text }}}}"

@@ -130,6 +130,23 @@ def test_the_planner_edition_has_field_paths_only_for_the_unknowns_and_no_trace(
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_the_trainer_trace_says_what_each_rule_says(advices, fmt, lang):
+    """memo-design.md: the trainer's appendix is the rule trace with the rules'
+    statements: the docstring in English, rule_statements.yaml in Indonesian."""
+    from perencana.engine.reasoning.rule_catalog import rule_statements, rules_by_id
+
+    advice = advices["ngo-hurting-stakeholders"]
+    text = " ".join(visible_text(render(advice, fmt, lang, "trainer"), fmt).split())
+    catalog = rules_by_id()
+    for step in advice.trace:
+        said = catalog[step.rule].statement if lang == "en" else rule_statements()[step.rule]
+        assert " ".join(said.split()) in text, step.rule
+    planner = " ".join(visible_text(render(advice, fmt, lang, "planner"), fmt).split())
+    assert catalog[advice.trace[0].rule].statement not in planner
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_the_trainer_edition_has_the_trace_with_rule_ids_and_field_paths(advices, fmt, lang):
     advice = advices["old-government-office"]
     text = visible_text(render(advice, fmt, lang, "trainer"), fmt)

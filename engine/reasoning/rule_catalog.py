@@ -14,9 +14,11 @@ import textwrap
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
+import yaml
 from experta import NOT, L, W
 
 from perencana.engine.case.vocabulary import ITEM_FACTS
+from perencana.engine.errors import KnowledgeError
 from perencana.engine.experta_ext.rules import OrConstraint, rule_function
 from perencana.engine.reasoning.rule_ids import PASSAGE as PASSAGE
 from perencana.engine.reasoning.rule_ids import rule_order as rule_order
@@ -280,6 +282,43 @@ def rule_catalog():
 
 def rules_by_id():
     return {rule.id: rule for rule in rule_catalog()}
+
+
+# Each rule's statement in Indonesian: the English one is its docstring.
+STATEMENTS_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "rule_statements.yaml"
+
+
+@lru_cache(maxsize=4)
+def _read_statements(path, stamp):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except yaml.YAMLError as error:
+        raise KnowledgeError([f"{Path(path).name}: not valid YAML ({error})"]) from None
+    return data if isinstance(data, dict) else {}
+
+
+def rule_statements(path=STATEMENTS_FILE):
+    """The Indonesian rule statements (rule id -> statement), or none if the file
+    does not exist (yet)."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    return _read_statements(str(path), path.stat().st_mtime_ns)
+
+
+def statements_in(lang):
+    """Each rule's statement in ``lang`` (rule id -> text, with its ¶): the docstring
+    in English, ``knowledge/rule_statements.yaml`` in Indonesian."""
+    if lang == "en":
+        return {rule.id: rule.statement for rule in rule_catalog()}
+    found = {}
+    for rule_id, text in rule_statements().items():
+        if isinstance(text, dict):
+            text = text.get(lang)
+        if isinstance(text, str) and text.strip():
+            found[rule_id] = " ".join(text.split())
+    return found
 
 
 def rules_concluding(catalog, kind, target):

@@ -16,17 +16,18 @@ the rule's conditions and conclusions.
 import difflib
 import json
 import re
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from perencana.engine.case.schema import UNKNOWN
-from perencana.engine.errors import KnowledgeError, PerencanaError
+from perencana.engine.errors import PerencanaError
 from perencana.engine.reasoning.advice_builder import build_advice
 from perencana.engine.reasoning.case_facts import case_facts
 from perencana.engine.reasoning.facts import FactRef
-from perencana.engine.reasoning.rule_catalog import rule_catalog, rules_by_id, rules_concluding
+from perencana.engine.reasoning.rule_catalog import (
+    rule_catalog,
+    rule_statements,
+    rules_by_id,
+    rules_concluding,
+)
 from perencana.engine.view.advice_json import fact_text, show_value
 from perencana.engine.view.conditions import ConditionWriter
 from perencana.engine.view.words import FactReader, in_language, sources_text
@@ -34,7 +35,6 @@ from perencana.engine.view.words import FactReader, in_language, sources_text
 FORMAT = "perencana-explanation/1"
 FORMATS = ("text", "json")
 TEMPLATE = "explain.text.j2"
-STATEMENTS_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "rule_statements.yaml"
 # A parenthesis that only cites passages, "(¶54, ¶59)": the sources are shown apart.
 CITATION = re.compile(r"\s*\(¶\d+(?:[–-]¶?\d+)?(?:,\s*¶\d+(?:[–-]¶?\d+)?)*\)")
 STAGE_WORD = "lifecycle"
@@ -59,25 +59,6 @@ def run_case(advisor, case):
     facts = advisor.engine.infer(case_facts(case, advisor.knowledge.thresholds))
     advice = build_advice(case, facts, advisor.engine.trace, advisor.knowledge)
     return advice, facts
-
-
-@lru_cache(maxsize=4)
-def _read_statements(path, stamp):
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except yaml.YAMLError as error:
-        raise KnowledgeError([f"{Path(path).name}: not valid YAML ({error})"]) from None
-    return data if isinstance(data, dict) else {}
-
-
-def rule_statements(path=STATEMENTS_FILE):
-    """The Indonesian rule statements (rule id -> statement), or none if the file
-    does not exist (yet)."""
-    path = Path(path)
-    if not path.is_file():
-        return {}
-    return _read_statements(str(path), path.stat().st_mtime_ns)
 
 
 def strip_citations(text):

@@ -468,10 +468,18 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         for unknown in advice.unknowns
     ]
 
+    # The trainer's trace says what each rule says, beside its id (memo-design.md).
+    statements = {}
+    if show["trace"]:
+        # Only here: reading the rules' source is no cost of the other editions.
+        from perencana.engine.reasoning.rule_catalog import statements_in
+
+        statements = statements_in(lang)
     trace = [
         {
             "number": number,
             "rule": step.rule,
+            "statement": statements.get(step.rule, ""),
             "facts": reader.lines(step.facts),
             "concluded": reader.lines(step.concluded),
         }
