@@ -129,6 +129,33 @@ def test_the_planner_edition_has_field_paths_only_for_the_unknowns_and_no_trace(
 
 
 @pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("case", ["old-government-office", "program-review"])
+def test_the_markdown_memo_draws_the_reasoning_as_a_flowchart(advices, rule_ids, case, lang):
+    """memo-design.md: the planner's and trainer's memos end with the reasoning graph.
+    In Markdown it is a Mermaid flowchart of what fired: every recommended strategy
+    and program decision a node, no rule id (the trainer's trace names the rules);
+    the client's memo has none; the text memo says where the picture is."""
+    from tests.test_graph_writers import check_mermaid
+
+    advice = advices[case]
+    graph_words = labels(lang)["graph"]
+    for edition in ("planner", "trainer"):
+        memo = render(advice, "md", lang, edition)
+        block = re.search(r"```mermaid\n(.*?)```", memo, flags=re.S)
+        assert block and graph_words["intro_flowchart"] in " ".join(memo.split())
+        nodes, edges, classes = check_mermaid(block[1])
+        assert edges and set(classes.values()) == {"fired"}
+        shown = " ".join(nodes.values())
+        for strategy in advice.strategies:
+            assert load_knowledge().strategies[strategy.id]["title"][lang] in shown
+        assert [rule for rule in rule_ids if rule in block[1]] == []
+        text = " ".join(render(advice, "text", lang, edition).split())
+        assert graph_words["text_only"] in text
+    assert "```mermaid" not in render(advice, "md", lang, "client")
+    assert graph_words["text_only"] not in " ".join(render(advice, "text", lang, "client").split())
+
+
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_trainer_trace_says_what_each_rule_says(advices, fmt, lang):
     """memo-design.md: the trainer's appendix is the rule trace with the rules'

@@ -146,7 +146,7 @@ def test_dot_quotes_hostile_text(knowledge, hostile):
 NODE = re.compile(r'^ {4}([A-Za-z][A-Za-z0-9_]*)\["([^"]*)"\]$')
 SUBGRAPH = re.compile(r'^ {2}subgraph ([A-Za-z][A-Za-z0-9_]*) \["([^"]*)"\]$')
 EDGE = re.compile(
-    r"^ {2}([A-Za-z][A-Za-z0-9_]*) (-->|==>)\|([A-Za-z0-9_, ]+)\| ([A-Za-z][A-Za-z0-9_]*)$"
+    r"^ {2}([A-Za-z][A-Za-z0-9_]*) (-->|==>)(?:\|([A-Za-z0-9_, ]+)\|)? ([A-Za-z][A-Za-z0-9_]*)$"
 )
 CLASSDEF = re.compile(r"^ {2}classDef (fired|idle|neutral) [a-z-]+:[^ ;]+$")
 CLASS = re.compile(r"^ {2}class ([A-Za-z0-9_,]+) (fired|idle|neutral)$")

@@ -54,9 +54,26 @@ def _state(graph, item):
     return "fired" if item.fired else "idle"
 
 
-def mermaid(graph):
-    """The Mermaid text of ``graph``."""
-    names = safe_ids(graph)
+def memo_flowchart(advice, knowledge, lang):
+    """The memo's picture (``svg.memo_picture``: what fired, from the facts to the
+    strategies and program decisions) as Mermaid text, for the Markdown memo; empty
+    when no rule led to a strategy or program decision."""
+    from perencana.engine.graph.model import case_memo_graph
+
+    graph = case_memo_graph(knowledge, lang, advice)
+    if not graph.of_kind("strategy", "decision"):
+        return ""
+    # Plain node ids and unlabelled arrows: the rules' ids are the machinery the
+    # trainer's edition shows in its trace, and the HTML picture on pointing.
+    names = {node.id: f"n{number}" for number, node in enumerate(graph.nodes, start=1)}
+    return mermaid(graph, names, rule_labels=False)
+
+
+def mermaid(graph, names=None, rule_labels=True):
+    """The Mermaid text of ``graph``: its nodes named ``names`` (node id -> Mermaid
+    id; by default made from the node ids), its arrows labelled with their rules
+    unless ``rule_labels`` is false."""
+    names = names or safe_ids(graph)
     out = ["flowchart LR"]
     for layer, name in enumerate(LAYER_NAMES):
         nodes = [node for node in graph.nodes if node.layer == layer]
@@ -72,7 +89,8 @@ def mermaid(graph):
         state = _state(graph, edge)
         arrow = "==>" if state == "fired" else "-->"
         rules = edge.fired_rules if state == "fired" else edge.rules
-        out.append(f"  {names[edge.source]} {arrow}|{_edge_text(rules)}| {names[edge.target]}")
+        text = f"|{_edge_text(rules)}| " if rule_labels else " "
+        out.append(f"  {names[edge.source]} {arrow}{text}{names[edge.target]}")
         (fired_links if state == "fired" else idle_links).append(str(number))
     for name, style in CLASSES:
         out.append(f"  classDef {name} {style}")

@@ -50,6 +50,10 @@ def _render_view(advice, knowledge, fmt, lang, view, custom):
         # Added after the view's cleaning, which would turn the Markup (every text
         # escaped already) into str.
         view["reasoning_svg"] = memo_picture(advice, knowledge, lang)
+    if fmt == "md" and view["show"]["graph"]:
+        from perencana.engine.graph.mermaid import memo_flowchart
+
+        view["reasoning_mermaid"] = memo_flowchart(advice, knowledge, lang)
     if fmt == "docx":
         from perencana.engine.graph.svg import memo_picture
         from perencana.engine.memo.docx import render_docx

@@ -627,9 +627,9 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         key: (labels if key == "labels" else value if key in cleaned else _clean_all(value))
         for key, value in view.items()
     }
-    # Formats with pictures add the reasoning picture (``memo.render``); the key is
-    # here for every template.
-    return ViewDict(view, reasoning_svg="")
+    # Formats with pictures add the reasoning picture, Markdown its flowchart
+    # (``memo.render``); the keys are here for every template.
+    return ViewDict(view, reasoning_svg="", reasoning_mermaid="")
 
 
 def _details(case, overrides):
