@@ -703,8 +703,8 @@ def build():
         "u in unknowns",
         "{% if u.question %}{{ u.question }} {% else %}{{ u.label }}"
         "{% if u.path %} ({{ u.path }}){% endif %}: {% endif %}"
-        f"{{{{ {T}.changing_answers }}}}: "
-        '{{ u.answers|join(", ") }}',
+        "{{ u.lead }}{% if u.answers %}: "
+        '{{ u.answers|join(", ") }}{% else %}.{% endif %}',
     )
     tag(document, "{%p else %}")
     para(document, f"{{{{ {T}.no_unknowns }}}}")

@@ -547,3 +547,29 @@ def test_a_stage_the_facts_do_not_settle_is_said_in_a_sentence(advisor, knowledg
     assert settled.lifecycle == "young"
     memo = " ".join(render(settled, knowledge, fmt, lang, edition="client").split())
     assert sentence not in memo
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize("fmt", ["md", "html", "text", "docx"])
+def test_an_unknown_any_answer_to_which_changes_the_advice_says_so(advisor, knowledge, fmt, lang):
+    """Listing every possible answer as "the answers that would change it" reads as a
+    form; the memo says that any answer would, and names the answer when it is one."""
+    from perencana.engine.api import read_case
+    from tests.helpers import EXAMPLES
+    from tests.test_editions import visible_text
+
+    advice = advisor.advise(read_case(str(EXAMPLES / "program-review.yaml")))
+    changing = {u.path: u.changing_answers for u in advice.unknowns}
+    assert changing["organization.formalized_procedures"] == [True, False]
+    assert changing["funding.seen_as_costly"] == [True]
+    view = memo_view(advice, knowledge, lang, edition="client")
+    by_label = {u["label"]: u for u in view["unknowns"]}
+    terms = knowledge.memo["terms"]
+    formalized = by_label[knowledge.fields["organization.formalized_procedures"]["label"][lang]]
+    assert (formalized["lead"], formalized["answers"]) == (terms["changing_any"][lang], [])
+    costly = by_label[knowledge.fields["funding.seen_as_costly"]["label"][lang]]
+    assert costly["lead"] == terms["changing_answer"][lang] and len(costly["answers"]) == 1
+    memo = render(advice, knowledge, fmt, lang, edition="client")
+    text = " ".join(visible_text(memo, fmt).split())
+    assert f"{terms['changing_any'][lang]}." in text
+    assert f"{terms['changing_answer'][lang]}: {costly['answers'][0]}" in text

@@ -463,7 +463,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
             "path": unknown.path if show["unknown_paths"] else "",
             "label": _unknown_label(reader, unknown.path),
             "question": _question(reader, knowledge, unknown.path) if show["questions"] else "",
-            "answers": [reader.answer(unknown.path, a) for a in unknown.changing_answers],
+            **_changing(reader, knowledge, unknown),
         }
         for unknown in advice.unknowns
     ]
@@ -647,6 +647,22 @@ def _perencana_version():
     from perencana import __version__
 
     return __version__
+
+
+def _changing(reader, knowledge, unknown):
+    """How an unknown would change the advice: ``lead`` (what the answers listed are,
+    or that any answer would) and ``answers`` (none when every answer would)."""
+    from perencana.engine.case.schema import spec_for
+    from perencana.engine.reasoning.unknowns import candidate_answers
+
+    terms = reader.terms
+    path, changing = unknown.path, unknown.changing_answers
+    spec = None if "." not in path else spec_for(path)
+    tried = [a for a in candidate_answers(path, spec, knowledge.thresholds) if a != UNKNOWN]
+    if len(tried) > 1 and set(map(repr, tried)) <= set(map(repr, changing)):
+        return {"lead": terms["changing_any"], "answers": []}
+    lead = terms["changing_answer"] if len(changing) == 1 else terms["changing_answers"]
+    return {"lead": lead, "answers": [reader.answer(path, a) for a in changing]}
 
 
 def _question(reader, knowledge, path):
