@@ -380,8 +380,12 @@ def test_memos_in_markdown_and_indonesian_are_those_advise_renders(tmp_path):
     result, failures = run(EXAMPLE_CASES[:2], tmp_path / "out", fmt="md", lang="id")
     assert not failures
     for path, entry in zip(EXAMPLE_CASES[:2], result.summary["cases"], strict=True):
-        expected = api.render_advice(api.advise(api.read_case(str(path))), "md", "id")
+        advice = api.advise(api.read_case(str(path)))
+        expected = api.render_advice(advice, "md", "id")
         assert (tmp_path / "out" / entry["memo"]).read_text() == expected
+        # Its HTML twin, made from the same view and reasoning graph, is advise's too.
+        twin = tmp_path / "out" / entry["memo"].replace(".md", ".html")
+        assert twin.read_text() == api.render_advice(advice, "html", "id")
 
 
 # -------------------------------------------------------- interruption and resume

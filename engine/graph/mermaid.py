@@ -54,13 +54,14 @@ def _state(graph, item):
     return "fired" if item.fired else "idle"
 
 
-def memo_flowchart(advice, knowledge, lang):
+def memo_flowchart(advice, knowledge, lang, graph=None):
     """The memo's picture (``svg.memo_picture``: what fired, from the facts to the
     strategies and program decisions) as Mermaid text, for the Markdown memo; empty
-    when no rule led to a strategy or program decision."""
+    when no rule led to a strategy or program decision. ``graph``: the case's memo
+    graph (``case_memo_graph``), when the caller has made it already."""
     from perencana.engine.graph.model import case_memo_graph
 
-    graph = case_memo_graph(knowledge, lang, advice)
+    graph = graph or case_memo_graph(knowledge, lang, advice)
     if not graph.of_kind("strategy", "decision"):
         return ""
     # Plain node ids and unlabelled arrows: the rules' ids are the machinery the

@@ -344,13 +344,14 @@ def svg(graph, show_title=True):
     return "\n".join(out) + "\n"
 
 
-def memo_picture(advice, knowledge, lang):
+def memo_picture(advice, knowledge, lang, graph=None):
     """The memo's picture of how the causes drive the strategies in ``advice``'s case,
     as ``Markup`` (safe: ``svg`` escaped every text), or empty ``Markup`` when no rule
-    led to a strategy or program decision."""
+    led to a strategy or program decision. ``graph``: the case's memo graph
+    (``case_memo_graph``), when the caller has made it already."""
     from perencana.engine.graph.model import case_memo_graph
 
-    graph = case_memo_graph(knowledge, lang, advice)
+    graph = graph or case_memo_graph(knowledge, lang, advice)
     if not graph.of_kind("strategy", "decision"):
         return Markup("")
     # The memo is also printed: its legend names the rule without "point at it",

@@ -41,19 +41,25 @@ def render(
     return _render_view(advice, knowledge, fmt, lang, view, custom)
 
 
-def _render_view(advice, knowledge, fmt, lang, view, custom):
-    """The memo ``fmt`` from the memo's ``view`` (left as it was given)."""
+def _render_view(advice, knowledge, fmt, lang, view, custom, graphs=None):
+    """The memo ``fmt`` from the memo's ``view`` (left as it was given). ``graphs``:
+    a dict that keeps the case's memo graph for the next format of the same memo."""
     view = dict(view)  # the picture is added to this format's view only
+    graphs = {} if graphs is None else graphs
+    if fmt in ("html", "md") and view["show"]["graph"] and "memo" not in graphs:
+        from perencana.engine.graph.model import case_memo_graph
+
+        graphs["memo"] = case_memo_graph(knowledge, lang, advice)
     if fmt == "html" and view["show"]["graph"]:
         from perencana.engine.graph.svg import memo_picture
 
         # Added after the view's cleaning, which would turn the Markup (every text
         # escaped already) into str.
-        view["reasoning_svg"] = memo_picture(advice, knowledge, lang)
+        view["reasoning_svg"] = memo_picture(advice, knowledge, lang, graphs["memo"])
     if fmt == "md" and view["show"]["graph"]:
         from perencana.engine.graph.mermaid import memo_flowchart
 
-        view["reasoning_mermaid"] = memo_flowchart(advice, knowledge, lang)
+        view["reasoning_mermaid"] = memo_flowchart(advice, knowledge, lang, graphs["memo"])
     if fmt == "docx":
         from perencana.engine.graph.svg import memo_picture
         from perencana.engine.memo.docx import render_docx
@@ -103,6 +109,7 @@ def render_advice_as(advice, formats, lang="en", edition=DEFAULT_EDITION):
     check_edition(edition)
     knowledge = load_knowledge()
     view = None
+    graphs = {}  # the memo graph, made once for the memo and its twin
     texts = []
     for fmt in formats:
         if fmt == "json":
@@ -112,7 +119,7 @@ def render_advice_as(advice, formats, lang="en", edition=DEFAULT_EDITION):
             raise ValueError(f"fmt must be one of {', '.join(TEMPLATES)} or json, not {fmt!r}")
         if view is None:
             view = memo_view(advice, knowledge, lang, edition)
-        texts.append(_render_view(advice, knowledge, fmt, lang, view, None))
+        texts.append(_render_view(advice, knowledge, fmt, lang, view, None, graphs))
     return tuple(texts)
 
 
