@@ -131,6 +131,22 @@ def test_the_review_changes_an_answer_by_its_number(tmp_path):
     assert json.loads(result.stdout) == advised_json(read_case(target))
 
 
+def test_input_that_ends_while_an_answer_is_asked_again_keeps_that_answer(tmp_path):
+    """Reopening an answer from the review is no answer yet: the saved case keeps the
+    old one until a new one is given."""
+    case = read_case(OLD_OFFICE)
+    run = run_scripted(case)
+    script = list(run.lines)
+    rows = {question.path: number for number, question, _, _ in run.interview.review_rows()}
+    script.append(str(rows["organization.name"]))  # then the input ends
+    target = tmp_path / "case.yaml"
+    result = invoke("interview", "-o", target, stdin=lines(script), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    data, _ = written(target)
+    assert data["organization"]["name"] == case["organization"]["name"]
+    assert read_case(target) == case  # every answer kept, the reopened one too
+
+
 def test_a_review_number_that_does_not_exist_is_refused():
     run = run_scripted(read_case(YOUNG))
     count = len(run.interview.review_rows())

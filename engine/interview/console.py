@@ -253,7 +253,8 @@ class Console:
             if not line:
                 return False
             if line.isdigit() and interview.reopen(int(line)):
-                self.save()
+                # Not saved here: the file keeps the answer until a new one is given,
+                # so input that ends (or Ctrl-C) while it is asked again loses nothing.
                 return True
             self.say(interview.word("review_no_such", value=line, count=len(rows)))
 
