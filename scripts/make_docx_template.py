@@ -601,9 +601,8 @@ def build():
     ):
         tag(document, f"{{%p if {groups} %}}")
         document.add_heading(f"{{{{ {T}.plan_{label} }}}}", level=2)
-        tag(document, "{%p if not show.prose %}")
+        # In every edition: it says the numbers are ranks and the order the phases'.
         para(document, f"{{{{ {T}.plan_{label}_intro }}}}")
-        tag(document, "{%p endif %}")
         tag(document, f"{{%p for g in {groups} %}}")
         document.add_heading(f"{{{{ {T}.phase }}}}: {{{{ g.title }}}}", level=3)
         tag(document, "{%p if g.summary %}")

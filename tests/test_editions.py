@@ -718,3 +718,17 @@ def test_each_memo_gets_its_own_labels_whatever_was_rendered_before(advices):
     assert client["labels"]["title"] == planner["labels"]["title"] == words["title"]
     assert indonesian["labels"]["title"] == labels("id")["title"] != words["title"]
     assert client["labels"] == memo_view(advice, knowledge, "en", "client")["labels"]
+
+
+def test_the_trainer_sources_list_every_passage_its_trace_cites(advices):
+    """The trace's rule statements cite passages (¶53, say, for a cause being present)
+    that no finding cites: the trainer's sources list them too."""
+    from perencana.engine.reasoning.rule_catalog import rules_by_id
+    from perencana.engine.view.memo import memo_view
+
+    catalog = rules_by_id()
+    for case in ("old-government-office", "program-review"):
+        advice = advices[case]
+        view = memo_view(advice, load_knowledge(), "en", "trainer")
+        listed = {passage["number"] for passage in view["sources"]["passages"]}
+        assert {n for step in advice.trace for n in catalog[step.rule].sources} <= listed

@@ -472,9 +472,14 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
     statements = {}
     if show["trace"]:
         # Only here: reading the rules' source is no cost of the other editions.
-        from perencana.engine.reasoning.rule_catalog import statements_in
+        from perencana.engine.reasoning.rule_catalog import rules_by_id, statements_in
 
         statements = statements_in(lang)
+        # The passages the trace's rule statements cite are sources of this memo too.
+        catalog = rules_by_id()
+        trace_cites = {n for step in advice.trace for n in catalog[step.rule].sources}
+    else:
+        trace_cites = set()
     trace = [
         {
             "number": number,
@@ -550,7 +555,9 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         "risks": risks_view(advice, knowledge, reader),
         "guidance": guidance,
         "unknowns": unknowns,
-        "sources": _sources(advice, knowledge, lang, reader, show, also=cited_by_plan),
+        "sources": _sources(
+            advice, knowledge, lang, reader, show, also=cited_by_plan | trace_cites
+        ),
         "trace": trace,
     }
     cleaned = ()  # the parts cleaned already
