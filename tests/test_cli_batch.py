@@ -179,8 +179,8 @@ def test_formats_a_browser_shows_are_linked_as_they_are(tmp_path, fmt, extension
 @pytest.mark.parametrize(
     ("lang", "one", "many"),
     [
-        ("en", "1 organization advised; 0 cases could not be advised.", "organizations advised"),
-        ("id", "1 lembaga diberi saran; 0 kasus tidak dapat diberi saran.", "lembaga diberi"),
+        ("en", "1 organization advised.", "organizations advised"),
+        ("id", "1 lembaga diberi saran.", "lembaga diberi"),
     ],
 )
 def test_the_summary_counts_one_case_in_the_singular(tmp_path, lang, one, many):

@@ -221,3 +221,16 @@ def test_a_long_label_is_cut_and_shown_whole_on_hover_and_no_bars_draw_nothing()
     svg = bar_chart([Bar(label, (1,))], [Series("n", "#000")], "T", "c2")
     assert "…" in svg and f"<title>{label}</title>" in svg
     assert bar_chart([], [Series("n", "#000")], "T", "c3") == ""
+
+
+def test_the_counts_name_the_failures_only_when_there_are_some(summary):
+    """"11 organizations advised; 1 case could not be advised." with a failure; with
+    none, no "0 cases could not be advised"."""
+    words = load_knowledge().memo["batch"]
+    failed = words["failed"]["one"]["en"]
+    assert f"; {failed}.</p>" in render_page(summary, load_knowledge(), "en")
+    clean = {**summary, "failures": []}
+    page = render_page(clean, load_knowledge(), "en")
+    assert words["failed"]["other"]["en"].format(n=0) not in page
+    advised = words["advised"]["other"]["en"].format(n=len(summary["cases"]))
+    assert f"<p>{advised}.</p>" in page

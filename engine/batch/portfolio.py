@@ -179,7 +179,7 @@ def page_view(summary, knowledge, lang):
         "lang": lang,
         "words": words,
         "complete": summary["complete"],
-        "counts": words["counts"].format(
+        "counts": words["counts" if summary["failures"] else "counts_all"].format(
             advised=_counted(words["advised"], len(cases)),
             failed=_counted(words["failed"], len(summary["failures"])),
         ),
