@@ -224,7 +224,7 @@ def test_a_long_label_is_cut_and_shown_whole_on_hover_and_no_bars_draw_nothing()
 
 
 def test_the_counts_name_the_failures_only_when_there_are_some(summary):
-    """"11 organizations advised; 1 case could not be advised." with a failure; with
+    """ "11 organizations advised; 1 case could not be advised." with a failure; with
     none, no "0 cases could not be advised"."""
     words = load_knowledge().memo["batch"]
     failed = words["failed"]["one"]["en"]
