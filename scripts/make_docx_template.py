@@ -751,6 +751,8 @@ def build():
     para(
         document,
         f"{{{{ {T}.matched }}}}: {{% if step.facts %}}{{% for f in step.facts %}}{{{{ f.text }}}}"
+        # The case path, as the other formats give it (the trainer's field paths).
+        "{% if f.ref %} ({{ f.ref }}){% endif %}"
         f"{{% if not loop.last %}}; {{% endif %}}{{% endfor %}}{{% else %}}{{{{ {T}.no_facts }}}}"
         "{% endif %}",
         size=9,

@@ -732,3 +732,14 @@ def test_the_trainer_sources_list_every_passage_its_trace_cites(advices):
         view = memo_view(advice, load_knowledge(), "en", "trainer")
         listed = {passage["number"] for passage in view["sources"]["passages"]}
         assert {n for step in advice.trace for n in catalog[step.rule].sources} <= listed
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_trainer_trace_gives_the_case_path_of_each_matched_fact(advices, fmt):
+    advice = advices["old-government-office"]
+    text = visible_text(render(advice, fmt, "en", "trainer"), fmt)
+    trace = text[text.rindex(labels("en")["headings"]["appendix"]) :]
+    for step in advice.trace:
+        for fact in step.facts:
+            if fact.path and fact.kind == "field":
+                assert fact.path in trace, (step.rule, fact.path)
