@@ -180,7 +180,10 @@ def test_the_memo_shows_the_fired_part_with_caveats_folded(knowledge, advisor):
     assert ids(graph, "strategy") == {s.id for s in advice.strategies}
     assert ids(graph, "cause") == {c.id for c in advice.causes}
     education = graph.node("strategy:education")
-    assert education.notes == ("with 3 caveats", "with a first step")
+    # No "with a first step": only the trainer's edition shows first steps.
+    assert education.notes == ("with 3 caveats",)
+    folded = reasoning_graph(knowledge, "en", advice).fired_only().folded()
+    assert folded.node("strategy:education").notes == ("with 3 caveats", "with a first step")
     assert graph.node("strategy:shake-up").notes == ("with 1 caveat",)
     # The stakeholder who only got guidance is not said to drive a strategy.
     assert graph.node("stakeholders:stakeholders").details == ("intake clerks",)

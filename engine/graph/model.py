@@ -230,9 +230,9 @@ class ReasoningGraph(Frozen):
         edges = [e for e in self.edges if e.fired]
         return _restricted(self, [n for n in self.nodes if n.id in keep], edges)
 
-    def folded(self):
-        """Caveats and first steps folded into their strategy as ``notes``; fact nodes
-        left without any edge are dropped."""
+    def folded(self, first_steps=True):
+        """Caveats and first steps folded into their strategy as ``notes`` (first steps
+        only if ``first_steps``); fact nodes left without any edge are dropped."""
         words = self.words
         notes = {}
         by_id = {node.id: node for node in self.nodes}
@@ -252,7 +252,7 @@ class ReasoningGraph(Frozen):
                 text.append(
                     words["caveat_one" if caveats == 1 else "caveats"].format(count=caveats)
                 )
-            if any(n.kind == "first-step" for n in attached):
+            if first_steps and any(n.kind == "first-step" for n in attached):
                 text.append(words["first_step"])
             nodes.append(node.replace(notes=tuple(text)) if text else node)
         return _restricted(self, nodes, self.edges)
@@ -616,8 +616,10 @@ def _graph(knowledge, lang, advice, fired_only):
 
 def memo_graph(graph):
     """The part of a case's graph the memo shows: what fired, caveats folded into
-    their strategies, and no guidance (the memo's guidance section gives its reasons)."""
-    return graph.fired_only().folded().without("guidance")
+    their strategies, and no guidance (the memo's guidance section gives its reasons).
+    No "with a first step": only the trainer's edition shows first steps, and the
+    action plan gives every edition its steps."""
+    return graph.fired_only().folded(first_steps=False).without("guidance")
 
 
 def case_memo_graph(knowledge, lang, advice):
