@@ -26,19 +26,19 @@ class CauseRules:
     @Rule(AS.f << Field(path="change.proposed_by", value="external"), salience=phases.EVIDENCE)
     def cause_outsider_external_proposal(self, f):
         """A change proposed from outside the organization gives moderate evidence of
-        outsider-origin resistance: people feel slighted (¶54)."""
+        resistance to change from outside: people feel slighted (¶54)."""
         self.evidence("outsider-origin", "moderate", f)
 
     @Rule(AS.f << Field(path="change.proposed_by", value="joint"), salience=phases.EVIDENCE)
     def cause_outsider_joint_proposal(self, f):
         """A change proposed jointly with outsiders gives weak evidence of
-        outsider-origin resistance (¶54)."""
+        resistance to change from outside (¶54)."""
         self.evidence("outsider-origin", "weak", f)
 
     @Rule(AS.f << Field(path="planner.origin", value="external"), salience=phases.EVIDENCE)
     def cause_outsider_external_planner(self, f):
-        """A planner from outside is one more outsider: raises outsider-origin
-        resistance one level, and on its own makes it weak (¶54)."""
+        """A planner from outside is one more outsider: raises resistance to change
+        from outside one level, and on its own makes it weak (¶54)."""
         self.evidence("outsider-origin", "raise", f)
 
     @Rule(
@@ -49,25 +49,26 @@ class CauseRules:
     )
     def cause_outsider_established(self, stage, f):
         """An established organization resents an outside proposal more: raises
-        outsider-origin resistance one level (¶54, ¶59)."""
+        resistance to change from outside one level (¶54, ¶59)."""
         self.evidence("outsider-origin", "raise", stage, f)
 
     # R2 financial (¶55, ¶61)
 
     @Rule(AS.f << Field(path="funding.funds_for_change", value="none"), salience=phases.EVIDENCE)
     def cause_financial_no_funds(self, f):
-        """No funds for the change is strong evidence of financial resistance (¶55)."""
+        """No funds for the change is strong evidence of resistance over cost and funding (¶55)."""
         self.evidence("financial", "strong", f)
 
     @Rule(AS.f << Field(path="funding.funds_for_change", value="partial"), salience=phases.EVIDENCE)
     def cause_financial_partial_funds(self, f):
-        """Only part of the funds is moderate evidence of financial resistance (¶55)."""
+        """Only part of the funds is moderate evidence of resistance over cost and
+        funding (¶55)."""
         self.evidence("financial", "moderate", f)
 
     @Rule(AS.f << Field(path="funding.seen_as_costly", value=True), salience=phases.EVIDENCE)
     def cause_financial_seen_as_costly(self, f):
         """A change seen as inefficient or too costly is moderate evidence of
-        financial resistance (¶55)."""
+        resistance over cost and funding (¶55)."""
         self.evidence("financial", "moderate", f)
 
     @Rule(
@@ -76,8 +77,8 @@ class CauseRules:
         salience=phases.SUPPORT,
     )
     def cause_financial_fixed_allocation(self, f):
-        """A fixed budget allocation that the change would upset raises financial
-        resistance one level (¶61)."""
+        """A fixed budget allocation that the change would upset raises resistance over
+        cost and funding one level (¶61)."""
         self.evidence("financial", "raise", f)
 
     @Rule(
@@ -86,8 +87,8 @@ class CauseRules:
         salience=phases.SUPPORT,
     )
     def cause_financial_sunk_investments(self, f):
-        """Money already sunk in facilities or trained staff raises financial
-        resistance one level (¶61)."""
+        """Money already sunk in facilities or trained staff raises resistance over
+        cost and funding one level (¶61)."""
         self.evidence("financial", "raise", f)
 
     @Rule(
@@ -97,7 +98,7 @@ class CauseRules:
     )
     def cause_financial_funding_trigger(self, f):
         """A change set off by a change in funding ties the change to money trouble:
-        raises financial resistance one level (¶50)."""
+        raises resistance over cost and funding one level (¶50)."""
         self.evidence("financial", "raise", f)
 
     # R3 management-disruption (¶56, ¶60)
@@ -126,7 +127,7 @@ class CauseRules:
         salience=phases.SUPPORT,
     )
     def cause_disruption_unclear_tasks(self, f):
-        """An unclear division of tasks raises management disruption one level (¶61)."""
+        """An unclear division of tasks raises the disruption to management one level (¶61)."""
         self.evidence("management-disruption", "raise", f)
 
     @Rule(
@@ -136,7 +137,7 @@ class CauseRules:
     )
     def cause_disruption_organization_wide(self, f):
         """A change across the whole organization disturbs more of the status quo:
-        raises management disruption one level (¶56)."""
+        raises the disruption to management one level (¶56)."""
         self.evidence("management-disruption", "raise", f)
 
     # R4 hard-won-status-quo (¶57, ¶51, ¶59)
@@ -148,7 +149,7 @@ class CauseRules:
     )
     def cause_status_quo_moderate_pace(self, years, pace):
         """A present state that took many years to reach, met by a change at a
-        moderate pace, is weak evidence of hard-won-status-quo resistance (¶57)."""
+        moderate pace, is weak evidence of resistance to giving up a hard-won status quo (¶57)."""
         self.evidence("hard-won-status-quo", "weak", years, pace)
 
     @Rule(
@@ -158,8 +159,8 @@ class CauseRules:
     )
     def cause_status_quo_rapid_pace(self, years, pace):
         """A present state that took many years to reach, met by a change that
-        demands quick risk-taking, is moderate evidence of hard-won-status-quo
-        resistance (¶57)."""
+        demands quick risk-taking, is moderate evidence of resistance to giving
+        up a hard-won status quo (¶57)."""
         self.evidence("hard-won-status-quo", "moderate", years, pace)
 
     @Rule(
@@ -169,5 +170,5 @@ class CauseRules:
     )
     def cause_status_quo_established(self, stage):
         """An established organization guards what it has reached: raises
-        hard-won-status-quo resistance one level (¶51, ¶59)."""
+        resistance to giving up a hard-won status quo one level (¶51, ¶59)."""
         self.evidence("hard-won-status-quo", "raise", stage)

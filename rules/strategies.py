@@ -32,7 +32,7 @@ class StrategyRules:
     )
     def strategy_education_new_skills(self, f):
         """Recommends education for change (workshops, seminars, training) against
-        the management disruption of a change that needs new skills (¶63, ¶56)."""
+        the disruption to management of a change that needs new skills (¶63, ¶56)."""
         self.recommend("education", "management-disruption", f)
 
     @Rule(
@@ -86,7 +86,7 @@ class StrategyRules:
     )
     def strategy_adapt_short_funds(self, f):
         """Recommends adapting services to the resources at hand against the
-        financial resistance of a change that is not fully funded (¶64, ¶55)."""
+        resistance over cost and funding of a change that is not fully funded (¶64, ¶55)."""
         self.recommend("adapt-to-resources", "financial", f)
 
     @Rule(AS.f << Field(path="resources.limited", value=True), salience=phases.STRATEGY)
@@ -100,7 +100,7 @@ class StrategyRules:
     @Rule(Cause(id="financial"), salience=phases.STRATEGY)
     def strategy_negotiate_financial(self):
         """Recommends negotiating over money and showing the benefits whenever there
-        is financial resistance (¶65)."""
+        is resistance over cost and funding (¶65)."""
         self.recommend("negotiate-incentives", "financial")
 
     @Rule(Recommended(strategy="negotiate-incentives"), salience=phases.CAVEAT)

@@ -292,7 +292,7 @@ def test_statements_in_english_are_the_docstrings_without_citations(advisor):
     explain = explainer(advisor, load_case(YOUNG))
     rule = rules_by_id()["cause_financial_no_funds"]
     assert explain.statement(rule) == (
-        "No funds for the change is strong evidence of financial resistance."
+        "No funds for the change is strong evidence of resistance over cost and funding."
     )
     assert strip_citations("A rule (¶53–¶57), said (¶54, ¶59).") == "A rule, said."
 
