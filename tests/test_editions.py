@@ -743,3 +743,17 @@ def test_the_trainer_trace_gives_the_case_path_of_each_matched_fact(advices, fmt
         for fact in step.facts:
             if fact.path and fact.kind == "field":
                 assert fact.path in trace, (step.rule, fact.path)
+
+
+@pytest.mark.parametrize("fmt", ("md", "html", "text", "docx"))
+def test_causes_and_guidance_are_numbered_alike_in_every_format(advices, fmt):
+    """"See 9.3" must lead to the same place whichever format the client holds."""
+    from perencana.engine.view.memo import memo_view
+
+    advice = advices["old-government-office"]
+    view = memo_view(advice, load_knowledge(), "en", "planner")
+    text = " ".join(visible_text(render(advice, fmt, "en", "planner"), fmt).split())
+    for number, cause in enumerate(view["causes"], start=1):
+        assert f"{view['numbers']['causes']}.{number} {cause['title']}" in text
+    for number, item in enumerate(view["guidance"], start=1):
+        assert f"{view['numbers']['guidance']}.{number} {item['title']}" in text
