@@ -747,7 +747,7 @@ def test_the_trainer_trace_gives_the_case_path_of_each_matched_fact(advices, fmt
 
 @pytest.mark.parametrize("fmt", ("md", "html", "text", "docx"))
 def test_causes_and_guidance_are_numbered_alike_in_every_format(advices, fmt):
-    """"See 9.3" must lead to the same place whichever format the client holds."""
+    """ "See 9.3" must lead to the same place whichever format the client holds."""
     from perencana.engine.view.memo import memo_view
 
     advice = advices["old-government-office"]
