@@ -149,3 +149,22 @@ def test_the_indonesian_markdown_has_no_english_headings_or_keywords():
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError):
         render_catalog(KNOWLEDGE, "pdf", "en")
+
+
+def test_conditions_read_as_sentences(knowledge):
+    """An answer after "is" starts in lower case (an acronym stays as it is), a
+    listed item's conditions follow "of whom the case says:", and a number's band
+    reads without "adalah" in Indonesian."""
+    from perencana.engine.view.conditions import ConditionWriter, _mid_sentence
+
+    assert _mid_sentence("From outside the organization") == "from outside the organization"
+    assert _mid_sentence("NGO network") == "NGO network"
+    catalog = {rule.id: rule for rule in rule_catalog()}
+    english = ConditionWriter(knowledge, "en")
+    assert english.conditions(catalog["cause_outsider_external_proposal"]) == [
+        "Origin of the proposal is from outside the organization"
+    ]
+    losing = english.conditions(catalog["strategy_affected_losers"])
+    assert losing[0].startswith("a stakeholder of whom the case says: Directly affected and ")
+    indonesian = ConditionWriter(knowledge, "id")
+    assert indonesian.conditions(catalog["lifecycle_young"])[0] == "Usia lembaga (tahun) di bawah 5"

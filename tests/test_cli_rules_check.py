@@ -35,7 +35,7 @@ def test_rules_prints_every_rule_in_english_markdown_by_default():
     assert result.stdout.startswith("# Rule catalog\n")
     for rule_id in RULE_IDS:
         assert f"### `{rule_id}`" in result.stdout
-    assert "- **IF** Funds for the change is No funds" in result.stdout
+    assert "- **IF** Funds for the change is no funds" in result.stdout
     assert "- **THEN** evidence (strong) for Cost and funding" in result.stdout
     assert "¶55 (Resistance: cost and funding)" in result.stdout
 
@@ -69,7 +69,7 @@ def test_rules_as_json_has_one_entry_per_rule_with_sources_in_the_source():
 def test_rules_json_in_indonesian_reads_conditions_in_indonesian():
     data = json.loads(invoke("rules", "--format", "json", "--lang", "id").stdout)
     young = next(entry for entry in data["rules"] if entry["id"] == "lifecycle_young")
-    assert young["conditions"][0].startswith("Usia lembaga (tahun) adalah di bawah 5")
+    assert young["conditions"][0].startswith("Usia lembaga (tahun) di bawah 5")
     assert data["lang"] == "id"
 
 

@@ -53,7 +53,7 @@ class ConditionWriter:
         label = self.reader.field_label(path)
         band = condition.get("band")
         if band is not None:
-            return self.words["field_is"].format(field=label, value=self._bands(path, band))
+            return self.words["field_band"].format(field=label, value=self._bands(path, band))
         value = condition.get("value")
         if value is None or value.kind == "any":
             return self.words["field_given"].format(field=label)
@@ -69,7 +69,7 @@ class ConditionWriter:
             if label.casefold() in values.casefold():
                 return values
             return self.words["field_answer"].format(field=label, value=values)
-        return self.words["field_is"].format(field=label, value=values)
+        return self.words["field_is"].format(field=label, value=_mid_sentence(values))
 
     @staticmethod
     def _kind(path):
@@ -121,3 +121,11 @@ class ConditionWriter:
         if not details:
             return self.words[f"any_{kind}"]
         return self.words[kind].format(details=self.words["and"].join(details))
+
+
+def _mid_sentence(text):
+    """An answer's label as it reads after "is": its first letter in lower case
+    ("is from outside the organization"), unless its first word is an acronym."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
