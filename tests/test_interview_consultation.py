@@ -125,7 +125,9 @@ def test_the_review_changes_an_answer_by_its_number(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert f"Your answers ({len(rows)})." in result.stderr
-    assert f"{number:>3}  Funds for the change: none" in result.stderr
+    # In the memo's words; asked again, it is offered as typed ("none").
+    assert f"{number:>3}  Funds for the change: No funds" in result.stderr
+    assert "[none]" in result.stderr
     data, _ = written(target)
     assert data["funding"]["funds_for_change"] == "sufficient"
     assert json.loads(result.stdout) == advised_json(read_case(target))

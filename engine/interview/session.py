@@ -717,7 +717,11 @@ class Interview:
 
     def review_rows(self):
         """The answers given, in the case file's order: ``[(number, question,
-        label, answer as typed)]``; the number is what ``reopen`` takes."""
+        label, answer)]``, each answer in the words the memo uses for it; the number
+        is what ``reopen`` takes."""
+        from perencana.engine.view.words import FactReader
+
+        reader = FactReader(None, self.knowledge, self.lang)
         rows = []
         for question in self._candidates():
             if question.is_add or not self._answered(question):
@@ -730,7 +734,7 @@ class Interview:
                     len(rows) + 1,
                     question,
                     f"{item} · {label}" if item else label,
-                    _shown(value, self),
+                    _labelled(value, question.path, reader, self),
                 )
             )
         return rows
@@ -741,9 +745,10 @@ class Interview:
         rows = self.review_rows()
         if not 1 <= number <= len(rows):
             return False
-        _, question, _, shown = rows[number - 1]
+        _, question, _, _ = rows[number - 1]
+        # Offered on Enter as the user would type it.
+        self.defaults[question.path] = _shown(lookup(self.data, question.path), self)
         self._set(question.path, MISSING)
-        self.defaults[question.path] = shown
         self.reopened = question
         return True
 
@@ -898,6 +903,16 @@ def _item_facts(section):
 
 def _required(question):
     return not question.is_add and question.spec.required
+
+
+def _labelled(value, path, reader, interview):
+    """An answer in the words the memo uses for it ("No funds", "Inside the
+    organization"); a list's answers each so, a number or a text as given."""
+    if isinstance(value, list):
+        if not value:
+            return interview.word("answer_none")
+        return ", ".join(reader.value_label(path, item) for item in value)
+    return reader.value_label(path, value)
 
 
 def _shown(value, interview):
