@@ -470,7 +470,7 @@ Examples:
   perencana batch cases/ more.yaml table.csv rows.jsonl -o out/ --format html --jobs 2
   perencana batch cases.csv -o out/ --format json --lang id --resume""",
 )
-@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path())
 @click.option(
     "-o",
     "--outdir",

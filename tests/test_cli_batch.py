@@ -203,3 +203,15 @@ def test_the_summary_has_a_filter_box_that_works_offline(tmp_path):
     fetched = page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "http://" not in fetched and "https://" not in fetched  # works offline
     assert "<script src" not in page
+
+
+def test_an_input_that_does_not_exist_stops_the_batch_before_it_writes(tmp_path):
+    """A misspelt INPUT is a usage error in perencana's own words, and no folder is
+    made or touched."""
+    outdir = tmp_path / "memos"
+    result = invoke(
+        "batch", EXAMPLES / "program-review.yaml", tmp_path / "nothere.yaml", "-o", outdir
+    )
+    assert result.returncode == 2
+    assert result.stderr == f"Error: {tmp_path / 'nothere.yaml'}: no such file or folder\n"
+    assert not outdir.exists()

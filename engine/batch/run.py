@@ -172,12 +172,14 @@ def run_batch(
         raise ValueError(f"fmt must be one of {', '.join(EXTENSIONS)}, not {fmt!r}")
     from perencana.knowledge import load_knowledge
 
+    # The inputs first: one that does not exist stops the batch before it makes or
+    # touches its folder.
+    sources = expand_inputs(inputs)
     folder = _prepare_folder(Path(outdir))
     journal = Journal(folder)
     with BatchLock(folder, journal):  # a second batch into this folder stops here, at once
         try:
             previous = _previous_summary(folder)
-            sources = expand_inputs(inputs)
         except BaseException:
             journal.close()
             raise
