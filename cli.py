@@ -70,8 +70,9 @@ def edition_option(command):
         default=api.DEFAULT_EDITION,
         show_default=True,
         help="Who the memo is for: client (the organization's leadership: plain reasons, "
-        "no field paths, rule ids or guidance to the planner), planner, or trainer "
-        "(everything, with the rules' trace). The JSON advice is the same in all three.",
+        "no field paths, rule ids or guidance to the planner), planner (everything but "
+        "the rules' trace), or trainer (everything, with the rules' trace). The JSON "
+        "advice is the same in all three.",
     )(command)
 
 
@@ -125,7 +126,7 @@ def main():
 
     \b
     Example:
-      perencana advise examples/old-government-office.yaml --lang id
+      perencana advise examples/id/old-government-office.yaml --lang id
     """
 
 
@@ -201,7 +202,7 @@ def validate(case):
     """
     normalized = _read_case(case)
     name = normalized["organization"]["name"]
-    click.echo(api.terminal_line(f"{case}: valid case for {name}"))
+    click.echo(api.terminal_line(f"{api.case_name(case)}: valid case for {name}"))
 
 
 @main.command(

@@ -21,6 +21,14 @@ def read_case(source, text=None):
     return load_case(source, text)
 
 
+def case_name(source):
+    """How messages name the case ``source``: its path, or ``<stdin>`` for ``-``, as
+    the loader's own messages do."""
+    from perencana.engine.case.loader import STDIN_NAME
+
+    return STDIN_NAME if str(source) == "-" else str(source)
+
+
 def read_line(stream):
     """One line typed on ``stream``, bounded in length (see ``bounded_line``)."""
     from perencana.engine.case.loader import bounded_line

@@ -155,10 +155,10 @@ def test_conditions_read_as_sentences(knowledge):
     """An answer after "is" starts in lower case (an acronym stays as it is), a
     listed item's conditions follow "of whom the case says:", and a number's band
     reads without "adalah" in Indonesian."""
-    from perencana.engine.view.conditions import ConditionWriter, _mid_sentence
+    from perencana.engine.view.conditions import ConditionWriter, mid_sentence
 
-    assert _mid_sentence("From outside the organization") == "from outside the organization"
-    assert _mid_sentence("NGO network") == "NGO network"
+    assert mid_sentence("From outside the organization") == "from outside the organization"
+    assert mid_sentence("NGO network") == "NGO network"
     catalog = {rule.id: rule for rule in rule_catalog()}
     english = ConditionWriter(knowledge, "en")
     assert english.conditions(catalog["cause_outsider_external_proposal"]) == [

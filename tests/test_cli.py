@@ -59,6 +59,13 @@ def test_validate_says_a_good_case_is_valid():
     assert "Dinas Sosial Kabupaten Lembah Hijau" in result.stdout
 
 
+def test_standard_input_has_one_name_in_every_message():
+    good = invoke("validate", "-", stdin=OLD_OFFICE.read_text(encoding="utf-8"))
+    assert good.stdout == "<stdin>: valid case for Dinas Sosial Kabupaten Lembah Hijau\n"
+    bad = invoke("validate", "-", stdin="organization: [\n")
+    assert bad.returncode == 1 and bad.stderr.startswith("Error: <stdin>: not valid YAML")
+
+
 BAD_CASES = {
     "misspelled key": (
         "organization: {name: X, age_years: 3}\n"

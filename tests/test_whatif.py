@@ -308,6 +308,14 @@ def test_whatif_command_reports_a_bad_value_and_an_item_past_the_end():
     past = invoke("whatif", OLD_OFFICE, "--set", "stakeholders[2].impact=neutral")
     assert past.returncode == 1
     assert "there is no stakeholders[2]" in past.stderr
+    assert "lists 2 stakeholders (stakeholders[0] to stakeholders[1])" in past.stderr
+    only = invoke(
+        "whatif", EXAMPLES / "program-review.yaml", "--set", "stakeholders[3].impact=neutral"
+    )
+    assert only.stderr == (
+        "Error: --set: stakeholders[3].impact: the case lists only stakeholders[0]; "
+        "there is no stakeholders[3]\n"
+    )
 
 
 def test_whatif_command_in_a_real_process():
@@ -325,3 +333,10 @@ def test_a_bad_case_file_is_reported_before_any_set():
     result = invoke("whatif", EXAMPLES / "nowhere.yaml", "--set", "a.b=1")
     assert result.returncode == 1
     assert "nowhere.yaml: file not found" in result.stderr
+
+
+def test_a_set_to_the_answer_the_case_has_says_so_rather_than_a_change():
+    result = invoke("whatif", OLD_OFFICE, "--set", "change.pace=rapid")
+    assert result.returncode == 0, result.stderr
+    assert "Pace of the change (change.pace): already rapid" in result.stdout
+    assert "→" not in result.stdout.split("Changed in the case:")[1].split("\n\n")[0]

@@ -260,7 +260,7 @@ def parse_yaml_text(text, what="the input"):
     except _AliasFound as found:
         raise _Refused(_alias_message(found.event)) from None
     except yaml.MarkedYAMLError as error:
-        raise _Refused(_yaml_message(error)) from None
+        raise _Refused(_json_message(text) or _yaml_message(error)) from None
     except ReaderError as error:
         raise _Refused(_reader_message(error, text)) from None
     except yaml.YAMLError as error:  # any other parser complaint, kept to one line
@@ -268,6 +268,25 @@ def parse_yaml_text(text, what="the input"):
     except RecursionError:
         raise _Refused(f"{what} is nested too deeply to be read") from None
     return data
+
+
+def _json_message(text):
+    """For a text written as JSON (``{`` and a quoted key first, as JSON has it, not
+    YAML's flow style) that JSON cannot read either, ``not valid JSON at line L,
+    column C: <problem>``: the YAML reader's words would puzzle someone who wrote
+    JSON. ``None`` otherwise."""
+    start = text.lstrip()
+    if not (start.startswith("{") and start[1:].lstrip().startswith('"')):
+        return None
+    import json
+
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError) as error:
+        if isinstance(error, json.JSONDecodeError):
+            return f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        return None
+    return None
 
 
 def _construct(text):

@@ -292,6 +292,8 @@ def _past_the_end(path, where, item, count, sections):
     section = sections.get(section, section).lower()
     if count == 0:
         return "empty_list", {"path": path, "section": section, "item": item}
+    if count == 1:
+        return "past_the_only_one", {"path": path, "first": f"{where}[0]", "item": item}
     return "past_the_end", {
         "path": path,
         "count": count,
@@ -647,6 +649,11 @@ def _change_line(reader, old_reader, words, change):
     path = change["path"]
     label = _path_label(reader, old_reader, words, path)
     field_name = f"{label} ({path})" if label != path else path
+    if change["before"] == change["after"]:
+        from perencana.engine.view.conditions import mid_sentence
+
+        before = mid_sentence(_shown(old_reader, words, path, change["before"]))
+        return _line(words["same_line"].format(field=field_name, before=before))
     return _line(
         words["change_line"].format(
             field=field_name,

@@ -69,7 +69,7 @@ class ConditionWriter:
             if label.casefold() in values.casefold():
                 return values
             return self.words["field_answer"].format(field=label, value=values)
-        return self.words["field_is"].format(field=label, value=_mid_sentence(values))
+        return self.words["field_is"].format(field=label, value=mid_sentence(values))
 
     @staticmethod
     def _kind(path):
@@ -123,7 +123,7 @@ class ConditionWriter:
         return self.words[kind].format(details=self.words["and"].join(details))
 
 
-def _mid_sentence(text):
+def mid_sentence(text):
     """An answer's label as it reads after "is": its first letter in lower case
     ("is from outside the organization"), unless its first word is an acronym."""
     if len(text) > 1 and text[0].isupper() and text[1].islower():
