@@ -54,11 +54,12 @@ def case_argument(command):
 def lang_option(command):
     return click.option(
         "--lang",
-        type=click.Choice(api.LANGUAGES),
+        type=click.Choice(api.LANGUAGES, case_sensitive=False),
         default="en",
-        show_default=True,
+        # The default shown is the one in force: PERENCANA_LANG may make it id.
+        show_default="PERENCANA_LANG if set, else en",
         envvar="PERENCANA_LANG",
-        help="Output language: en (English) or id (Indonesian). Default from PERENCANA_LANG.",
+        help="Output language: en (English) or id (Indonesian).",
     )(command)
 
 

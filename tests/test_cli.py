@@ -154,3 +154,12 @@ def test_lang_defaults_from_the_environment():
     english = invoke("advise", OLD_OFFICE, env={"PERENCANA_LANG": "en"})
     assert english.stdout.startswith("# Advisory memo: ")
     assert result.stdout == invoke("advise", OLD_OFFICE, "--lang", "id").stdout
+
+
+def test_the_language_may_be_given_in_capitals_on_the_line_or_in_perencana_lang():
+    indonesian = "# Memo Rekomendasi: "
+    assert invoke("advise", OLD_OFFICE, "--lang", "ID").stdout.startswith(indonesian)
+    by_env = invoke("advise", OLD_OFFICE, env={"PERENCANA_LANG": "ID"})
+    assert by_env.returncode == 0 and by_env.stdout.startswith(indonesian)
+    shown = " ".join(invoke("advise", "--help").stdout.split())
+    assert "[default: (PERENCANA_LANG if set, else en)]" in shown
