@@ -171,11 +171,10 @@ class Explainer:
             if named not in seen:
                 seen.add(named)
                 suggested.append(by_key[key])
-        lines = [errors["unknown_id"].format(id=wanted)]
+        problem = errors["unknown_id"].format(id=wanted)
         if suggested:
-            lines.append(errors["did_you_mean"].format(ids=", ".join(suggested[:3])))
-        lines.append(errors["valid_ids"].format(ids=", ".join(valid)))
-        return lines
+            return [errors["did_you_mean"].format(problem=problem, ids=", ".join(suggested[:3]))]
+        return [errors["valid_ids"].format(problem=problem, ids=", ".join(valid))]
 
     def _titles(self):
         """The titles of everything explainable, in the explanation's language first,
