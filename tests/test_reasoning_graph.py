@@ -1,6 +1,8 @@
 """The reasoning network built from the rule catalog, and what fired in a case."""
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -242,3 +244,21 @@ def test_the_memo_picture_is_drawn_from_the_fired_part_of_the_whole_network(
         for lang in ("en", "id"):
             whole = memo_graph(reasoning_graph(knowledge, lang, advice))
             assert case_memo_graph(knowledge, lang, advice) == whole
+
+
+def test_the_kept_network_is_the_one_worked_out_from_the_catalog(knowledge):
+    """The picture's links are kept in rules/__pycache__ (reading the rule catalog for
+    them was most of a fresh process's picture): read back, or after a damaged file,
+    they are the links the catalog gives."""
+    from perencana.engine.graph import model
+    from perencana.rules import RULE_MIXINS
+
+    folder = Path(sys.modules[RULE_MIXINS[0].__module__].__file__).parent / "__pycache__"
+    for old in folder.glob("network.*.marshal"):
+        old.unlink()
+    worked_out = model._work_out_network(knowledge)
+    assert model._read_network(knowledge) == worked_out  # made and kept
+    (kept,) = folder.glob("network.*.marshal")
+    assert model._read_network(knowledge) == worked_out  # read back
+    kept.write_bytes(b"not marshal")
+    assert model._read_network(knowledge) == worked_out  # damaged: made anew

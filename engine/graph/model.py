@@ -27,7 +27,9 @@ Labels are in one language, from the knowledge (titles) and ``knowledge/fields.y
 ``knowledge/graph.yaml``.
 """
 
+import contextlib
 import re
+from pathlib import Path
 
 from perencana.engine.reasoning.rule_catalog import ITEM_SECTIONS, rule_catalog
 from perencana.engine.records import Frozen, set_field
@@ -363,7 +365,43 @@ def _network(knowledge):
     return _NETWORK[1]
 
 
+# Bump when what _read_network keeps changes shape.
+NETWORK_FORMAT = 1
+
+
 def _read_network(knowledge):
+    """The network's links, kept in ``__pycache__`` beside the rules as the rules'
+    conclusions are: reading the rule catalog for them was most of the time a memo's
+    picture took in a fresh process. Named by a digest of what they are made from:
+    the rules' sources, this module's and the catalog's, and the knowledge's ids."""
+    import sys
+
+    from perencana.knowledge.pycache import keep, kept_file, read_kept
+    from perencana.rules import RULE_MIXINS
+
+    files = sorted(
+        {sys.modules[mixin.__module__].__file__ for mixin in RULE_MIXINS}
+        | {__file__, sys.modules[rule_catalog.__module__].__file__}
+    )
+    ids = "\0".join(
+        f"{kind}:{key}" for kind in sorted(TABLES) for key in getattr(knowledge, TABLES[kind])
+    )
+    try:
+        source = b"".join(Path(name).read_bytes() for name in files) + ids.encode()
+    except OSError:
+        return _work_out_network(knowledge)
+    folder = Path(sys.modules[RULE_MIXINS[0].__module__].__file__).parent
+    cache = kept_file(folder, "network", NETWORK_FORMAT, source)
+    kept = read_kept(cache)
+    if isinstance(kept, dict):
+        with contextlib.suppress(TypeError, ValueError):  # another shape: worked out anew
+            return {(str(a), str(b)): tuple(map(str, rules)) for (a, b), rules in kept.items()}
+    links = _work_out_network(knowledge)
+    keep(cache, "network", links)
+    return links
+
+
+def _work_out_network(knowledge):
     links = {}
     base_evidence = set()
     makers = []  # rules that turn evidence into a cause (cause_present)
