@@ -143,7 +143,7 @@ def test_the_markdown_memo_draws_the_reasoning_as_a_flowchart(advices, rule_ids,
         memo = render(advice, "md", lang, edition)
         block = re.search(r"```mermaid\n(.*?)```", memo, flags=re.S)
         assert block and graph_words["intro_flowchart"] in " ".join(memo.split())
-        nodes, edges, classes = check_mermaid(block[1])
+        nodes, edges, classes = check_mermaid(block[1], plain_parentheses=True)
         assert edges and set(classes.values()) == {"fired"}
         shown = " ".join(nodes.values())
         for strategy in advice.strategies:

@@ -37,10 +37,18 @@ CLASSES = (
 )
 
 
-def label(text):
+# Written as they are inside a quoted label, where Mermaid reads them as text: a
+# Markdown memo's flowchart is mostly read as it is, not drawn ("(years)", not
+# "#40;years#41;").
+_PLAIN = "()"
+_SPECIAL_BUT_PLAIN = re.compile("|".join(re.escape(c) for c in ENTITIES if c not in _PLAIN))
+
+
+def label(text, plain_parentheses=False):
     """``text`` as a quoted Mermaid label on one line."""
     text = " ".join(str(text).split())
-    return '"' + _SPECIAL.sub(lambda match: ENTITIES[match[0]], text) + '"'
+    special = _SPECIAL_BUT_PLAIN if plain_parentheses else _SPECIAL
+    return '"' + special.sub(lambda match: ENTITIES[match[0]], text) + '"'
 
 
 def _edge_text(rules):
@@ -67,23 +75,25 @@ def memo_flowchart(advice, knowledge, lang, graph=None):
     # Plain node ids and unlabelled arrows: the rules' ids are the machinery the
     # trainer's edition shows in its trace, and the HTML picture on pointing.
     names = {node.id: f"n{number}" for number, node in enumerate(graph.nodes, start=1)}
-    return mermaid(graph, names, rule_labels=False)
+    return mermaid(graph, names, rule_labels=False, plain_parentheses=True)
 
 
-def mermaid(graph, names=None, rule_labels=True):
+def mermaid(graph, names=None, rule_labels=True, plain_parentheses=False):
     """The Mermaid text of ``graph``: its nodes named ``names`` (node id -> Mermaid
     id; by default made from the node ids), its arrows labelled with their rules
-    unless ``rule_labels`` is false."""
+    unless ``rule_labels`` is false, parentheses in labels as they are if
+    ``plain_parentheses``."""
     names = names or safe_ids(graph)
     out = ["flowchart LR"]
     for layer, name in enumerate(LAYER_NAMES):
         nodes = [node for node in graph.nodes if node.layer == layer]
         if not nodes:
             continue
-        out.append(f"  subgraph layer_{name} [{label(graph.layers.get(name, name))}]")
+        title = label(graph.layers.get(name, name), plain_parentheses)
+        out.append(f"  subgraph layer_{name} [{title}]")
         for node in nodes:
             text = " · ".join([node.label, *node.details, *node.notes])
-            out.append(f"    {names[node.id]}[{label(text)}]")
+            out.append(f"    {names[node.id]}[{label(text, plain_parentheses)}]")
         out.append("  end")
     fired_links, idle_links = [], []
     for number, edge in enumerate(graph.edges):
