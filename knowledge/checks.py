@@ -307,7 +307,10 @@ def _check_names(where, item):
     """``{names}`` is the one placeholder of a plan text, and only an item that
     ``concerns`` someone has names to fill it with."""
     problems = []
-    for language, text in (item.get("text") or {}).items():
+    texts = [*(item.get("text") or {}).items(), *(item.get("text_one") or {}).items()]
+    if item.get("text_one") and "concerns" not in item:
+        problems.append(f"{where}: has text_one (a text for one name) but no concerns")
+    for language, text in texts:
         if not isinstance(text, str):
             continue
         try:

@@ -377,3 +377,22 @@ def test_unacknowledged_problems_call_for_the_facilitator_before_any_shake_up(
     for known in (True, "unknown"):
         other = advise(advisor, {**answers, "resources.problems_acknowledged": known})
         assert "help-name-the-problems" not in steps_of(memo_view(other, knowledge, lang))
+
+
+def test_a_step_about_one_group_or_program_reads_in_the_singular(advisor, knowledge):
+    """English marks the plural: "the program that is no longer viable (day centre)"
+    for one, "the programs ... (a and b)" for more (``text_one``)."""
+    one = [{"name": "paper registry", "viable": False, "effectiveness": "low", "efficiency": "low"}]
+    two = [*one, {**one[0], "name": "fax desk"}]
+    for programs, wanted in ((one, "text_one"), (two, "text")):
+        view = memo_view(advise(advisor, programs=programs), knowledge, "en")
+        step = steps_of(view)["replace-programs"]
+        names = " and ".join(p["name"] for p in programs)
+        expected = " ".join(knowledge.plan_steps["replace-programs"][wanted]["en"].split())
+        assert step["text"] == expected.format(names=names)
+    losing = [PEOPLE[0]]
+    view = memo_view(advise(advisor, stakeholders=losing), knowledge, "en")
+    assert (
+        "the directly affected group who loses by the change (intake clerks)"
+        in (steps_of(view)["meet-those-who-lose"]["text"])
+    )

@@ -94,7 +94,11 @@ def _with_names(item, names, lang, words):
     """A step's or a sign's text in ``lang`` with the names it concerns set in, and
     those names."""
     whom = names.get(item["concerns"], []) if item.get("concerns") else []
-    return in_language(item["text"], lang).format(names=join_names(whom, words)), whom
+    text = item["text"]
+    # One name: the text in the singular, where the language marks it (``text_one``).
+    if len(whom) == 1 and lang in (item.get("text_one") or {}):
+        text = item["text_one"]
+    return in_language(text, lang).format(names=join_names(whom, words)), whom
 
 
 def success_signs(phase_id, knowledge, case, names, recommended, lang, words):
