@@ -441,6 +441,9 @@ def test_the_reasoning_graph_is_a_picture_or_the_memo_says_why_not(tmp_path, mem
     assert len(pictures) == 1
     assert pictures[0].width <= docx.shared.Mm(170)
     assert pictures[0].height <= docx.shared.Mm(200)
+    # Its alternative text, for a screen reader and Word's accessibility check.
+    described = pictures[0]._inline.docPr.get("descr")
+    assert described == memo_labels["graph"]["heading"]["en"]
     with zipfile.ZipFile(tmp_path / "memo.docx") as package:
         media = [name for name in package.namelist() if name.startswith("word/media/")]
         assert len(media) == 1 and package.read(media[0]).startswith(b"\x89PNG")

@@ -107,7 +107,8 @@ def _render(DocxTemplate, path, context, view, picture_svg):  # noqa: N803 (impo
     """The rendered document's bytes (docxtpl over the sandboxed environment), with the
     reasoning picture, the edition's language and the memo's dates."""
     document = DocxTemplate(str(path))
-    context["reasoning_picture"] = _picture(document, picture_svg)
+    description = ((view.get("labels") or {}).get("graph") or {}).get("heading", "")
+    context["reasoning_picture"] = _picture(document, picture_svg, description)
     # docxtpl would render the document's properties (title, subject...) with the
     # XML-escaping environment, and python-docx escapes them again: plain text here.
     document.render_properties = lambda context, jinja_env=None: _render_properties(
@@ -169,13 +170,13 @@ def _details(view):
     return {item["key"]: str(item["value"]) for item in items if isinstance(item, dict)}
 
 
-def _picture(document, svg):
+def _picture(document, svg, description=""):
     """The reasoning graph for the template: ``None`` when there is none to show, an
-    ``InlineImage`` of its PNG, or ``""`` when no program here can draw it."""
+    image of its PNG with ``description`` as its alternative text, or ``""`` when no
+    program here can draw it."""
     if not svg:
         return None
     from docx.shared import Mm
-    from docxtpl import InlineImage
 
     from perencana.engine.memo.picture import svg_size, svg_to_png
 
@@ -183,9 +184,34 @@ def _picture(document, svg):
     if png is None:
         return ""
     width, height = svg_size(str(svg))
+    image = _described_image()
     if height / width * PICTURE_WIDTH_MM > PICTURE_HEIGHT_MM:
-        return InlineImage(document, io.BytesIO(png), height=Mm(PICTURE_HEIGHT_MM))
-    return InlineImage(document, io.BytesIO(png), width=Mm(PICTURE_WIDTH_MM))
+        return image(document, io.BytesIO(png), description, height=Mm(PICTURE_HEIGHT_MM))
+    return image(document, io.BytesIO(png), description, width=Mm(PICTURE_WIDTH_MM))
+
+
+def _described_image():
+    """docxtpl's ``InlineImage`` with alternative text: what a screen reader says
+    for the picture, and what Word's accessibility check asks for."""
+    from docxtpl import InlineImage
+
+    class DescribedImage(InlineImage):
+        def __init__(self, tpl, image_descriptor, description, **size):
+            super().__init__(tpl, image_descriptor, **size)
+            self.description = description
+
+        def _insert_image(self):
+            inline = self.tpl.current_rendering_part.new_pic_inline(
+                self.image_descriptor, self.width, self.height
+            )
+            inline.docPr.set("descr", self.description)
+            # The runs around the drawing, as InlineImage writes them.
+            return (
+                f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+                '<w:t xml:space="preserve">'
+            )
+
+    return DescribedImage
 
 
 def _set_language(docx_document, tag):
