@@ -321,3 +321,22 @@ def test_text_stays_within_80_columns(advisor, lang):
         model = explain_case(advisor, load_case(path), lang=lang, case_label=str(path))
         text = render_explanation(model, advisor.knowledge)
         assert max(len(line) for line in text.splitlines()) <= 80, path
+
+
+def test_a_rule_another_section_explains_is_referred_to_not_repeated(advisor):
+    """Explaining every conclusion, the rules that concluded the life-cycle stage are
+    not printed again under each cause whose strength the stage moved: they point
+    to the stage's section. Explaining the cause alone, they are given in full."""
+    case = load_case(OLD_OFFICE)
+    everything = explainer(advisor, case).explain()
+    stage_section = next(i["number"] for i in everything["items"] if i["kind"] == "lifecycle")
+    cause = next(i for i in everything["items"] if i["id"] == "outsider-origin")
+    lifecycle_steps = [s for s in cause["steps"] if s["rule"].startswith("lifecycle_")]
+    assert lifecycle_steps
+    assert all(s["see_section"] == stage_section and s["facts"] == [] for s in lifecycle_steps)
+    alone = explainer(advisor, case).explain("outsider-origin")["items"][0]
+    assert all(
+        "see_section" not in s and s["facts"]
+        for s in alone["steps"]
+        if s["rule"].startswith("lifecycle_")
+    )

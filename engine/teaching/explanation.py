@@ -224,8 +224,9 @@ class Explainer:
         entry = {"kind": kind, "id": heading.pop("id"), **heading, "concluded": bool(steps)}
         if steps:
             # Its own description is explained here, not referred to.
-            seen = {_concluding_ref(kind, key)}
-            entry["steps"] = [self.step(index, seen) for index in steps]
+            own = _concluding_ref(kind, key)
+            seen = {own}
+            entry["steps"] = [self._step_or_section(index, seen, own) for index in steps]
             qualifiers = self._qualifier_steps(key) if kind == "strategy" else []
             entry["qualifiers"] = [self.step(index, seen) for index in qualifiers]
         else:
@@ -307,6 +308,22 @@ class Explainer:
         if fact.kind == "cause" and fact.value in self.knowledge.causes:
             return self._steps_where(_about_cause(fact.value), before)
         return self._steps_where(lambda ref: ref == fact, before)
+
+    def _step_or_section(self, index, seen, own):
+        """A step of an item: in full, or, where the step only concluded what another
+        section explains (the life-cycle stage that moved a cause's strength), its
+        rule and that section's number (``see_section``)."""
+        concluded = self.trace[index].concluded
+        numbers = {self.sections.get(ref) for ref in concluded if ref != own}
+        if concluded and None not in numbers and len(numbers) == 1:
+            return {
+                **self.rule_heading(self.trace[index].rule),
+                "step": index + 1,
+                "see_section": numbers.pop(),
+                "facts": [],
+                "concluded": [self.fact(ref) for ref in concluded],
+            }
+        return self.step(index, seen)
 
     def step(self, index, seen):
         """One rule firing, with the conclusions it matched explained beneath."""
