@@ -9,6 +9,7 @@ perencana[docx]``), imported only here and only when a Word memo is asked for.
 """
 
 import datetime
+import functools
 import io
 import re
 import zipfile
@@ -190,9 +191,11 @@ def _picture(document, svg, description=""):
     return image(document, io.BytesIO(png), description, width=Mm(PICTURE_WIDTH_MM))
 
 
+@functools.cache
 def _described_image():
     """docxtpl's ``InlineImage`` with alternative text: what a screen reader says
-    for the picture, and what Word's accessibility check asks for."""
+    for the picture, and what Word's accessibility check asks for. The class is
+    made once, on the first Word memo with a picture."""
     from docxtpl import InlineImage
 
     class DescribedImage(InlineImage):
