@@ -235,8 +235,20 @@ def test_an_anchor_without_an_alias_is_refused_too(tmp_path):
     ]
 
 
+DEEPEST = "the file is nested more than 100 levels deep, the most perencana reads"
+
+
 def test_deep_nesting_is_refused_without_a_crash(tmp_path):
-    assert problems(write(tmp_path, "[" * 50_000)) == ["the file is nested too deeply to be read"]
+    assert problems(write(tmp_path, "[" * 50_000)) == [DEEPEST]
+
+
+@pytest.mark.parametrize("depth", [99, 100, 101, 900])
+def test_the_careful_reader_stops_past_its_depth_bound(tmp_path, depth):
+    # A backslash escape sends the file to the careful reader; the sequence nested
+    # ``depth`` deep under the top-level mapping puts its innermost node at depth+1.
+    text = 'organization: {name: "A\\tB"}\nchange: ' + "[" * depth + "]" * depth + "\n"
+    found = problems(write(tmp_path, text))
+    assert (DEEPEST in found) == (depth >= 100), found
 
 
 def test_a_merge_key_is_an_ordinary_unknown_field(tmp_path):

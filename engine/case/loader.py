@@ -58,6 +58,10 @@ class _Refused(Exception):
 UnreadableYaml = _Refused  # what ``parse_yaml_text`` raises
 
 
+class _TooDeep(Exception):
+    """Raised while composing, at the first node nested deeper than ``yaml_depth``."""
+
+
 class _AliasFound(Exception):
     """Raised while composing, before an alias could be expanded."""
 
@@ -95,16 +99,34 @@ class CaseYamlLoader(_CaseConstruction, yaml.SafeLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self.first_anchor = None
+        self.depth = 0
+        self.most_depth = limit("yaml_depth")
 
     def compose_node(self, parent, index):
         """Stop at an alias; remember where the first anchor is (refused afterwards,
-        so that a file with both is told about the alias, the real danger)."""
+        so that a file with both is told about the alias, the real danger). Stop at a
+        node nested deeper than ``yaml_depth``, as Python's recursion limit would, with
+        a message that names the bound."""
         event = self.peek_event()
         if isinstance(event, AliasEvent):
             raise _AliasFound(event)
         if event.anchor is not None and self.first_anchor is None:
             self.first_anchor = event
-        return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > self.most_depth:
+            raise _TooDeep
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def fetch_flow_collection_start(self, token_class):
+        """Stop at a ``[`` or ``{`` nested deeper than ``yaml_depth``, before the
+        scanner reads on: each flow level open costs it a look at every level below
+        on each token ahead, and it reads ahead to the end of a possible key."""
+        if self.flow_level >= self.most_depth:
+            raise _TooDeep
+        super().fetch_flow_collection_start(token_class)
 
 
 # The tags of short scalars, as libyaml's reader resolved them (see its ``resolve``).
@@ -265,8 +287,11 @@ def parse_yaml_text(text, what="the input"):
         raise _Refused(_reader_message(error, text)) from None
     except yaml.YAMLError as error:  # any other parser complaint, kept to one line
         raise _Refused("not valid YAML: " + " ".join(str(error).split())) from None
-    except RecursionError:
-        raise _Refused(f"{what} is nested too deeply to be read") from None
+    except (_TooDeep, RecursionError):
+        raise _Refused(
+            f"{what} is nested more than {limit('yaml_depth')} levels deep, "
+            "the most perencana reads"
+        ) from None
     return data
 
 
