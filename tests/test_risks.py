@@ -202,7 +202,7 @@ def test_the_client_edition_lists_the_risks_the_source_insists_on_whatever_the_r
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
-def test_a_client_memo_on_a_mandated_change_says_to_stage_it_within_the_mandate(
+def test_a_memo_on_a_mandated_change_says_to_stage_it_within_the_mandate_from_page_1(
     advisor, knowledge, lang
 ):
     from perencana.engine.api import read_case
@@ -213,3 +213,13 @@ def test_a_client_memo_on_a_mandated_change_says_to_stage_it_within_the_mandate(
     memo = " ".join(render(advice, knowledge, "md", lang, edition="client").split())
     for key in ("risk", "response"):
         assert item_text(knowledge, "gradual-within-mandate", key, lang) in memo
+    # The summary's main risks lead with it, for the reader who stops at page 1; as
+    # many as before, the others the first strategies' (the strategies to start with
+    # are untouched by it).
+    for edition in ("client", "planner"):
+        summary = memo_view(advice, knowledge, lang, edition)["summary"]
+        risks = [risk["text"] for risk in summary["risks"]]
+        assert risks[0] == item_text(knowledge, "gradual-within-mandate", "risk", lang)
+        assert len(risks) == knowledge.thresholds["summary"]["risks"]
+        first = [s["title"] for s in summary["strategies"]]
+        assert all(risk["strategy"] in first for risk in summary["risks"][1:])

@@ -3,9 +3,10 @@
 Built from the parts of the memo's view (causes, strategies, programs, unknowns), so
 that it never says what the sections after it do not: the diagnosis in two or three
 sentences, the strategies to start with and one reason each, the program decisions,
-the main risks (the risks of the first strategies) and the open questions that
-would change the advice. Sentences come from ``knowledge/memo.yaml`` (group
-``summary``); how many risks and questions it lists from ``knowledge/thresholds.yaml``.
+the main risks (those the source insists on, then the risks of the first
+strategies) and the open questions that would change the advice. Sentences come from
+``knowledge/memo.yaml`` (group ``summary``); how many risks and questions it lists
+from ``knowledge/thresholds.yaml``.
 """
 
 
@@ -58,15 +59,19 @@ def summary_view(view, knowledge):
         }
         for s in first
     ]
-    # The first risk of each first strategy, in rank order, then the second ones...:
-    # the main risks are spread over the strategies, not all of the first one. Each is
-    # the risk table's one-sentence risk (section "risks" gives its sign and response).
+    # The risks the source insists on (``essential``, listed by every edition's risk
+    # table whatever their strategy's rank) lead; then the first risk of each first
+    # strategy, in rank order, then the second ones...: the main risks are spread over
+    # the strategies, not all of the first one. Each is the risk table's one-sentence
+    # risk (section "risks" gives its sign and response).
     order = {s["id"]: place for place, s in enumerate(first)}
     places = {}
     ranked = []
     for row in view["risks"]:
         strategy_id = row["strategy"]["id"]
-        if strategy_id in order:
+        if row["essential"]:
+            ranked.append((-1, row["strategy"]["rank"], row))
+        elif strategy_id in order:
             place = places[strategy_id] = places.get(strategy_id, -1) + 1
             ranked.append((place, order[strategy_id], row))
     risks = [
