@@ -340,3 +340,27 @@ def test_a_set_to_the_answer_the_case_has_says_so_rather_than_a_change():
     assert result.returncode == 0, result.stderr
     assert "Pace of the change (change.pace): already rapid" in result.stdout
     assert "→" not in result.stdout.split("Changed in the case:")[1].split("\n\n")[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_setting_one_item_of_a_list_of_values_tells_the_whole_list(lang):
+    # An item of a list of values is a position in the list, not a case path of its
+    # own: the change is told as the list before and after, in text and in JSON.
+    sets = ("--set", "funding.sunk_investments[0]=equipment", "--set", "change.triggers[1]=other")
+    result = invoke("whatif", OLD_OFFICE, *sets, "--lang", lang)
+    assert result.returncode == 0, result.stderr
+    assert "(funding.sunk_investments):" in result.stdout
+    assert "(change.triggers):" in result.stdout
+    as_json = json.loads(invoke("whatif", OLD_OFFICE, *sets, "--format", "json").stdout)
+    assert as_json["changes"] == [
+        {
+            "path": "funding.sunk_investments",
+            "before": ["facilities", "trained-staff"],
+            "after": ["trained-staff", "equipment"],
+        },
+        {
+            "path": "change.triggers",
+            "before": ["service-area-expansion", "policy-change"],
+            "after": ["service-area-expansion", "other"],
+        },
+    ]

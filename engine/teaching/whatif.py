@@ -330,15 +330,34 @@ def what_if(advisor, case, assignments, lang="en"):
 
 
 def _changes(case, changed_case, pairs):
-    """Each path set, with its value before and after (as normalized)."""
+    """Each path set, with its value before and after (as normalized); an item of a
+    list of values (``change.triggers[1]``) is told as its whole list."""
     seen = {}
-    for path, _ in pairs:
+    for given, _ in pairs:
+        path = _field_path(given)
         seen[path] = {
             "path": path,
             "before": _value_at(case, path),
             "after": _value_at(changed_case, path),
         }
     return list(seen.values())
+
+
+def _field_path(path):
+    """The case path of the field ``path`` sets: itself, or for an item of a list of
+    values (``change.triggers[1]``) the list's (``change.triggers``)."""
+    steps = path_steps(path, generic=False)
+    while steps[-1][0] == "index" and not _is_case_path(steps_text(steps)):
+        steps = steps[:-1]
+    return steps_text(steps)
+
+
+def _is_case_path(path):
+    try:
+        CasePath.parse(path)
+    except PathError:
+        return False
+    return True
 
 
 def _value_at(case, path):
