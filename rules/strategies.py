@@ -5,7 +5,7 @@ and case-specific first steps attach to a recommended strategy. Ranking is done
 from the reasons in ``reasoning.advice_builder``.
 """
 
-from experta import AS, L
+from experta import AS, NOT, L
 
 from perencana.engine.experta_ext.rules import Rule
 from perencana.engine.reasoning.facts import (
@@ -133,11 +133,12 @@ class StrategyRules:
 
     @Rule(
         AS.f << Field(path="change.triggers", value="service-area-expansion"),
+        NOT(Field(path="change.new_staff_required", value=False)),
         salience=phases.STRATEGY,
     )
     def strategy_expand_service_area(self, f):
         """Recommends expanding expertise when the change comes from a larger service
-        area (¶60, ¶66)."""
+        area, unless the case says the change needs no new staff (¶60, ¶66)."""
         self.recommend("expand-expertise", f)
 
     @Rule(

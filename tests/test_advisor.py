@@ -12,7 +12,7 @@ from perencana.engine.case.loader import load_case
 from perencana.engine.case.schema import spec_for
 from perencana.engine.reasoning.advice import UnknownFinding
 from perencana.engine.reasoning.advisor import Advisor
-from perencana.engine.reasoning.facts import Cause, Program, Stakeholder
+from perencana.engine.reasoning.facts import Cause, Field, Program, Stakeholder
 from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.engine.reasoning.unknowns import (
     ONE_ITEM,
@@ -113,15 +113,58 @@ def test_an_unknown_that_no_rule_could_use_is_not_reported(advisor):
     assert "change.summary" not in {u.path for u in advice.unknowns}
 
 
-def test_the_only_negation_in_the_rules_guards_the_rules_own_conclusion(advisor):
-    # The search above is exact only while the rules are monotonic: a rule that
-    # fired on fewer facts fires on more. A NOT on anything but the Cause the rule
-    # itself concludes would break that, and this test with it.
+def test_the_negations_in_the_rules_are_those_the_search_knows(advisor):
+    # The search above runs on from the last run's memory, which is exact only while
+    # the rules are monotonic: a rule that fired on fewer facts fires on more. A NOT
+    # on the Cause the rule itself concludes keeps that; a NOT on a case field does
+    # not, and the search tries the answers it matches by a whole run of their own
+    # (``AdvisoryEngine.blocking_answers``). A NOT on anything else would break it.
     negations = {
         rule.__name__: [type(pattern[0]) for pattern in rule if isinstance(pattern, NOT)]
         for rule in advisor.engine.get_rules()
     }
-    assert {name: kinds for name, kinds in negations.items() if kinds} == {"cause_present": [Cause]}
+    assert {name: kinds for name, kinds in negations.items() if kinds} == {
+        "cause_present": [Cause],
+        "strategy_expand_service_area": [Field],
+    }
+    assert advisor.engine.blocking_answers() == {"change.new_staff_required": {False}}
+
+
+def test_the_shortcuts_refuse_an_answer_that_may_block_a_rule(advisor):
+    # Declared and taken out again, it would put the rule it blocked back on the
+    # agenda, to fire a second time on the next run on.
+    advisor.infer(make_case({"change.triggers": ["service-area-expansion"]}))
+    blocking = Field(path="change.new_staff_required", value=False)
+    with pytest.raises(ValueError, match="may block a rule"):
+        advisor.engine.could_fire([blocking])
+    with pytest.raises(ValueError, match="may block a rule"):
+        advisor.engine.infer_added([blocking], only_if_fires=True)
+    assert not advisor.engine.agenda.activations  # refused before anything was declared
+
+
+def test_an_answer_that_blocks_a_rule_is_found_as_a_run_per_answer_finds_it(advisor):
+    # A larger service area calls for more experts unless the change needs no new
+    # staff: with that answer unknown, "no" takes the strategy away, and "yes" adds a
+    # reason to it when disruption to management is a cause.
+    case = make_case(
+        {
+            "change.triggers": ["service-area-expansion"],
+            "change.skills_required": "extensive",
+            "organization.age_years": 30,
+        }
+    )
+    assert case["change"]["new_staff_required"] == "unknown"
+    advice = advisor.advise(case)
+    assert "expand-expertise" in {s.id for s in advice.strategies}
+    found = {u.path: u.changing_answers for u in advice.unknowns}
+    assert found == {u.path: u.changing_answers for u in every_answer_tried(advisor, case)}
+    assert False in found["change.new_staff_required"]
+    # The engine's memory is the case's again afterwards, as after ``infer``.
+    searched = [step.rule for step in advisor.engine.trace]
+    advisor.infer(case)
+    assert searched == [step.rule for step in advisor.engine.trace]
+    without = advisor.advise(with_answer(case, "change.new_staff_required", False))
+    assert "expand-expertise" not in {s.id for s in without.strategies}
 
 
 def test_items_alike_but_for_their_name_are_all_reported_as_one_of_them_is(advisor):

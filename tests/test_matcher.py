@@ -95,13 +95,18 @@ def test_while_experta_logs_the_matcher_the_network_is_experta_own():
 
 
 def answer_facts(thresholds):
-    """A Field fact for each value each answer to a case field could give."""
+    """A Field fact for each value each answer to a case field could give, but those
+    a rule's NOT(Field(...)) matches: the unknown-answer search tries them by whole
+    runs, as retracting one puts the rule it blocked back on the agenda
+    (``AdvisoryEngine.blocking_answers``; ``could_fire`` refuses them)."""
+    blocking = AdvisoryEngine().blocking_answers()
     for spec in field_specs():
         if "[]" in spec.path or spec.kind == "text":
             continue
         for answer in candidate_answers(spec.path, spec, thresholds):
             for value in answer if isinstance(answer, tuple) else (answer,):
-                yield Field(path=spec.path, value=value)
+                if value not in blocking.get(spec.path, ()):
+                    yield Field(path=spec.path, value=value)
 
 
 def agenda(engine):

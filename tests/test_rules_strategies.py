@@ -565,6 +565,11 @@ NEAREST_MISSES = [
         [INTERNAL_PROPOSAL, INTERNAL_PLANNER],
         "no outsider-origin",
     ),
+    (
+        "strategy_expand_service_area",
+        [field("change.triggers", "service-area-expansion"), NO_NEW_STAFF],
+        "no new staff needed",
+    ),
 ]
 
 
@@ -695,6 +700,30 @@ def test_expand_expertise_with_an_agency_is_told_to_specify_the_staff(advisor):
 
     assert strategies(advice)["expand-expertise"].caveats == ["expand-agency-needs-detail"]
     assert "recruitment-spec" in {g.id for g in advice.guidance}
+
+
+@pytest.mark.parametrize(
+    ("new_staff", "expands"), [(True, True), ("unknown", True), (False, False)]
+)
+def test_a_larger_service_area_calls_for_more_experts_unless_no_new_staff_are_needed(
+    advisor, new_staff, expands
+):
+    # ¶66: more change, more experts; a case that says the change needs no new
+    # staff is not told to hire them, nor warned what hiring costs (¶60).
+    case = make_case(
+        {
+            "change.triggers": ["service-area-expansion"],
+            "change.new_staff_required": new_staff,
+            "funding.funds_for_change": "none",
+        }
+    )
+    found = strategies(advisor.advise(case))
+    assert ("expand-expertise" in found) == expands
+    if expands:
+        assert "change.triggers = service-area-expansion" in texts(
+            found["expand-expertise"].because
+        )
+        assert "recruitment-cost" in found["expand-expertise"].caveats
 
 
 ESTABLISHED_WHOLE = {

@@ -15,7 +15,7 @@ from perencana.engine.reasoning.advice_builder import (
     facts_by_type,
 )
 from perencana.engine.reasoning.case_facts import case_facts, contents_holding
-from perencana.engine.reasoning.inference import AdvisoryEngine
+from perencana.engine.reasoning.inference import ANY_ANSWER, AdvisoryEngine
 from perencana.engine.reasoning.unknowns import (
     candidate_answers,
     unknown_paths,
@@ -64,6 +64,13 @@ class Advisor:
           of an item alike in all but its name does: it is tried for the first only.
           Without this, a case with many unknowns in its lists took a run of the
           whole case per item, time that grew with the square of the list.
+
+        One kind of rule is not monotonic: a rule that a case field's answer blocks
+        (``NOT(Field(...))``: the service area's growth calls for more experts unless
+        the case says the change needs no new staff). An answer that such a pattern
+        matches may take conclusions away, so it is tried by a whole run of its own,
+        after the others (``AdvisoryEngine.blocking_answers``); the engine then runs the case again,
+        so that its memory is the case's, as after ``infer``.
         """
         paths = self.reported_unknowns(case)
         if not paths:
@@ -73,6 +80,8 @@ class Advisor:
         tried, changing, replacing = [], set(), defaultdict(list)
         first_of_twins = {}  # (twin key, answer) -> the first (path, answer) tried
         signature = advice.signature()
+        blocking = self.engine.blocking_answers()
+        whole_runs = []  # (path, answer, changed case): answers a NOT(Field) matches
         # The last run's memory by class, which an answer that only adds facts extends.
         base = facts_by_type(self.engine.memory())
         for path in paths:
@@ -89,6 +98,9 @@ class Advisor:
                 if decided_by != (path, answer):
                     continue
                 changed = with_answer(case, path, answer)
+                if _blocks(blocking.get(generic_path(path), ()), answer):
+                    whole_runs.append((path, answer, changed))
+                    continue
                 after = {_key(*pair): pair for pair in contents_holding(changed, path, thresholds)}
                 added = [
                     kind(**contents) for key, (kind, contents) in after.items() if key not in before
@@ -118,6 +130,11 @@ class Advisor:
                 if self._changes(changed, without, new or [], signature):
                     changing.add((path, answer))
             self.engine.put_back(state)
+        if whole_runs:
+            for path, answer, changed in whole_runs:
+                if self.infer(changed).signature() != signature:
+                    changing.add((path, answer))
+            self.infer(case)
         found = {}
         for path, answer, decided_by in tried:
             if decided_by in changing:
@@ -147,6 +164,12 @@ class Advisor:
         for kind, facts in facts_by_type(new).items():
             by_type[kind] = [*base.get(kind, ()), *facts]
         return advice_signature(changed, None, self.knowledge, by_type=by_type) != signature
+
+
+def _blocks(values, answer):
+    """Whether ``answer`` is among ``values``, those a ``NOT(Field(...))`` matches
+    (``ANY_ANSWER`` among them: all)."""
+    return ANY_ANSWER in values or answer in values
 
 
 def _twin_key(case, path):

@@ -15,6 +15,7 @@ from perencana.engine.reasoning.facts import (
     Caveat,
     Decision,
     Evidence,
+    Field,
     FirstStep,
     Guidance,
     Recommendation,
@@ -24,6 +25,10 @@ from perencana.engine.reasoning.facts import (
 )
 from perencana.engine.reasoning.trace import TraceStep
 from perencana.rules import RULE_MIXINS
+
+# Among the answers a ``NOT(Field(...))`` matches: any answer (a pattern on the field
+# that is no literal).
+ANY_ANSWER = object()
 
 
 class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
@@ -45,6 +50,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         self._rule = None
         self._keys = {}  # id(fact) -> (fact, content_key(fact)), see key_of
         self._firing_keys = None
+        self._blocking = None
 
     def reset(self, **kwargs):
         super().reset(**kwargs)
@@ -69,6 +75,37 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
     def memory(self):
         return [*self.facts.values(), *self.kept.values()]
 
+    def _refuse_blocking(self, facts):
+        """``could_fire`` and ``infer_added`` take facts out again afterwards, which
+        for an answer a ``NOT(Field(...))`` matches would put the rule it blocked
+        back on the agenda, to fire a second time: such an answer needs a run of
+        its own (``Advisor.unknowns_that_matter``)."""
+        blocking = self.blocking_answers()
+        for fact in facts:
+            if type(fact) is Field and fact.get("path") in blocking:
+                values = blocking[fact["path"]]
+                if ANY_ANSWER in values or fact.get("value") in values:
+                    raise ValueError(f"{fact!r} may block a rule: run it on its own")
+
+    def blocking_answers(self):
+        """For each case field (generic path) that a rule's ``NOT(Field(...))``
+        reads, the answers that pattern matches (``ANY_ANSWER``: any): an answer
+        among them may block a rule, the one way a run on more facts can conclude
+        less. Worked out once, from the rules."""
+        if self._blocking is None:
+            from experta import NOT  # after the shim, which this module imports first
+
+            found = {}
+            for rule in self.get_rules():
+                for pattern in rule:
+                    if isinstance(pattern, NOT) and isinstance(pattern[0], Field):
+                        value = pattern[0].get("value", ANY_ANSWER)
+                        if not isinstance(value, (bool, int, str)):
+                            value = ANY_ANSWER
+                        found.setdefault(pattern[0]["path"], set()).add(value)
+            self._blocking = {path: frozenset(values) for path, values in found.items()}
+        return self._blocking
+
     def could_fire(self, facts):
         """Whether adding ``facts`` to the working memory of the last run would let
         any rule fire; the memory is left as the run left it.
@@ -76,6 +113,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         After ``infer`` the agenda is empty, so any activation that declaring the
         facts puts on it is a rule that the facts would newly let fire.
         """
+        self._refuse_blocking(facts)
         if not could_match(self.matcher, facts):
             return False  # no pattern of any rule admits them: nothing to try
         first_new = self.next_fact_id()
@@ -95,6 +133,7 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         ``new_only``, only the facts the run added to the memory are given, in the
         memory's order: as no rule retracts, the memory is the last run's with them.
         """
+        self._refuse_blocking(facts)
         if only_if_fires and not could_match(self.matcher, facts):
             return None
         first_new = self.next_fact_id()

@@ -487,9 +487,9 @@ class Explainer:
         }
         if holds:
             return checked
-        if condition.negated:
+        if condition.negated and condition.fact != "Field":
             checked["note"] = self.why_words["negated_fails"]
-        elif condition.fact == "Field":
+        elif condition.fact == "Field":  # negated too: the answer the rule must not meet
             self._field_failure(condition, checked)
         elif condition.fact in ("Cause", "Recommended"):
             key = "id" if condition.fact == "Cause" else "strategy"

@@ -27,7 +27,10 @@ class ConditionWriter:
             # cause_present's guard: said positively, a double negative reads badly.
             return self.words["cause_not_yet"]
         text = self._positive(condition)
-        return self.words["negated"].format(condition=text) if condition.negated else text
+        if not condition.negated:
+            return text
+        key = "field_not" if condition.fact == "Field" else "negated"
+        return self.words[key].format(condition=text)
 
     def _positive(self, condition):
         if condition.fact == "Field":
