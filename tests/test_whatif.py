@@ -364,3 +364,17 @@ def test_setting_one_item_of_a_list_of_values_tells_the_whole_list(lang):
             "after": ["service-area-expansion", "other"],
         },
     ]
+
+
+def test_a_fact_that_stops_counting_for_a_cause_is_not_said_to_stop_holding():
+    # The office is still established when the proposal comes from inside: the stage
+    # only stops counting among the outsider cause's reasons.
+    text = invoke("whatif", OLD_OFFICE, "--set", "change.proposed_by=internal").stdout
+    assert "no longer among its reasons: Life-cycle stage: Established organization" in text
+    assert "no longer: " not in text
+    gone = invoke("whatif", OLD_OFFICE, "--set", "change.pace=unknown").stdout
+    assert "Hard-won status quo: disappears (was strong)\n      its reasons were:\n" in gone
+    indonesian = invoke(
+        "whatif", OLD_OFFICE, "--set", "change.proposed_by=internal", "--lang", "id"
+    )
+    assert "tidak lagi termasuk alasannya: Tahap siklus hidup: Lembaga mapan" in indonesian.stdout

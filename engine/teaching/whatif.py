@@ -551,9 +551,12 @@ def _cause_lines(result, now, was, words):
             after=now.strength(after) if after else "",
         )
         if item["change"] == "appeared":
-            details = [_readable(now, e) for e in item["evidence_gained"]]
+            details = [f"{words['reasons_now']}:"]
+            details += [_readable(now, e) for e in item["evidence_gained"]]
         elif item["change"] == "disappeared":
-            details = [_readable(was, e) for e in item["evidence_lost"]]
+            # The facts that were its reasons, which may still hold in the case.
+            details = [f"{words['reasons_before']}:"]
+            details += [_readable(was, e) for e in item["evidence_lost"]]
         else:
             details = [
                 f"{words['evidence_lost']}: {_readable(was, e)}" for e in item["evidence_lost"]
