@@ -273,6 +273,7 @@ def test_whatif_json_is_deterministic_and_language_free():
         "programs",
         "guidance",
         "unknowns",
+        "tensions",
     ]
 
 
@@ -378,3 +379,28 @@ def test_a_fact_that_stops_counting_for_a_cause_is_not_said_to_stop_holding():
         "whatif", OLD_OFFICE, "--set", "change.proposed_by=internal", "--lang", "id"
     )
     assert "tidak lagi termasuk alasannya: Tahap siklus hidup: Lembaga mapan" in indonesian.stdout
+
+
+def test_how_the_strategies_fit_together_is_compared_too(advisor, office):
+    # With enough money the experts no longer have to be hired on a short budget:
+    # the memo's paragraph on fitting the two strategies together goes.
+    result = what_if(advisor, office, ["funding.funds_for_change=sufficient"])
+    assert result.tensions == [{"id": "experts-within-means", "change": "dropped"}]
+    assert result.to_json()["tensions"] == result.tensions
+    text = render_what_if(result, load_knowledge(), "text", "en")
+    assert "How the strategies fit together\n" in text
+    assert "  - dropped: New experts on a short budget\n" in text
+
+
+def test_nothing_changes_in_the_advice_but_the_memo_still_names_a_changed_item(advisor, office):
+    result = what_if(advisor, office, ["stakeholders[1].directly_affected=false"])
+    assert not result.changed
+    text = render_what_if(result, load_knowledge(), "text", "en")
+    assert "Nothing in the advice changes" in text
+    assert "action plan and stakeholder map still follow the changed answers" in " ".join(
+        text.split()
+    )
+    elsewhere = render_what_if(
+        what_if(advisor, office, ["change.pace=rapid"]), load_knowledge(), "text", "en"
+    )
+    assert "stakeholder map" not in elsewhere

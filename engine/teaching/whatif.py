@@ -68,7 +68,8 @@ class WhatIf:
       ``dropped``) on strategies recommended in both runs;
     - ``programs``: ``{index, name, before, after}``, a decision, ``undecided``, or
       ``None`` when the program is not listed;
-    - ``guidance``: ``{id, change}``; ``unknowns``: ``{path, change}``.
+    - ``guidance``, ``tensions`` (how two recommended strategies fit together):
+      ``{id, change}``; ``unknowns``: ``{path, change}``.
     """
 
     organization: str
@@ -80,6 +81,7 @@ class WhatIf:
     first_steps: list = field(default_factory=list)
     programs: list = field(default_factory=list)
     guidance: list = field(default_factory=list)
+    tensions: list = field(default_factory=list)
     unknowns: list = field(default_factory=list)
     before: object = field(default=None, repr=False)
     after: object = field(default=None, repr=False)
@@ -95,6 +97,7 @@ class WhatIf:
             or self.first_steps
             or self.programs
             or self.guidance
+            or self.tensions
             or self.unknowns
         )
 
@@ -119,6 +122,7 @@ class WhatIf:
             "programs": self.programs,
             "guidance": self.guidance,
             "unknowns": self.unknowns,
+            "tensions": self.tensions,  # added after the first version: last
         }
 
 
@@ -377,6 +381,9 @@ def compare(before, after, changes):
     old_guidance = [g.id for g in before.guidance]
     new_guidance = [g.id for g in after.guidance]
     result.guidance = _added_dropped(old_guidance, new_guidance, "id")
+    old_tensions = [t.id for t in before.tensions]
+    new_tensions = [t.id for t in after.tensions]
+    result.tensions = _added_dropped(old_tensions, new_tensions, "id")
     old_unknowns = [u.path for u in before.unknowns]
     new_unknowns = [u.path for u in after.unknowns]
     result.unknowns = _added_dropped(old_unknowns, new_unknowns, "path")
@@ -518,16 +525,20 @@ def whatif_view(result, knowledge, lang):
             _attached_lines(result.first_steps, "step", knowledge, now, was, words),
         ),
         (words["programs"], _program_lines(result, now, words)),
+        (words["tensions"], _tension_lines(result, now, words)),
         (words["guidance"], _guidance_lines(result, now, words)),
         (words["unknowns"], _unknown_lines(result, now, was, words)),
     ]
+    nothing = [words["nothing_changes"]]
+    if _about_items(result.changes):
+        nothing.append(words["nothing_changes_items"])
     view = {
         "title": words["title"].format(organization=result.organization),
         "intro": words["intro"],
         "changes_heading": words["changes"],
         "changes": [_change_line(now, was, words, change) for change in result.changes],
         "changed": result.changed,
-        "nothing_changes": words["nothing_changes"],
+        "nothing_changes": " ".join(nothing),
         "sections": [{"heading": head, "lines": lines} for head, lines in sections if lines],
     }
     return _clean(view)
@@ -611,6 +622,21 @@ def _program_lines(result, reader, words):
             )
         )
         for item in result.programs
+    ]
+
+
+def _about_items(changes):
+    """Whether a change is to the stakeholders or programs, which the memo's action
+    plan and stakeholder map name whatever the advice."""
+    return any(generic_path(c["path"]).split("[")[0] in LIST_SECTIONS for c in changes)
+
+
+def _tension_lines(result, reader, words):
+    return [
+        _line(
+            words[f"tension_{item['change']}"].format(tension=reader.title("tensions", item["id"]))
+        )
+        for item in result.tensions
     ]
 
 
