@@ -404,3 +404,13 @@ def test_nothing_changes_in_the_advice_but_the_memo_still_names_a_changed_item(a
         what_if(advisor, office, ["change.pace=rapid"]), load_knowledge(), "text", "en"
     )
     assert "stakeholder map" not in elsewhere
+
+
+def test_a_field_of_a_section_the_case_leaves_out_can_be_set():
+    # The case has no memo section: its fields are still fields to set.
+    result = invoke("whatif", OLD_OFFICE, "--set", "memo.title=Review for the board")
+    assert result.returncode == 0, result.stderr
+    assert "Title of the memo (memo.title): unknown → Review for the board" in result.stdout
+    deeper = invoke("whatif", OLD_OFFICE, "--set", "change.pace.x=1")
+    assert deeper.returncode == 1
+    assert "change.pace is a single answer, not a section with fields" in deeper.stderr

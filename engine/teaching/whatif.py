@@ -201,6 +201,9 @@ def _locate(data, path, errors):
     for position, (kind, step) in enumerate(steps):
         if kind == "key":
             node = _option(node, "object")
+            if node is not None and value == UNKNOWN and container is not None:
+                # A section the case leaves out (``memo``): its fields may be set.
+                value = container[key] = {}
             if node is None or not isinstance(value, dict):
                 raise _error(errors, "not_a_section", path=path, parent=where)
             properties = node.get("properties", {})
