@@ -87,8 +87,9 @@ class CauseRules:
         salience=phases.SUPPORT,
     )
     def cause_financial_sunk_investments(self, f):
-        """Money already sunk in facilities or trained staff raises resistance over
-        cost and funding one level (¶61)."""
+        """Money already sunk in the organization (its facilities, equipment, trained
+        staff or any other investment the case lists) raises resistance over cost and
+        funding one level (¶61)."""
         self.evidence("financial", "raise", f)
 
     @Rule(
