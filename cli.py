@@ -381,7 +381,8 @@ Examples:
     "--step",
     is_flag=True,
     help="Walk through the run one rule firing at a time, showing the agenda; "
-    "Enter for the next firing, q to quit; at the end of the input, run to the end.",
+    "Enter (or n) for the next firing, why for why its rule fired first, q to quit; "
+    "at the end of the input, run to the end.",
 )
 def explain(case, item_id, fmt, lang, step):
     """Explain how each conclusion of the advice was reached, or why one was not.

@@ -218,9 +218,23 @@ def test_step_json_lists_every_firing_in_trace_order():
 
 
 def test_step_takes_no_id():
+    # A usage error: exit 2, as the command line's others.
     result = invoke("explain", YOUNG, "financial", "--step", stdin="")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "--step" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_step_tells_a_line_it_does_not_know_and_stays_on_the_step():
+    # A typo must not step on unseen: it is told, and the step waits; n steps on.
+    text = explain(OLD_OFFICE, "--step", stdin="nxt\nn\nq\n")
+    first, rest = text.split("Step 2 of ")
+    told = " ".join(first.split())
+    assert "'nxt' is not a command here: press Enter for the next step" in told
+    assert "Step 3 of " not in rest
+    assert re.search(r"Stopped after step 2 of \d+\.", text)
+    indonesian = explain(OLD_OFFICE, "--step", "--lang", "id", stdin="apa\nq\n")
+    assert "'apa' bukan perintah di sini" in " ".join(indonesian.split())
+    assert "salience" not in indonesian
 
 
 def test_explain_help_has_examples():

@@ -119,7 +119,7 @@ def test_walk_in_indonesian(advisor):
     screen = Screen([])
     stepper.walk(screen.write, screen.read_line)
     assert "Langkah 1 dari 25" in screen.text
-    assert "Mengapa pertama: salience-nya 50 paling tinggi" in screen.text
+    assert "Mengapa pertama: prioritasnya 50 paling tinggi" in screen.text
     assert "Why first" not in screen.text and "Step 1 of" not in screen.text
 
 

@@ -42,11 +42,15 @@ ITEM_FACTS = {"Stakeholder": "stakeholders", "Program": "programs"}
 
 
 class ExplainError(PerencanaError):
-    """An explain request that cannot be answered (an unknown id): its lines are
-    already worded in the user's language."""
+    """Raised when an explain request cannot be answered (an unknown id), or, with
+    ``usage``, when its arguments cannot go together (an ID with ``--step``: exit 2,
+    as for the command line's other usage errors); its lines are already worded in
+    the user's language."""
 
-    def __init__(self, lines):
+    def __init__(self, lines, usage=False):
         self.lines = list(lines)
+        if usage:
+            self.exit_code = 2
         super().__init__(" ".join(self.lines))
 
     def messages(self):

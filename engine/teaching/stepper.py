@@ -193,14 +193,15 @@ class Stepper:
         """The walk-through covers the whole run: an ID with it is an error."""
         if item_id is not None:
             line = self.explainer.labels["explain_errors"]["step_with_id"].format(id=item_id)
-            raise ExplainError([line])
+            raise ExplainError([line], usage=True)
 
     def walk(self, write, read_line, interactive=False):
         """Show the walk-through: a firing, then wait for a line of input before the
         next. ``write(text)`` shows text; ``read_line()`` returns the line typed, or
         ``""`` at the end of the input, after which the rest is shown without
-        waiting; ``q`` quits. ``interactive`` shows a prompt. Returns the number of
-        firings shown."""
+        waiting; an empty line or ``n`` shows the next, ``why`` why its rule fired,
+        ``q`` quits, and any other line is told what the commands are. ``interactive``
+        shows a prompt. Returns the number of firings shown."""
         write(self.head())
         shown, waiting, stopped = 0, True, False
         for firing in self.firings():
@@ -212,19 +213,28 @@ class Stepper:
                 if interactive:
                     write(self.prompt())
                 line = read_line()
-                if line.strip().casefold() not in self._why_words():
+                command = line.strip().casefold()
+                if command in self._words("why_words"):
+                    write(self.why(firing))  # answered, and the same prompt again
+                elif command and command != QUIT and command not in self._words("next_words"):
+                    write(self.render("step_not_a_command", line=_short(line.strip())))
+                else:
                     break
-                write(self.why(firing))  # answered, and the same prompt again
             if not line:
                 waiting = False
-            elif line.strip().casefold() == QUIT:
+            elif command == QUIT:
                 stopped = True
                 break
         write(self.end(shown, stopped))
         return shown
 
-    def _why_words(self):
-        return {word.strip().casefold() for word in self.words["why_words"].split("|")}
+    def _words(self, key):
+        return {word.strip().casefold() for word in self.words[key].split("|")}
+
+
+def _short(text):
+    """A line as typed, cut to fit a message."""
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _key(entry):
