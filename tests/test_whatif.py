@@ -414,3 +414,16 @@ def test_a_field_of_a_section_the_case_leaves_out_can_be_set():
     deeper = invoke("whatif", OLD_OFFICE, "--set", "change.pace.x=1")
     assert deeper.returncode == 1
     assert "change.pace is a single answer, not a section with fields" in deeper.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("no", "no"), ("Yayasan: Harapan", "Yayasan: Harapan"), ("12", "12"), ("# 1", "# 1")],
+)
+def test_a_text_field_takes_the_text_as_typed(typed, value):
+    # Not as YAML would read it: "no" is the word, not false; a colon is no mapping.
+    result = invoke(
+        "whatif", OLD_OFFICE, "--set", f"organization.mission={typed}", "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["changes"][0]["after"] == value
