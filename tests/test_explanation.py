@@ -245,6 +245,10 @@ def test_an_unknown_stage_and_an_undecided_program_are_blocked_by_unknowns(advis
     assert replace["status"] == "blocked"
     (item,) = replace["conditions"][0]["items"]
     assert item["unknown"] == ["programs[3].viable"]
+    # The words give the answer that would meet the condition, as for a field.
+    assert item["text"].endswith("unknown, and blocking this rule: programs[3].viable: false")
+    (kept,) = rule_check(program, "program_maintain")["conditions"][0]["items"]
+    assert kept["text"].endswith("programs[3].viable: true")
     # Only this program is weighed, not the others that were decided.
     assert rule_check(program, "program_develop")["status"] == "unmet"
 

@@ -577,19 +577,20 @@ class Explainer:
         blocked = False
         for fact in sorted(mine, key=lambda f: f["index"]):
             line = self.reader.line(fact.ref())
-            unknown, fails = self._item_answers(condition, fact, section)
+            unknown, fails, answers = self._item_answers(condition, fact, section)
             text = line["text"]
             if unknown and not fails:
                 blocked = True
-                text = self.why_words["item_unknown"].format(item=text, paths=", ".join(unknown))
+                text = self.why_words["item_unknown"].format(item=text, paths=", ".join(answers))
             checked["items"].append({"text": text, "ref": line["ref"], "unknown": unknown})
         if blocked:
             checked["status"] = "unknown"
 
     def _item_answers(self, condition, fact, section):
-        """The case paths of ``fact`` left unknown that the condition needs, and
-        whether some answered key fails it."""
-        unknown, fails = [], False
+        """The case paths of ``fact`` left unknown that the condition needs, whether
+        some answered key fails it, and those paths with the answers that would meet
+        it (``programs[3].viable: true``; a derived key's fields by their path)."""
+        unknown, fails, answers = [], False, []
         index = fact["index"]
         for constraint in condition.constraints:
             if constraint.kind == "any":
@@ -598,16 +599,24 @@ class Explainer:
             if value == UNKNOWN:
                 if constraint.key == "performance":
                     item = self.case[section][index]
-                    unknown += [
+                    paths = [
                         f"{section}[{index}].{key}"
                         for key in ("effectiveness", "efficiency")
                         if item.get(key) == UNKNOWN
                     ]
+                    unknown += paths
+                    answers += paths
                 else:
-                    unknown.append(f"{section}[{index}].{constraint.key}")
+                    path = f"{section}[{index}].{constraint.key}"
+                    unknown.append(path)
+                    answers.append(
+                        self.why_words["answers_or"].join(
+                            f"{path}: {show_value(v)}" for v in constraint.values
+                        )
+                    )
             elif value not in constraint.values:
                 fails = True
-        return unknown, fails
+        return unknown, fails, answers
 
 
 def _label_key(text):
