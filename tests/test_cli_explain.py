@@ -11,7 +11,7 @@ from perencana.engine.case.loader import load_case
 from perencana.engine.reasoning.advisor import Advisor
 from perencana.engine.view.advice_json import fact_text
 from perencana.knowledge import load_knowledge
-from tests.helpers import EXAMPLE_CASES, EXAMPLES, PERENCANA, invoke
+from tests.helpers import EXAMPLE_CASES, EXAMPLES, EXAMPLES_ID, PERENCANA, invoke
 
 YOUNG = EXAMPLES / "young-community-group.yaml"
 OLD_OFFICE = EXAMPLES / "old-government-office.yaml"
@@ -306,3 +306,13 @@ def test_step_shows_the_agendas_changes_after_the_first_step():
     assert "Agenda: 17 ready to fire; since the last step:" in second
     assert "new: guidance_innovation_check_young (salience 5)" in second
     assert "lifecycle_young (salience 50)" not in second  # the whole agenda is not repeated
+
+
+def test_a_see_hint_can_be_typed_again_as_it_is(tmp_path):
+    # A case file whose name has a space is quoted, and the language is kept.
+    case = tmp_path / "my case.yaml"
+    case.write_text((EXAMPLES_ID / "young-community-group.yaml").read_text(encoding="utf-8"))
+    result = invoke("explain", case, "shake-up", "--lang", "id")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert f"lihat: perencana explain '{case}' lifecycle --lang id" in text

@@ -16,6 +16,7 @@ the rule's conditions and conclusions.
 import difflib
 import json
 import re
+import shlex
 
 from perencana.engine.case.schema import UNKNOWN
 from perencana.engine.errors import PerencanaError
@@ -79,6 +80,10 @@ class Explainer:
         self.knowledge = knowledge
         self.lang = lang
         self.case_label = case_label
+        # The "see: perencana explain ..." hints, as they can be typed again: the
+        # case's name quoted for a shell when need be, and the language kept.
+        self.see_case = shlex.quote(str(case_label))
+        self.see_lang = "" if lang == "en" else f" --lang {lang}"
         self.case = advice.case or {}
         self.reader = FactReader(advice, knowledge, lang)
         self.labels = self.reader.labels
@@ -501,18 +506,20 @@ class Explainer:
             checked["status"] = "not-concluded"
             checked["see"] = values[0] if len(values) == 1 else ""
             checked["note"] = self.why_words["not_concluded_see"].format(
-                case=self.case_label, id=checked["see"]
+                case=self.see_case, id=shlex.quote(checked["see"]), lang_option=self.see_lang
             )
         elif condition.fact == "Lifecycle":
             checked["see"] = STAGE_WORD
             if self.advice.lifecycle in self.knowledge.lifecycle:
                 stage = self.reader.title("lifecycle", self.advice.lifecycle)
                 checked["note"] = self.why_words["stage_see"].format(
-                    stage=stage, case=self.case_label
+                    stage=stage, case=self.see_case, lang_option=self.see_lang
                 )
             else:
                 checked["status"] = "not-concluded"
-                checked["note"] = self.why_words["stage_unknown_see"].format(case=self.case_label)
+                checked["note"] = self.why_words["stage_unknown_see"].format(
+                    case=self.see_case, lang_option=self.see_lang
+                )
         elif condition.fact in ITEM_FACTS:
             self._items_failure(condition, checked, facts, program)
         return checked
