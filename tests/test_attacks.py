@@ -547,3 +547,14 @@ def test_the_keys_1_and_true_are_two_keys_not_a_duplicate():
         pytest.fail(f"refused as duplicates: {refused.problems}")
     with pytest.raises(UnreadableYaml, match="duplicate key"):
         parse_yaml_text("{1: a, 1: b}")
+
+
+def test_a_misspelt_name_in_a_template_is_told_with_the_name_it_may_mean(tmp_path):
+    # As the README shows it: the view's parts are dicts to the author, whatever
+    # class holds them, and the nearest name they have is offered.
+    folder = _memo_template(tmp_path, "# {{ header.titel }}\n")
+    result = invoke("advise", GOOD, "--template-dir", folder)
+    assert result.returncode == 1
+    assert result.stderr.endswith(
+        "line 1: 'dict object' has no attribute 'titel'; did you mean 'title'?\n"
+    )

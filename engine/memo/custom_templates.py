@@ -221,14 +221,14 @@ class FolderLoader(jinja2.FileSystemLoader):
 def sandboxed_environment(folder=None, escape_all=False):
     """A sandboxed Jinja environment over ``folder`` with the memo filters;
     ``escape_all`` autoescapes every template (Word's XML), else only HTML ones."""
-    from perencana.engine.memo.templating import MEMO_FILTERS
+    from perencana.engine.memo.templating import MEMO_FILTERS, MemoUndefined
 
     # A template the folder lacks is looked for among the shipped ones, so that a copy
     # of a shipped memo template keeps its includes (``sections/action_plan.md.j2``);
     # the folder may replace any of them by holding one of the same name.
     env = MemoSandbox(
         loader=_loader(folder),
-        undefined=jinja2.StrictUndefined,
+        undefined=MemoUndefined,
         autoescape=True if escape_all else _autoescape,
         keep_trailing_newline=True,
         trim_blocks=not escape_all,

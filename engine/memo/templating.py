@@ -162,6 +162,26 @@ def bytecode_cache(folder):
     return None
 
 
+class MemoUndefined(jinja2.StrictUndefined):
+    """``StrictUndefined`` whose error names the view's parts as a template author
+    sees them ("'dict object' has no attribute 'titel'", whatever class holds the
+    view), with the nearest name the part has ("did you mean 'title'?")."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self):
+        owner, name = self._undefined_obj, self._undefined_name
+        if self._undefined_hint or not isinstance(owner, dict) or not isinstance(name, str):
+            return super()._undefined_message
+        import difflib
+
+        message = f"'dict object' has no attribute {name!r}"
+        keys = [key for key in owner if isinstance(key, str)]
+        close = difflib.get_close_matches(name, keys, n=1)
+        return f"{message}; did you mean {close[0]!r}?" if close else message
+
+
 @lru_cache(maxsize=1)
 def environment():
     """The Jinja2 environment of the memo templates (built once)."""
@@ -169,7 +189,7 @@ def environment():
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         bytecode_cache=bytecode_cache(folder),
-        undefined=jinja2.StrictUndefined,
+        undefined=MemoUndefined,
         autoescape=_autoescape,
         keep_trailing_newline=True,
         trim_blocks=True,
