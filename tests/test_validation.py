@@ -382,14 +382,23 @@ def test_a_list_where_a_mapping_belongs():
 
 
 def test_a_mapping_where_a_list_belongs():
+    # One stakeholder written without its "-": the list is what is missing.
     assert problems_with("stakeholders", {"name": "parents"}) == [
-        "stakeholders: a mapping is not allowed here; use a list of stakeholders, or 'unknown'"
+        "stakeholders: a mapping is one item; write a list, with '- ' before each item"
+    ]
+
+
+def test_one_value_where_a_list_of_them_belongs_is_told_to_be_a_list():
+    # Not "'policy-change' is not allowed; use a list of values from: ..., policy-change":
+    # the value is allowed, as an item of the list.
+    assert problems_with("change.triggers", "policy-change") == [
+        "change.triggers: 'policy-change' is one value; write it as a list: [policy-change]"
     ]
 
 
 def test_a_bad_list_of_choices():
-    assert problems_with("change.triggers", "policy-change") == [
-        "change.triggers: 'policy-change' is not allowed; use a list of values from: "
+    assert problems_with("change.triggers", "policy") == [
+        "change.triggers: 'policy' is not allowed; use a list of values from: "
         "service-area-expansion, new-program-data, funding-change, policy-change, other; "
         "or 'unknown'"
     ]

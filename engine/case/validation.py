@@ -98,6 +98,8 @@ CODES = {
     "meant, or allowed: the fields allowed there)",
     "not-allowed": "a value of the right type that no option allows (value: as given; "
     "allowed: what is)",
+    "not-a-list": "one value where a list of them is asked for, which the list would "
+    "take (value: as given)",
     "type": "a value of a type no option takes, such as text for a number (value, allowed)",
     "too-long": "a text longer than allowed (value, length, longest)",
     "too-many": "a list with more items than allowed (count, what, most)",
@@ -161,6 +163,12 @@ def _message(path, code, values):
             f"({values['length']:,} characters); "
             f"keep it to {values['longest']:,} characters or fewer"
         )
+    if code == "not-a-list":
+        value = values["value"]
+        if isinstance(value, dict):
+            return f"{where}: a mapping is one item; write a list, with '- ' before each item"
+        item = value if isinstance(value, str) else show_value(value)
+        return f"{where}: {show_value(value)} is one value; write it as a list: [{item}]"
     if code in ("not-allowed", "type"):
         here = " here" if isinstance(values["value"], (list, dict)) else ""
         return (
@@ -397,8 +405,28 @@ def _not_allowed(value, node, path, name):
     longest = _longest_text(node)
     if isinstance(value, str) and len(value) > longest:
         return Problem(path, "too-long", value=value, length=len(value), longest=longest)
+    if _one_item_of_a_list(value, node):
+        return Problem(path, "not-a-list", value=value)
     code = "type" if _wrong_type(value, node) else "not-allowed"
     return Problem(path, code, value=value, allowed=_allowed(node, name))
+
+
+def _one_item_of_a_list(value, node):
+    """Whether ``value``, not a list, is what a list option of ``node`` would take
+    as an item (``triggers: policy-change`` for ``[policy-change]``), or a mapping
+    where the items are mappings (one stakeholder without its ``-``)."""
+    if isinstance(value, list):
+        return False
+    for option in node.get("anyOf", [node]):
+        if option.get("type") != "array":
+            continue
+        items = option.get("items", {})
+        if isinstance(value, dict):
+            if items.get("type") == "object":
+                return True
+        elif not _check(value, items, "", ""):
+            return True
+    return False
 
 
 def _wrong_type(value, node):
