@@ -168,3 +168,20 @@ def test_conditions_read_as_sentences(knowledge):
     assert losing[0].startswith("a stakeholder of whom the case says: Directly affected and ")
     indonesian = ConditionWriter(knowledge, "id")
     assert indonesian.conditions(catalog["lifecycle_young"])[0] == "Usia lembaga (tahun) di bawah 5"
+
+
+def test_every_answer_of_a_condition_reads_mid_sentence(knowledge):
+    # Not "is no funds or Part of the funds", "includes A change in funding".
+    from perencana.engine.view.conditions import ConditionWriter
+
+    catalog = {rule.id: rule for rule in rule_catalog()}
+    english = ConditionWriter(knowledge, "en")
+    assert "Funds for the change is no funds or part of the funds" in english.conditions(
+        catalog["strategy_adapt_short_funds"]
+    )
+    assert english.conditions(catalog["cause_financial_funding_trigger"])[-1] == (
+        "Triggers of the change includes a change in funding"
+    )
+    assert english.conditions(catalog["cause_financial_sunk_investments"])[-1] == (
+        "Investments already made lists at least one"
+    )

@@ -312,7 +312,7 @@ def test_a_see_hint_can_be_typed_again_as_it_is(tmp_path):
     # A case file whose name has a space is quoted, and the language is kept.
     case = tmp_path / "my case.yaml"
     case.write_text((EXAMPLES_ID / "young-community-group.yaml").read_text(encoding="utf-8"))
-    result = invoke("explain", case, "shake-up", "--lang", "id")
+    result = invoke("explain", "my case.yaml", "shake-up", "--lang", "id", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     text = " ".join(result.stdout.split())
-    assert f"lihat: perencana explain '{case}' lifecycle --lang id" in text
+    assert "lihat: perencana explain 'my case.yaml' lifecycle --lang id" in text

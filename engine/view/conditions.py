@@ -72,7 +72,7 @@ class ConditionWriter:
             if label.casefold() in values.casefold():
                 return values
             return self.words["field_answer"].format(field=label, value=values)
-        return self.words["field_is"].format(field=label, value=mid_sentence(values))
+        return self.words["field_is"].format(field=label, value=values)
 
     @staticmethod
     def _kind(path):
@@ -84,7 +84,11 @@ class ConditionWriter:
             return ""
 
     def _values(self, path, constraint):
-        return self.words["or"].join(self.reader.value_label(path, v) for v in constraint.values)
+        """The answers, each as it reads mid-sentence ("is no funds or part of the
+        funds", "includes a change in funding"), but a yes/no answer's statement."""
+        boolean = self._kind(path) == "boolean"
+        labels = (self.reader.value_label(path, v) for v in constraint.values)
+        return self.words["or"].join(label if boolean else mid_sentence(label) for label in labels)
 
     def _bands(self, path, constraint):
         entry = next(e for e in self.knowledge.thresholds["bands"] if e["path"] == path)
@@ -128,7 +132,8 @@ class ConditionWriter:
 
 def mid_sentence(text):
     """An answer's label as it reads after "is": its first letter in lower case
-    ("is from outside the organization"), unless its first word is an acronym."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
+    ("is from outside the organization", "includes a change in funding"), unless its
+    first word is an acronym."""
+    if len(text) > 1 and text[0].isupper() and (text[1].islower() or text[1] == " "):
         return text[0].lower() + text[1:]
     return text
