@@ -624,3 +624,21 @@ def test_the_memo_section_is_optional_checked_and_kept_as_given():
         "memo.author: unknown field; allowed here: title, client_organization, prepared_by, "
         "prepared_for, date, reference"
     ]
+
+
+@pytest.mark.parametrize("path", ["organization.name", "change.summary"])
+def test_a_required_text_cannot_be_unknown(path):
+    # The case format lets only the fields not required be unknown: "unknown" as an
+    # organization's name would be printed as its name, in English in any language.
+    assert problems_with(path, "unknown") == [
+        f"{path}: 'unknown' is not an answer to a required field; use non-empty text"
+    ]
+    assert problems_with("organization.mission", "unknown") == []
+
+
+def test_a_listed_item_needs_a_name_too():
+    case = full_case()
+    case["stakeholders"][0]["name"] = "unknown"
+    assert validate_case(case) == [
+        "stakeholders[0].name: 'unknown' is not an answer to a required field; use non-empty text"
+    ]

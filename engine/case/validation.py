@@ -45,6 +45,7 @@ _KEYWORDS = frozenset(
         "items",
         "maxItems",
         "uniqueItems",
+        "not",
     }
 )
 # Whole-number fields that may not be more than another field of the same case: the
@@ -100,6 +101,8 @@ CODES = {
     "allowed: what is)",
     "not-a-list": "one value where a list of them is asked for, which the list would "
     "take (value: as given)",
+    "refused": "a value of the right type that the field refuses: 'unknown' for a "
+    "required field (value: as given; allowed: what is)",
     "type": "a value of a type no option takes, such as text for a number (value, allowed)",
     "too-long": "a text longer than allowed (value, length, longest)",
     "too-many": "a list with more items than allowed (count, what, most)",
@@ -162,6 +165,11 @@ def _message(path, code, values):
             f"{where}: {show_value(values['value'])} is too long "
             f"({values['length']:,} characters); "
             f"keep it to {values['longest']:,} characters or fewer"
+        )
+    if code == "refused":
+        return (
+            f"{where}: {show_value(values['value'])} is not an answer to a required "
+            f"field; use {values['allowed']}"
         )
     if code == "not-a-list":
         value = values["value"]
@@ -317,7 +325,11 @@ def _fits(value, node):
         return False
     if "maxLength" in node and isinstance(value, str) and len(value) > node["maxLength"]:
         return False
-    return not ("minLength" in node and isinstance(value, str) and len(value) < node["minLength"])
+    if "minLength" in node and isinstance(value, str) and len(value) < node["minLength"]:
+        return False
+    # "not": a value the field refuses though its type takes it ('unknown' for a
+    # required name: the case format lets only the fields not required be unknown).
+    return not ("not" in node and not _check(value, node["not"], "", ""))
 
 
 def _check_any_of(value, node, path, name):
@@ -407,6 +419,8 @@ def _not_allowed(value, node, path, name):
         return Problem(path, "too-long", value=value, length=len(value), longest=longest)
     if _one_item_of_a_list(value, node):
         return Problem(path, "not-a-list", value=value)
+    if "not" in node and not _check(value, node["not"], "", ""):
+        return Problem(path, "refused", value=value, allowed=_allowed(node, name))
     code = "type" if _wrong_type(value, node) else "not-allowed"
     return Problem(path, code, value=value, allowed=_allowed(node, name))
 
@@ -711,6 +725,8 @@ def _check_subset(node, where):
         raise ValueError(f"case_schema.json: {where}: anyOf needs at least one option")
     if "anyOf" in node and set(node) - _ANNOTATIONS - {"anyOf"}:
         raise ValueError(f"case_schema.json: {where}: anyOf must stand alone")
+    if "not" in node:
+        _check_subset(node["not"], f"{where}/not")
     for key, child in node.get("properties", {}).items():
         _check_subset(child, f"{where}/properties/{key}")
     for index, option in enumerate(node.get("anyOf", ())):
