@@ -642,3 +642,13 @@ def test_a_listed_item_needs_a_name_too():
     assert validate_case(case) == [
         "stakeholders[0].name: 'unknown' is not an answer to a required field; use non-empty text"
     ]
+
+
+def test_a_number_or_yes_no_where_text_belongs_is_told_to_be_quoted():
+    # YAML reads "2024" as a number and "no" as false: quotes keep them text.
+    assert problems_with("organization.name", 2024) == [
+        "organization.name: 2024 is not allowed; use non-empty text; to keep it text, "
+        "put it in quotes"
+    ]
+    assert problems_with("organization.mission", False)[0].endswith("put it in quotes")
+    assert "quotes" not in problems_with("organization.age_years", "ten")[0]

@@ -103,7 +103,8 @@ CODES = {
     "take (value: as given)",
     "refused": "a value of the right type that the field refuses: 'unknown' for a "
     "required field (value: as given; allowed: what is)",
-    "type": "a value of a type no option takes, such as text for a number (value, allowed)",
+    "type": "a value of a type no option takes, such as text for a number (value, allowed; "
+    "quote: a number or yes/no that YAML read where text belongs)",
     "too-long": "a text longer than allowed (value, length, longest)",
     "too-many": "a list with more items than allowed (count, what, most)",
     "duplicate": "a value listed twice where each is listed once (value)",
@@ -179,8 +180,10 @@ def _message(path, code, values):
         return f"{where}: {show_value(value)} is one value; write it as a list: [{item}]"
     if code in ("not-allowed", "type"):
         here = " here" if isinstance(values["value"], (list, dict)) else ""
+        quote = "; to keep it text, put it in quotes" if values.get("quote") else ""
         return (
-            f"{where}: {show_value(values['value'])} is not allowed{here}; use {values['allowed']}"
+            f"{where}: {show_value(values['value'])} is not allowed{here}; "
+            f"use {values['allowed']}{quote}"
         )
     if code == "too-many":
         return (
@@ -422,7 +425,16 @@ def _not_allowed(value, node, path, name):
     if "not" in node and not _check(value, node["not"], "", ""):
         return Problem(path, "refused", value=value, allowed=_allowed(node, name))
     code = "type" if _wrong_type(value, node) else "not-allowed"
+    if code == "type" and _read_as_not_text(value, node):
+        return Problem(path, code, value=value, allowed=_allowed(node, name), quote=True)
     return Problem(path, code, value=value, allowed=_allowed(node, name))
+
+
+def _read_as_not_text(value, node):
+    """Whether YAML read as a number or a yes/no what a text field was given (a name
+    ``2024``, a mission ``no``): quotes would keep it text."""
+    takes_text = any(option.get("type") == "string" for option in node.get("anyOf", [node]))
+    return takes_text and isinstance(value, (bool, int, float))
 
 
 def _one_item_of_a_list(value, node):
