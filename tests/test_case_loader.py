@@ -349,3 +349,14 @@ def test_an_example_is_plain_enough_for_libyaml_and_reads_the_same(path):
     text = path.read_text(encoding="utf-8")
     assert not case_loader._needs_care(text)
     assert case_loader._construct(text) == case_loader._construct_carefully(text)
+
+
+def test_a_tab_that_stops_the_parser_is_named(tmp_path):
+    found = problems(write(tmp_path, "organization:\n\tname: X\n"))
+    assert len(found) == 1
+    assert found[0].startswith("not valid YAML at line 2, column 1: ")
+    assert found[0].endswith("; indent with spaces: YAML does not take tabs")
+    # A tab inside a value is text, and no hint is given where the parser stopped
+    # on something else.
+    other = problems(write(tmp_path, "organization: {name: [\n"))
+    assert "tabs" not in " ".join(other)

@@ -282,7 +282,7 @@ def parse_yaml_text(text, what="the input"):
     except _AliasFound as found:
         raise _Refused(_alias_message(found.event)) from None
     except yaml.MarkedYAMLError as error:
-        raise _Refused(_json_message(text) or _yaml_message(error)) from None
+        raise _Refused(_json_message(text) or _yaml_message(error, text)) from None
     except ReaderError as error:
         raise _Refused(_reader_message(error, text)) from None
     except yaml.YAMLError as error:  # any other parser complaint, kept to one line
@@ -555,8 +555,9 @@ def _key_of(loader, key_node):
 # ------------------------------------------------------------------------ messages
 
 
-def _yaml_message(error):
-    """``not valid YAML at line L, column C: <context>, <problem>`` on one line."""
+def _yaml_message(error, text=""):
+    """``not valid YAML at line L, column C: <context>, <problem>`` on one line; a
+    tab where the parser stopped is named, as YAML indents with spaces only."""
     mark = error.problem_mark or error.context_mark
     where = f" at {_position(mark)}" if mark else ""
     parts = []
@@ -568,7 +569,18 @@ def _yaml_message(error):
     if error.problem:
         parts.append(error.problem)
     detail = " ".join(", ".join(parts).split()) or "cannot be parsed"
+    if mark and _char_at(text, mark) == "\t":
+        detail += "; indent with spaces: YAML does not take tabs"
     return f"not valid YAML{where}: {detail}"
+
+
+def _char_at(text, mark):
+    """The character of ``text`` at ``mark``'s line and column, or ``""``."""
+    lines = text.split("\n")
+    if not 0 <= mark.line < len(lines):
+        return ""
+    line = lines[mark.line]
+    return line[mark.column] if 0 <= mark.column < len(line) else ""
 
 
 def _reader_message(error, text):
