@@ -427,3 +427,9 @@ def test_a_text_field_takes_the_text_as_typed(typed, value):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["changes"][0]["after"] == value
+
+
+def test_a_whole_list_set_reads_on_wrapped_lines_without_runs_of_spaces():
+    text = invoke("whatif", OLD_OFFICE, "--set", "stakeholders=[]").stdout
+    assert "families on the waiting list" in " ".join(text.split())
+    assert not [line for line in text.splitlines() if "  " in line.strip()]

@@ -749,8 +749,9 @@ def _shown(reader, words, path, value):
         if all(isinstance(item, str) for item in value):
             return ", ".join(reader.value_label(path, item) for item in value)
     if isinstance(value, (list, dict)):
+        # One line (the text is wrapped later): YAML's own breaks left runs of spaces.
         return yaml.safe_dump(
-            value, default_flow_style=True, allow_unicode=True, sort_keys=False
+            value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=2**31 - 1
         ).strip()
     return reader.value_label(path, value)
 
