@@ -316,3 +316,12 @@ def test_a_see_hint_can_be_typed_again_as_it_is(tmp_path):
     assert result.returncode == 0, result.stderr
     text = " ".join(result.stdout.split())
     assert "lihat: perencana explain 'my case.yaml' lifecycle --lang id" in text
+
+
+def test_one_item_is_titled_by_its_name_and_a_program_not_twice():
+    shake_up = explain(YOUNG, "shake-up").splitlines()
+    assert shake_up[0] == "Explanation for Kelompok Peduli Remaja Sukamaju: A small shake-up"
+    program = explain(EXAMPLES / "program-review.yaml", "peer support groups")
+    assert "1. Program: peer support groups\n" in program
+    stage = explain(EXAMPLES / "program-review.yaml", "lifecycle", "--lang", "id")
+    assert stage.splitlines()[0].endswith(": Tahap siklus hidup")
