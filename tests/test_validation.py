@@ -652,3 +652,15 @@ def test_a_number_or_yes_no_where_text_belongs_is_told_to_be_quoted():
     ]
     assert problems_with("organization.mission", False)[0].endswith("put it in quotes")
     assert "quotes" not in problems_with("organization.age_years", "ten")[0]
+
+
+def test_a_misspelt_answer_is_told_the_answer_it_probably_meant():
+    assert problems_with("organization.type", "goverment") == [
+        "organization.type: 'goverment' is not allowed (did you mean 'government'?); "
+        "use one of: government, ngo, private, community, unknown"
+    ]
+    assert "(did you mean 'internal'?)" in problems_with("change.proposed_by", "Internal")[0]
+    assert (
+        "(did you mean 'policy-change'?)" in problems_with("change.triggers", ["polcy-change"])[0]
+    )
+    assert "did you mean" not in problems_with("funding.funds_for_change", "nothing")[0]

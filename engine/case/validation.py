@@ -98,7 +98,7 @@ CODES = {
     "unknown-field": "a key the schema does not have (meant: the field it probably "
     "meant, or allowed: the fields allowed there)",
     "not-allowed": "a value of the right type that no option allows (value: as given; "
-    "allowed: what is)",
+    "allowed: what is; meant: the listed answer a misspelt one probably meant)",
     "not-a-list": "one value where a list of them is asked for, which the list would "
     "take (value: as given)",
     "refused": "a value of the right type that the field refuses: 'unknown' for a "
@@ -181,8 +181,9 @@ def _message(path, code, values):
     if code in ("not-allowed", "type"):
         here = " here" if isinstance(values["value"], (list, dict)) else ""
         quote = "; to keep it text, put it in quotes" if values.get("quote") else ""
+        meant = f" (did you mean {values['meant']!r}?)" if values.get("meant") else ""
         return (
-            f"{where}: {show_value(values['value'])} is not allowed{here}; "
+            f"{where}: {show_value(values['value'])} is not allowed{here}{meant}; "
             f"use {values['allowed']}{quote}"
         )
     if code == "too-many":
@@ -427,7 +428,30 @@ def _not_allowed(value, node, path, name):
     code = "type" if _wrong_type(value, node) else "not-allowed"
     if code == "type" and _read_as_not_text(value, node):
         return Problem(path, code, value=value, allowed=_allowed(node, name), quote=True)
+    meant = _closest_choice(value, node)
+    if meant is not None:
+        return Problem(path, code, value=value, allowed=_allowed(node, name), meant=meant)
     return Problem(path, code, value=value, allowed=_allowed(node, name))
+
+
+def _closest_choice(value, node):
+    """The listed answer a misspelt text answer probably meant (``goverment``), if
+    one is close enough; case aside first (``Government``)."""
+    if not isinstance(value, str):
+        return None
+    choices = [
+        choice
+        for option in node.get("anyOf", [node])
+        for choice in option.get("enum", [option["const"]] if "const" in option else [])
+        if isinstance(choice, str)
+    ]
+    folded = {choice.casefold(): choice for choice in choices}
+    if value.casefold() in folded:
+        return folded[value.casefold()]
+    import difflib  # only when a case has a mistake to suggest a fix for
+
+    matches = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.75)
+    return folded[matches[0]] if matches else None
 
 
 def _read_as_not_text(value, node):
