@@ -433,3 +433,18 @@ def test_a_whole_list_set_reads_on_wrapped_lines_without_runs_of_spaces():
     text = invoke("whatif", OLD_OFFICE, "--set", "stakeholders=[]").stdout
     assert "families on the waiting list" in " ".join(text.split())
     assert not [line for line in text.splitlines() if "  " in line.strip()]
+
+
+def test_a_field_set_twice_is_refused_rather_than_one_value_kept_unsaid():
+    result = invoke(
+        "whatif",
+        OLD_OFFICE,
+        "--set",
+        "organization.age_years=3",
+        "--set",
+        "organization.age_years=40",
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: --set: organization.age_years is set more than once; set each field once\n"
+    )

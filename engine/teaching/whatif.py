@@ -342,6 +342,12 @@ def what_if(advisor, case, assignments, lang="en"):
         parse_assignment(item, errors) if isinstance(item, str) else tuple(item)
         for item in assignments
     ]
+    # Two values for one field: which one the user meant cannot be told.
+    seen = set()
+    for path, _ in pairs:
+        if path in seen:
+            raise _error(errors, "set_twice", path=path)
+        seen.add(path)
     changed_case = apply_sets(case, pairs, lang, advisor.knowledge)
     before = advisor.advise(case)
     after = advisor.advise(changed_case)
