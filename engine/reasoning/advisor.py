@@ -69,8 +69,8 @@ class Advisor:
         (``NOT(Field(...))``: the service area's growth calls for more experts unless
         the case says the change needs no new staff). An answer that such a pattern
         matches may take conclusions away, so it is tried by a whole run of its own,
-        after the others (``AdvisoryEngine.blocking_answers``); the engine then runs the case again,
-        so that its memory is the case's, as after ``infer``.
+        after the others (``AdvisoryEngine.blocking_answers``); the engine then runs
+        the case again, so that its memory is the case's, as after ``infer``.
         """
         paths = self.reported_unknowns(case)
         if not paths:
