@@ -418,7 +418,14 @@ def test_a_field_of_a_section_the_case_leaves_out_can_be_set():
 
 @pytest.mark.parametrize(
     ("typed", "value"),
-    [("no", "no"), ("Yayasan: Harapan", "Yayasan: Harapan"), ("12", "12"), ("# 1", "# 1")],
+    [
+        ("no", "no"),
+        ("Yayasan: Harapan", "Yayasan: Harapan"),
+        ("12", "12"),
+        ("# 1", "# 1"),
+        ('"Yayasan: Harapan"', "Yayasan: Harapan"),  # quoted as YAML would be: unquoted
+        ("'no'", "no"),
+    ],
 )
 def test_a_text_field_takes_the_text_as_typed(typed, value):
     # Not as YAML would read it: "no" is the word, not false; a colon is no mapping.

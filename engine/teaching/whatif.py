@@ -131,15 +131,16 @@ class WhatIf:
 
 def parse_assignment(text, errors):
     """``(path, value)`` from ``PATH=VALUE``; ``value`` is read as a YAML value, but
-    for a text field (a name, the mission), whose value is the text as typed:
-    ``organization.mission=no`` means the word, and ``name=Yayasan: Harapan`` a
-    name with a colon, not a mapping."""
+    for a text field (a name, the mission), whose value is the text as typed unless
+    it is quoted: ``organization.mission=no`` means the word, and ``name=Yayasan:
+    Harapan`` a name with a colon, not a mapping."""
     path, equals, value_text = str(text).partition("=")
     path = path.strip()
     if not equals or not path:
         raise CaseError(errors["source"], [errors["not_an_assignment"].format(text=_cut(text))])
-    if _is_text_field(path) and value_text.strip():
-        return path, value_text.strip()
+    typed = value_text.strip()
+    if _is_text_field(path) and typed and typed[0] not in "'\"":  # quoted: YAML unquotes
+        return path, typed
     try:
         # The hardened reader of every YAML the program reads: dates stay text,
         # aliases, tags it cannot build and over-long numbers are refused.
