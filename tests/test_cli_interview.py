@@ -451,3 +451,32 @@ def test_the_interview_prints_the_memo_in_the_edition_asked(tmp_path, advisor):
     assert words["editions"]["recipient_client"]["en"] in result.stdout
     assert words["headings"]["guidance"]["en"] not in result.stdout
     assert "`" not in result.stdout  # no field path in code spans
+
+
+def test_an_answer_reopened_after_done_is_asked_again_not_dropped(tmp_path):
+    # "done" stops the questions that are not required; an answer reopened from the
+    # review must still be asked again, or it was dropped from the case unasked.
+    answers = ["Org V", "merge two units", "38", "yes", "done", "none", "internal", "5", "no", ""]
+    target = tmp_path / "v.yaml"
+    result = invoke("interview", "-o", target, "--format", "json", stdin=lines(answers))
+    assert result.returncode == 0, result.stderr
+    assert "Does the change require taking on new staff?" in result.stderr.split("Your answers")[1]
+    data, _ = written(target)
+    assert data["change"]["new_staff_required"] is False
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_going_back_and_then_the_input_ending_loses_no_answer(tmp_path, lang):
+    back = "back" if lang == "en" else "kembali"
+    target = tmp_path / "c.yaml"
+    result = invoke(
+        "interview",
+        "-o",
+        target,
+        "--lang",
+        lang,
+        stdin=lines(["Yayasan A", "Penutupan panti", "40", back]),
+    )
+    assert result.returncode == 1
+    data, _ = written(target)
+    assert data["organization"] == {"name": "Yayasan A", "age_years": 40}

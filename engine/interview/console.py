@@ -231,8 +231,11 @@ class Console:
             again = reply.kind in ("help", "why", "how", "error", "nothing-to-undo")
             if reply.message:
                 self.say(reply.message)
-            if reply.kind in ("answered", "back", "done"):
+            if reply.kind in ("answered", "done"):
                 self.save()
+            if reply.kind in ("answered", "back", "done"):
+                # Not saved on "back": the file keeps the answer taken back until a
+                # new one is given, so input that ends meanwhile loses nothing.
                 again = False
 
     def review(self):

@@ -281,6 +281,14 @@ class Interview:
         ]
         if self.finishing:
             found = [q for q in found if not q.is_add and q.spec.required]
+        if (
+            self.reopened is not None
+            and self.reopened not in found
+            and not self._answered(self.reopened)
+        ):
+            # Reopened from the review: asked again whatever ``done`` or the other
+            # answers since made of it, or the answer would be lost.
+            found.insert(0, self.reopened)
         items = [q for q in found if q.index is not None and not q.is_add]
         rest = [q for q in found if q not in items]
         weights = self.weights(rest, relevance) if rest else {}
