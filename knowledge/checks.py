@@ -58,9 +58,37 @@ def check_knowledge(raw, item_files):
             problems += _check_case_texts(where, item)
             if name == "fields" and not isinstance(item.get("report_if_unknown", True), bool):
                 problems.append(f"{where}: report_if_unknown must be true or false")
+            if name == "fields":
+                problems += _check_answers(where, item)
     problems += _check_references(raw)
     problems += _check_texts("memo.yaml", {"labels": raw.get("memo") or {}}, nested=True)
     problems += _check_texts("source.yaml", raw.get("source") or {})
+    return problems
+
+
+def _check_answers(where, item):
+    """``answers``: lists of phrases by language for values of the field, no phrase
+    naming two values (the interview reads each as the value it names)."""
+    answers = item.get("answers")
+    if answers is None:
+        return []
+    if not isinstance(answers, dict):
+        return [f"{where}: answers must map values to phrases by language"]
+    # (A value its labels lack is told by the label check; the interview refuses an
+    # answer the case schema does not take.)
+    problems, named = [], {}
+    for value, phrases in answers.items():
+        if not isinstance(phrases, dict) or not all(
+            isinstance(words, list) and all(isinstance(w, str) and w.strip() for w in words)
+            for words in phrases.values()
+        ):
+            problems.append(f"{where}: answers of {value!r} must be lists of phrases by language")
+            continue
+        for words in phrases.values():
+            for phrase in words:
+                key = " ".join(phrase.casefold().split())
+                if named.setdefault(key, value) != value:
+                    problems.append(f"{where}: the answer {phrase!r} names two values")
     return problems
 
 

@@ -553,3 +553,28 @@ def test_a_limit_of_the_case_schema_is_enforced_in_the_validators_words(intervie
     assert reply.kind == "error"
     assert reply.message.startswith("organization.name: ")
     assert "organization" not in interview.data
+
+
+@pytest.mark.parametrize(
+    ("lang", "path", "typed", "value"),
+    [
+        ("id", "funding.funds_for_change", "sebagian", "partial"),
+        ("id", "funding.funds_for_change", "Tidak ada", "none"),
+        ("en", "funding.funds_for_change", "enough", "sufficient"),
+        ("en", "funding.funds_for_change", "Part of the funds", "partial"),  # its label
+        ("id", "change.skills_required", "banyak", "extensive"),
+        ("en", "change.proposed_by", "both  together", "joint"),
+        ("id", "planner.position", "keduanya", "both"),
+    ],
+)
+def test_the_words_a_question_offers_and_the_answers_labels_answer_it(lang, path, typed, value):
+    # The question asks "none, part of what is needed, or enough?" ("tidak ada,
+    # sebagian dari kebutuhan, atau mencukupi?"), and "?" shows the labels: both are
+    # answers, in either language, as the yes/no words are.
+    from perencana.engine.case.schema import spec_for
+    from perencana.engine.interview.session import Question
+
+    interview = Interview(lang=lang)
+    question = Question(path, path.partition(".")[0], spec_for(path))
+    assert interview.parse(question, typed) == (value, None)
+    assert interview.parse(question, "plenty")[0] is None  # still told when no answer

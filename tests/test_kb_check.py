@@ -642,3 +642,14 @@ def test_check_lists_each_passage_on_request():
     assert any(
         line.startswith("¶16: encoded by rule guidance_role_internal_change") for line in listed
     )
+
+
+def test_an_answer_phrase_that_names_two_values_fails_the_check(kb_copy):
+    def twice(items):
+        field = by_path(items, "funding.funds_for_change")
+        field["answers"]["sufficient"]["id"].append("sebagian")
+
+    edit_yaml(kb_copy / "fields.yaml", twice)
+    result = CliRunner().invoke(main, ["check", "--knowledge", str(kb_copy)])
+    assert result.exit_code == 1
+    assert "funding.funds_for_change: the answer 'sebagian' names two values" in result.output

@@ -315,7 +315,7 @@ MOST_DIGITS = 4000  # Python refuses to read a whole number of over 4300 digits
 _LIST_SEPARATORS = re.compile(r"[,;\s]+")
 
 
-def read_answer(spec, text, words=ANSWER_WORDS, numbered=False):
+def read_answer(spec, text, words=ANSWER_WORDS, numbered=False, named=None):
     """The typed value of one typed answer ``text`` to the field ``spec`` (a
     ``FieldSpec``), or ``NOT_READ`` when it is no answer of that kind.
 
@@ -323,7 +323,8 @@ def read_answer(spec, text, words=ANSWER_WORDS, numbered=False):
     - ``boolean``: a word of ``words.yes`` or ``words.no`` (any case);
     - ``count``: a whole number written with the digits 0-9 (at most 4000 of them);
     - ``enum``: one of the choices, in any case, or with ``numbered`` its number in
-      the list of choices (from 1, ``unknown`` left out);
+      the list of choices (from 1, ``unknown`` left out), or a phrase of ``named``
+      (casefolded phrase -> choice: the answers' labels, the words a question offers);
     - ``enum-list``: a word of ``words.none`` for the empty list, or choices
       separated by commas, semicolons or spaces, given back once each and in the
       schema's order;
@@ -343,7 +344,10 @@ def read_answer(spec, text, words=ANSWER_WORDS, numbered=False):
             return int(text)
         return NOT_READ
     if kind == "enum":
-        return _choice(spec, text, numbered)
+        value = _choice(spec, text, numbered)
+        if value is NOT_READ and named:
+            return named.get(" ".join(word.split()), NOT_READ)
+        return value
     if kind == "enum-list":
         if word in words.none:
             return []

@@ -36,6 +36,7 @@ from perencana.engine.case.validation import (
     validate_case,
 )
 from perencana.engine.case.vocabulary import (
+    LANGUAGES,
     LIST_SECTIONS,
     NOT_READ,
     UNKNOWN,
@@ -410,7 +411,8 @@ class Interview:
         if not text:
             return None, self.word("no_answer", path=question.path, allowed=self.allowed(question))
         spec = _ADD_SPEC if question.is_add else question.spec
-        value = read_answer(spec, text, self.answer_words(), numbered=True)
+        named = None if question.is_add else self.answer_names(question)
+        value = read_answer(spec, text, self.answer_words(), numbered=True, named=named)
         if value is NOT_READ:
             return None, self.not_allowed(question, text)
         problem = self._schema_problem(question, value)
@@ -508,6 +510,23 @@ class Interview:
         else:
             allowed = self.word("allowed_text")
         return self.word("or_unknown", allowed=allowed) if question.allows_unknown else allowed
+
+    def answer_names(self, question):
+        """The phrases that name a choice of ``question``, casefolded: each answer's
+        label and the words its question offers (``answers`` in ``fields.yaml``), in
+        both languages, as the yes/no words are."""
+        item = self.knowledge.fields.get(generic_path(question.path)) or {}
+        named = {}
+        for value, texts in (item.get("values") or {}).items():
+            if value == UNKNOWN or not isinstance(texts, dict):
+                continue
+            phrases = [texts.get(lang, "") for lang in LANGUAGES]
+            for lang in LANGUAGES:
+                phrases += (item.get("answers") or {}).get(value, {}).get(lang, [])
+            for phrase in phrases:
+                if phrase:
+                    named.setdefault(" ".join(phrase.casefold().split()), value)
+        return named
 
     def answer_words(self):
         """The words every answer may be (yes, no, unknown, none), in both languages."""
