@@ -480,3 +480,14 @@ def test_going_back_and_then_the_input_ending_loses_no_answer(tmp_path, lang):
     assert result.returncode == 1
     data, _ = written(target)
     assert data["organization"] == {"name": "Yayasan A", "age_years": 40}
+
+
+def test_a_memo_file_that_exists_is_refused_before_the_first_question(tmp_path):
+    (tmp_path / "memo.md").write_text("mine\n", encoding="utf-8")
+    result = invoke("interview", "-o", "case.yaml", "--memo", "memo.md", stdin="X\n", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: memo.md: already exists; use --force to overwrite it, or name another --memo file\n"
+    )
+    assert not (tmp_path / "case.yaml").exists()
+    assert (tmp_path / "memo.md").read_text(encoding="utf-8") == "mine\n"

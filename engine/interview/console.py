@@ -340,6 +340,8 @@ def run_interview(
     target = str(output or resume or DEFAULT_CASE)
     continuing = resume is not None and _same_file(resume, target)
     _check_target(interview, target)
+    if memo is not None:
+        _check_memo(interview, memo, force)
     console = Console(interview, target, force or continuing, stdin, stderr, tty)
     try:
         if not console.overwrite and Path(target).exists():
@@ -398,6 +400,15 @@ def _check_target(interview, target):
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(interview.word("no_folder", path=target, folder=folder))
+
+
+def _check_memo(interview, memo, force):
+    """Refuse, before any question, a memo file that would not be written at the end
+    (a folder, a missing folder, a file there and no ``--force``): the answers would
+    all be given first."""
+    _check_target(interview, memo)
+    if not force and Path(memo).exists():
+        raise OutputError(interview.word("memo_exists", path=memo))
 
 
 def _farewell(console, continuing, how):
