@@ -491,3 +491,11 @@ def test_a_memo_file_that_exists_is_refused_before_the_first_question(tmp_path):
     )
     assert not (tmp_path / "case.yaml").exists()
     assert (tmp_path / "memo.md").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_the_review_says_a_yes_no_answer_labelled_as_a_statement_once(tmp_path):
+    answers = ["Org V", "merge two units", "38", "yes", "done", "none", "internal", ""]
+    result = invoke("interview", "-o", tmp_path / "v.yaml", stdin=lines(answers))
+    review = result.stderr.split("Your answers")[1]
+    assert "  5  New staff needed\n" in review
+    assert "New staff needed: New staff needed" not in review

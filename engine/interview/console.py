@@ -246,7 +246,8 @@ class Console:
         self.say()
         self.say(interview.word("review_heading", count=len(rows)))
         for number, _, label, answer in rows:
-            self.say(interview.word("review_row", number=number, label=label, answer=answer))
+            key = "review_row" if answer else "review_row_plain"
+            self.say(interview.word(key, number=number, label=label, answer=answer))
         while True:
             try:
                 line = self.read_line(interview.word("review_prompt")).strip()

@@ -744,8 +744,8 @@ class Interview:
 
     def review_rows(self):
         """The answers given, in the case file's order: ``[(number, question,
-        label, answer)]``, each answer in the words the memo uses for it; the number
-        is what ``reopen`` takes."""
+        label, answer)]``, each answer in the words the memo uses for it (``""`` when
+        the label is the answer itself); the number is what ``reopen`` takes."""
         from perencana.engine.view.words import FactReader
 
         reader = FactReader(None, self.knowledge, self.lang)
@@ -756,14 +756,12 @@ class Interview:
             value = lookup(self.data, question.path)
             label = self.label(question)
             item = self.item_title(question)
-            rows.append(
-                (
-                    len(rows) + 1,
-                    question,
-                    f"{item} · {label}" if item else label,
-                    _labelled(value, question.path, reader, self),
-                )
-            )
+            answer = _labelled(value, question.path, reader, self)
+            if label.casefold() in answer.casefold():
+                # A yes/no answer labelled as a statement ("New staff needed") says
+                # its field: "New staff needed: New staff needed" would not read.
+                label, answer = answer, ""
+            rows.append((len(rows) + 1, question, f"{item} · {label}" if item else label, answer))
         return rows
 
     def reopen(self, number):
