@@ -13,7 +13,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.helpers import EXAMPLE_CASES, EXAMPLES, PERENCANA, ROOT, invoke
+from tests.helpers import EXAMPLE_CASES, EXAMPLES, EXAMPLES_ID, PERENCANA, ROOT, invoke
 from tests.test_batch import generated_case, memo_files, write_mixed_inputs
 
 
@@ -215,3 +215,19 @@ def test_an_input_that_does_not_exist_stops_the_batch_before_it_writes(tmp_path)
     assert result.returncode == 2
     assert result.stderr == f"Error: {tmp_path / 'nothere.yaml'}: no such file or folder\n"
     assert not outdir.exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("en", "1 memo written, 0 up to date (skipped), 0 failed; summary: "),
+        ("id", "1 memo ditulis, 0 sudah mutakhir (dilewati), 0 gagal; ringkasan: "),
+    ],
+)
+def test_the_closing_line_is_in_the_batch_s_language_and_counts_one_memo_as_one(
+    tmp_path, lang, line
+):
+    source = EXAMPLES_ID if lang == "id" else EXAMPLES
+    result = invoke("batch", source / "program-review.yaml", "-o", tmp_path / "out", "--lang", lang)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(line)

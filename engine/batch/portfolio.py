@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import stat
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -163,6 +163,8 @@ def read_summary(path):
 
 # ---------------------------------------------------------------------------- page
 
+SUMMARY_PAGE = "summary.html"
+
 
 def page_view(summary, knowledge, lang):
     """Everything ``templates/summary.html.j2`` shows, worded in ``lang``."""
@@ -205,6 +207,18 @@ def page_view(summary, knowledge, lang):
             for item in summary["failures"]
         ],
     }
+
+
+def report_line(result, knowledge, lang):
+    """The line ``perencana batch`` prints at its end, worded in ``lang``: what this
+    run wrote, skipped and failed, and where the summary page is."""
+    words = _words(knowledge.memo["batch"], lang)
+    return words["report"].format(
+        written=_counted(words["written"], result.written),
+        skipped=result.skipped,
+        failed=result.failed,
+        summary=Path(result.outdir, SUMMARY_PAGE),
+    )
 
 
 def render_page(summary, knowledge, lang):

@@ -40,6 +40,7 @@ from perencana.engine.batch.journal import BatchLock, Journal
 from perencana.engine.batch.pool import STOP_SIGNALS, Pool, WorkerDied
 from perencana.engine.batch.portfolio import (
     BROWSER_COMPANION,
+    SUMMARY_PAGE,
     build_summary,
     case_digest,
     case_entry,
@@ -47,6 +48,7 @@ from perencana.engine.batch.portfolio import (
     failure_entry,
     read_summary,
     render_page,
+    report_line,
     summary_json_text,
 )
 from perencana.engine.case.limits import limit
@@ -56,7 +58,7 @@ from perencana.engine.view.editions import DEFAULT_EDITION
 
 EXTENSIONS = {"md": ".md", "html": ".html", "text": ".txt", "json": ".json"}
 SUMMARY_JSON = "summary.json"
-SUMMARY_HTML = "summary.html"
+SUMMARY_HTML = SUMMARY_PAGE
 SLUG_LIMIT = 80
 FALLBACK_SLUG = "organization"
 # Names a memo must not take: the summaries', and the devices Windows reserves.
@@ -99,17 +101,18 @@ class BatchResult:
     failed: int = 0
     pending: int = 0
     outdir: str = ""
+    lang: str = "en"
 
     @property
     def exit_code(self):
         return 1 if self.failed else 0
 
-    def report(self):
-        """One line for the user: what was written, skipped and failed, and where."""
-        return (
-            f"{self.written} memos written, {self.skipped} up to date (skipped), "
-            f"{self.failed} failed; summary: {Path(self.outdir, SUMMARY_HTML)}"
-        )
+    def report(self, knowledge=None):
+        """One line for the user, in the batch's language: what was written, skipped
+        and failed, and where the summary is (``portfolio.report_line``)."""
+        from perencana.knowledge import load_knowledge
+
+        return report_line(self, knowledge or load_knowledge(), self.lang)
 
 
 # ------------------------------------------------------------------------- naming
@@ -216,7 +219,7 @@ class _Batch:
         self.entries = [None] * len(sources)  # the summary entry of each finished case
         self.failures = [None] * len(sources)
         self.planned = False
-        self.result = BatchResult(outdir=str(folder))
+        self.result = BatchResult(outdir=str(folder), lang=lang)
         self.journal = journal
         self.unsynced = []  # (index, files) of the memos written since the last sync
         self.group_started = None  # when the first of them was written
