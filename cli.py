@@ -481,7 +481,11 @@ Examples:
     type=click.Path(file_okay=False),
     help="Folder for the memos, summary.json and summary.html (created if missing).",
 )
-@memo_format_option(api.FORMATS, "Format of each memo: md, html, text or json.")
+@memo_format_option(
+    api.FORMATS,
+    "Format of each memo: md, html, text or json. A Markdown memo gets its HTML memo "
+    "beside it, which summary.html links, as a browser shows it.",
+)
 @lang_option
 @edition_option
 @click.option(
