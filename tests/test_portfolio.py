@@ -213,6 +213,9 @@ def test_a_stacked_bar_chart_draws_each_value_in_proportion():
     texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "<Outside> & co" in texts
     assert root.find("s:title", ns).text == "T"
+    # Each part's tooltip: the bar, the series and its value apart ("strong: 3").
+    tips = [r.find("s:title", ns).text for r in rects]
+    assert tips == ["Cost — strong: 3", "Cost — weak: 1", "<Outside> & co — weak: 2"]
     assert svg == bar_chart([Bar("Cost", (3, 1)), Bar("<Outside> & co", (0, 2))], series, "T", "c1")
 
 

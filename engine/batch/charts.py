@@ -88,7 +88,8 @@ def _bar(bar, series, x0, y, scale, label_width):
         length = value * scale
         parts.append(
             f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(length)}" height="{BAR_HEIGHT}" '
-            f'fill="{_a(kind.color)}"><title>{_t(bar.label)}: {_t(kind.name)} {value}'
+            # "Adapt to limited resources — ranked 1 to 3: 4", not "ranked 1 to 3 4".
+            f'fill="{_a(kind.color)}"><title>{_t(bar.label)} — {_t(kind.name)}: {value}'
             "</title></rect>"
         )
         x += length
