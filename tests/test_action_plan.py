@@ -129,6 +129,34 @@ def test_a_step_of_a_strategy_not_recommended_is_left_out(advisor, knowledge):
     assert "meet-those-who-lose" not in steps and "allies-who-gain" not in steps
 
 
+@pytest.mark.parametrize(
+    ("new_staff", "steps", "sign"),
+    [
+        (True, {"profile-the-posts", "brief-the-agency"}, True),
+        ("unknown", {"weigh-the-posts"}, False),
+    ],
+)
+def test_posts_are_planned_only_when_the_case_says_new_staff_are_needed(
+    advisor, knowledge, new_staff, steps, sign
+):
+    # A larger service area calls for more expertise (¶66) whether or not the case
+    # says new staff are needed; no step or sign speaks of new posts until it does.
+    answers = {
+        "change.triggers": ["service-area-expansion"],
+        "change.new_staff_required": new_staff,
+        "change.recruitment_via_agency": True,
+    }
+    view = memo_view(advise(advisor, answers), knowledge, "en")
+    assert {k for k in steps_of(view) if k.endswith(("-posts", "-agency"))} == steps
+    signs = [
+        sign["text"]
+        for phase in view["action_plan"]["phases"]
+        if phase["success"]
+        for sign in phase["success"]["signs"]
+    ]
+    assert any("new posts" in text for text in signs) == sign
+
+
 # -- who leads, where the case says ---------------------------------------------------
 
 
