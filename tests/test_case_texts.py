@@ -81,6 +81,34 @@ def test_an_inside_proposal_is_not_called_an_outside_one(advisor, knowledge):
     assert "Outside proposals" not in inside and "Outside proposals" in outside
 
 
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_government_office_is_not_told_to_ask_the_government_office(advisor, knowledge, lang):
+    # With no coordinating body, an NGO asks the local social affairs office to convene
+    # the agencies; a government office may be that office.
+    answers = {
+        "partners.other_agencies_same_area": True,
+        "partners.coordinating_body": False,
+    }
+    ngo = memo_texts(advisor, knowledge, {**answers, "organization.type": "ngo"}, lang)
+    office = memo_texts(advisor, knowledge, {**answers, "organization.type": "government"}, lang)
+    asked = "ask the local government's social affairs office" if lang == "en" else "mintalah dinas"
+    assert asked in " ".join(ngo.split()) and asked not in " ".join(office.split())
+    yourselves = "convene the agencies yourselves" if lang == "en" else "undanglah sendiri"
+    assert yourselves in " ".join(office.split())
+
+
+def test_guidance_assumes_no_loser_no_funder_and_no_recruiting_the_case_lacks(advisor, knowledge):
+    answers = {
+        "planner.ideology": "consensus",
+        "planner.role": "internal-change",
+        "change.triggers": ["funding-change"],
+    }
+    text = " ".join(memo_texts(advisor, knowledge, answers).split())
+    assert "anyone who stands to lose from the change" in text
+    assert "the concerns of those who lose" not in text
+    assert "the experts to recruit" not in text and "the experts it may call for" in text
+
+
 # --------------------------------------------------------------------------- check (h)
 
 
