@@ -167,3 +167,21 @@ def test_a_variant_without_both_languages_does_not_load(kb_copy):
         "consultants-also-outsiders: variant 1: text has no text in 'id'" in p
         for p in problems_of(kb_copy)
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_an_inside_proposal_with_an_outside_planner_is_no_change_from_outside(
+    advisor, knowledge, lang
+):
+    # The brief's "An external planner": a weak outsider cause from the planner
+    # alone; the diagnosis and the cause's summary must not call the change an outside one.
+    from perencana.engine.view.memo import memo_view
+
+    answers = {"change.proposed_by": "internal", "planner.origin": "external"}
+    view = memo_view(advisor.advise(make_case(answers)), knowledge, lang)
+    (cause,) = [c for c in view["causes"] if c["id"] == "outsider-origin"]
+    diagnosis = " ".join(view["summary"]["diagnosis"])
+    outside = {"en": "the change coming from outside", "id": "perubahan yang datang dari luar"}
+    assert outside[lang] not in diagnosis
+    assert cause["in_sentence"] in diagnosis
+    assert cause["summary"].startswith({"en": "Even when", "id": "Sekalipun"}[lang])

@@ -392,7 +392,7 @@ def memo_view(advice, knowledge, lang, edition=DEFAULT_EDITION, details=None):
         {
             "id": cause.id,
             "title": reader.title("causes", cause.id),
-            "in_sentence": in_language(knowledge.causes.get(cause.id, {}).get("in_sentence"), lang),
+            "in_sentence": reader.case_text(knowledge.causes.get(cause.id, {}), "in_sentence"),
             "summary": reader.case_text(knowledge.causes.get(cause.id, {}), "summary"),
             "strength": cause.strength,
             "strength_label": reader.strength(cause.strength),
