@@ -118,7 +118,10 @@ def memo_of(tmp_path, answers, lang="en"):
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_with_no_coordinating_body_the_memo_asks_for_one(tmp_path, knowledge, lang):
     item = knowledge.guidance["cross-sectoral-coordinator"]
-    without_body = " ".join(item["variants"][0]["text"][lang].split())
+    (variant,) = [
+        v for v in item["variants"] if v["when"] == {"partners.coordinating_body": [False]}
+    ]
+    without_body = " ".join(variant["text"][lang].split())
     usual = " ".join(item["text"][lang].split())
 
     memo = memo_of(
