@@ -499,3 +499,7 @@ def test_the_review_says_a_yes_no_answer_labelled_as_a_statement_once(tmp_path):
     review = result.stderr.split("Your answers")[1]
     assert "  5  New staff needed\n" in review
     assert "New staff needed: New staff needed" not in review
+    # A text that happens to hold its label keeps the label.
+    answers[1] = "the change of intake"
+    text = invoke("interview", "-o", tmp_path / "w.yaml", stdin=lines(answers)).stderr
+    assert "  3  The change: the change of intake\n" in text.split("Your answers")[1]

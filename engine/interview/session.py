@@ -757,7 +757,7 @@ class Interview:
             label = self.label(question)
             item = self.item_title(question)
             answer = _labelled(value, question.path, reader, self)
-            if label.casefold() in answer.casefold():
+            if question.kind == "boolean" and label.casefold() in answer.casefold():
                 # A yes/no answer labelled as a statement ("New staff needed") says
                 # its field: "New staff needed: New staff needed" would not read.
                 label, answer = answer, ""
