@@ -503,3 +503,16 @@ def test_the_review_says_a_yes_no_answer_labelled_as_a_statement_once(tmp_path):
     answers[1] = "the change of intake"
     text = invoke("interview", "-o", tmp_path / "w.yaml", stdin=lines(answers)).stderr
     assert "  3  The change: the change of intake\n" in text.split("Your answers")[1]
+
+
+def test_the_review_takes_help_and_back_as_a_question_does(tmp_path):
+    # "?" says what the review takes; "back" gives the last answer again.
+    answers = ["Org V", "merge two units", "38", "yes", "done", "none", "internal"]
+    answers += ["?", "back", "partial", ""]
+    target = tmp_path / "r.yaml"
+    result = invoke("interview", "-o", target, stdin=lines(answers))
+    assert result.returncode == 0, result.stderr
+    review = result.stderr.split("Your answers")[1]
+    assert "Type the number of an answer (1 to 6) to give it again, back for the last one" in review
+    assert "There is no answer numbered" not in review
+    assert written(target)[0]["funding"]["funds_for_change"] == "partial"

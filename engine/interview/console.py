@@ -256,10 +256,16 @@ class Console:
                 return False
             if not line:
                 return False
+            word = line.casefold()
+            if word in interview.words("back_words"):
+                line = str(len(rows))  # back: the last answer, as at a question
             if line.isdigit() and interview.reopen(int(line)):
                 # Not saved here: the file keeps the answer until a new one is given,
                 # so input that ends (or Ctrl-C) while it is asked again loses nothing.
                 return True
+            if word in interview.words("help_words"):
+                self.say(interview.word("review_help", count=len(rows)))
+                continue
             self.say(interview.word("review_no_such", value=line, count=len(rows)))
 
 
