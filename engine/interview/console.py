@@ -189,7 +189,9 @@ class Console:
         if complete:
             header = [interview.word("header_complete")]
         else:
-            header = [interview.word("header_partial", count=interview.asked, path=self.target)]
+            header = [
+                interview.word("header_partial", count=interview.answer_count, path=self.target)
+            ]
         skipped = interview.skipped()
         if skipped:
             header.append(interview.word("header_skipped", fields=", ".join(skipped)))
@@ -216,7 +218,7 @@ class Console:
         if self.tty:
             self.say(interview.word("intro", path=self.target))
             if interview.asked:
-                self.say(interview.word("resumed", path=self.target, count=interview.asked))
+                self.say(interview.word("resumed", path=self.target, count=interview.answer_count))
         again = False
         while True:
             question = interview.next_question()

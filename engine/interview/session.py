@@ -362,6 +362,12 @@ class Interview:
         return len(self.history)
 
     @property
+    def answer_count(self):
+        """How many answers the case holds: the review's rows, which the file's
+        header and ``how`` count too (an "add another?" question is no answer)."""
+        return sum(1 for q in self._candidates() if not q.is_add and self._answered(q))
+
+    @property
     def complete(self):
         return self.next_question() is None
 
@@ -708,7 +714,7 @@ class Interview:
 
         advice = self.advice_so_far()
         reader = FactReader(advice, self.knowledge, self.lang)
-        lines = [self.word("how_heading", count=self.asked)]
+        lines = [self.word("how_heading", count=self.answer_count)]
         if advice.lifecycle and advice.lifecycle != UNKNOWN:
             stage = in_language(
                 self.knowledge.lifecycle.get(advice.lifecycle, {}).get("title"), self.lang
