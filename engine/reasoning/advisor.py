@@ -15,7 +15,7 @@ from perencana.engine.reasoning.advice_builder import (
     facts_by_type,
 )
 from perencana.engine.reasoning.case_facts import case_facts, contents_holding
-from perencana.engine.reasoning.inference import ANY_ANSWER, AdvisoryEngine
+from perencana.engine.reasoning.inference import AdvisoryEngine
 from perencana.engine.reasoning.unknowns import (
     candidate_answers,
     unknown_paths,
@@ -69,7 +69,7 @@ class Advisor:
         (``NOT(Field(...))``: the service area's growth calls for more experts unless
         the case says the change needs no new staff). An answer that such a pattern
         matches may take conclusions away, so it is tried by a whole run of its own,
-        after the others (``AdvisoryEngine.blocking_answers``); the engine then runs
+        after the others (``AdvisoryEngine.blocks``); the engine then runs
         the case again, so that its memory is the case's, as after ``infer``.
         """
         paths = self.reported_unknowns(case)
@@ -80,12 +80,12 @@ class Advisor:
         tried, changing, replacing = [], set(), defaultdict(list)
         first_of_twins = {}  # (twin key, answer) -> the first (path, answer) tried
         signature = advice.signature()
-        blocking = self.engine.blocking_answers()
         whole_runs = []  # (path, answer, changed case): answers a NOT(Field) matches
         # The last run's memory by class, which an answer that only adds facts extends.
         base = facts_by_type(self.engine.memory())
         for path in paths:
             spec = None if "." not in path else spec_for(path)
+            field = generic_path(path)  # as the rules read it
             twins = _twin_key(case, path)
             before = {_key(*pair) for pair in contents_holding(case, path, thresholds)}
             for answer in candidate_answers(path, spec, thresholds):
@@ -98,7 +98,7 @@ class Advisor:
                 if decided_by != (path, answer):
                     continue
                 changed = with_answer(case, path, answer)
-                if _blocks(blocking.get(generic_path(path), ()), answer):
+                if self.engine.blocks(field, answer):
                     whole_runs.append((path, answer, changed))
                     continue
                 after = {_key(*pair): pair for pair in contents_holding(changed, path, thresholds)}
@@ -164,12 +164,6 @@ class Advisor:
         for kind, facts in facts_by_type(new).items():
             by_type[kind] = [*base.get(kind, ()), *facts]
         return advice_signature(changed, None, self.knowledge, by_type=by_type) != signature
-
-
-def _blocks(values, answer):
-    """Whether ``answer`` is among ``values``, those a ``NOT(Field(...))`` matches
-    (``ANY_ANSWER`` among them: all)."""
-    return ANY_ANSWER in values or answer in values
 
 
 def _twin_key(case, path):

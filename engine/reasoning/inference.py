@@ -80,12 +80,15 @@ class AdvisoryEngine(*RULE_MIXINS, ReusableEngine):
         for an answer a ``NOT(Field(...))`` matches would put the rule it blocked
         back on the agenda, to fire a second time: such an answer needs a run of
         its own (``Advisor.unknowns_that_matter``)."""
-        blocking = self.blocking_answers()
         for fact in facts:
-            if type(fact) is Field and fact.get("path") in blocking:
-                values = blocking[fact["path"]]
-                if ANY_ANSWER in values or fact.get("value") in values:
-                    raise ValueError(f"{fact!r} may block a rule: run it on its own")
+            if type(fact) is Field and self.blocks(fact.get("path"), fact.get("value")):
+                raise ValueError(f"{fact!r} may block a rule: run it on its own")
+
+    def blocks(self, path, answer):
+        """Whether ``answer`` to the case field ``path`` (generic) may block a rule:
+        a ``NOT(Field(...))`` on ``path`` matches it (``blocking_answers``)."""
+        values = self.blocking_answers().get(path, ())
+        return ANY_ANSWER in values or answer in values
 
     def blocking_answers(self):
         """For each case field (generic path) that a rule's ``NOT(Field(...))``
