@@ -163,7 +163,7 @@ def read_summary(path):
 
 # ---------------------------------------------------------------------------- page
 
-SUMMARY_PAGE = "summary.html"
+SUMMARY_HTML = "summary.html"
 
 
 def page_view(summary, knowledge, lang):
@@ -217,7 +217,7 @@ def report_line(result, knowledge, lang):
         written=_counted(words["written"], result.written),
         skipped=result.skipped,
         failed=result.failed,
-        summary=Path(result.outdir, SUMMARY_PAGE),
+        summary=Path(result.outdir, SUMMARY_HTML),
     )
 
 

@@ -40,7 +40,7 @@ from perencana.engine.batch.journal import BatchLock, Journal
 from perencana.engine.batch.pool import STOP_SIGNALS, Pool, WorkerDied
 from perencana.engine.batch.portfolio import (
     BROWSER_COMPANION,
-    SUMMARY_PAGE,
+    SUMMARY_HTML,
     build_summary,
     case_digest,
     case_entry,
@@ -58,7 +58,6 @@ from perencana.engine.view.editions import DEFAULT_EDITION
 
 EXTENSIONS = {"md": ".md", "html": ".html", "text": ".txt", "json": ".json"}
 SUMMARY_JSON = "summary.json"
-SUMMARY_HTML = SUMMARY_PAGE
 SLUG_LIMIT = 80
 FALLBACK_SLUG = "organization"
 # Names a memo must not take: the summaries', and the devices Windows reserves.
