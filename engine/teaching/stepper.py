@@ -18,6 +18,7 @@ from perencana.engine.reasoning.case_facts import case_facts
 from perencana.engine.reasoning.facts import ref_of
 from perencana.engine.teaching.explanation import Explainer, ExplainError, run_case
 from perencana.engine.view.advice_json import fact_text
+from perencana.engine.view.safe_text import cut_line
 from perencana.engine.view.words import sources_text
 
 QUIT = "q"
@@ -217,7 +218,7 @@ class Stepper:
                 if command in self._words("why_words"):
                     write(self.why(firing))  # answered, and the same prompt again
                 elif command and command != QUIT and command not in self._words("next_words"):
-                    write(self.render("step_not_a_command", line=_short(line.strip())))
+                    write(self.render("step_not_a_command", line=cut_line(line, 40)))
                 else:
                     break
             if not line:
@@ -230,11 +231,6 @@ class Stepper:
 
     def _words(self, key):
         return {word.strip().casefold() for word in self.words[key].split("|")}
-
-
-def _short(text):
-    """A line as typed, cut to fit a message."""
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _key(entry):

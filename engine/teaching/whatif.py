@@ -43,6 +43,7 @@ from perencana.engine.case.vocabulary import (
 )
 from perencana.engine.errors import CaseError
 from perencana.engine.view.advice_json import texts
+from perencana.engine.view.safe_text import cut_line
 from perencana.engine.view.words import FactReader, clean
 
 FORMAT = "perencana-whatif/1"
@@ -156,17 +157,22 @@ def parse_assignment(text, errors):
     return path, value
 
 
-def _is_text_field(path):
+def _spec(path):
+    """The field spec of ``path``, or ``None`` for a path that is no case field."""
     try:
-        return spec_for(generic_path(path)).kind == "text"
+        return spec_for(generic_path(path))
     except (KeyError, PathError):
-        return False
+        return None
+
+
+def _is_text_field(path):
+    spec = _spec(path)
+    return spec is not None and spec.kind == "text"
 
 
 def _cut(text):
     """A value as the user typed it, cut to one readable line in a message."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= 60 else text[:57] + "..."
+    return cut_line(text, 60)
 
 
 def apply_sets(case, assignments, lang="en", knowledge=None):
@@ -194,11 +200,8 @@ def typed_value(path, value):
     reads as no answer, or a path that is no field, is kept as it is."""
     if not isinstance(value, str):
         return value
-    try:
-        spec = spec_for(generic_path(path))
-    except KeyError:
-        return value
-    if spec.kind == "text":  # a text field keeps the words it is given
+    spec = _spec(path)
+    if spec is None or spec.kind == "text":  # a text field keeps the words it is given
         return value
     answer = read_answer(spec, value)
     return value if answer is NOT_READ else answer

@@ -30,6 +30,13 @@ def one_line(text):
     return " ".join(clean(text).split())
 
 
+def cut_line(text, most):
+    """``text`` as typed, on one line (runs of white space as one space) and cut to
+    ``most`` characters with "...", for a message that quotes what a user typed."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= most else text[: most - 3] + "..."
+
+
 # Unicode's line and paragraph separators (categories Zl and Zp), and what is dropped:
 # the controls (category Cc) but tab and newline, and the hidden characters above.
 # A printable text (``str.isprintable``: no control, format, separator or unassigned
